@@ -1,0 +1,80 @@
+# repro — build, test, benchmark and figure targets. `make help` lists them.
+CXX      ?= g++
+CXXFLAGS ?= -O2 -g
+CXXFLAGS += -std=c++17 -Wall -Wextra -pthread -MMD -MP
+ifeq ($(NATIVE),1)
+CXXFLAGS += -march=native
+endif
+LDLIBS   = -lopenblas -lz -lpthread -lm
+SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+LIB_SRC  = $(wildcard nn/*.cpp ising/*.cpp diffusion/*.cpp data/*.cpp experiments/*.cpp)
+LIB_OBJ  = $(LIB_SRC:%.cpp=build/%.o) build/retina_embed.o
+TEST_SRC = $(wildcard tests/test_*.cpp)
+TEST_OBJ = $(TEST_SRC:%.cpp=build/%.o) build/tests/catch_main.o
+# The MAT-file parser and the text formats are also tested under AddressSanitizer/UBSan (tests/asan_*.cpp).
+ASAN_SRC = $(wildcard tests/asan_*.cpp) $(wildcard data/*.cpp)
+ASAN_OBJ = $(ASAN_SRC:%.cpp=build/asan/%.o) build/asan/tests/catch_main.o build/retina_embed.o
+
+# The retina recording is embedded into the binary when it is found here (never committed; see README).
+RETINA_MAT := $(firstword $(wildcard data/retina/bint_fishmovie32_100.mat ../shared/data/retina/bint_fishmovie32_100.mat))
+
+.PHONY: all test bench deps clean help fig2 fig3 fig4 fig5 fig6 figures
+all: repro
+
+repro: build/main.o $(LIB_OBJ)
+	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
+
+build/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -c -o $@ $<
+
+build/asan/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -O1 $(SANITIZE) -c -o $@ $<
+
+build/retina_embed.o: data/retina_embed.S $(RETINA_MAT) Makefile
+	@mkdir -p build
+	$(CXX) -c -o $@ $< $(if $(RETINA_MAT),-DRETINA_MAT_PATH='"$(abspath $(RETINA_MAT))"')
+
+build/run_tests: $(TEST_OBJ) $(LIB_OBJ)
+	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
+
+build/run_tests_asan: $(ASAN_OBJ)
+	$(CXX) $(CXXFLAGS) $(SANITIZE) -o $@ $^ $(LDLIBS)
+
+# `make test`: installs missing packages, builds, runs the Catch2 suite and the sanitizer suite.
+# TEST_ARGS passes Catch2 arguments, e.g. make test TEST_ARGS='[ising]'.
+test: deps build/run_tests build/run_tests_asan repro
+	@sh tests/run_tests.sh $(TEST_ARGS)
+
+build/bench: tests/bench.cpp $(LIB_OBJ)
+	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
+
+bench: deps build/bench
+	./build/bench
+
+fig2 fig3 fig4 fig5 fig6: deps repro
+	./repro $@
+
+# Installs the Debian/Ubuntu packages that are missing (only those), with sudo when not root.
+DEB_PACKAGES = g++ make libopenblas-dev catch2 zlib1g-dev gnuplot-nox
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  command -v apt-get >/dev/null || { echo "make deps: please install:$$missing" >&2; exit 1; }; \
+	  sudo=""; [ "$$(id -u)" -ne 0 ] && sudo=sudo; \
+	  echo "make deps: installing$$missing"; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
+	fi
+
+clean:
+	rm -rf build repro
+
+help:
+	@echo "make          build ./repro (portable; make NATIVE=1 adds -march=native)"
+	@echo "make test     install missing packages, build, run the test suite"
+	@echo "make bench    benchmarks against the peers in ../shared/peers"
+	@echo "make fig2 ... make fig6   build and run one figure at quick scale"
+
+-include $(shell find build -name '*.d' 2>/dev/null)

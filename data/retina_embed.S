@@ -1,0 +1,16 @@
+/* Embeds the salamander retina MAT-file into the binary when the Makefile found it (RETINA_MAT_PATH);
+   otherwise the embedded blob is empty and fig6 asks for --data. GNU assembler syntax (x86-64 and ARM). */
+    .section .rodata
+    .global retina_mat_data
+    .global retina_mat_size
+    .balign 16
+retina_mat_data:
+#ifdef RETINA_MAT_PATH
+    .incbin RETINA_MAT_PATH
+#endif
+retina_mat_end:
+    .byte 0
+    .balign 8
+retina_mat_size:
+    .quad retina_mat_end - retina_mat_data
+    .section .note.GNU-stack,"",%progbits

@@ -1,0 +1,121 @@
+#include "args.h"
+
+#include <cerrno>
+#include <cmath>
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+extern "C" void openblas_set_num_threads(int num_threads);
+
+std::vector<OptionSpec> common_options() {
+    return {
+        {"seed", "S", "1", "seed of every random draw (a run is reproducible from it)"},
+        {"threads", "K", "0", "threads to use (0 = all cores)"},
+        {"quiet", "", "", "no progress output on stderr"},
+    };
+}
+
+static void print_usage(const std::string& synopsis, const std::string& description,
+                        const std::vector<OptionSpec>& spec) {
+    std::printf("usage: %s\n\n%s\n\noptions:\n", synopsis.c_str(), description.c_str());
+    for (const OptionSpec& option : spec) {
+        std::string left = "  --" + option.name + (option.value_name.empty() ? "" : " " + option.value_name);
+        std::printf("%-28s %s", left.c_str(), option.help.c_str());
+        if (!option.default_value.empty()) std::printf(" (default %s)", option.default_value.c_str());
+        std::printf("\n");
+    }
+    std::printf("  %-26s %s\n", "--help", "show this help");
+}
+
+static const OptionSpec* find_option(const std::vector<OptionSpec>& spec, const std::string& name) {
+    for (const OptionSpec& option : spec)
+        if (option.name == name) return &option;
+    return nullptr;
+}
+
+Args parse_args(int argc, char** argv, int first, const std::string& synopsis, const std::string& description,
+                std::vector<OptionSpec> spec, int min_positional, int max_positional) {
+    for (const OptionSpec& option : common_options())
+        if (!find_option(spec, option.name)) spec.push_back(option);
+    Args args;
+    args.spec = spec;
+    for (int i = first; i < argc; i++) {
+        std::string word = argv[i];
+        if (word == "--help" || word == "-h") {
+            print_usage(synopsis, description, spec);
+            std::exit(0);
+        }
+        if (word.size() > 2 && word.compare(0, 2, "--") == 0) {
+            std::string name = word.substr(2), value;
+            bool has_inline_value = false;
+            size_t equals = name.find('=');
+            if (equals != std::string::npos) {
+                value = name.substr(equals + 1);
+                name = name.substr(0, equals);
+                has_inline_value = true;
+            }
+            const OptionSpec* option = find_option(spec, name);
+            if (!option) throw UsageError("unknown option --" + name);
+            if (option->value_name.empty()) {
+                if (has_inline_value) throw UsageError("option --" + name + " takes no value");
+                args.values[name] = "1";
+            } else {
+                if (!has_inline_value) {
+                    if (i + 1 >= argc) throw UsageError("option --" + name + " needs a value " + option->value_name);
+                    value = argv[++i];
+                }
+                args.values[name] = value;
+            }
+        } else {
+            args.positional.push_back(word);
+        }
+    }
+    int count = (int)args.positional.size();
+    if (count < min_positional || count > max_positional) {
+        if (count < min_positional) throw UsageError("missing argument(s); usage: " + synopsis);
+        throw UsageError("unexpected argument '" + args.positional[max_positional] + "'; usage: " + synopsis);
+    }
+    return args;
+}
+
+bool arg_given(const Args& args, const std::string& name) { return args.values.count(name) > 0; }
+
+bool arg_flag(const Args& args, const std::string& name) { return arg_given(args, name); }
+
+std::string arg_string(const Args& args, const std::string& name) {
+    auto found = args.values.find(name);
+    if (found != args.values.end()) return found->second;
+    const OptionSpec* option = find_option(args.spec, name);
+    if (!option) throw std::logic_error("option --" + name + " is not declared");
+    if (option->default_value.empty()) throw UsageError("option --" + name + " is required");
+    return option->default_value;
+}
+
+long long arg_int(const Args& args, const std::string& name) {
+    std::string text = arg_string(args, name);
+    char* end = nullptr;
+    errno = 0;
+    long long value = std::strtoll(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || errno != 0)
+        throw UsageError("option --" + name + " needs an integer, got '" + text + "'");
+    return value;
+}
+
+double arg_double(const Args& args, const std::string& name) {
+    std::string text = arg_string(args, name);
+    char* end = nullptr;
+    double value = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || !std::isfinite(value))
+        throw UsageError("option --" + name + " needs a finite number, got '" + text + "'");
+    return value;
+}
+
+int apply_threads(const Args& args) {
+    long long threads = arg_int(args, "threads");
+    if (threads < 0 || threads > 1024) throw UsageError("option --threads must be between 0 and 1024");
+    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    openblas_set_num_threads((int)threads);
+    return (int)threads;
+}

@@ -1,0 +1,42 @@
+// Command-line options for every subcommand: each command declares the options it accepts (with help text
+// and default), so `--help` is generated from the same table that parsing checks, and a typo is an error.
+#pragma once
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+struct OptionSpec {
+    std::string name;           // without the leading "--"
+    std::string value_name;     // e.g. "N"; empty for a flag that takes no value
+    std::string default_value;  // shown in --help and returned when the option is absent ("" = none)
+    std::string help;
+};
+
+struct Args {
+    std::map<std::string, std::string> values;  // options given on the command line (flags map to "1")
+    std::vector<std::string> positional;
+    std::vector<OptionSpec> spec;
+};
+
+// A bad command line: main prints the message and a pointer to --help, and exits with status 2.
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// Options every command accepts: --seed, --threads, --quiet, --help.
+std::vector<OptionSpec> common_options();
+
+// Parses argv[first..argc) against spec (common options are added). "--help"/"-h" prints the usage text built
+// from `synopsis`, `description` and the spec to stdout and exits 0. Both "--key value" and "--key=value" work.
+// Throws UsageError for unknown options, missing values, or a positional count outside [min_pos, max_pos].
+Args parse_args(int argc, char** argv, int first, const std::string& synopsis, const std::string& description,
+                std::vector<OptionSpec> spec, int min_positional, int max_positional);
+
+bool arg_given(const Args& args, const std::string& name);
+bool arg_flag(const Args& args, const std::string& name);
+std::string arg_string(const Args& args, const std::string& name);  // throws UsageError if absent and no default
+long long arg_int(const Args& args, const std::string& name);        // checked integer
+double arg_double(const Args& args, const std::string& name);       // checked finite number
+// Applies --threads (0 = all cores) to OpenBLAS and returns the thread count to use for our own threads.
+int apply_threads(const Args& args);

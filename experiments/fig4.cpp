@@ -1,0 +1,4 @@
+// Placeholder until this command is implemented.
+#include <stdexcept>
+#include "commands.h"
+int command_fig4(int, char**) { throw std::runtime_error("not implemented yet"); }

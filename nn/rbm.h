@@ -1,0 +1,76 @@
+// Restricted Boltzmann machine, one of the two generators the paper compares against the diffusion model
+// (Sec. III A, Fig. 5; Appendix A: 20 hidden units, CD-1, learning rate 0.05, momentum 0.5, weight decay 1e-4).
+//
+// Units are 0/1 inside the RBM: a spin σ_i = ±1 enters as the visible unit v_i = (σ_i + 1)/2 and a generated
+// v_i leaves as σ_i = 2 v_i − 1. Hidden units h_j ∈ {0, 1}. Energy and distribution:
+//   E(v, h) = −Σ_i a_i v_i − Σ_j c_j h_j − Σ_ji h_j W_ji v_i,   p(v, h) = exp(−E(v, h)) / Z,
+// and, summing the hidden units out, the free energy
+//   F(v) = −log Σ_h exp(−E(v, h)) = −Σ_i a_i v_i − Σ_j softplus(c_j + Σ_i W_ji v_i),   p(v) = exp(−F(v)) / Z.
+// The 0/1 choice is the textbook parametrisation (Hinton's practical guide, the paper's Ref. [41]); a ±1 RBM is
+// the same family of distributions under a reparametrisation of (a, c, W).
+#pragma once
+#include <vector>
+
+#include "../data/formats.h"
+#include "../data/rng.h"
+
+struct Rbm {
+    int n = 0;                        // visible units (spins)
+    int hidden = 0;                   // hidden units
+    std::vector<float> weight;        // [hidden × n] W_ji (linear.h's [out × in] layout, visible → hidden)
+    std::vector<float> visible_bias;  // [n] a_i
+    std::vector<float> hidden_bias;   // [hidden] c_j
+    // Momentum of rbm_train (zero after rbm_init), kept here so a second rbm_train call continues the same run:
+    // training E epochs in one call or in E calls of one epoch gives the same parameters.
+    std::vector<float> weight_velocity, visible_bias_velocity, hidden_bias_velocity;
+};
+
+struct RbmOptions {
+    // Default training length, measured on SK data (n = 40, g = 1, M = 1000..8000; README "RBM"): the exact
+    // held-out log-likelihood (log Z by enumerating the 2^20 hidden states) stops improving by 200 epochs for
+    // every M, and does not get worse up to 1000 epochs.
+    int epochs = 200;
+    int batch_size = 100;          // Appendix A does not say; 100 is the guide's and scikit-learn's choice
+    float learning_rate = 0.05f;   // Appendix A
+    float momentum = 0.5f;         // Appendix A
+    float weight_decay = 1e-4f;    // Appendix A; L2 on W only (biases are not decayed, as in the guide)
+};
+
+// The generation burn-in default (Gibbs steps v → h → v per chain), measured on the trained n = 40 RBMs of the
+// training-length study (README "RBM"): the generated magnetisations stop drifting by ~20 steps.
+constexpr int RBM_DEFAULT_BURN_IN = 100;
+
+// W_ji ~ N(0, 0.01²), biases 0, momentum 0 (the guide's initialisation). Throws if n < 1 or hidden < 1.
+void rbm_init(Rbm* rbm, int n, int hidden, Rng* rng);
+
+// hidden_prob[B × hidden] = p(h_j = 1 | v) = sigmoid(c_j + Σ_i W_ji v_i) for 0/1 visible rows visible[B × n].
+void rbm_hidden_probability(float* hidden_prob, const float* visible, const Rbm& rbm, int B);
+// visible_prob[B × n] = p(v_i = 1 | h) = sigmoid(a_i + Σ_j h_j W_ji) for 0/1 hidden rows hidden[B × hidden].
+void rbm_visible_probability(float* visible_prob, const float* hidden, const Rbm& rbm, int B);
+
+// free_energy[B] = F(v) of each 0/1 visible row (accumulated in double).
+void rbm_free_energy(double* free_energy, const float* visible, const Rbm& rbm, int B);
+// Gradient of F: for each row, with hidden_prob = rbm_hidden_probability(visible),
+//   grad_weight += scale · ∂F/∂W = −scale · p(h|v) vᵀ,  grad_visible_bias += −scale · v,
+//   grad_hidden_bias += −scale · p(h|v).
+// Accumulates, like every *_backward. The exact gradient of the mean negative log-likelihood is
+// mean_data ∂F − Σ_v p(v) ∂F; CD-1 replaces the second average by one Gibbs step from the data (rbm_train).
+void rbm_free_energy_backward(float* grad_weight, float* grad_visible_bias, float* grad_hidden_bias,
+                              const float* visible, const float* hidden_prob, int B, int n, int hidden, float scale);
+
+// log Z, exactly, by summing over the smaller layer (2^min(n, hidden) states, in double). Throws if
+// min(n, hidden) > 24. With 20 hidden units this takes about a second; it is for tests and measurements.
+double rbm_log_partition(const Rbm& rbm);
+// Mean log-likelihood (1/M) Σ_μ log p(σ(μ)) = −mean F − log Z of ±1 samples (exact; same limits).
+double rbm_mean_log_likelihood(const Rbm& rbm, const Samples& data);
+
+// Trains by CD-1 with momentum for options.epochs passes over `data` (±1 samples with data.n == rbm->n), each a
+// fresh random order split into minibatches of options.batch_size (the last one may be smaller). Continues from
+// the current parameters and momentum. Returns the mean squared reconstruction error Σ_i (v_i − p(v_i|h))² per
+// sample over the last epoch (a cheap progress number, not the objective). Throws on bad sizes or options.
+double rbm_train(Rbm* rbm, const Samples& data, const RbmOptions& options, Rng* rng);
+
+// `count` samples (±1) from `count` independent Gibbs chains, each started from a uniformly random visible state
+// and run `burn_in` full steps v → h → v (burn_in ≥ 1); the sample is the chain's last visible state (a draw
+// from p(v|h), not a probability). Throws on count < 1 or burn_in < 1.
+Samples rbm_generate(const Rbm& rbm, int count, int burn_in, Rng* rng);

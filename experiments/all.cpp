@@ -1,4 +1,79 @@
-// Placeholder until this command is implemented.
-#include <stdexcept>
+// `repro all`: every figure in order (fig2 … fig6), then results/README.md, the claims report (experiments/report.h).
+// The figures skip their finished jobs, so rerunning `repro all` after an interruption continues where it stopped.
+// A figure that fails is reported and the others still run; the report then notes the failure under its heading.
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "args.h"
 #include "commands.h"
-int command_all(int, char**) { throw std::runtime_error("not implemented yet"); }
+#include "report.h"
+
+struct FigureCommand {
+    const char* name;
+    int (*run)(int argc, char** argv);
+};
+
+int command_all(int argc, char** argv) {
+    Args args = parse_args(argc, argv, 2, "repro all [--scale quick|paper] [--out DIR] [--report-only]",
+                           "Runs fig2, fig3, fig4, fig5 and fig6 (each into DIR/figK, skipping finished jobs), then "
+                           "writes DIR/README.md, the report of every claim with its measured numbers and verdict.",
+                           {{"scale", "S", "quick", "quick (minutes to an hour per figure on a laptop) or paper"},
+                            {"out", "DIR", "results", "results directory; figure K writes DIR/figK"},
+                            {"report-only", "", "", "only rebuild DIR/README.md from the figures' files"}},
+                           0, 0);
+    std::string scale = arg_string(args, "scale"), out = arg_string(args, "out");
+    if (scale != "quick" && scale != "paper") throw UsageError("--scale must be quick or paper, got '" + scale + "'");
+    bool quiet = arg_flag(args, "quiet");
+    auto start = std::chrono::steady_clock::now();
+    std::vector<std::pair<std::string, std::string>> notes;  // failures, for the report
+
+    if (!arg_flag(args, "report-only")) {
+        const FigureCommand figures[] = {{"fig2", command_fig2}, {"fig3", command_fig3}, {"fig4", command_fig4},
+                                         {"fig5", command_fig5}, {"fig6", command_fig6}};
+        std::vector<std::string> outcome;
+        for (const FigureCommand& figure : figures) {
+            // The figure's own command line: repro figK --scale S --out DIR/figK, plus the common options given here.
+            std::vector<std::string> words = {"repro", figure.name, "--scale", scale, "--out", out + "/" + figure.name};
+            for (const char* option : {"seed", "threads"})
+                if (arg_given(args, option)) {
+                    words.push_back(std::string("--") + option);
+                    words.push_back(arg_string(args, option));
+                }
+            if (quiet) words.push_back("--quiet");
+            std::vector<char*> figure_argv;
+            for (std::string& word : words) figure_argv.push_back(&word[0]);
+            figure_argv.push_back(nullptr);
+
+            std::fprintf(stderr, "\n=== repro all: %s (%s) ===\n", figure.name, command_line_text((int)words.size(), figure_argv.data()).c_str());
+            auto figure_start = std::chrono::steady_clock::now();
+            std::string failure;
+            try {
+                int status = figure.run((int)words.size(), figure_argv.data());
+                if (status != 0) failure = "exited with status " + std::to_string(status);
+            } catch (const std::exception& error) {
+                failure = error.what();
+            }
+            double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - figure_start).count();
+            char line[160];
+            std::snprintf(line, sizeof line, "%-5s %-7s %8.1f min", figure.name, failure.empty() ? "ok" : "FAILED", seconds / 60);
+            outcome.push_back(line + (failure.empty() ? std::string() : "  " + failure));
+            if (!failure.empty()) {
+                std::fprintf(stderr, "repro all: %s failed: %s (going on with the other figures)\n", figure.name, failure.c_str());
+                notes.push_back({figure.name, "the last `repro all --scale " + scale + "` failed on this figure: " +
+                                                  failure + ". Files below, if any, are from an earlier run."});
+            }
+            std::fflush(stdout);
+            std::fflush(stderr);
+        }
+        std::printf("\nrepro all --scale %s:\n", scale.c_str());
+        for (const std::string& line : outcome) std::printf("  %s\n", line.c_str());
+    }
+    write_results_readme(out, notes);
+    double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("wrote %s/README.md; total wall time %.1f min (%.0f s)\n", out.c_str(), total / 60, total);
+    return notes.empty() ? 0 : 1;
+}

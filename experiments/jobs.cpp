@@ -1,0 +1,340 @@
+#include "jobs.h"
+
+#include <chrono>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <stdexcept>
+
+#include "../data/atomic_file.h"
+
+Job job_make(const std::vector<std::pair<std::string, std::string>>& params) {
+    Job job;
+    job.params = params;
+    for (const auto& param : params) job.id += (job.id.empty() ? "" : "/") + param.first + "=" + param.second;
+    return job;
+}
+
+std::vector<Job> design_grid(const std::vector<std::pair<std::string, std::vector<std::string>>>& axes) {
+    // Odometer over the axes, last axis fastest.
+    std::vector<Job> design;
+    for (const auto& axis : axes)
+        if (axis.second.empty()) throw std::runtime_error("design_grid: axis '" + axis.first + "' has no values");
+    std::vector<size_t> at(axes.size(), 0);
+    while (true) {
+        std::vector<std::pair<std::string, std::string>> params;
+        for (size_t a = 0; a < axes.size(); a++) params.push_back({axes[a].first, axes[a].second[at[a]]});
+        design.push_back(job_make(params));
+        int a = (int)axes.size() - 1;
+        while (a >= 0 && ++at[a] == axes[a].second.size()) at[a--] = 0;
+        if (a < 0) break;
+    }
+    return design;
+}
+
+const std::string& job_param(const Job& job, const std::string& key) {
+    for (const auto& param : job.params)
+        if (param.first == key) return param.second;
+    throw std::runtime_error("job '" + job.id + "' has no parameter '" + key + "'");
+}
+
+double job_double(const Job& job, const std::string& key) {
+    const std::string& text = job_param(job, key);
+    char* end = nullptr;
+    double value = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || !std::isfinite(value))
+        throw std::runtime_error("job '" + job.id + "': parameter " + key + "='" + text + "' is not a finite number");
+    return value;
+}
+
+long long job_int(const Job& job, const std::string& key) {
+    const std::string& text = job_param(job, key);
+    char* end = nullptr;
+    errno = 0;
+    long long value = std::strtoll(text.c_str(), &end, 10);
+    if (text.empty() || *end != '\0' || errno != 0)
+        throw std::runtime_error("job '" + job.id + "': parameter " + key + "='" + text + "' is not an integer");
+    return value;
+}
+
+std::vector<OptionSpec> job_options() {
+    return {
+        {"list-jobs", "", "", "print the design, one line per job (index, id, parameters), and exit"},
+        {"job", "K", "", "run only job K of the design (0-based; e.g. $SLURM_ARRAY_TASK_ID), then exit"},
+        {"merge", "", "", "only merge the finished jobs' part files into the CSV, plots and summary"},
+    };
+}
+
+std::string job_part_path(const std::string& out_dir, int index) {
+    return out_dir + "/parts/job_" + std::to_string(index) + ".csv";
+}
+
+static std::string params_text(const Job& job) {
+    std::string text;
+    for (const auto& param : job.params) text += (text.empty() ? "" : " ") + param.first + "=" + param.second;
+    return text;
+}
+
+void jobs_list(const std::vector<Job>& design, FILE* stream) {
+    for (size_t k = 0; k < design.size(); k++)
+        std::fprintf(stream, "%zu\t%s\t%s\n", k, design[k].id.c_str(), params_text(design[k]).c_str());
+}
+
+static void check_index(const std::vector<Job>& design, int index) {
+    if (index < 0 || (size_t)index >= design.size())
+        throw std::runtime_error("job index " + std::to_string(index) + " is outside the design (0.." +
+                                 std::to_string((long long)design.size() - 1) + ")");
+}
+
+// A part file must be the one this design's job `index` would write; a part of another design (another --scale
+// or other settings into the same --out) is an error, never silently merged.
+static void check_part(const CsvTable& part, const std::vector<Job>& design, int index) {
+    std::string path = part.source;
+    if (!csv_has_column(part, "job") || !csv_has_column(part, "job_id"))
+        throw std::runtime_error(path + ": not a job part file (no job/job_id columns)");
+    for (size_t row = 0; row < part.rows.size(); row++) {
+        if (csv_int(part, row, "job") != index || csv_cell(part, row, "job_id") != design[index].id)
+            throw std::runtime_error(path + " holds job " + csv_cell(part, row, "job") + " '" +
+                                     csv_cell(part, row, "job_id") + "' but the design's job " + std::to_string(index) +
+                                     " is '" + design[index].id +
+                                     "': parts of another design in the same output directory; delete its parts/ "
+                                     "folder or use another --out");
+    }
+}
+
+bool jobs_run_one(const std::string& out_dir, const std::vector<Job>& design, int index, const JobFunction& run_job) {
+    check_index(design, index);
+    const Job& job = design[index];
+    std::string path = job_part_path(out_dir, index);
+    if (path_exists(path)) {
+        check_part(csv_read(path), design, index);
+        return false;
+    }
+    CsvTable result;
+    try {
+        result = run_job(job, index);
+    } catch (const std::exception& error) {
+        throw std::runtime_error("job " + std::to_string(index) + " (" + job.id + "): " + error.what());
+    }
+    // The part: job, job_id and the parameters in front of the figure's own columns.
+    std::vector<std::string> header = {"job", "job_id"};
+    for (const auto& param : job.params) header.push_back(param.first);
+    for (const std::string& column : result.header)
+        for (const std::string& taken : header)
+            if (column == taken)
+                throw std::runtime_error("job " + std::to_string(index) + " (" + job.id + "): the result has a column '" +
+                                         column + "', which the runner adds itself (job, job_id, the parameters)");
+    header.insert(header.end(), result.header.begin(), result.header.end());
+    CsvTable part = csv_table(header);
+    for (const std::vector<std::string>& row : result.rows) {
+        std::vector<std::string> cells = {csv_integer(index), job.id};
+        for (const auto& param : job.params) cells.push_back(param.second);
+        cells.insert(cells.end(), row.begin(), row.end());
+        csv_add_row(&part, cells);
+    }
+    make_directories(out_dir + "/parts");
+    csv_write(path, part);
+    return true;
+}
+
+// "12.3 s", "4 min 05 s", "2 h 03 min".
+static std::string duration_text(double seconds) {
+    char text[64];
+    if (seconds < 60) std::snprintf(text, sizeof text, "%.1f s", seconds);
+    else if (seconds < 3600) std::snprintf(text, sizeof text, "%d min %02d s", (int)seconds / 60, (int)seconds % 60);
+    else std::snprintf(text, sizeof text, "%d h %02d min", (int)seconds / 3600, ((int)seconds % 3600) / 60);
+    return text;
+}
+
+int jobs_run_all(const std::string& out_dir, const std::vector<Job>& design, const JobFunction& run_job, bool quiet) {
+    std::vector<int> todo;
+    for (size_t k = 0; k < design.size(); k++)
+        if (!path_exists(job_part_path(out_dir, (int)k))) todo.push_back((int)k);
+    if (!quiet && todo.size() < design.size())
+        std::fprintf(stderr, "%zu of %zu jobs already done in %s/parts, skipping them\n", design.size() - todo.size(),
+                     design.size(), out_dir.c_str());
+    auto start = std::chrono::steady_clock::now();
+    int ran = 0;
+    for (size_t t = 0; t < todo.size(); t++) {
+        int index = todo[t];
+        double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        // ETA from the mean duration of the jobs this process ran (jobs of a design cost about the same).
+        std::string eta = ran > 0 ? duration_text(elapsed / ran * (double)(todo.size() - t)) : "?";
+        if (!quiet)
+            std::fprintf(stderr, "[%zu/%zu] job %d/%zu %s (elapsed %s, ETA %s)\n", t + 1, todo.size(), index,
+                         design.size(), params_text(design[index]).c_str(), duration_text(elapsed).c_str(), eta.c_str());
+        auto job_start = std::chrono::steady_clock::now();
+        if (jobs_run_one(out_dir, design, index, run_job)) ran++;
+        double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - job_start).count();
+        if (!quiet) std::fprintf(stderr, "[%zu/%zu] job %d done in %s\n", t + 1, todo.size(), index, duration_text(took).c_str());
+    }
+    return ran;
+}
+
+MergeResult jobs_merge(const std::string& out_dir, const std::vector<Job>& design) {
+    MergeResult merged;
+    std::vector<CsvTable> parts;
+    for (size_t k = 0; k < design.size(); k++) {
+        std::string path = job_part_path(out_dir, (int)k);
+        if (!path_exists(path)) {
+            merged.missing.push_back((int)k);
+            continue;
+        }
+        parts.push_back(csv_read(path));
+        check_part(parts.back(), design, (int)k);
+        // The union of the columns, in order of first appearance.
+        for (const std::string& column : parts.back().header)
+            if (!csv_has_column(merged.table, column)) merged.table.header.push_back(column);
+    }
+    merged.table.source = out_dir + "/parts (merged)";
+    for (const CsvTable& part : parts) {
+        std::vector<int> where;
+        for (const std::string& column : merged.table.header)
+            where.push_back(csv_has_column(part, column) ? csv_column(part, column) : -1);
+        for (const std::vector<std::string>& row : part.rows) {
+            std::vector<std::string> cells;
+            for (int index : where) cells.push_back(index >= 0 ? row[index] : "");
+            merged.table.rows.push_back(cells);
+        }
+    }
+    return merged;
+}
+
+std::string jobs_missing_text(const std::vector<Job>& design, const std::vector<int>& missing) {
+    if (missing.empty()) return "";
+    std::string text = "missing " + std::to_string(missing.size()) + " of " + std::to_string(design.size()) + " jobs: ";
+    for (size_t i = 0; i < missing.size(); i++) {
+        if (i == 20) {
+            text += ", ... (" + std::to_string(missing.size() - 20) + " more)";
+            break;
+        }
+        text += (i ? ", " : "") + std::to_string(missing[i]) + " (" + design[missing[i]].id + ")";
+    }
+    return text;
+}
+
+static CsvTable design_table(const std::vector<Job>& design) {
+    CsvTable table = csv_table({"job", "id", "params"});
+    for (size_t k = 0; k < design.size(); k++) csv_add_row(&table, {csv_integer((long long)k), design[k].id, params_text(design[k])});
+    return table;
+}
+
+// Writes OUT/parts/design.csv, or checks that the one there describes the same design.
+static void check_or_write_design(const std::string& out_dir, const std::vector<Job>& design) {
+    std::string path = out_dir + "/parts/design.csv";
+    std::string expected = csv_format(design_table(design));
+    if (path_exists(path)) {
+        if (read_file(path) != expected)
+            throw std::runtime_error(path + " describes another design than this command's (another --scale or other "
+                                     "settings into the same output directory?); delete " + out_dir +
+                                     "/parts to start over, or use another --out");
+        return;
+    }
+    make_directories(out_dir + "/parts");
+    write_file_atomic(path, expected);
+}
+
+bool jobs_dispatch(const Args& args, const std::string& out_dir, const std::vector<Job>& design,
+                   const JobFunction& run_job, MergeResult* merged) {
+    bool list = arg_flag(args, "list-jobs"), merge_only = arg_flag(args, "merge"), one = arg_given(args, "job");
+    if ((int)list + (int)merge_only + (int)one > 1) throw UsageError("--list-jobs, --job and --merge exclude each other");
+    bool quiet = arg_flag(args, "quiet");
+    if (list) {
+        jobs_list(design, stdout);
+        return false;
+    }
+    check_or_write_design(out_dir, design);
+    if (one) {
+        long long index = arg_int(args, "job");
+        if (index < 0 || index >= (long long)design.size())
+            throw UsageError("--job " + std::to_string(index) + " is outside the design (0.." +
+                             std::to_string((long long)design.size() - 1) + "; see --list-jobs)");
+        auto start = std::chrono::steady_clock::now();
+        bool ran = jobs_run_one(out_dir, design, (int)index, run_job);
+        double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (!quiet)
+            std::fprintf(stderr, "job %lld (%s): %s\n", index, design[index].id.c_str(),
+                         ran ? ("done in " + duration_text(took) + ", wrote " + job_part_path(out_dir, (int)index)).c_str()
+                             : "already done (part file exists), skipped");
+        return false;
+    }
+    if (!merge_only) jobs_run_all(out_dir, design, run_job, quiet);
+    *merged = jobs_merge(out_dir, design);
+    if (merged->missing.size() == design.size())
+        throw std::runtime_error("nothing to merge: no job of the design has a part file in " + out_dir +
+                                 "/parts (run the jobs first)");
+    if (!merged->missing.empty()) std::fprintf(stderr, "merge: %s\n", jobs_missing_text(design, merged->missing).c_str());
+    return true;
+}
+
+Estimate estimate_of(const std::vector<double>& values) {
+    Estimate estimate;
+    estimate.count = (int)values.size();
+    if (values.empty()) {
+        estimate.mean = NAN;
+        estimate.sd = NAN;
+        return estimate;
+    }
+    double sum = 0;
+    for (double value : values) sum += value;
+    estimate.mean = sum / (double)values.size();
+    if (values.size() < 2) {
+        estimate.sd = NAN;
+        return estimate;
+    }
+    double squares = 0;
+    for (double value : values) squares += (value - estimate.mean) * (value - estimate.mean);
+    estimate.sd = std::sqrt(squares / (double)(values.size() - 1));  // sample sd, divisor n − 1
+    return estimate;
+}
+
+std::vector<Group> group_estimates(const CsvTable& table, const std::vector<std::string>& group_columns,
+                                   const std::string& value_column) {
+    std::vector<int> key_index;
+    for (const std::string& column : group_columns) key_index.push_back(csv_column(table, column));
+    std::vector<Group> groups;
+    std::vector<std::vector<double>> values;
+    for (size_t row = 0; row < table.rows.size(); row++) {
+        std::vector<std::string> keys;
+        for (int index : key_index) keys.push_back(table.rows[row][index]);
+        size_t g = 0;
+        while (g < groups.size() && groups[g].keys != keys) g++;
+        if (g == groups.size()) {
+            groups.push_back({keys, Estimate()});
+            values.push_back({});
+        }
+        values[g].push_back(csv_double(table, row, value_column));
+    }
+    for (size_t g = 0; g < groups.size(); g++) groups[g].value = estimate_of(values[g]);
+    return groups;
+}
+
+const Estimate& group_lookup(const std::vector<Group>& groups, const std::vector<std::string>& keys) {
+    for (const Group& group : groups)
+        if (group.keys == keys) return group.value;
+    auto join = [](const std::vector<std::string>& words) {
+        std::string text;
+        for (const std::string& word : words) text += (text.empty() ? "" : "/") + word;
+        return text;
+    };
+    std::string have;
+    for (const Group& group : groups) have += (have.empty() ? "" : ", ") + join(group.keys);
+    throw std::runtime_error("no group " + join(keys) + " (groups: " + have + ")");
+}
+
+CsvTable group_table(const std::vector<Group>& groups, const std::vector<std::string>& group_columns,
+                     const std::string& value_column) {
+    std::vector<std::string> header = group_columns;
+    header.push_back(value_column + "_mean");
+    header.push_back(value_column + "_sd");
+    header.push_back(value_column + "_count");
+    CsvTable table = csv_table(header);
+    for (const Group& group : groups) {
+        std::vector<std::string> cells = group.keys;
+        cells.push_back(csv_number(group.value.mean));
+        cells.push_back(group.value.count >= 2 ? csv_number(group.value.sd) : "");
+        cells.push_back(csv_integer(group.value.count));
+        csv_add_row(&table, cells);
+    }
+    return table;
+}

@@ -1,0 +1,433 @@
+#include "report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <dirent.h>
+#include <sstream>
+#include <stdexcept>
+
+#include "../data/atomic_file.h"
+#include "csv.h"
+
+const char* verdict_name(Verdict verdict) {
+    switch (verdict) {
+        case Verdict::Held: return "held";
+        case Verdict::NotHeld: return "not held";
+        case Verdict::Undecided: return "undecided";
+    }
+    return "undecided";
+}
+
+Verdict verdict_parse(const std::string& text) {
+    if (text == "held") return Verdict::Held;
+    if (text == "not held") return Verdict::NotHeld;
+    if (text == "undecided") return Verdict::Undecided;
+    throw std::runtime_error("unknown verdict '" + text + "' (expected held, not held or undecided)");
+}
+
+Claim make_claim(const std::string& figure, const std::string& text, const Judgement& judgement) {
+    Claim claim;
+    claim.figure = figure;
+    claim.text = text;
+    claim.measured = judgement.measured;
+    claim.verdict = judgement.verdict;
+    return claim;
+}
+
+Estimate single_run(double value) {
+    Estimate estimate;
+    estimate.mean = value;
+    estimate.sd = NAN;
+    estimate.count = 1;
+    return estimate;
+}
+
+static std::string number(double value, int digits = 3) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.*g", digits, value);
+    return text;
+}
+
+static bool has_error_bar(const Estimate& estimate) { return estimate.count >= 2 && std::isfinite(estimate.sd); }
+
+// "0.0042 ± 0.0003" (mean ± sd) or "0.0042" for a single run.
+static std::string estimate_text(const Estimate& estimate) {
+    return has_error_bar(estimate) ? number(estimate.mean) + " ± " + number(estimate.sd, 2) : number(estimate.mean);
+}
+
+static void check_finite(const std::string& name, const Estimate& estimate) {
+    if (!std::isfinite(estimate.mean))
+        throw std::runtime_error("judging a claim: the value of '" + name + "' is not a finite number");
+}
+
+Judgement judge_less(const std::string& a_name, const Estimate& a, const std::string& b_name, const Estimate& b) {
+    check_finite(a_name, a);
+    check_finite(b_name, b);
+    Judgement judgement;
+    double difference = b.mean - a.mean;
+    if (!has_error_bar(a) || !has_error_bar(b)) {
+        judgement.verdict = difference > 0 ? Verdict::Held : difference < 0 ? Verdict::NotHeld : Verdict::Undecided;
+        judgement.measured = a_name + " " + number(a.mean) + " vs " + b_name + " " + number(b.mean) + " (single run)";
+        return judgement;
+    }
+    double standard_error = std::sqrt(a.sd * a.sd / a.count + b.sd * b.sd / b.count);
+    judgement.verdict = difference > 2 * standard_error    ? Verdict::Held
+                        : difference < -2 * standard_error ? Verdict::NotHeld
+                                                           : Verdict::Undecided;
+    std::string counts = a.count == b.count ? "n = " + std::to_string(a.count)
+                                            : "n = " + std::to_string(a.count) + ", " + std::to_string(b.count);
+    judgement.measured = a_name + " " + estimate_text(a) + " vs " + b_name + " " + estimate_text(b) + " (mean ± sd, " +
+                         counts + "; difference " + number(difference, 2) + ", 2·SE " + number(2 * standard_error, 2) + ")";
+    return judgement;
+}
+
+Judgement judge_all(const std::vector<std::string>& labels, const std::vector<Judgement>& judgements) {
+    if (labels.size() != judgements.size() || judgements.empty())
+        throw std::runtime_error("judge_all: need one label per judgement, and at least one");
+    Judgement all;
+    int held = 0, not_held = 0;
+    for (size_t i = 0; i < judgements.size(); i++) {
+        held += judgements[i].verdict == Verdict::Held;
+        not_held += judgements[i].verdict == Verdict::NotHeld;
+        all.measured += (i ? "; " : "") + labels[i] + ": " + judgements[i].measured + " [" +
+                        verdict_name(judgements[i].verdict) + "]";
+    }
+    all.verdict = not_held > 0 ? Verdict::NotHeld : held == (int)judgements.size() ? Verdict::Held : Verdict::Undecided;
+    return all;
+}
+
+static void check_points(const char* helper, size_t labels_or_x, const std::vector<Estimate>& points, size_t minimum) {
+    if (labels_or_x != points.size() || points.size() < minimum)
+        throw std::runtime_error(std::string(helper) + ": need one label/x per point and at least " +
+                                 std::to_string(minimum) + " points");
+}
+
+// "0.0168 (1k) → 0.0134 (2k) → ..."
+static std::string series_text(const std::vector<std::string>& labels, const std::vector<Estimate>& points) {
+    std::string text;
+    for (size_t i = 0; i < points.size(); i++) text += (i ? " → " : "") + estimate_text(points[i]) + " (" + labels[i] + ")";
+    return text;
+}
+
+Judgement judge_trend_steps(const std::vector<std::string>& labels, const std::vector<Estimate>& points, Trend trend) {
+    check_points("judge_trend_steps", labels.size(), points, 2);
+    int held = 0, not_held = 0;
+    bool single = false;
+    for (size_t i = 0; i + 1 < points.size(); i++) {
+        // Falls: the later point is less than the earlier one; Rises: the earlier is less than the later.
+        const Estimate& smaller = trend == Trend::Falls ? points[i + 1] : points[i];
+        const Estimate& larger = trend == Trend::Falls ? points[i] : points[i + 1];
+        Judgement step = judge_less("", smaller, "", larger);
+        held += step.verdict == Verdict::Held;
+        not_held += step.verdict == Verdict::NotHeld;
+        single = single || !has_error_bar(points[i]) || !has_error_bar(points[i + 1]);
+    }
+    int steps = (int)points.size() - 1;
+    Judgement judgement;
+    judgement.verdict = not_held > 0 ? Verdict::NotHeld : held == steps ? Verdict::Held : Verdict::Undecided;
+    judgement.measured = series_text(labels, points) + ": " + std::to_string(held) + " of " + std::to_string(steps) +
+                         " steps clearly " + (trend == Trend::Falls ? "down" : "up") + ", " + std::to_string(not_held) +
+                         " clearly the other way" + (single ? " (single run)" : "");
+    return judgement;
+}
+
+Judgement judge_trend_slope(const std::string& x_name, const std::vector<double>& x, const std::vector<Estimate>& points,
+                            Trend trend) {
+    check_points("judge_trend_slope", x.size(), points, 2);
+    double x_mean = 0, y_mean = 0;
+    for (size_t i = 0; i < x.size(); i++) {
+        if (!std::isfinite(x[i])) throw std::runtime_error("judge_trend_slope: " + x_name + " is not finite");
+        check_finite(x_name + " point", points[i]);
+        x_mean += x[i] / (double)x.size();
+        y_mean += points[i].mean / (double)x.size();
+    }
+    double sxx = 0;
+    for (double value : x) sxx += (value - x_mean) * (value - x_mean);
+    if (sxx == 0) throw std::runtime_error("judge_trend_slope: all " + x_name + " values are equal");
+    double slope = 0, slope_variance = 0;
+    bool single = false;
+    for (size_t i = 0; i < x.size(); i++) {
+        double weight = (x[i] - x_mean) / sxx;  // slope = Σ weight_i · y_i
+        slope += weight * (points[i].mean - y_mean);
+        if (has_error_bar(points[i])) slope_variance += weight * weight * points[i].sd * points[i].sd / points[i].count;
+        else single = true;
+    }
+    double signed_slope = trend == Trend::Falls ? -slope : slope;  // > 0 means the claimed direction
+    Judgement judgement;
+    std::string slope_text = "slope " + number(slope, 3) + " per unit " + x_name;
+    if (single) {
+        judgement.verdict = signed_slope > 0 ? Verdict::Held : signed_slope < 0 ? Verdict::NotHeld : Verdict::Undecided;
+        judgement.measured = slope_text + " (single run)";
+    } else {
+        double standard_error = std::sqrt(slope_variance);
+        judgement.verdict = signed_slope > 2 * standard_error    ? Verdict::Held
+                            : signed_slope < -2 * standard_error ? Verdict::NotHeld
+                                                                 : Verdict::Undecided;
+        judgement.measured = slope_text + " ± " + number(standard_error, 2) + " (SE)";
+    }
+    std::vector<std::string> labels;
+    for (double value : x) labels.push_back(x_name + " " + number(value, 4));
+    judgement.measured += "; " + series_text(labels, points);
+    return judgement;
+}
+
+Judgement judge_u_shape(const std::vector<std::string>& labels, const std::vector<Estimate>& points) {
+    check_points("judge_u_shape", labels.size(), points, 3);
+    size_t best = 0, last = points.size() - 1;
+    for (size_t i = 0; i < points.size(); i++) {
+        check_finite(labels[i], points[i]);
+        if (points[i].mean < points[best].mean) best = i;
+    }
+    Judgement judgement;
+    std::string minimum = "minimum " + estimate_text(points[best]) + " at " + labels[best];
+    std::string ends = "; first " + estimate_text(points[0]) + " at " + labels[0] + ", last " +
+                       estimate_text(points[last]) + " at " + labels[last];
+    if (best == 0 || best == last) {
+        // The minimum is at an end: not U-shaped if that end is clearly below every interior point.
+        size_t best_interior = 1;
+        for (size_t i = 1; i < last; i++)
+            if (points[i].mean < points[best_interior].mean) best_interior = i;
+        Judgement below = judge_less(labels[best], points[best], labels[best_interior], points[best_interior]);
+        judgement.verdict = below.verdict == Verdict::Held ? Verdict::NotHeld : Verdict::Undecided;
+        judgement.measured = minimum + " (an end point)" + ends + "; against the best interior point: " + below.measured;
+        return judgement;
+    }
+    Judgement left = judge_less(labels[best], points[best], labels[0], points[0]);
+    Judgement right = judge_less(labels[best], points[best], labels[last], points[last]);
+    judgement.verdict = left.verdict == Verdict::Held && right.verdict == Verdict::Held ? Verdict::Held : Verdict::Undecided;
+    judgement.measured = minimum + ends + "; first end higher: " + verdict_name(left.verdict) +
+                         ", last end higher: " + verdict_name(right.verdict);
+    if (left.measured.find("single run") != std::string::npos || right.measured.find("single run") != std::string::npos)
+        judgement.measured += " (single run)";
+    return judgement;
+}
+
+void write_claims(const std::string& path, const std::vector<Claim>& claims) {
+    CsvTable table = csv_table({"figure", "claim", "measured", "verdict"});
+    for (const Claim& claim : claims) csv_add_row(&table, {claim.figure, claim.text, claim.measured, verdict_name(claim.verdict)});
+    csv_write(path, table);
+}
+
+std::vector<Claim> read_claims(const std::string& path) {
+    CsvTable table = csv_read(path);
+    std::vector<Claim> claims;
+    for (size_t row = 0; row < table.rows.size(); row++) {
+        Claim claim;
+        claim.figure = csv_cell(table, row, "figure");
+        claim.text = csv_cell(table, row, "claim");
+        claim.measured = csv_cell(table, row, "measured");
+        try {
+            claim.verdict = verdict_parse(csv_cell(table, row, "verdict"));
+        } catch (const std::exception& error) {
+            throw std::runtime_error(path + " line " + std::to_string(row + 2) + ": " + error.what());
+        }
+        claims.push_back(claim);
+    }
+    return claims;
+}
+
+static std::string utc_now() {
+    std::time_t now = std::time(nullptr);
+    std::tm parts;
+    gmtime_r(&now, &parts);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M UTC", &parts);
+    return text;
+}
+
+void write_run_info(const std::string& path, const RunInfo& info) {
+    bool has_date = false;
+    for (const char* key : {"command", "scale", "seed", "wall_seconds"}) {
+        bool found = false;
+        for (const auto& entry : info) found = found || entry.first == key;
+        if (!found) throw std::runtime_error("write_run_info " + path + ": the key '" + key + "' is required");
+    }
+    CsvTable table = csv_table({"key", "value"});
+    for (const auto& entry : info) {
+        has_date = has_date || entry.first == "date";
+        csv_add_row(&table, {entry.first, entry.second});
+    }
+    if (!has_date) csv_add_row(&table, {"date", utc_now()});
+    csv_write(path, table);
+}
+
+RunInfo read_run_info(const std::string& path) {
+    CsvTable table = csv_read(path);
+    RunInfo info;
+    for (size_t row = 0; row < table.rows.size(); row++)
+        info.push_back({csv_cell(table, row, "key"), csv_cell(table, row, "value")});
+    return info;
+}
+
+std::string command_line_text(int argc, char** argv) {
+    std::string text;
+    for (int i = 0; i < argc; i++) {
+        std::string word = argv[i];
+        if (word.empty() || word.find_first_of(" \t'\"$") != std::string::npos) word = "'" + word + "'";
+        text += (i ? " " : "") + word;
+    }
+    return text;
+}
+
+// ---- results/README.md ----
+
+// Table cells: a '|' would end the cell and a newline the row.
+static std::string cell(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '|') out += "\\|";
+        else if (c == '\n' || c == '\r') out += ' ';
+        else out += c;
+    }
+    return out;
+}
+
+static std::string verdict_cell(Verdict verdict) {
+    return verdict == Verdict::Held ? "held" : verdict == Verdict::NotHeld ? "**not held**" : "undecided at this scale";
+}
+
+static std::vector<std::string> list_directory(const std::string& dir) {
+    std::vector<std::string> names;
+    DIR* handle = opendir(dir.c_str());
+    if (!handle) return names;
+    while (struct dirent* entry = readdir(handle)) names.push_back(entry->d_name);
+    closedir(handle);
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+// "fig12" → 12, anything else → -1.
+static int figure_number(const std::string& name) {
+    if (name.size() < 4 || name.compare(0, 3, "fig") != 0) return -1;
+    if (name.find_first_not_of("0123456789", 3) != std::string::npos) return -1;
+    return std::atoi(name.c_str() + 3);
+}
+
+// The first "# " heading of summary.md and the first paragraph of plain text after it.
+static void summary_header(const std::string& path, std::string* heading, std::string* paragraph) {
+    std::istringstream lines(read_file(path));
+    std::string line;
+    bool in_paragraph = false;
+    while (std::getline(lines, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (heading->empty()) {
+            if (line.compare(0, 2, "# ") == 0) *heading = line.substr(2);
+            continue;
+        }
+        bool blank = line.find_first_not_of(" \t") == std::string::npos;
+        if (in_paragraph && (blank || line[0] == '#')) break;
+        if (blank || line[0] == '#' || line[0] == '|' || line[0] == '!' || line.compare(0, 3, "```") == 0) continue;
+        *paragraph += (in_paragraph ? "\n" : "") + line;
+        in_paragraph = true;
+    }
+}
+
+static std::string wall_time_text(const std::string& seconds_text) {
+    char* end = nullptr;
+    double seconds = std::strtod(seconds_text.c_str(), &end);
+    if (seconds_text.empty() || *end != '\0' || !std::isfinite(seconds)) return seconds_text;
+    char text[64];
+    if (seconds < 120) std::snprintf(text, sizeof text, "%.0f s", seconds);
+    else if (seconds < 7200) std::snprintf(text, sizeof text, "%.1f min", seconds / 60);
+    else std::snprintf(text, sizeof text, "%.2f h", seconds / 3600);
+    return text;
+}
+
+static std::string claims_table(const std::vector<Claim>& claims, bool with_figure) {
+    std::string out = with_figure ? "| figure | claim | measured | verdict |\n|---|---|---|---|\n"
+                                  : "| claim | measured | verdict |\n|---|---|---|\n";
+    for (const Claim& claim : claims)
+        out += "| " + (with_figure ? cell(claim.figure) + " | " : std::string()) + cell(claim.text) + " | " +
+               cell(claim.measured) + " | " + verdict_cell(claim.verdict) + " |\n";
+    return out;
+}
+
+std::string results_readme_text(const std::string& results_dir,
+                                const std::vector<std::pair<std::string, std::string>>& notes) {
+    // Figure directories in numeric order, plus figures only named in notes.
+    std::vector<std::pair<int, std::string>> figures;
+    for (const std::string& name : list_directory(results_dir))
+        if (figure_number(name) >= 0 && path_exists(results_dir + "/" + name + "/.")) figures.push_back({figure_number(name), name});
+    for (const auto& note : notes) {
+        bool known = false;
+        for (const auto& figure : figures) known = known || figure.second == note.first;
+        if (!known && figure_number(note.first) >= 0) figures.push_back({figure_number(note.first), note.first});
+    }
+    std::sort(figures.begin(), figures.end());
+
+    std::vector<Claim> all_claims;
+    std::string sections;
+    for (const auto& figure : figures) {
+        std::string name = figure.second, dir = results_dir + "/" + name;
+        std::string heading, paragraph;
+        if (path_exists(dir + "/summary.md")) summary_header(dir + "/summary.md", &heading, &paragraph);
+        sections += "## " + (heading.empty() ? "Fig. " + std::to_string(figure.first) : heading) + "\n\n";
+        for (const auto& note : notes)
+            if (note.first == name) sections += "**Note:** " + note.second + "\n\n";
+        if (!path_exists(dir + "/.")) {
+            sections += "No results (no " + name + "/ directory).\n\n";
+            continue;
+        }
+        if (!paragraph.empty()) sections += paragraph + "\n\n";
+        if (path_exists(dir + "/summary.md")) sections += "Full summary: [" + name + "/summary.md](" + name + "/summary.md)\n\n";
+        else sections += "(no summary.md)\n\n";
+        if (path_exists(dir + "/run_info.csv")) {
+            sections += "| setting | value |\n|---|---|\n";
+            for (const auto& entry : read_run_info(dir + "/run_info.csv")) {
+                std::string value = entry.first == "wall_seconds" ? wall_time_text(entry.second) : entry.second;
+                std::string key = entry.first == "wall_seconds" ? "wall time" : entry.first;
+                if (entry.first == "command") value = "`" + value + "`";
+                sections += "| " + cell(key) + " | " + cell(value) + " |\n";
+            }
+            sections += "\n";
+        } else {
+            sections += "(no run_info.csv: settings and wall time unknown)\n\n";
+        }
+        for (const std::string& file : list_directory(dir))
+            if (file.size() > 4 && file.compare(file.size() - 4, 4, ".png") == 0)
+                sections += "![" + name + "/" + file + "](" + name + "/" + file + ")\n\n";
+        if (path_exists(dir + "/claims.csv")) {
+            std::vector<Claim> claims = read_claims(dir + "/claims.csv");
+            all_claims.insert(all_claims.end(), claims.begin(), claims.end());
+            sections += claims.empty() ? "(no claims checked)\n\n" : claims_table(claims, false) + "\n";
+        } else {
+            sections += "(no claims.csv: this figure's claims were not checked)\n\n";
+        }
+    }
+
+    int held = 0, not_held = 0, undecided = 0;
+    for (const Claim& claim : all_claims) {
+        held += claim.verdict == Verdict::Held;
+        not_held += claim.verdict == Verdict::NotHeld;
+        undecided += claim.verdict == Verdict::Undecided;
+    }
+    std::string out;
+    out += "<!-- GENERATED FILE: written by repro (experiments/report.cpp) from results/fig*/. Do not edit by hand. -->\n";
+    out += "# Reproduction results\n\n";
+    out += "*This file is generated by `repro all` from the figures' own files (`summary.md`, `claims.csv`, "
+           "`run_info.csv`, the PNGs) and is never edited by hand; `repro all --report-only` rebuilds it.*\n\n";
+    out += "Paper: Y. Lim, S. Lee, J. Jo, \"Data augmentation using diffusion models to enhance inverse Ising "
+           "inference\" (2025).\n\n";
+    out += "Each verdict is computed from the measured numbers: \"a < b\" is *held* when the difference of the means "
+           "exceeds twice its standard error (SE from the ensembles' sample sd), *not held* when it is that large the "
+           "other way, and *undecided at this scale* when the error bars cannot separate them; a single run (no error "
+           "bar) is judged on the plain numbers and says so.\n\n";
+    out += "## Claims at a glance\n\n";
+    if (all_claims.empty()) {
+        out += "No figure has checked claims yet.\n\n";
+    } else {
+        out += std::to_string(all_claims.size()) + " claims: " + std::to_string(held) + " held, " +
+               std::to_string(not_held) + " not held, " + std::to_string(undecided) + " undecided at this scale.\n\n";
+        out += claims_table(all_claims, true) + "\n";
+    }
+    out += sections;
+    return out;
+}
+
+void write_results_readme(const std::string& results_dir, const std::vector<std::pair<std::string, std::string>>& notes) {
+    make_directories(results_dir);
+    write_file_atomic(results_dir + "/README.md", results_readme_text(results_dir, notes));
+}

@@ -173,10 +173,14 @@ static MatArray parse_matrix(const uint8_t* buffer, size_t size, const std::stri
     if (type_size == 0)
         fail(where, offset, "real part of '" + array.name + "' has non-numeric type " + std::to_string(real.type));
     // Dividing (not multiplying) so that a huge element count cannot overflow the comparison.
-    if (real.size % type_size != 0 || real.size / type_size != array.count)
+    if (real.size % type_size != 0 || real.size / type_size != array.count) {
+        std::string needed = array.count <= std::numeric_limits<size_t>::max() / type_size
+                                 ? std::to_string(array.count * type_size)
+                                 : "more than 2^64";
         fail(where, offset, "real part of '" + array.name + "' has " + std::to_string(real.size) + " bytes, but " +
-                                dims_text(array.dims) + " elements of " + std::to_string(type_size) +
-                                " bytes need a different size");
+                                dims_text(array.dims) + " elements of type " + std::to_string(real.type) + " need " +
+                                needed);
+    }
     array.stored_type = real.type;
     array.data.assign(real.data, real.data + real.size);
     return array;

@@ -349,3 +349,24 @@ TEST_CASE("mat5: the embedded retina recording parses under the sanitizers", "[m
     for (uint8_t value : bint.data) ones += value;
     CHECK(ones == 1622436);
 }
+
+TEST_CASE("retina: the loader checks the variable's name, shape and values", "[mat5][retina]") {
+    auto load = [](const std::string& file) { return retina_from_mat(file.data(), file.size(), "r.mat"); };
+    std::string values(297 * 160 * 953, '\0');
+    values[1 + 297 * (2 + 160 * 3)] = 1;  // bint(2,3,4) in MATLAB's 1-based subscripts
+    std::string good = mat_header() + matrix_element(matrix_data("bint", 6, {297, 160, 953}, miUINT8, values));
+    RetinaRaster raster = load(good);
+    CHECK(raster.bins == 283041);
+    long ones = 0;
+    for (uint8_t spike : raster.spikes) ones += spike;
+    CHECK(ones == 1);
+    CHECK(raster.spikes[(size_t)2 * 283041 + 1 * 953 + 3] == 1);  // X[n, r*953 + t] = bint[r, n, t]
+    std::string two = values;
+    two[5] = 2;
+    CHECK_THROWS_WITH(load(mat_header() + matrix_element(matrix_data("bint", 6, {297, 160, 953}, miUINT8, two))),
+                      Contains("bint(6,1,1) is 2; expected only 0 and 1"));
+    CHECK_THROWS_WITH(load(mat_header() + matrix_element(matrix_data("bint", 6, {160, 297, 953}, miUINT8, values))),
+                      Contains("expected 297 x 160 x 953"));
+    std::string other = matrix_element(matrix_data("spikes", 6, {2, 1}, miUINT8, std::string("\1\0", 2)));
+    CHECK_THROWS_WITH(load(mat_header() + other), Contains("no variable 'bint' (variables: spikes)"));
+}

@@ -21,7 +21,7 @@ int command_all(int argc, char** argv) {
     Args args = parse_args(argc, argv, 2, "repro all [--scale quick|paper] [--out DIR] [--report-only]",
                            "Runs fig2, fig3, fig4, fig5 and fig6 (each into DIR/figK, skipping finished jobs), then "
                            "writes DIR/README.md, the report of every claim with its measured numbers and verdict.",
-                           {{"scale", "S", "quick", "quick (minutes to an hour per figure on a laptop) or paper"},
+                           {{"scale", "S", "quick", "quick (the budgeted small design of each figure) or paper (the full design)"},
                             {"out", "DIR", "results", "results directory; figure K writes DIR/figK"},
                             {"report-only", "", "", "only rebuild DIR/README.md from the figures' files"}},
                            0, 0);

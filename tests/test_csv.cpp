@@ -40,6 +40,7 @@ TEST_CASE("csv: write and read back cells and numbers exactly", "[csv]") {
     // \r\n line ends are read too.
     CsvTable crlf = csv_parse("a,b\r\n1,2\r\n", "crlf");
     CHECK(csv_double(crlf, 0, "b") == 2);
+    std::system(("rm -rf '" + dir + "'").c_str());
 }
 
 TEST_CASE("csv: errors name the file, line and column", "[csv]") {

@@ -90,6 +90,7 @@ TEST_CASE("jobs: run two jobs, skip on rerun, merge reports the missing job", "[
     CHECK_FALSE(path_exists(job_part_path(fresh, 1)));
     CHECK_THROWS_WITH(jobs_dispatch(job_args({"repro", "test", "--merge"}), fresh, design, run_job, &merged),
                       Catch::Contains("nothing to merge"));
+    std::system(("rm -rf '" + out + "' '" + fresh + "'").c_str());
 }
 
 TEST_CASE("jobs: group mean, sample sd (n-1) and count", "[jobs]") {

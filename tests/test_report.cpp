@@ -1,0 +1,165 @@
+// The claims report: the judging rules on numbers with known answers, and results/README.md built from small
+// synthetic figure directories (one claim held, one not held, one undecided).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "../data/atomic_file.h"
+#include "../experiments/csv.h"
+#include "../experiments/plot.h"
+#include "../experiments/report.h"
+
+static std::string temp_directory() {
+    char pattern[] = "/tmp/repro_test_report_XXXXXX";
+    REQUIRE(mkdtemp(pattern) != nullptr);
+    return pattern;
+}
+
+static Estimate estimate(double mean, double sd, int count) {
+    Estimate result;
+    result.mean = mean;
+    result.sd = sd;
+    result.count = count;
+    return result;
+}
+
+TEST_CASE("report: a < b by twice the standard error of the difference", "[report]") {
+    // n = 4, sd = 2: SE = sqrt(4/4 + 4/4) = sqrt(2), 2·SE = 2.83.
+    CHECK(judge_less("a", estimate(1, 2, 4), "b", estimate(4, 2, 4)).verdict == Verdict::Held);        // 3 > 2.83
+    CHECK(judge_less("a", estimate(1, 2, 4), "b", estimate(3.5, 2, 4)).verdict == Verdict::Undecided); // 2.5 < 2.83
+    CHECK(judge_less("a", estimate(4, 2, 4), "b", estimate(1, 2, 4)).verdict == Verdict::NotHeld);
+    Judgement single = judge_less("aug", single_run(0.004), "obs", single_run(0.005));
+    CHECK(single.verdict == Verdict::Held);
+    CHECK_THAT(single.measured, Catch::Contains("single run") && Catch::Contains("aug 0.004") && Catch::Contains("obs 0.005"));
+    CHECK(judge_less("a", single_run(2), "b", estimate(1, 0.1, 10)).verdict == Verdict::NotHeld);
+    CHECK(judge_less("a", single_run(1), "b", single_run(1)).verdict == Verdict::Undecided);
+    CHECK_THROWS(judge_less("a", single_run(NAN), "b", single_run(1)));
+    CHECK(verdict_parse(verdict_name(Verdict::NotHeld)) == Verdict::NotHeld);
+    CHECK_THROWS(verdict_parse("maybe"));
+
+    std::vector<Judgement> per_g = {judge_less("aug", single_run(1), "obs", single_run(2)),
+                                    judge_less("aug", estimate(1, 2, 4), "obs", estimate(3.5, 2, 4))};
+    Judgement all = judge_all({"g=0.5", "g=1"}, per_g);
+    CHECK(all.verdict == Verdict::Undecided);
+    CHECK_THAT(all.measured, Catch::Contains("g=1: ") && Catch::Contains("[undecided]"));
+}
+
+TEST_CASE("report: trends and U shape", "[report]") {
+    std::vector<std::string> labels = {"1000", "2000", "4000", "8000"};
+    std::vector<double> log_m = {3, std::log10(2000.0), std::log10(4000.0), std::log10(8000.0)};
+    std::vector<Estimate> falling = {estimate(10, 0.1, 10), estimate(8, 0.1, 10), estimate(6, 0.1, 10), estimate(4, 0.1, 10)};
+    CHECK(judge_trend_steps(labels, falling, Trend::Falls).verdict == Verdict::Held);
+    CHECK(judge_trend_steps(labels, falling, Trend::Rises).verdict == Verdict::NotHeld);
+    CHECK(judge_trend_slope("log10 M", log_m, falling, Trend::Falls).verdict == Verdict::Held);
+    // One flat noisy step: step by step undecided, the overall slope still clearly down.
+    std::vector<Estimate> noisy = {estimate(10, 0.1, 10), estimate(8, 0.1, 10), estimate(7.95, 0.1, 10), estimate(4, 0.1, 10)};
+    CHECK(judge_trend_steps(labels, noisy, Trend::Falls).verdict == Verdict::Undecided);
+    CHECK(judge_trend_slope("log10 M", log_m, noisy, Trend::Falls).verdict == Verdict::Held);
+    // Slope known exactly: y = 5 - 2x on x = 0, 1, 2 (single runs).
+    Judgement line = judge_trend_slope("x", {0, 1, 2}, {single_run(5), single_run(3), single_run(1)}, Trend::Falls);
+    CHECK(line.verdict == Verdict::Held);
+    CHECK_THAT(line.measured, Catch::StartsWith("slope -2 per unit x (single run)"));
+    // Huge error bars: the slope cannot be told from zero.
+    std::vector<Estimate> vague = {estimate(10, 50, 3), estimate(8, 50, 3), estimate(6, 50, 3), estimate(4, 50, 3)};
+    CHECK(judge_trend_slope("log10 M", log_m, vague, Trend::Falls).verdict == Verdict::Undecided);
+
+    std::vector<std::string> iterations = {"1k", "32k", "1M"};
+    CHECK(judge_u_shape(iterations, {single_run(0.017), single_run(0.004), single_run(0.0054)}).verdict == Verdict::Held);
+    CHECK(judge_u_shape(iterations, {single_run(0.017), single_run(0.006), single_run(0.0054)}).verdict == Verdict::NotHeld);
+    CHECK(judge_u_shape(iterations, {estimate(0.017, 0.001, 5), estimate(0.004, 0.001, 5), estimate(0.0045, 0.001, 5)})
+              .verdict == Verdict::Undecided);  // the last end is not clearly higher
+    CHECK_THROWS(judge_u_shape({"a", "b"}, {single_run(1), single_run(2)}));
+}
+
+TEST_CASE("report: results/README.md from synthetic figure directories", "[report]") {
+    std::string results = temp_directory();
+    make_directories(results + "/fig3");
+    make_directories(results + "/fig10");  // numeric order: fig3 before fig10
+    // fig3: observed vs augmented MSE over 3 ensembles at two g; its claims judged from the CSV.
+    CsvTable mse = csv_table({"g", "series", "mse"});
+    double obs[2][3] = {{0.010, 0.011, 0.012}, {0.020, 0.021, 0.019}};
+    double aug[2][3] = {{0.005, 0.006, 0.004}, {0.030, 0.031, 0.029}};
+    for (int g = 0; g < 2; g++)
+        for (int e = 0; e < 3; e++) {
+            csv_add_row(&mse, {csv_integer(g + 1), "obs", csv_number(obs[g][e])});
+            csv_add_row(&mse, {csv_integer(g + 1), "aug", csv_number(aug[g][e])});
+        }
+    csv_write(results + "/fig3/fig3.csv", mse);
+    std::vector<Group> groups = group_estimates(csv_read(results + "/fig3/fig3.csv"), {"g", "series"}, "mse");
+    std::vector<Claim> claims = {
+        make_claim("fig3", "augmented < observed at g = 1", judge_less("aug", group_lookup(groups, {"1", "aug"}), "obs",
+                                                                        group_lookup(groups, {"1", "obs"}))),
+        make_claim("fig3", "augmented < observed at g = 2", judge_less("aug", group_lookup(groups, {"2", "aug"}), "obs",
+                                                                        group_lookup(groups, {"2", "obs"}))),
+        make_claim("fig3", "observed MSE at g = 2 < at g = 1 + 0.0095",
+                   judge_less("obs g=2", group_lookup(groups, {"2", "obs"}), "obs g=1 + 0.0095",
+                              estimate(group_lookup(groups, {"1", "obs"}).mean + 0.0095, 0.001, 3))),
+    };
+    REQUIRE(claims[0].verdict == Verdict::Held);       // 0.005 ± 0.001 vs 0.011 ± 0.001
+    REQUIRE(claims[1].verdict == Verdict::NotHeld);    // 0.030 vs 0.020
+    REQUIRE(claims[2].verdict == Verdict::Undecided);  // 0.020 vs 0.0205, SE ≈ 0.0008
+    write_claims(results + "/fig3/claims.csv", claims);
+    std::vector<Claim> back = read_claims(results + "/fig3/claims.csv");
+    REQUIRE(back.size() == 3);
+    CHECK(back[1].verdict == Verdict::NotHeld);
+    CHECK(back[0].measured == claims[0].measured);
+    write_file_atomic(results + "/fig3/summary.md",
+                      "# Fig. 3 — MSE vs coupling scale g\n\nAugmentation helped at g = 1 | not at 2.\n\n## Details\n\nmore\n");
+    write_run_info(results + "/fig3/run_info.csv",
+                   {{"command", "repro fig3 --scale quick"}, {"scale", "quick"}, {"seed", "1"}, {"wall_seconds", "754"}});
+    CHECK_THROWS_WITH(write_run_info(results + "/fig3/bad.csv", {{"command", "x"}}), Catch::Contains("scale"));
+    write_file_atomic(results + "/fig3/fig3.png", "not really a png");
+
+    write_results_readme(results, {{"fig6", "failed: no retina data"}});
+    std::string readme = read_file(results + "/README.md");
+    CHECK_THAT(readme, Catch::Contains("never edited by hand"));
+    CHECK_THAT(readme, Catch::Contains("3 claims: 1 held, 1 not held, 1 undecided at this scale."));
+    CHECK_THAT(readme, Catch::Contains("| fig3 | augmented < observed at g = 1 | aug 0.005 ± 0.001 vs obs 0.011 ± 0.001"));
+    CHECK_THAT(readme, Catch::Contains("| **not held** |"));
+    CHECK_THAT(readme, Catch::Contains("| undecided at this scale |"));
+    CHECK_THAT(readme, Catch::Contains("## Fig. 3 — MSE vs coupling scale g"));
+    CHECK_THAT(readme, Catch::Contains("Augmentation helped at g = 1 | not at 2."));
+    CHECK_THAT(readme, Catch::Contains("![fig3/fig3.png](fig3/fig3.png)"));
+    CHECK_THAT(readme, Catch::Contains("| wall time | 12.6 min |"));
+    CHECK_THAT(readme, Catch::Contains("| command | `repro fig3 --scale quick` |"));
+    CHECK_THAT(readme, Catch::Contains("**Note:** failed: no retina data"));
+    CHECK_THAT(readme, Catch::Contains("(no claims.csv"));  // fig10 has none
+    CHECK(readme.find("## Fig. 3") < readme.find("## Fig. 6"));
+    CHECK(readme.find("## Fig. 6") < readme.find("## Fig. 10"));
+    std::system(("rm -rf '" + results + "'").c_str());
+}
+
+TEST_CASE("plot: the gnuplot script names columns by number and refuses unknown ones", "[report][plot]") {
+    std::string dir = temp_directory();
+    CsvTable table = csv_table({"series", "g", "mse_mean", "mse_sd"});
+    csv_add_row(&table, {"obs", "1", "0.01", "0.001"});
+    csv_add_row(&table, {"aug", "1", "0.005", ""});
+    csv_write(dir + "/fig.csv", table);
+    double w[4] = {0, 0.5, 0.5, 0};
+    write_matrix_text(dir + "/w.txt", w, 2, 2);
+    PlotPanel curves;
+    curves.log_x = true;
+    curves.series.push_back({"fig.csv", "g", "mse_mean", "mse_sd", "series", "aug",
+                             style_line("black", LineKind::Solid, Marker::FilledCircle), "aug"});
+    curves.references.push_back({0.01, LineKind::Dashed, "black", "obs"});
+    PlotPanel heatmap;
+    heatmap.kind = PanelKind::Heatmap;
+    heatmap.matrix_file = "w.txt";
+    PlotLayout layout;
+    layout.cols = 2;
+    std::string script = plot_script(dir, "fig", {curves, heatmap}, layout, "pngcairo");
+    CHECK_THAT(script, Catch::Contains("set output 'fig.png'"));
+    CHECK_THAT(script, Catch::Contains("set multiplot layout 1,2"));
+    CHECK_THAT(script, Catch::Contains("'fig.csv' using 2:(strcol(1) eq 'aug' ? $3 : NaN):(strcol(4) eq '' ? 0 : column(4))"
+                                       " with yerrorlines"));
+    CHECK_THAT(script, Catch::Contains("0.01 with lines lc rgb '#000000' dt 2"));
+    CHECK_THAT(script, Catch::Contains("set cbrange [-0.5:0.5]"));
+    CHECK_THAT(script, Catch::Contains("'w.txt' matrix with image"));
+    curves.series[0].y = "mse";
+    CHECK_THROWS_WITH(plot_script(dir, "fig", {curves}, PlotLayout(), "png"), Catch::Contains("no column 'mse'"));
+    CHECK_THROWS(plot_script(dir, "fig", {curves, heatmap}, PlotLayout(), "png"));  // 2 panels in a 1×1 layout
+    std::system(("rm -rf '" + dir + "'").c_str());
+}

@@ -111,23 +111,26 @@ bool jobs_run_one(const std::string& out_dir, const std::vector<Job>& design, in
         return false;
     }
     CsvTable result;
+    auto start = std::chrono::steady_clock::now();
     try {
         result = run_job(job, index);
     } catch (const std::exception& error) {
         throw std::runtime_error("job " + std::to_string(index) + " (" + job.id + "): " + error.what());
     }
-    // The part: job, job_id and the parameters in front of the figure's own columns.
-    std::vector<std::string> header = {"job", "job_id"};
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    // The part: job, job_id, job_seconds and the parameters in front of the figure's own columns.
+    std::vector<std::string> header = {"job", "job_id", "job_seconds"};
     for (const auto& param : job.params) header.push_back(param.first);
     for (const std::string& column : result.header)
         for (const std::string& taken : header)
             if (column == taken)
                 throw std::runtime_error("job " + std::to_string(index) + " (" + job.id + "): the result has a column '" +
-                                         column + "', which the runner adds itself (job, job_id, the parameters)");
+                                         column + "', which the runner adds itself (job, job_id, job_seconds, the "
+                                         "parameters)");
     header.insert(header.end(), result.header.begin(), result.header.end());
     CsvTable part = csv_table(header);
     for (const std::vector<std::string>& row : result.rows) {
-        std::vector<std::string> cells = {csv_integer(index), job.id};
+        std::vector<std::string> cells = {csv_integer(index), job.id, csv_number(std::round(seconds * 1000) / 1000)};
         for (const auto& param : job.params) cells.push_back(param.second);
         cells.insert(cells.end(), row.begin(), row.end());
         csv_add_row(&part, cells);
@@ -161,8 +164,8 @@ int jobs_run_all(const std::string& out_dir, const std::vector<Job>& design, con
         // ETA from the mean duration of the jobs this process ran (jobs of a design cost about the same).
         std::string eta = ran > 0 ? duration_text(elapsed / ran * (double)(todo.size() - t)) : "?";
         if (!quiet)
-            std::fprintf(stderr, "[%zu/%zu] job %d/%zu %s (elapsed %s, ETA %s)\n", t + 1, todo.size(), index,
-                         design.size(), params_text(design[index]).c_str(), duration_text(elapsed).c_str(), eta.c_str());
+            std::fprintf(stderr, "[%zu/%zu] job %d (%s), elapsed %s, ETA %s\n", t + 1, todo.size(), index,
+                         params_text(design[index]).c_str(), duration_text(elapsed).c_str(), eta.c_str());
         auto job_start = std::chrono::steady_clock::now();
         if (jobs_run_one(out_dir, design, index, run_job)) ran++;
         double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - job_start).count();
@@ -182,6 +185,9 @@ MergeResult jobs_merge(const std::string& out_dir, const std::vector<Job>& desig
         }
         parts.push_back(csv_read(path));
         check_part(parts.back(), design, (int)k);
+        merged.jobs_done++;
+        if (!parts.back().rows.empty() && csv_has_column(parts.back(), "job_seconds"))
+            merged.job_seconds_total += csv_double(parts.back(), 0, "job_seconds");
         // The union of the columns, in order of first appearance.
         for (const std::string& column : parts.back().header)
             if (!csv_has_column(merged.table, column)) merged.table.header.push_back(column);

@@ -6,7 +6,8 @@
 // On disk, under a figure's output directory OUT:
 //   OUT/parts/design.csv    the design (job, id, params): a rerun with a different design into the same OUT is an
 //                           error instead of silently mixing parts of two designs
-//   OUT/parts/job_K.csv     job K's rows: columns job, job_id, then the job's parameters, then the figure's columns
+//   OUT/parts/job_K.csv     job K's rows: columns job, job_id, job_seconds (its wall time), then the job's
+//                           parameters, then the figure's columns
 // Both are written atomically (write to a temporary, then rename), so an interrupted run loses at most the job in
 // progress, and a part file that exists is complete.
 //
@@ -40,8 +41,8 @@ const std::string& job_param(const Job& job, const std::string& key);
 double job_double(const Job& job, const std::string& key);
 long long job_int(const Job& job, const std::string& key);
 
-// What a job computes: the rows of its result (any columns but job, job_id and the parameter names, which the
-// runner adds in front). It must draw its randomness from a seed derived from the job (e.g. --seed and the job
+// What a job computes: the rows of its result (any columns but job, job_id, job_seconds and the parameter names,
+// which the runner adds in front). It must draw its randomness from a seed derived from the job (e.g. --seed and the job
 // index), so that a job gives the same rows whichever machine runs it, alone or in a sequence.
 using JobFunction = std::function<CsvTable(const Job& job, int index)>;
 
@@ -54,14 +55,17 @@ std::string job_part_path(const std::string& out_dir, int index);
 void jobs_list(const std::vector<Job>& design, FILE* stream);
 // Runs job `index` unless its part file exists; returns true if it ran. Throws (naming the job) if the job throws.
 bool jobs_run_one(const std::string& out_dir, const std::vector<Job>& design, int index, const JobFunction& run_job);
-// Runs every job whose part is missing, in order; prints "job K/N id: done in T (elapsed E, ETA R)" to stderr
-// unless quiet. Returns the number of jobs it ran.
+// Runs every job whose part is missing, in order; unless quiet prints to stderr before each job
+// "[i/T] job K (g=1.5 ens=3), elapsed E, ETA R" (i of the T jobs to run; K its design index) and after it
+// "[i/T] job K done in D". Returns the number of jobs it ran.
 int jobs_run_all(const std::string& out_dir, const std::vector<Job>& design, const JobFunction& run_job, bool quiet);
 
 struct MergeResult {
     CsvTable table;            // all parts' rows in job order; columns: the union of the parts' columns in order of
                                // first appearance (a cell a part lacks is empty)
     std::vector<int> missing;  // indices of jobs without a part file
+    int jobs_done = 0;         // parts found
+    double job_seconds_total = 0;  // sum of the found jobs' wall times (to estimate the cost of a full design)
 };
 // Reads every existing part (checking it belongs to this design) and concatenates them.
 MergeResult jobs_merge(const std::string& out_dir, const std::vector<Job>& design);

@@ -186,7 +186,7 @@ static void write_panel(std::string* out, const std::string& dir, const PlotPane
     for (const PlotSeries& series : panel.series) items.push_back(series_plot_item(dir, series, out));
     for (const PlotReference& reference : panel.references) {
         std::string item = number_text(reference.y) + " with lines lc rgb " + quoted(color_hex(reference.color)) + " " +
-                           dash_type(reference.line) + " lw 1.5";
+                           dash_type(reference.line) + " lw 2";
         item += reference.title.empty() ? " notitle" : " title " + quoted(reference.title);
         items.push_back(item);
     }

@@ -58,7 +58,9 @@ TEST_CASE("jobs: run two jobs, skip on rerun, merge reports the missing job", "[
     CHECK(merged.missing == std::vector<int>{0});
     CHECK(jobs_missing_text(design, merged.missing) == "missing 1 of 2 jobs: 0 (g=1/ens=0)");
     REQUIRE(merged.table.rows.size() == 2);
-    CHECK(merged.table.header == std::vector<std::string>{"job", "job_id", "g", "ens", "series", "value"});
+    CHECK(merged.table.header == std::vector<std::string>{"job", "job_id", "job_seconds", "g", "ens", "series", "value"});
+    CHECK(merged.jobs_done == 1);
+    CHECK(merged.job_seconds_total >= 0);
     CHECK(csv_cell(merged.table, 1, "job_id") == "g=2/ens=0");
     CHECK(csv_double(merged.table, 1, "value") == 5.0);  // 2 * 2 + index 1
 

@@ -1,0 +1,208 @@
+// Exact reconstruction of hidden spins by a Gray-code walk over all completions (see reconstruct.h).
+#include "reconstruct.h"
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+HiddenSets draw_hidden_sets(int count, int n, int k, Rng* rng) {
+    if (count < 0 || k < 0 || k > n)
+        throw std::runtime_error("draw_hidden_sets: cannot hide " + std::to_string(k) + " of " + std::to_string(n) +
+                                 " spins in " + std::to_string(count) + " patterns");
+    HiddenSets hidden;
+    hidden.count = count;
+    hidden.k = k;
+    hidden.index.resize((size_t)count * k);
+    std::vector<int> spins(n);
+    for (int p = 0; p < count; p++) {
+        for (int i = 0; i < n; i++) spins[i] = i;
+        // Partial Fisher–Yates: the first k positions become a uniform random k-subset.
+        for (int b = 0; b < k; b++) std::swap(spins[b], spins[b + (int)rng_below(rng, (uint64_t)(n - b))]);
+        std::sort(spins.begin(), spins.begin() + k);
+        std::copy(spins.begin(), spins.begin() + k, hidden.index.begin() + (size_t)p * k);
+    }
+    return hidden;
+}
+
+static void check_pattern(const IsingParams& params, const float* pattern, const int* hidden, int k) {
+    if (k < 0 || k > RECONSTRUCT_MAX_HIDDEN || k > params.n)
+        throw std::runtime_error("reconstruct: " + std::to_string(k) + " hidden spins (at most " +
+                                 std::to_string(std::min(RECONSTRUCT_MAX_HIDDEN, params.n)) + ")");
+    if ((int)params.bias.size() != params.n || (int)params.coupling.size() != params.n * params.n)
+        throw std::runtime_error("reconstruct: parameters do not have n = " + std::to_string(params.n) + " spins");
+    std::vector<char> is_hidden(params.n, 0);
+    for (int b = 0; b < k; b++) {
+        if (hidden[b] < 0 || hidden[b] >= params.n || is_hidden[hidden[b]])
+            throw std::runtime_error("reconstruct: hidden spin index " + std::to_string(hidden[b]) +
+                                     " out of range or repeated");
+        is_hidden[hidden[b]] = 1;
+    }
+    for (int i = 0; i < params.n; i++)
+        if (!is_hidden[i] && pattern[i] != 1.0f && pattern[i] != -1.0f)
+            throw std::runtime_error("reconstruct: observed spin " + std::to_string(i) + " is " +
+                                     std::to_string(pattern[i]) + ", not ±1");
+}
+
+// The walk behind completion_energies and reconstruct_exact. Visits every completion of the hidden spins in
+// Gray-code order from all −1; writes each energy to energy_by_mask[mask] if that is not null; returns the mask
+// of the first minimum-energy completion in *best_mask and its energy.
+static double gray_code_walk(const IsingParams& params, const float* pattern, const int* hidden, int k,
+                             double* energy_by_mask, uint64_t* best_mask) {
+    check_pattern(params, pattern, hidden, k);
+    const int n = params.n;
+    const double* bias = params.bias.data();
+    const double* coupling = params.coupling.data();
+
+    // Start: every hidden spin silent.
+    std::vector<double> spin(pattern, pattern + n);
+    for (int b = 0; b < k; b++) spin[hidden[b]] = -1.0;
+    // Its energy, Eq. (2): E = -Σ_i b_i σ_i - Σ_{i<j} w_ij σ_i σ_j.
+    double energy = 0.0;
+    for (int i = 0; i < n; i++) {
+        double pair_sum = 0.0;
+        for (int j = i + 1; j < n; j++) pair_sum += coupling[(size_t)i * n + j] * spin[j];
+        energy -= spin[i] * (bias[i] + pair_sum);
+    }
+    // field[b] = b_h + Σ_{j≠h} w_hj σ_j, the local field on hidden spin h = hidden[b]. The terms of E that contain
+    // σ_h are exactly −σ_h·field[b], so flipping σ_h changes E by ΔE = 2 σ_h field[b] (σ_h before the flip).
+    std::vector<double> field(k), hidden_spin(k, -1.0), hidden_coupling((size_t)k * k);
+    for (int b = 0; b < k; b++) {
+        int h = hidden[b];
+        double sum = bias[h];
+        for (int j = 0; j < n; j++) sum += coupling[(size_t)h * n + j] * spin[j];  // w_hh = 0
+        field[b] = sum;
+        for (int c = 0; c < k; c++) hidden_coupling[(size_t)b * k + c] = coupling[(size_t)h * n + hidden[c]];
+    }
+
+    uint64_t mask = 0;
+    *best_mask = 0;
+    double best_energy = energy;
+    if (energy_by_mask) energy_by_mask[0] = energy;
+    const uint64_t completions = (uint64_t)1 << k;
+    for (uint64_t step = 1; step < completions; step++) {
+        // Gray code: step s flips the bit at the position of the lowest set bit of s.
+        int b = __builtin_ctzll(step);
+        energy += 2.0 * hidden_spin[b] * field[b];
+        hidden_spin[b] = -hidden_spin[b];
+        mask ^= (uint64_t)1 << b;
+        // Every hidden field feels the flip: field[c] += w_ch (σ_h,new − σ_h,old) = 2 w_ch σ_h,new.
+        // (w_hh = 0 leaves field[b] itself unchanged, as it must: it does not depend on σ_h.)
+        const double change = 2.0 * hidden_spin[b];
+        const double* row = hidden_coupling.data() + (size_t)b * k;
+        for (int c = 0; c < k; c++) field[c] += row[c] * change;
+        if (energy_by_mask) energy_by_mask[mask] = energy;
+        if (energy < best_energy) {
+            best_energy = energy;
+            *best_mask = mask;
+        }
+    }
+    return best_energy;
+}
+
+void completion_energies(const IsingParams& params, const float* pattern, const int* hidden, int k, double* energy) {
+    uint64_t best_mask;
+    gray_code_walk(params, pattern, hidden, k, energy, &best_mask);
+}
+
+double reconstruct_exact(const IsingParams& params, float* pattern, const int* hidden, int k) {
+    uint64_t best_mask;
+    double best_energy = gray_code_walk(params, pattern, hidden, k, nullptr, &best_mask);
+    for (int b = 0; b < k; b++) pattern[hidden[b]] = (best_mask >> b) & 1 ? 1.0f : -1.0f;
+    return best_energy;
+}
+
+void reconstruct_all_silent(float* pattern, const int* hidden, int k) {
+    for (int b = 0; b < k; b++) pattern[hidden[b]] = -1.0f;
+}
+
+std::vector<float> independent_most_likely(const Samples& training) {
+    if (training.count <= 0) throw std::runtime_error("independent_most_likely: no training samples");
+    std::vector<double> sum(training.n, 0.0);
+    for (int m = 0; m < training.count; m++)
+        for (int i = 0; i < training.n; i++) sum[i] += training.spins[(size_t)m * training.n + i];
+    std::vector<float> most_likely(training.n);
+    for (int i = 0; i < training.n; i++) most_likely[i] = sum[i] > 0 ? 1.0f : -1.0f;  // sums of ±1: exact
+    return most_likely;
+}
+
+void reconstruct_independent(const std::vector<float>& most_likely, float* pattern, const int* hidden, int k) {
+    for (int b = 0; b < k; b++) pattern[hidden[b]] = most_likely[hidden[b]];
+}
+
+static void check_hidden_sets(const Samples& test, const HiddenSets& hidden) {
+    if (hidden.count != test.count || hidden.k < 0 || hidden.k > test.n ||
+        hidden.index.size() != (size_t)hidden.count * hidden.k)
+        throw std::runtime_error("reconstruct: hidden sets (" + std::to_string(hidden.count) + " × " +
+                                 std::to_string(hidden.k) + ") do not fit the test set (" +
+                                 std::to_string(test.count) + " × " + std::to_string(test.n) + ")");
+    for (int i : hidden.index)
+        if (i < 0 || i >= test.n) throw std::runtime_error("reconstruct: hidden spin " + std::to_string(i));
+}
+
+Samples reconstruct_test_set_exact(const IsingParams& params, const Samples& test, const HiddenSets& hidden,
+                                   int threads) {
+    check_hidden_sets(test, hidden);
+    if (params.n != test.n)
+        throw std::runtime_error("reconstruct: parameters have n = " + std::to_string(params.n) +
+                                 ", test patterns " + std::to_string(test.n));
+    Samples result = test;
+    // Patterns are independent; threads take the next pattern from a shared counter.
+    std::atomic<int> next_pattern(0);
+    std::exception_ptr first_error;
+    std::atomic<bool> failed(false);
+    auto worker = [&]() {
+        try {
+            for (int p = next_pattern++; p < test.count && !failed; p = next_pattern++)
+                reconstruct_exact(params, result.spins.data() + (size_t)p * test.n,
+                                  hidden.index.data() + (size_t)p * hidden.k, hidden.k);
+        } catch (...) {
+            if (!failed.exchange(true)) first_error = std::current_exception();
+        }
+    };
+    threads = std::max(1, std::min(threads, test.count));
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; t++) pool.emplace_back(worker);
+    worker();
+    for (std::thread& thread : pool) thread.join();
+    if (first_error) std::rethrow_exception(first_error);
+    return result;
+}
+
+Samples reconstruct_test_set_all_silent(const Samples& test, const HiddenSets& hidden) {
+    check_hidden_sets(test, hidden);
+    Samples result = test;
+    for (int p = 0; p < test.count; p++)
+        reconstruct_all_silent(result.spins.data() + (size_t)p * test.n, hidden.index.data() + (size_t)p * hidden.k,
+                               hidden.k);
+    return result;
+}
+
+Samples reconstruct_test_set_independent(const std::vector<float>& most_likely, const Samples& test,
+                                         const HiddenSets& hidden) {
+    check_hidden_sets(test, hidden);
+    if ((int)most_likely.size() != test.n)
+        throw std::runtime_error("reconstruct: independent model has " + std::to_string(most_likely.size()) +
+                                 " spins, test patterns " + std::to_string(test.n));
+    Samples result = test;
+    for (int p = 0; p < test.count; p++)
+        reconstruct_independent(most_likely, result.spins.data() + (size_t)p * test.n,
+                                hidden.index.data() + (size_t)p * hidden.k, hidden.k);
+    return result;
+}
+
+double reconstruction_accuracy(const Samples& test, const Samples& reconstructed, const HiddenSets& hidden) {
+    check_hidden_sets(test, hidden);
+    if (reconstructed.count != test.count || reconstructed.n != test.n)
+        throw std::runtime_error("reconstruction_accuracy: reconstructed set has another shape than the test set");
+    if (hidden.count == 0 || hidden.k == 0) throw std::runtime_error("reconstruction_accuracy: nothing was hidden");
+    long correct = 0;
+    for (int p = 0; p < test.count; p++)
+        for (int b = 0; b < hidden.k; b++) {
+            size_t at = (size_t)p * test.n + hidden.index[(size_t)p * hidden.k + b];
+            correct += reconstructed.spins[at] == test.spins[at];
+        }
+    return (double)correct / ((double)hidden.count * hidden.k);
+}

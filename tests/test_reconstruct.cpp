@@ -1,0 +1,207 @@
+// Reconstruction of hidden spins: the Gray-code walk against direct energies of every completion, the exact
+// search against brute force on random models, the baselines, and the accuracy bookkeeping.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <set>
+
+#include "../ising/reconstruct.h"
+
+// A random model with Gaussian biases and couplings (symmetric, zero diagonal).
+static IsingParams random_params(int n, double scale, Rng* rng) {
+    IsingParams params;
+    params.n = n;
+    params.bias.resize(n);
+    params.coupling.assign((size_t)n * n, 0.0);
+    for (int i = 0; i < n; i++) params.bias[i] = scale * rng_normal(rng);
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++)
+            params.coupling[(size_t)i * n + j] = params.coupling[(size_t)j * n + i] = scale * rng_normal(rng);
+    return params;
+}
+
+static std::vector<float> random_pattern(int n, Rng* rng) {
+    std::vector<float> pattern(n);
+    for (float& spin : pattern) spin = rng_below(rng, 2) ? 1.0f : -1.0f;
+    return pattern;
+}
+
+// Eq. (2) written out directly, the reference for everything below.
+static double direct_energy(const IsingParams& params, const std::vector<float>& spin) {
+    double energy = 0;
+    for (int i = 0; i < params.n; i++) {
+        energy -= params.bias[i] * spin[i];
+        for (int j = i + 1; j < params.n; j++) energy -= params.coupling[(size_t)i * params.n + j] * spin[i] * spin[j];
+    }
+    return energy;
+}
+
+// The completion given by `mask` (bit b set: hidden[b] = +1).
+static std::vector<float> complete(std::vector<float> pattern, const std::vector<int>& hidden, uint64_t mask) {
+    for (size_t b = 0; b < hidden.size(); b++) pattern[hidden[b]] = (mask >> b) & 1 ? 1.0f : -1.0f;
+    return pattern;
+}
+
+TEST_CASE("reconstruct: Gray-code energies equal direct energies of every completion", "[reconstruct]") {
+    Rng rng;
+    rng_seed(&rng, 21);
+    for (int trial = 0; trial < 20; trial++) {
+        int n = 3 + (int)rng_below(&rng, 12);
+        int k = 1 + (int)rng_below(&rng, std::min(n, 10));
+        IsingParams params = random_params(n, 0.7, &rng);
+        std::vector<float> pattern = random_pattern(n, &rng);
+        HiddenSets sets = draw_hidden_sets(1, n, k, &rng);
+        std::vector<int> hidden(sets.index.begin(), sets.index.end());
+        std::vector<double> energy((size_t)1 << k);
+        completion_energies(params, pattern.data(), hidden.data(), k, energy.data());
+        for (uint64_t mask = 0; mask < energy.size(); mask++) {
+            INFO("trial " << trial << " n " << n << " k " << k << " mask " << mask);
+            REQUIRE(energy[mask] == Approx(direct_energy(params, complete(pattern, hidden, mask))).margin(1e-10));
+        }
+    }
+}
+
+TEST_CASE("reconstruct: exact search finds the brute-force minimum", "[reconstruct]") {
+    Rng rng;
+    rng_seed(&rng, 22);
+    for (int trial = 0; trial < 200; trial++) {
+        int n = 2 + (int)rng_below(&rng, 14);
+        int k = (int)rng_below(&rng, std::min(n, 12) + 1);  // k = 0 too: nothing changes
+        IsingParams params = random_params(n, trial % 2 ? 1.5 : 0.3, &rng);
+        std::vector<float> original = random_pattern(n, &rng);
+        HiddenSets sets = draw_hidden_sets(1, n, k, &rng);
+        std::vector<int> hidden(sets.index.begin(), sets.index.end());
+        // Brute force: every completion, energies computed directly.
+        double best = INFINITY;
+        uint64_t best_mask = 0;
+        for (uint64_t mask = 0; mask < ((uint64_t)1 << k); mask++) {
+            double energy = direct_energy(params, complete(original, hidden, mask));
+            if (energy < best) best = energy, best_mask = mask;
+        }
+        std::vector<float> pattern = original;
+        for (int h : hidden) pattern[h] = 0.0f;  // hidden values must not matter
+        double found = reconstruct_exact(params, pattern.data(), hidden.data(), k);
+        INFO("trial " << trial << " n " << n << " k " << k);
+        CHECK(pattern == complete(original, hidden, best_mask));
+        CHECK(found == Approx(best).margin(1e-10));
+    }
+}
+
+TEST_CASE("reconstruct: the conditional argmax follows the local field for one hidden spin", "[reconstruct]") {
+    // k = 1: p(σ_h | rest) ∝ exp(σ_h field_h), so σ_h = sign(field_h).
+    Rng rng;
+    rng_seed(&rng, 23);
+    for (int trial = 0; trial < 100; trial++) {
+        IsingParams params = random_params(8, 1.0, &rng);
+        std::vector<float> pattern = random_pattern(8, &rng);
+        int h = (int)rng_below(&rng, 8);
+        double field = params.bias[h];
+        for (int j = 0; j < 8; j++) field += params.coupling[(size_t)h * 8 + j] * pattern[j];
+        reconstruct_exact(params, pattern.data(), &h, 1);
+        CHECK(pattern[h] == (field > 0 ? 1.0f : -1.0f));
+    }
+}
+
+TEST_CASE("reconstruct: ties keep silence; bad input is refused", "[reconstruct]") {
+    IsingParams flat;
+    flat.n = 6;
+    flat.bias.assign(6, 0.0);
+    flat.coupling.assign(36, 0.0);
+    std::vector<float> pattern = {1, 1, 1, 1, 1, 1};
+    std::vector<int> hidden = {0, 2, 5};
+    CHECK(reconstruct_exact(flat, pattern.data(), hidden.data(), 3) == 0.0);
+    CHECK(pattern == std::vector<float>{-1, 1, -1, 1, 1, -1});
+    std::vector<int> repeated = {1, 1};
+    CHECK_THROWS_AS(reconstruct_exact(flat, pattern.data(), repeated.data(), 2), std::runtime_error);
+    std::vector<int> outside = {6};
+    CHECK_THROWS_AS(reconstruct_exact(flat, pattern.data(), outside.data(), 1), std::runtime_error);
+    std::vector<float> bad = {1, 0.5f, 1, 1, 1, 1};
+    CHECK_THROWS_AS(reconstruct_exact(flat, bad.data(), hidden.data(), 3), std::runtime_error);
+}
+
+TEST_CASE("reconstruct: hidden sets are distinct, sorted, uniform and reproducible", "[reconstruct]") {
+    Rng rng;
+    rng_seed(&rng, 24);
+    HiddenSets sets = draw_hidden_sets(4000, 10, 3, &rng);
+    REQUIRE(sets.index.size() == 12000);
+    std::vector<int> times_hidden(10, 0);
+    for (int p = 0; p < sets.count; p++) {
+        const int* row = sets.index.data() + p * 3;
+        REQUIRE(row[0] < row[1]);
+        REQUIRE(row[1] < row[2]);
+        for (int b = 0; b < 3; b++) times_hidden[row[b]]++;
+    }
+    // Each spin is hidden with probability 3/10: 1200 ± 29 (sd) times.
+    for (int count : times_hidden) CHECK(std::abs(count - 1200) < 150);
+    Rng again;
+    rng_seed(&again, 24);
+    CHECK(draw_hidden_sets(4000, 10, 3, &again).index == sets.index);
+    CHECK(draw_hidden_sets(5, 10, 10, &rng).index.size() == 50);
+    CHECK_THROWS_AS(draw_hidden_sets(5, 10, 11, &rng), std::runtime_error);
+}
+
+TEST_CASE("reconstruct: test sets, baselines and accuracy", "[reconstruct]") {
+    Rng rng;
+    rng_seed(&rng, 25);
+    const int n = 12, count = 300, k = 4;
+    IsingParams params = random_params(n, 0.5, &rng);
+    Samples test;
+    test.count = count;
+    test.n = n;
+    for (int p = 0; p < count; p++) {
+        std::vector<float> pattern = random_pattern(n, &rng);
+        test.spins.insert(test.spins.end(), pattern.begin(), pattern.end());
+    }
+    HiddenSets hidden = draw_hidden_sets(count, n, k, &rng);
+
+    // The threaded whole-set version equals pattern-by-pattern reconstruction, whatever the thread count.
+    Samples exact = reconstruct_test_set_exact(params, test, hidden, 3);
+    CHECK(reconstruct_test_set_exact(params, test, hidden, 1).spins == exact.spins);
+    for (int p = 0; p < count; p++) {
+        std::vector<float> pattern(test.spins.begin() + p * n, test.spins.begin() + (p + 1) * n);
+        reconstruct_exact(params, pattern.data(), hidden.index.data() + p * k, k);
+        REQUIRE(std::equal(pattern.begin(), pattern.end(), exact.spins.begin() + p * n));
+    }
+    // Only hidden entries change.
+    int changed_visible = 0;
+    for (int p = 0; p < count; p++)
+        for (int i = 0; i < n; i++) {
+            const int* row = hidden.index.data() + p * k;
+            bool is_hidden = std::find(row, row + k, i) != row + k;
+            if (!is_hidden && exact.spins[p * n + i] != test.spins[p * n + i]) changed_visible++;
+        }
+    CHECK(changed_visible == 0);
+
+    // Accuracy counts hidden matches: the test set itself is 100 % right, its negation 0 %.
+    CHECK(reconstruction_accuracy(test, test, hidden) == 1.0);
+    Samples negated = test;
+    for (float& spin : negated.spins) spin = -spin;
+    CHECK(reconstruction_accuracy(test, negated, hidden) == 0.0);
+    // All silent: accuracy = fraction of hidden entries that are −1 in the test set.
+    Samples silent = reconstruct_test_set_all_silent(test, hidden);
+    int silent_hidden = 0;
+    for (int p = 0; p < count; p++)
+        for (int b = 0; b < k; b++) silent_hidden += test.spins[p * n + hidden.index[p * k + b]] == -1.0f;
+    CHECK(reconstruction_accuracy(test, silent, hidden) == Approx((double)silent_hidden / (count * k)));
+
+    // Independent model: spin i's most frequent training state.
+    Samples training;
+    training.count = 5;
+    training.n = 3;
+    training.spins = {1, -1, 1, 1, -1, -1, 1, 1, -1, -1, -1, 1, -1, 1, 1};
+    // column sums: spin 0: 1+1+1-1-1 = 1 > 0 → +1; spin 1: -1-1+1-1+1 = -1 → −1; spin 2: 1-1-1+1+1 = 1 → +1
+    CHECK(independent_most_likely(training) == std::vector<float>{1, -1, 1});
+    Samples tie = training;
+    tie.count = 4;
+    tie.spins.resize(12);  // spin 0 sums to 2, spin 1 to -2, spin 2 to 0: a tie goes to silence
+    CHECK(independent_most_likely(tie) == std::vector<float>{1, -1, -1});
+    Samples small_test;
+    small_test.count = 1;
+    small_test.n = 3;
+    small_test.spins = {-1, 1, -1};
+    HiddenSets all_hidden = draw_hidden_sets(1, 3, 3, &rng);
+    Samples guessed = reconstruct_test_set_independent({1, -1, 1}, small_test, all_hidden);
+    CHECK(guessed.spins == std::vector<float>{1, -1, 1});
+    CHECK(reconstruction_accuracy(small_test, guessed, all_hidden) == 0.0);
+    CHECK_THROWS_AS(reconstruction_accuracy(small_test, guessed, hidden), std::runtime_error);
+}

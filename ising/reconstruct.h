@@ -30,7 +30,9 @@ void completion_energies(const IsingParams& params, const float* pattern, const 
 
 // Sets pattern[hidden[b]], b < k, to the completion of minimum energy (maximum p(σᵐ | σᵒ)) and returns that energy.
 // Ties: the walk starts from all hidden spins silent (−1) and keeps the first minimum it meets (strict <), so a
-// model that cannot tell completions apart (e.g. all parameters zero) predicts silence.
+// model that cannot tell completions apart (e.g. all parameters zero) predicts silence. Speed: about 5 ns per
+// completion on one core (k = 20: 6 ms per pattern; k = 24: 0.1 s); the energies carried along the walk drift
+// from direct sums by ~1e-11 (k = 20) to ~1e-10 (k = 24).
 double reconstruct_exact(const IsingParams& params, float* pattern, const int* hidden, int k);
 
 // Baseline: every hidden spin silent (−1).

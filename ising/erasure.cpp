@@ -1,0 +1,256 @@
+#include "erasure.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cblas.h>
+#include <cmath>
+#include <exception>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "../data/rng.h"
+#include "energy.h"
+
+extern "C" void openblas_set_num_threads(int num_threads);
+extern "C" int openblas_get_num_threads(void);
+
+// The samples as the iterations see them: each distinct row once, with its multiplicity, in the order of first
+// appearance. Every sum over μ in Eqs. (12)–(18) becomes a sum over distinct rows weighted by multiplicity.
+struct DistinctRows {
+    int count = 0;                     // distinct rows
+    int n = 0;
+    long total = 0;                    // M, repeats included
+    const Samples* samples = nullptr;  // used directly when no row repeats
+    std::vector<float> own_spins;      // count × n, when some rows repeat
+    std::vector<double> multiplicity;  // count
+    std::vector<double> log_multiplicity;
+    const float* spins() const { return own_spins.empty() ? samples->spins.data() : own_spins.data(); }
+};
+
+static DistinctRows distinct_rows(const Samples& samples) {
+    int n = samples.n, words = (n + 63) / 64;
+    long M = samples.count;
+    // Each row as a bit string (bit i set when σ_i = +1); sorting the rows by it puts repeats side by side.
+    std::vector<uint64_t> key((size_t)M * words, 0);
+    for (long row = 0; row < M; row++)
+        for (int i = 0; i < n; i++)
+            if (samples.spins[(size_t)row * n + i] > 0) key[(size_t)row * words + i / 64] |= 1ull << (i % 64);
+    std::vector<int> order(M);
+    std::iota(order.begin(), order.end(), 0);
+    std::sort(order.begin(), order.end(), [&](int a, int b) {
+        for (int w = 0; w < words; w++) {
+            uint64_t ka = key[(size_t)a * words + w], kb = key[(size_t)b * words + w];
+            if (ka != kb) return ka < kb;
+        }
+        return a < b;  // equal rows: earliest first, so each group starts with its first appearance
+    });
+    std::vector<std::pair<int, int>> groups;  // (first row, multiplicity)
+    for (long start = 0; start < M;) {
+        long end = start + 1;
+        while (end < M && std::equal(&key[(size_t)order[start] * words], &key[(size_t)order[start] * words] + words,
+                                     &key[(size_t)order[end] * words]))
+            end++;
+        groups.push_back({order[start], (int)(end - start)});
+        start = end;
+    }
+    std::sort(groups.begin(), groups.end());
+    DistinctRows data;
+    data.count = (int)groups.size();
+    data.n = n;
+    data.total = M;
+    data.samples = &samples;
+    data.multiplicity.resize(groups.size());
+    data.log_multiplicity.resize(groups.size());
+    if ((long)groups.size() < M) data.own_spins.resize(groups.size() * (size_t)n);
+    for (size_t g = 0; g < groups.size(); g++) {
+        data.multiplicity[g] = groups[g].second;
+        data.log_multiplicity[g] = std::log((double)groups[g].second);
+        if (!data.own_spins.empty())
+            std::copy_n(&samples.spins[(size_t)groups[g].first * n], n, &data.own_spins[g * n]);
+    }
+    return data;
+}
+
+// Buffers of one ε run, allocated once per thread (fresh memory is slow to touch on the target machines).
+struct Workspace {
+    std::vector<float> bias, coupling;                                // θ in float, for the GEMMs
+    std::vector<float> fields, energy, weight, weighted;              // one block of rows
+    std::vector<float> block_mean, block_correlation;                 // its moments
+    std::vector<double> mean, correlation;                            // Σ w σ_i and Σ w σ_iσ_j, accumulated
+    explicit Workspace(int n)
+        : bias(n), coupling((size_t)n * n), fields((size_t)ENERGY_BLOCK_ROWS * n), energy(ENERGY_BLOCK_ROWS),
+          weight(ENERGY_BLOCK_ROWS), weighted((size_t)ENERGY_BLOCK_ROWS * n), block_mean(n),
+          block_correlation((size_t)n * n), mean(n), correlation((size_t)n * n) {}
+};
+
+// out[i] = scale · in[i]. In chunks of 8 and with no aliasing, so that -O2 makes it SIMD (it leaves loops of
+// unknown length that might alias scalar).
+static void scale_row(float* __restrict__ out, const float* __restrict__ in, float scale, int n) {
+    int i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int k = 0; k < 8; k++) out[i + k] = scale * in[i + k];
+    for (; i < n; i++) out[i] = scale * in[i];
+}
+
+// One pass over the data at the parameters in ws->bias, ws->coupling. Returns ⟨E(σ̂)⟩ over the M samples. If
+// `moments`, also leaves the reweighted averages of Eqs. (14)–(15) in ws->mean and ws->correlation:
+// Σ_μ p_μ σ̂_μ and Σ_μ p_μ σ̂_μσ̂_μᵀ with p_μ = exp((1-ε)E_μ) / Σ_ν exp((1-ε)E_ν), Eq. (12).
+// The normaliser is a streaming log-sum-exp: weights are exp(log w - running max), and whenever a block raises
+// the running max, what was accumulated so far is rescaled, so no weight overflows and one pass suffices.
+static double data_pass(const DistinctRows& data, double eps, bool moments, Workspace* ws) {
+    int n = data.n;
+    const float* all_spins = data.spins();
+    double energy_sum = 0.0, weight_sum = 0.0, running_max = -INFINITY;
+    std::fill(ws->mean.begin(), ws->mean.end(), 0.0);
+    std::fill(ws->correlation.begin(), ws->correlation.end(), 0.0);
+    for (int start = 0; start < data.count; start += ENERGY_BLOCK_ROWS) {
+        int rows = std::min(ENERGY_BLOCK_ROWS, data.count - start);
+        const float* spins = all_spins + (size_t)start * n;
+        const double* multiplicity = &data.multiplicity[start];
+        const double* log_multiplicity = &data.log_multiplicity[start];
+        energy_block(ws->energy.data(), ws->fields.data(), spins, ws->bias.data(), ws->coupling.data(), rows, n);
+        for (int r = 0; r < rows; r++) energy_sum += multiplicity[r] * ws->energy[r];
+        if (!moments) continue;
+        // log w_r = log c_r + (1-ε)E_r
+        double block_max = -INFINITY;
+        for (int r = 0; r < rows; r++) block_max = std::max(block_max, log_multiplicity[r] + (1.0 - eps) * ws->energy[r]);
+        if (block_max > running_max) {
+            double scale = std::exp(running_max - block_max);  // 0 on the first block
+            weight_sum *= scale;
+            for (double& value : ws->mean) value *= scale;
+            for (double& value : ws->correlation) value *= scale;
+            running_max = block_max;
+        }
+        float* weight = ws->weight.data();
+        for (int r = 0; r < rows; r++) {
+            double w = std::exp(log_multiplicity[r] + (1.0 - eps) * ws->energy[r] - running_max);
+            weight_sum += w;
+            weight[r] = (float)w;
+        }
+        for (int r = 0; r < rows; r++) scale_row(ws->weighted.data() + (size_t)r * n, spins + (size_t)r * n, weight[r], n);
+        // block_mean[n] = spinsᵀ · weight (Σ_r w_r σ_r);  block_correlation[n × n] = spinsᵀ · weighted (Σ_r w_r σ_r σ_rᵀ)
+        cblas_sgemv(CblasRowMajor, CblasTrans, rows, n, 1.0f, spins, n, weight, 1, 0.0f, ws->block_mean.data(), 1);
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, n, rows, 1.0f, spins, n, ws->weighted.data(), n, 0.0f,
+                    ws->block_correlation.data(), n);
+        for (int i = 0; i < n; i++) ws->mean[i] += ws->block_mean[i];
+        for (size_t k = 0; k < ws->correlation.size(); k++) ws->correlation[k] += ws->block_correlation[k];
+    }
+    if (moments) {
+        for (double& value : ws->mean) value /= weight_sum;
+        for (double& value : ws->correlation) value /= weight_sum;
+    }
+    return energy_sum / data.total;
+}
+
+// θ ~ U[-0.5, 0.5): the n biases, then w_ij for i < j in row-major order.
+static IsingParams initial_params(int n, uint64_t seed) {
+    Rng rng;
+    rng_seed(&rng, seed, 0);
+    IsingParams params;
+    params.n = n;
+    params.bias.resize(n);
+    params.coupling.assign((size_t)n * n, 0.0);
+    for (int i = 0; i < n; i++) params.bias[i] = rng_uniform(&rng) - 0.5;
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++)
+            params.coupling[(size_t)i * n + j] = params.coupling[(size_t)j * n + i] = rng_uniform(&rng) - 0.5;
+    return params;
+}
+
+static ErasureFit fit_one(const DistinctRows& data, double eps, const ErasureOptions& options, Workspace* ws) {
+    int n = data.n;
+    double rate = options.learning_rate;
+    IsingParams theta = initial_params(n, options.seed);
+    ErasureFit best;
+    for (int iteration = 0; iteration <= options.max_iter; iteration++) {
+        std::copy(theta.bias.begin(), theta.bias.end(), ws->bias.begin());
+        std::copy(theta.coupling.begin(), theta.coupling.end(), ws->coupling.begin());
+        bool last = iteration == options.max_iter;
+        double mean_energy = data_pass(data, eps, !last, ws);
+        // The stopping rule: go on only while ⟨E(σ̂)⟩ decreases (a NaN also stops); keep the previous θ.
+        if (iteration > 0 && !(mean_energy < best.mean_energy)) break;
+        best.params = theta;
+        best.mean_energy = mean_energy;
+        best.iterations = iteration;
+        if (last) break;
+        // Eq. (18): θ ← θ + γ(⟨O⟩_{f_ε} - εθ)
+        for (int i = 0; i < n; i++) theta.bias[i] += rate * (ws->mean[i] - eps * theta.bias[i]);
+        for (int i = 0; i < n; i++)
+            for (int j = i + 1; j < n; j++) {
+                double& w = theta.coupling[(size_t)i * n + j];
+                w += rate * (ws->correlation[(size_t)i * n + j] - eps * w);
+                theta.coupling[(size_t)j * n + i] = w;
+            }
+    }
+    return best;
+}
+
+static void check_inputs(const Samples& samples, const ErasureOptions& options) {
+    if (samples.count < 1 || samples.n < 1) throw std::runtime_error("erasure machine: no samples");
+    if (options.max_iter < 0) throw std::runtime_error("erasure machine: max_iter must be >= 0");
+    if (!(options.learning_rate > 0.0)) throw std::runtime_error("erasure machine: learning rate must be > 0");
+}
+
+std::vector<double> erasure_eps_grid(const ErasureOptions& options) {
+    double lo = options.eps_min, hi = options.eps_max;
+    int count = options.eps_count;
+    if (!(lo > 0.0 && lo <= hi && hi <= 1.0) || count < 1 || (count == 1 && lo != hi))
+        throw std::runtime_error("erasure machine: the eps grid needs 0 < eps_min <= eps_max <= 1 and count >= 1 "
+                                 "(one value only when eps_min = eps_max)");
+    std::vector<double> grid(count);
+    for (int k = 0; k < count; k++) grid[k] = count == 1 ? lo : lo + (hi - lo) * k / (count - 1);
+    return grid;
+}
+
+ErasureFit erasure_fit(const Samples& samples, double eps, const ErasureOptions& options) {
+    check_inputs(samples, options);
+    DistinctRows data = distinct_rows(samples);
+    Workspace ws(samples.n);
+    return fit_one(data, eps, options, &ws);
+}
+
+ErasureResult erasure_machine(const Samples& samples, const ErasureOptions& options) {
+    check_inputs(samples, options);
+    std::vector<double> grid = erasure_eps_grid(options);
+    DistinctRows data = distinct_rows(samples);
+    int count = (int)grid.size();
+    std::vector<ErasureFit> fits(count);
+    // The ε runs are independent: each thread takes the next ε from a shared counter and runs it with a
+    // single-threaded BLAS (these GEMMs are too small for BLAS threads to pay; whole runs in parallel do).
+    // Each run depends only on its ε and the seed, so the result does not depend on the thread count.
+    int threads = std::max(1, std::min(options.threads, count));
+    int blas_threads = openblas_get_num_threads();
+    openblas_set_num_threads(1);
+    std::atomic<int> next_eps(0);
+    std::vector<std::exception_ptr> errors(threads);
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; t++)
+        workers.emplace_back([&, t]() {
+            try {
+                Workspace ws(samples.n);
+                for (int k; (k = next_eps++) < count;) fits[k] = fit_one(data, grid[k], options, &ws);
+            } catch (...) {
+                errors[t] = std::current_exception();
+            }
+        });
+    for (std::thread& worker : workers) worker.join();
+    openblas_set_num_threads(blas_threads);
+    for (std::exception_ptr& error : errors)
+        if (error) std::rethrow_exception(error);
+
+    ErasureResult result;
+    result.eps_grid = grid;
+    int chosen = 0;
+    for (int k = 0; k < count; k++) {
+        result.mean_energy.push_back(fits[k].mean_energy);
+        result.iterations_used.push_back(fits[k].iterations);
+        if (fits[k].mean_energy > fits[chosen].mean_energy) chosen = k;
+    }
+    result.params = fits[chosen].params;
+    result.chosen_eps = grid[chosen];
+    result.chosen_mean_energy = fits[chosen].mean_energy;
+    result.iterations = fits[chosen].iterations;
+    return result;
+}

@@ -1,0 +1,57 @@
+// The erasure machine (Jo, Hoang & Periwal 2020; Sec. II B, Eqs. (12)–(18)): inverse Ising inference that
+// reweights the observed samples instead of summing over all 2^n configurations.
+//
+// Features O = (σ_i ; σ_iσ_j for i < j), parameters θ = (b_i ; w_ij). For one ε, starting from θ ~ U[-0.5, 0.5)
+// (drawn from the seed, the same start for every ε), each iteration
+//   1. reweights the samples, Eq. (12): p_μ ∝ f(σ̂_μ) p(σ̂_μ)^(ε-1) ∝ exp((1-ε)·E(σ̂_μ)), duplicates kept,
+//      normalised with log-sum-exp;
+//   2. updates θ ← θ + γ(Σ_μ p_μ O(σ̂_μ) - εθ), Eq. (18), with ⟨O⟩_{p_ε} ≈ εθ of Eqs. (16)–(17), γ = 0.1;
+// and goes on while the mean data energy ⟨E(σ̂)⟩ keeps decreasing (the paper: "the iteration stops when the
+// average energy is minimized"), at most max_iter updates; the θ with the lowest ⟨E(σ̂)⟩ is kept.
+// ε is scanned on a grid and the ε whose result has the LARGEST ⟨E(σ̂)⟩ is chosen (the authors' criterion).
+//
+// The M × L feature matrix (L = n(n+1)/2) is never built: energies are σ·W (sgemm) and the reweighted moments are
+// σᵀ·diag(p)·σ (sgemm), over blocks of 1024 rows, so memory is O(M·n + n²). Rows that repeat are kept once with
+// their multiplicity c (log weight log c + (1-ε)E): the same sums, far fewer rows when n is small.
+// Precision: the GEMMs run in float (exact ±1 inputs, ~7 digits per block sum), every sum across blocks and every
+// parameter is double; see erasure.cpp for the measured effect.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "../data/formats.h"
+
+struct ErasureOptions {
+    double eps_min = 0.1, eps_max = 0.9;  // the ε grid: eps_count values, evenly spaced, both ends included
+    int eps_count = 81;
+    int max_iter = 100;           // the authors' value
+    double learning_rate = 0.1;   // γ of Eq. (18)
+    int threads = 1;              // ε values run in parallel, one single-threaded BLAS per thread
+    uint64_t seed = 1;            // draws the initial θ
+};
+
+// One ε: the parameters the stopping rule kept, their mean data energy ⟨E(σ̂)⟩, and the updates it took.
+struct ErasureFit {
+    IsingParams params;
+    double mean_energy = 0.0;
+    int iterations = 0;
+};
+
+struct ErasureResult {
+    IsingParams params;              // at the chosen ε
+    double chosen_eps = 0.0;
+    double chosen_mean_energy = 0.0;
+    int iterations = 0;              // updates used at the chosen ε
+    std::vector<double> eps_grid;    // every ε tried, with its ⟨E(σ̂)⟩ and updates used
+    std::vector<double> mean_energy;
+    std::vector<int> iterations_used;
+};
+
+// The grid eps_min, …, eps_max (eps_count values; one value means eps_min). Throws unless 0 < eps_min ≤ eps_max ≤ 1.
+std::vector<double> erasure_eps_grid(const ErasureOptions& options);
+
+// The erasure machine at one ε (uses the calling thread's BLAS settings).
+ErasureFit erasure_fit(const Samples& samples, double eps, const ErasureOptions& options);
+
+// The erasure machine over the ε grid; returns the fit at the ε with the largest ⟨E(σ̂)⟩ (ties: smallest ε).
+ErasureResult erasure_machine(const Samples& samples, const ErasureOptions& options);

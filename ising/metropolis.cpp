@@ -1,0 +1,72 @@
+#include "metropolis.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "sk.h"
+
+int metropolis_default_thin(const IsingParams& params) {
+    double g = sk_coupling_scale(params);
+    double thin = std::ceil(params.n / 4.0 * std::exp(6.0 * (g - 1.0)));
+    return (int)std::max(10.0, std::min(thin, 1e6));
+}
+
+int metropolis_default_burn_in(const IsingParams& params) { return std::max(1000, 10 * metropolis_default_thin(params)); }
+
+// One chain: writes its samples to rows chain, chain + chains, chain + 2·chains, … of spins_out [count × n].
+static void run_chain(const IsingParams& params, int count, int burn_in, int thin, int chain, int chains, uint64_t seed,
+                      float* spins_out) {
+    int n = params.n;
+    Rng rng;
+    rng_seed(&rng, seed, (uint64_t)chain);
+    std::vector<double> spin(n), field(n);
+    for (int i = 0; i < n; i++) spin[i] = rng_uniform(&rng) < 0.5 ? -1.0 : 1.0;
+    for (int i = 0; i < n; i++) {  // h_i = b_i + Σ_j w_ij σ_j
+        double h = params.bias[i];
+        for (int j = 0; j < n; j++) h += params.coupling[(size_t)i * n + j] * spin[j];
+        field[i] = h;
+    }
+    auto sweep = [&]() {
+        for (int i = 0; i < n; i++) {
+            double delta_energy = 2.0 * spin[i] * field[i];  // E(σ with σ_i flipped) - E(σ)
+            if (delta_energy > 0.0 && rng_uniform(&rng) >= std::exp(-delta_energy)) continue;
+            spin[i] = -spin[i];
+            const double* w = &params.coupling[(size_t)i * n];  // row i of W = column i (symmetric)
+            double change = 2.0 * spin[i];
+            for (int j = 0; j < n; j++) field[j] += change * w[j];  // w_ii = 0: h_i itself does not change
+        }
+    };
+    for (int s = 0; s < burn_in; s++) sweep();
+    for (long row = chain; row < count; row += chains) {
+        for (int s = 0; s < thin; s++) sweep();
+        for (int i = 0; i < n; i++) spins_out[(size_t)row * n + i] = (float)spin[i];
+    }
+}
+
+Samples metropolis_sample(const IsingParams& params, int count, int burn_in, int thin, Rng* rng, int threads) {
+    if (count < 1 || burn_in < 0 || thin < 1)
+        throw std::runtime_error("metropolis_sample: need count >= 1, burn_in >= 0, thin >= 1 (got " +
+                                 std::to_string(count) + ", " + std::to_string(burn_in) + ", " + std::to_string(thin) + ")");
+    Samples samples;
+    samples.count = count;
+    samples.n = params.n;
+    samples.spins.resize((size_t)count * params.n);
+    uint64_t seed = rng_next(rng);
+    int chains = METROPOLIS_CHAINS;
+    if (threads < 1) threads = 1;
+    if (threads > chains) threads = chains;
+    // Thread t runs chains t, t + threads, …; each chain owns its generator and its rows, so no two threads
+    // touch the same memory and the result does not depend on the thread count.
+    std::vector<std::thread> workers;
+    for (int t = 0; t < threads; t++)
+        workers.emplace_back([&, t]() {
+            for (int chain = t; chain < chains; chain += threads)
+                run_chain(params, count, burn_in, thin, chain, chains, seed, samples.spins.data());
+        });
+    for (std::thread& worker : workers) worker.join();
+    return samples;
+}

@@ -1,0 +1,30 @@
+#include "moments.h"
+
+#include <algorithm>
+#include <cblas.h>
+#include <stdexcept>
+
+#include "energy.h"
+
+Moments sample_moments(const Samples& samples) {
+    if (samples.count == 0) throw std::runtime_error("sample_moments: no samples");
+    int n = samples.n;
+    Moments moments;
+    moments.n = n;
+    moments.mean.assign(n, 0.0);
+    moments.correlation.assign((size_t)n * n, 0.0);
+    std::vector<float> block_correlation((size_t)n * n);
+    for (int start = 0; start < samples.count; start += ENERGY_BLOCK_ROWS) {
+        int rows = std::min(ENERGY_BLOCK_ROWS, samples.count - start);
+        const float* spins = samples.spins.data() + (size_t)start * n;
+        // block_correlation[n × n] = spinsᵀ · spins over the block's rows
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, n, rows, 1.0f, spins, n, spins, n, 0.0f,
+                    block_correlation.data(), n);
+        for (size_t k = 0; k < block_correlation.size(); k++) moments.correlation[k] += block_correlation[k];
+        for (int row = 0; row < rows; row++)
+            for (int i = 0; i < n; i++) moments.mean[i] += spins[(size_t)row * n + i];
+    }
+    for (double& value : moments.mean) value /= samples.count;
+    for (double& value : moments.correlation) value /= samples.count;
+    return moments;
+}

@@ -1,0 +1,15 @@
+// First and second moments of spins: ⟨σ_i⟩ and ⟨σ_i σ_j⟩, the statistics Eqs. (8)–(9) compare.
+#pragma once
+#include <vector>
+
+#include "../data/formats.h"
+
+struct Moments {
+    int n = 0;
+    std::vector<double> mean;         // ⟨σ_i⟩, n
+    std::vector<double> correlation;  // ⟨σ_i σ_j⟩, n × n, symmetric, diagonal 1
+};
+
+// Moments of the data distribution f(σ) of Eq. (3): plain averages over the M samples. Float sgemm over blocks
+// of rows (exact: every product of ±1 spins summed over a block is an integer below 2^24), summed in double.
+Moments sample_moments(const Samples& samples);

@@ -228,7 +228,7 @@ static std::vector<uint8_t> inflate_element(const uint8_t* compressed, size_t co
     if (inner_total > max_inflated_bytes)
         fail(where, file_offset, "compressed element claims " + std::to_string(inner_total) +
                                      " inflated bytes, more than the limit of 1 GiB");
-    if (inner_total > deflate_max_ratio * compressed_size + 64)
+    if (inner_total > 64 && (inner_total - 64) / deflate_max_ratio > compressed_size)
         fail(where, file_offset, "compressed element claims " + std::to_string(inner_total) + " inflated bytes from " +
                                      std::to_string(compressed_size) + " compressed bytes, more than zlib can encode");
 

@@ -24,9 +24,9 @@ int command_retina_info(int argc, char** argv) {
                            0, 0);
     std::string data_path = arg_given(args, "data") ? arg_string(args, "data") : "";
     long long top = arg_int(args, "top");
+    if (top < 1) throw UsageError("option --top must be at least 1");
     RetinaRaster raster = retina_load(data_path);
-    if (top < 1 || top > raster.neurons)
-        throw UsageError("option --top must be between 1 and " + std::to_string(raster.neurons));
+    if (top > raster.neurons) throw UsageError("option --top must be at most " + std::to_string(raster.neurons));
 
     std::vector<long> counts = retina_spike_counts(raster);
     std::vector<double> rates = retina_spike_rates(raster);

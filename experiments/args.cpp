@@ -119,3 +119,11 @@ int apply_threads(const Args& args) {
     openblas_set_num_threads((int)threads);
     return (int)threads;
 }
+
+long long arg_int_or(const Args& args, const std::string& name, long long fallback) {
+    return arg_given(args, name) ? arg_int(args, name) : fallback;
+}
+
+double arg_double_or(const Args& args, const std::string& name, double fallback) {
+    return arg_given(args, name) ? arg_double(args, name) : fallback;
+}

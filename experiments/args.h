@@ -40,3 +40,7 @@ long long arg_int(const Args& args, const std::string& name);        // checked 
 double arg_double(const Args& args, const std::string& name);       // checked finite number
 // Applies --threads (0 = all cores) to OpenBLAS and returns the thread count to use for our own threads.
 int apply_threads(const Args& args);
+
+// The option's value if given on the command line, else `fallback` (for defaults that depend on --scale).
+long long arg_int_or(const Args& args, const std::string& name, long long fallback);
+double arg_double_or(const Args& args, const std::string& name, double fallback);

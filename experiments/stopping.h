@@ -12,14 +12,14 @@ std::vector<long> doubling_schedule(long first, long last);
 
 struct StopDecision {
     int index = -1;          // chosen checkpoint (index into the schedule)
-    bool crossed = false;    // false: Var[E(aug)] never came down to the target; index is then the closest one
+    bool crossed = false;    // false: Var[E(aug)] never came down to the target; index is then the last one
     double crossing_log10_iteration = 0;  // interpolated crossing on the log10-iteration axis (when crossed)
 };
 
 // First crossing of `target` by the sequence variance[k] (taken at iterations[k]) from above, interpolated
 // linearly on the log-iteration axis between the two checkpoints around it; the checkpoint nearest to the
 // interpolated crossing (in log-iteration) is chosen. If the first checkpoint is already at or below the target,
-// it is chosen. If the sequence never reaches the target, the checkpoint whose variance is closest to it is
-// chosen and `crossed` is false.
+// it is chosen. If the sequence never reaches the target, the rule says "train on": the last checkpoint (the
+// furthest the budget allowed) is chosen and `crossed` is false, so the caller can report it.
 StopDecision energy_variance_stop(const std::vector<long>& iterations, const std::vector<double>& variance,
                                   double target);

@@ -27,8 +27,8 @@ TEST_CASE("energy-variance stop: first crossing, interpolated in log-iteration",
     CHECK(energy_variance_stop(iterations, {20, 29, 35, 28, 25}, 30.0).index == 0);
 }
 
-TEST_CASE("energy-variance stop: never crossed picks the closest and says so", "[stopping]") {
-    StopDecision stop = energy_variance_stop({1000, 2000, 4000}, {45, 38, 33}, 30.0);
+TEST_CASE("energy-variance stop: never crossed picks the last checkpoint and says so", "[stopping]") {
+    StopDecision stop = energy_variance_stop({1000, 2000, 4000}, {31, 38, 33}, 30.0);
     CHECK_FALSE(stop.crossed);
     CHECK(stop.index == 2);
 }

@@ -1,0 +1,66 @@
+// The steps every figure shares (Sec. III A): SK data with a train/test split, inference with the erasure
+// machine, and diffusion augmentation stopped by the energy-variance rule. Figures call these; so does
+// `repro augment --stop energy-variance`.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "../data/formats.h"
+#include "../data/rng.h"
+#include "../diffusion/diffusion.h"
+#include "../ising/erasure.h"
+#include "args.h"
+#include "stopping.h"
+
+// A seed for one purpose of one run, derived from the run's --seed so that every stage has its own stream and a
+// change in one stage (say, a longer training) does not shift the random numbers of another.
+uint64_t derive_seed(uint64_t seed, uint64_t purpose);
+
+// Sec. III A steps 1–2: true parameters b, w ~ N(0, g²/n) and 2M Metropolis samples, the first M for training and
+// the rest for testing (the paper's split).
+struct SkData {
+    IsingParams truth;
+    Samples train, test;
+};
+SkData make_sk_data(int n, double g, int train_count, int test_count, uint64_t seed, int threads);
+
+Samples sample_rows(const Samples& samples, long first, long count);
+Samples samples_concat(const Samples& a, const Samples& b);
+// `count` rows drawn uniformly with replacement (the "bootstrap" control: what mere replication gives).
+Samples bootstrap_samples(const Samples& samples, long count, Rng* rng);
+
+// The erasure machine with the project's defaults (81 ε values in 0.1 … 0.9, 100 iterations) on `threads`.
+ErasureResult infer_erasure(const Samples& samples, int eps_count, int threads, uint64_t seed);
+
+// Generates `count` ±1 samples from the model (analog bits).
+Samples generate_samples(const DiffusionModel& model, long count, const SamplerOptions& sampler, uint64_t seed,
+                         int threads, bool quiet);
+
+// Diffusion augmentation with energy-variance stopping (Sec. III A, Fig. 2f; Fig. 6b): train on `train`,
+// checkpoint on the doubling schedule first_checkpoint … max_iterations; at each checkpoint generate
+// `probe_count` samples and take Var[E] under `params_obs` (inferred from the training data alone); stop at the
+// first checkpoint where it comes down to `variance_target` (Var[E(test)]), choose between that checkpoint and
+// the one before by the interpolated crossing, and generate `augmented_count` samples from the chosen one.
+struct AugmentSettings {
+    int batch = 256;
+    long first_checkpoint = 1000;
+    long max_iterations = 32000;
+    long probe_count = 5000;
+    SamplerOptions sampler;
+    int threads = 1;
+    bool quiet = false;
+};
+struct AugmentTrace {
+    std::vector<long> iterations;      // checkpoints visited
+    std::vector<double> variance;      // Var[E] of the probe at each
+    StopDecision stop;                 // index into iterations
+    long chosen_iteration = 0;
+    double seconds_training = 0, seconds_sampling = 0;
+};
+Samples augment_energy_variance_stopped(const Samples& train, const IsingParams& params_obs, double variance_target,
+                                        long augmented_count, const AugmentSettings& settings, uint64_t seed,
+                                        AugmentTrace* trace);
+
+// --sampler ddpm|ddim, --steps S, --eta E (each optional; `fallback` fills what is not given).
+SamplerOptions sampler_from_args(const Args& args, const SamplerOptions& fallback);

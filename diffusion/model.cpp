@@ -1,0 +1,25 @@
+// DiffusionModel set-up (diffusion.h).
+#include <stdexcept>
+#include <string>
+
+#include "diffusion.h"
+
+DiffusionConfig diffusion_config_for(int n) {
+    DiffusionConfig config;
+    config.denoiser = denoiser_config_for(n);
+    return config;
+}
+
+void diffusion_init(DiffusionModel* model, const DiffusionConfig& config, uint64_t seed) {
+    denoiser_validate(config.denoiser);
+    if (config.T < 1 || config.T > 1000000)
+        throw std::runtime_error("diffusion: T must be between 1 and 10^6, got " + std::to_string(config.T));
+    model->config = config;
+    long count = denoiser_param_count(config.denoiser);
+    model->params.assign(count, 0.0f);
+    model->adam_m.assign(count, 0.0f);
+    model->adam_v.assign(count, 0.0f);
+    model->iteration = 0;
+    rng_seed(&model->rng, seed, 0);
+    denoiser_init(model->params.data(), config.denoiser, &model->rng);
+}

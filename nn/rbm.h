@@ -64,6 +64,17 @@ double rbm_log_partition(const Rbm& rbm);
 // Mean log-likelihood (1/M) Σ_μ log p(σ(μ)) = −mean F − log Z of ±1 samples (exact; same limits).
 double rbm_mean_log_likelihood(const Rbm& rbm, const Samples& data);
 
+// Scratch buffers of rbm_cd1_gradient (resized as needed; reuse one across calls to avoid reallocation).
+struct RbmCd1Scratch {
+    std::vector<float> hidden_prob0, hidden0, visible_prob1, visible1, hidden_prob1;
+};
+// The CD-1 estimate of the gradient of the mean negative log-likelihood over the B rows of visible0[B × n] (0/1):
+// one Gibbs step h0 ~ p(h|v0), v1 ~ p(v|h0) per row, then accumulates
+//   (1/B) Σ_rows ∂F(v0) − (1/B) Σ_rows ∂F(v1)   into the grad_* buffers (rbm_free_energy_backward's layout).
+// Returns Σ_rows Σ_i (v0_i − p(v1_i = 1 | h0))², the squared reconstruction error.
+double rbm_cd1_gradient(float* grad_weight, float* grad_visible_bias, float* grad_hidden_bias, const float* visible0,
+                        const Rbm& rbm, int B, RbmCd1Scratch* scratch, Rng* rng);
+
 // Trains by CD-1 with momentum for options.epochs passes over `data` (±1 samples with data.n == rbm->n), each a
 // fresh random order split into minibatches of options.batch_size (the last one may be smaller). Continues from
 // the current parameters and momentum. Returns the mean squared reconstruction error Σ_i (v_i − p(v_i|h))² per

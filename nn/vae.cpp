@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "adam.h"
 #include "linear.h"
 
 // ---- hidden nonlinearity: out = f(in), and d_in += d_out · f'(in) written through the output (ReLU: out > 0;
@@ -178,12 +179,13 @@ static void check_samples(const Samples& data, int n, const char* where) {
 double vae_train(Vae* vae, const Samples& data, const VaeOptions& options, Rng* rng) {
     check_initialised(*vae, "vae_train");
     check_samples(data, vae->n, "vae_train");
-    if (options.epochs < 0 || options.batch_size < 1 || !(options.learning_rate > 0.0f) ||
-        !(options.beta1 >= 0.0f && options.beta1 < 1.0f) || !(options.beta2 >= 0.0f && options.beta2 < 1.0f) ||
-        !(options.epsilon > 0.0f))
+    const AdamConfig& adam = options.adam;
+    if (options.epochs < 0 || options.batch_size < 1 || !(adam.learning_rate > 0.0f) ||
+        !(adam.beta1 >= 0.0f && adam.beta1 < 1.0f) || !(adam.beta2 >= 0.0f && adam.beta2 < 1.0f) ||
+        !(adam.epsilon > 0.0f))
         throw std::runtime_error(std::string(__FILE__) + ": vae_train: bad options (epochs " +
                                  std::to_string(options.epochs) + ", batch " + std::to_string(options.batch_size) +
-                                 ", learning rate " + std::to_string(options.learning_rate) + ")");
+                                 ", learning rate " + std::to_string(adam.learning_rate) + ")");
     const int n = vae->n, M = data.count;
     const int max_batch = std::min(options.batch_size, M);
     VaeActivations acts;
@@ -191,6 +193,7 @@ double vae_train(Vae* vae, const Samples& data, const VaeOptions& options, Rng* 
     std::vector<int> order(M);
     for (int m = 0; m < M; m++) order[m] = m;
     const long parameter_count = (long)vae->params.size();
+    std::fill(vae->grads.begin(), vae->grads.end(), 0.0f);  // backward accumulates; start from zero
     double epoch_loss = 0.0;
 
     for (int epoch = 0; epoch < options.epochs; epoch++) {
@@ -207,20 +210,12 @@ double vae_train(Vae* vae, const Samples& data, const VaeOptions& options, Rng* 
                 throw std::runtime_error(std::string(__FILE__) + ": vae_train: loss became non-finite in epoch " +
                                          std::to_string(epoch + 1));
             epoch_loss += loss * B;
-            std::fill(vae->grads.begin(), vae->grads.end(), 0.0f);
             vae_backward(vae, &acts, input.data(), B);
 
-            // Adam (Kingma & Ba), learning rate 0.001 (Appendix A), with bias-corrected moments.
+            // Adam, learning rate 0.001 (Appendix A); adam_update also sets the gradients back to zero.
             vae->adam_step++;
-            const float correction1 = 1.0f - (float)std::pow(options.beta1, (double)vae->adam_step);
-            const float correction2 = 1.0f - (float)std::pow(options.beta2, (double)vae->adam_step);
-            for (long k = 0; k < parameter_count; k++) {
-                float gradient = vae->grads[k];
-                vae->adam_m[k] = options.beta1 * vae->adam_m[k] + (1.0f - options.beta1) * gradient;
-                vae->adam_v[k] = options.beta2 * vae->adam_v[k] + (1.0f - options.beta2) * gradient * gradient;
-                float m_hat = vae->adam_m[k] / correction1, v_hat = vae->adam_v[k] / correction2;
-                vae->params[k] -= options.learning_rate * m_hat / (std::sqrt(v_hat) + options.epsilon);
-            }
+            adam_update(vae->params.data(), vae->grads.data(), vae->adam_m.data(), vae->adam_v.data(), parameter_count,
+                        options.adam, vae->adam_step);
         }
         epoch_loss /= M;
     }

@@ -14,6 +14,7 @@
 
 #include "../data/formats.h"
 #include "../data/rng.h"
+#include "adam.h"
 
 constexpr int VAE_HIDDEN1 = 30;  // widths of Appendix A
 constexpr int VAE_HIDDEN2 = 20;
@@ -42,9 +43,8 @@ struct VaeOptions {
     // Default training length, measured on SK data (n = 40, g = 1, M = 1000..8000; README "VAE"): the held-out
     // negative ELBO stops improving by 200 epochs for every M.
     int epochs = 200;
-    int batch_size = 100;         // Appendix A does not say; the same as the RBM's
-    float learning_rate = 0.001f; // Appendix A
-    float beta1 = 0.9f, beta2 = 0.999f, epsilon = 1e-8f;  // Adam's (and PyTorch's) defaults
+    int batch_size = 100;  // Appendix A does not say; the same as the RBM's
+    AdamConfig adam{0.001f};  // Adam, learning rate 0.001 (Appendix A), PyTorch's other defaults (nn/adam.h)
 };
 
 // Forward activations and backward scratch for up to `capacity` rows (vae_forward grows it as needed).

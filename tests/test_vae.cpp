@@ -124,3 +124,68 @@ TEST_CASE("vae: bad input is an error, not a crash", "[vae]") {
     CHECK_THROWS(vae_train(&vae, not_spins, VaeOptions(), &rng));
     CHECK_THROWS(vae_generate(vae, 0, false, &rng));
 }
+
+// (The same helper as in test_rbm.cpp.) An SK model (Eq. (2), b_i and w_ij ~ N(0, g²/n)) with n = 8, enumerated exactly: `count` exact samples drawn by
+// inverting the cumulative distribution over the 256 states, and the exact magnetisations ⟨σ_i⟩.
+static Samples exact_sk_samples(int n, double g, int count, Rng* rng, std::vector<double>* magnetisation) {
+    const double scale = g / std::sqrt((double)n);
+    std::vector<double> bias(n), coupling((size_t)n * n, 0.0);
+    for (double& b : bias) b = scale * rng_normal(rng);
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++) coupling[(size_t)i * n + j] = scale * rng_normal(rng);
+    const long states = 1L << n;
+    std::vector<double> cumulative(states);
+    magnetisation->assign(n, 0.0);
+    double z = 0.0;
+    for (long s = 0; s < states; s++) {
+        double minus_energy = 0.0;
+        for (int i = 0; i < n; i++) {
+            double si = ((s >> i) & 1) ? 1.0 : -1.0;
+            minus_energy += bias[i] * si;
+            for (int j = i + 1; j < n; j++) minus_energy += coupling[(size_t)i * n + j] * si * (((s >> j) & 1) ? 1.0 : -1.0);
+        }
+        double weight = std::exp(minus_energy);
+        z += weight;
+        cumulative[s] = z;
+        for (int i = 0; i < n; i++) (*magnetisation)[i] += weight * (((s >> i) & 1) ? 1.0 : -1.0);
+    }
+    for (double& m : *magnetisation) m /= z;
+    Samples samples;
+    samples.n = n;
+    samples.count = count;
+    for (int m = 0; m < count; m++) {
+        long s = std::upper_bound(cumulative.begin(), cumulative.end(), rng_uniform(rng) * z) - cumulative.begin();
+        s = std::min(s, states - 1);
+        for (int i = 0; i < n; i++) samples.spins.push_back(((s >> i) & 1) ? 1.0f : -1.0f);
+    }
+    return samples;
+}
+
+static std::vector<double> sample_magnetisation(const Samples& samples) {
+    std::vector<double> m(samples.n, 0.0);
+    for (int k = 0; k < samples.count; k++)
+        for (int i = 0; i < samples.n; i++) m[i] += samples.spins[(long)k * samples.n + i];
+    for (double& x : m) x /= samples.count;
+    return m;
+}
+
+TEST_CASE("vae: trained on exact SK samples (n = 8, g = 1), generates the model's magnetisations", "[vae]") {
+    Rng rng;
+    rng_seed(&rng, 2025);
+    std::vector<double> exact;
+    Samples data = exact_sk_samples(8, 1.0, 4000, &rng, &exact);
+    Vae vae;
+    vae_init(&vae, 8, VAE_RELU, &rng);
+    vae_train(&vae, data, VaeOptions(), &rng);
+    Samples generated = vae_generate(vae, 20000, false, &rng);
+    std::vector<double> data_m = sample_magnetisation(data), generated_m = sample_magnetisation(generated);
+    double largest_error = 0.0, largest_data_error = 0.0, squared_error = 0.0;
+    for (int i = 0; i < 8; i++) {
+        largest_error = std::max(largest_error, std::fabs(generated_m[i] - exact[i]));
+        largest_data_error = std::max(largest_data_error, std::fabs(data_m[i] - exact[i]));
+        squared_error += (generated_m[i] - exact[i]) * (generated_m[i] - exact[i]) / 8;
+    }
+    INFO("max |m_generated - m_exact| = " << largest_error << ", rms " << std::sqrt(squared_error)
+                                          << ", max |m_data - m_exact| = " << largest_data_error);
+    CHECK(largest_error < 0.05);
+}

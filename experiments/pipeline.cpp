@@ -129,3 +129,8 @@ SamplerOptions sampler_from_args(const Args& args, const SamplerOptions& fallbac
     if (sampler.eta < 0 || sampler.eta > 1) throw UsageError("--eta must be in [0, 1]");
     return sampler;
 }
+
+SamplerOptions quick_sampler() {
+    SamplerOptions sampler;  // DDPM, 1000 steps (see README "Quick scale")
+    return sampler;
+}

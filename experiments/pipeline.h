@@ -64,3 +64,7 @@ Samples augment_energy_variance_stopped(const Samples& train, const IsingParams&
 
 // --sampler ddpm|ddim, --steps S, --eta E (each optional; `fallback` fills what is not given).
 SamplerOptions sampler_from_args(const Args& args, const SamplerOptions& fallback);
+
+// The sampler of every figure at --scale quick (README, "Quick scale", gives the measurement behind it); at
+// --scale paper the figures use DDPM with all T = 1000 steps, as the paper did.
+SamplerOptions quick_sampler();

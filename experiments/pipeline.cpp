@@ -1,10 +1,14 @@
 #include "pipeline.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <stdexcept>
 
 #include "../ising/energy.h"
+#include "../ising/metrics.h"
 #include "../ising/metropolis.h"
 #include "../ising/sk.h"
 
@@ -133,4 +137,99 @@ SamplerOptions sampler_from_args(const Args& args, const SamplerOptions& fallbac
 SamplerOptions quick_sampler() {
     SamplerOptions sampler;  // DDPM, 1000 steps (see README "Quick scale")
     return sampler;
+}
+
+SkAugmentResult run_sk_augmentation(int n, double g, int M, const std::vector<long>& augmented_counts, bool with_union,
+                                    const AugmentSettings& settings, int eps_count, uint64_t seed) {
+    SkAugmentResult result;
+    SkData data = make_sk_data(n, g, M, M, seed, settings.threads);
+    ErasureResult observed = infer_erasure(data.train, eps_count, settings.threads, derive_seed(seed, 10));
+    result.mse_obs = parameter_mse(observed.params, data.truth);
+    result.eps_obs = observed.chosen_eps;
+    result.var_train = energy_stats(observed.params, data.train).variance;
+    result.var_test = energy_stats(observed.params, data.test).variance;
+    long most = *std::max_element(augmented_counts.begin(), augmented_counts.end());
+    Samples augmented = augment_energy_variance_stopped(data.train, observed.params, result.var_test, most, settings,
+                                                        derive_seed(seed, 20), &result.trace);
+    result.augmented_counts = augmented_counts;
+    for (long count : augmented_counts) {
+        Samples part = sample_rows(augmented, 0, count);
+        ErasureResult aug = infer_erasure(part, eps_count, settings.threads, derive_seed(seed, 10));
+        result.mse_aug.push_back(parameter_mse(aug.params, data.truth));
+        result.eps_aug.push_back(aug.chosen_eps);
+        if (with_union) {
+            ErasureResult both = infer_erasure(samples_concat(part, data.train), eps_count, settings.threads,
+                                               derive_seed(seed, 10));
+            result.mse_aug_obs.push_back(parameter_mse(both.params, data.truth));
+        }
+    }
+    return result;
+}
+
+std::vector<long> parse_long_list(const std::string& text, const std::string& option) {
+    std::vector<long> values;
+    for (double value : parse_double_list(text, option)) {
+        if (value != std::floor(value) || value < 1) throw UsageError("--" + option + " needs positive integers, got '" + text + "'");
+        values.push_back((long)value);
+    }
+    return values;
+}
+
+std::vector<double> parse_double_list(const std::string& text, const std::string& option) {
+    std::vector<double> values;
+    size_t start = 0;
+    for (;;) {
+        size_t comma = text.find(',', start);
+        std::string word = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        char* end = nullptr;
+        double value = std::strtod(word.c_str(), &end);
+        if (word.empty() || *end != '\0' || !std::isfinite(value) || value <= 0)
+            throw UsageError("--" + option + " needs positive numbers separated by commas, got '" + text + "'");
+        values.push_back(value);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return values;
+}
+
+std::vector<OptionSpec> augment_options() {
+    return {{"iterations", "I", "", "most diffusion iterations before the stopping rule must have triggered (checkpoints 1000, 2000, 4000, ...)"},
+            {"probe", "P", "", "generated samples for Var[E] at each checkpoint"},
+            {"batch", "B", "256", "minibatch size of the diffusion training"},
+            {"sampler", "KIND", "", "ddpm or ddim (quick and paper defaults: README)"},
+            {"steps", "S", "", "DDIM steps"},
+            {"eta", "ETA", "", "DDIM eta (0 deterministic, 1 ancestral)"}};
+}
+
+AugmentSettings augment_settings_from_args(const Args& args, bool paper, long quick_iterations, long quick_probe,
+                                           int threads) {
+    AugmentSettings settings;
+    settings.max_iterations = arg_int_or(args, "iterations", paper ? 512000 : quick_iterations);
+    settings.probe_count = arg_int_or(args, "probe", paper ? 10000 : quick_probe);
+    settings.batch = (int)arg_int(args, "batch");
+    settings.sampler = sampler_from_args(args, paper ? SamplerOptions() : quick_sampler());
+    settings.threads = threads;
+    settings.quiet = arg_flag(args, "quiet");
+    if (settings.max_iterations < settings.first_checkpoint || settings.probe_count < 10 || settings.batch < 1)
+        throw UsageError("need --iterations >= 1000, --probe >= 10, --batch >= 1");
+    return settings;
+}
+
+std::string sampler_name(const SamplerOptions& sampler) {
+    if (sampler.kind == SamplerKind::ddpm) return "ddpm";
+    char text[64];
+    std::snprintf(text, sizeof text, "ddim%deta%g", sampler.steps, sampler.eta);
+    return text;
+}
+
+std::string estimate_text(const Estimate& estimate, const char* format) {
+    char mean[64], sd[64];
+    std::snprintf(mean, sizeof mean, format, estimate.mean);
+    if (estimate.count < 2 || std::isnan(estimate.sd)) return mean;
+    std::snprintf(sd, sizeof sd, format, estimate.sd);
+    return std::string(mean) + " ± " + sd;
+}
+
+std::string sd_cell(const Estimate& estimate) {
+    return (estimate.count < 2 || std::isnan(estimate.sd)) ? std::string() : csv_number(estimate.sd);
 }

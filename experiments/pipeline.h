@@ -11,6 +11,7 @@
 #include "../diffusion/diffusion.h"
 #include "../ising/erasure.h"
 #include "args.h"
+#include "jobs.h"
 #include "stopping.h"
 
 // A seed for one purpose of one run, derived from the run's --seed so that every stage has its own stream and a
@@ -68,3 +69,32 @@ SamplerOptions sampler_from_args(const Args& args, const SamplerOptions& fallbac
 // The sampler of every figure at --scale quick (README, "Quick scale", gives the measurement behind it); at
 // --scale paper the figures use DDPM with all T = 1000 steps, as the paper did.
 SamplerOptions quick_sampler();
+
+// One synthetic experiment of Figs. 3–4 (Sec. III A): SK data (n, g; M train + M test), the erasure machine on the
+// observed data, a diffusion model stopped by the energy-variance rule, and the erasure machine on the first m
+// augmented samples for every m in augmented_counts (alone, and with the observed data when with_union).
+struct SkAugmentResult {
+    double mse_obs = 0, var_train = 0, var_test = 0, eps_obs = 0;
+    std::vector<long> augmented_counts;
+    std::vector<double> mse_aug, mse_aug_obs, eps_aug;  // per augmented count (mse_aug_obs empty without union)
+    AugmentTrace trace;
+};
+SkAugmentResult run_sk_augmentation(int n, double g, int M, const std::vector<long>& augmented_counts, bool with_union,
+                                    const AugmentSettings& settings, int eps_count, uint64_t seed);
+
+// Per-figure design values that depend on --scale: "1000,2000,4000" → numbers.
+std::vector<long> parse_long_list(const std::string& text, const std::string& option);
+std::vector<double> parse_double_list(const std::string& text, const std::string& option);
+
+// Options shared by the ensemble figures (fig3–fig6) for the diffusion augmentation: --iterations, --probe,
+// --sampler, --steps, --eta, --batch; and the settings they give at a scale (quick/paper defaults in the caller).
+std::vector<OptionSpec> augment_options();
+AugmentSettings augment_settings_from_args(const Args& args, bool paper, long quick_iterations, long quick_probe,
+                                           int threads);
+// A short name of the sampler for design parameters and summaries: "ddpm" or "ddim100eta1".
+std::string sampler_name(const SamplerOptions& sampler);
+
+// "0.00412 ± 0.00031" (or just the mean when there is no sd), for summaries.
+std::string estimate_text(const Estimate& estimate, const char* format = "%.5f");
+// Cell text for an sd column: empty when undefined (fewer than two runs).
+std::string sd_cell(const Estimate& estimate);

@@ -1,0 +1,372 @@
+// diffusion/: schedule, normal generator, samplers, checkpoints, and a small DDPM that must learn an exact
+// distribution. Independent of ising/: the n = 8 SK model is enumerated right here.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include "../data/atomic_file.h"
+#include "../data/rng.h"
+#include "../diffusion/diffusion.h"
+#include "../diffusion/schedule.h"
+#include "../diffusion/ziggurat.h"
+
+static std::string temp_dir() {
+    std::string dir = "/tmp/repro_test_diffusion_" + std::to_string(getpid());
+    make_directories(dir);
+    return dir;
+}
+
+TEST_CASE("schedule: Appendix A linear schedule, products in double", "[diffusion]") {
+    NoiseSchedule schedule = linear_schedule(1000);
+    CHECK(schedule.beta[1] == Approx(1e-4 + 0.02 / 1000).epsilon(1e-15));
+    CHECK(schedule.beta[1000] == Approx(0.0201).epsilon(1e-15));
+    CHECK(schedule.alpha_bar[0] == 1.0);
+    long double product = 1.0L;
+    for (int t = 1; t <= 1000; t++) product *= 1.0L - (1e-4L + 0.02L * t / 1000);
+    CHECK(schedule.alpha_bar[1000] == Approx((double)product).epsilon(1e-12));
+    CHECK(schedule.alpha_bar[1000] < 1e-4);  // x_T is almost pure noise
+    CHECK(posterior_variance(schedule, 1) == 0.0);
+    CHECK(posterior_variance(schedule, 500) < schedule.beta[500]);
+    CHECK(posterior_variance(schedule, 500) ==
+          Approx((1 - schedule.alpha_bar[499]) / (1 - schedule.alpha_bar[500]) * schedule.beta[500]));
+}
+
+TEST_CASE("ziggurat: N(0,1) moments, tails and distribution", "[diffusion]") {
+    Rng rng;
+    rng_seed(&rng, 7);
+    const long count = 400000;
+    std::vector<float> x(count);
+    normal_fill(x.data(), count, &rng);
+    double mean = 0.0, second = 0.0, fourth = 0.0;
+    long beyond_2 = 0, beyond_3p5 = 0;
+    for (float value : x) {
+        mean += value;
+        second += (double)value * value;
+        fourth += (double)value * value * value * value;
+        beyond_2 += std::fabs(value) > 2.0f;
+        beyond_3p5 += std::fabs(value) > 3.5f;  // beyond the ziggurat's base layer: the tail algorithm
+    }
+    mean /= count;
+    second /= count;
+    fourth /= count;
+    // Standard errors: mean 0.0016, variance 0.0022, fourth moment 0.017.
+    CHECK(std::fabs(mean) < 0.008);
+    CHECK(std::fabs(second - 1.0) < 0.011);
+    CHECK(std::fabs(fourth - 3.0) < 0.09);
+    CHECK((double)beyond_2 / count == Approx(std::erfc(2.0 / std::sqrt(2.0))).epsilon(0.03));
+    CHECK((double)beyond_3p5 / count == Approx(std::erfc(3.5 / std::sqrt(2.0))).epsilon(0.25));
+    // Kolmogorov–Smirnov distance to Φ (the 1 % critical value is 1.63/√count = 0.0026).
+    std::sort(x.begin(), x.end());
+    double distance = 0.0;
+    for (long i = 0; i < count; i++) {
+        double cdf = 0.5 * std::erfc(-x[i] / std::sqrt(2.0));
+        distance = std::max(distance, std::max(std::fabs(cdf - (double)i / count), std::fabs(cdf - (double)(i + 1) / count)));
+    }
+    CHECK(distance < 0.0026);
+}
+
+// A tiny model for the mechanics tests (fast: a few thousand parameters).
+static DiffusionConfig tiny_config(int n, int T) {
+    DiffusionConfig config;
+    config.denoiser.n = n;
+    config.denoiser.widths[0] = 8;
+    config.denoiser.widths[1] = 12;
+    config.denoiser.widths[2] = 16;
+    config.denoiser.embed_dim = 8;
+    config.T = T;
+    return config;
+}
+
+static std::vector<float> random_spins(long count, int n, uint64_t seed) {
+    Rng rng;
+    rng_seed(&rng, seed);
+    std::vector<float> spins(count * n);
+    for (float& s : spins) s = rng_below(&rng, 2) ? 1.0f : -1.0f;
+    return spins;
+}
+
+TEST_CASE("training: resuming from a checkpoint continues bit-identically", "[diffusion]") {
+    const int n = 6;
+    std::vector<float> data = random_spins(50, n, 3);
+    std::string dir = temp_dir(), path = dir + "/ckpt.bin";
+    for (int threads : {1, 2}) {
+        DiffusionModel straight, resumed;
+        diffusion_init(&straight, tiny_config(n, 100), 42);
+        diffusion_train(&straight, data.data(), 50, 30, 16, threads, ProgressOptions());  // N + K = 30 + 20
+        diffusion_train(&straight, data.data(), 50, 20, 16, threads, ProgressOptions());
+        {
+            DiffusionModel first;
+            diffusion_init(&first, tiny_config(n, 100), 42);
+            diffusion_train(&first, data.data(), 50, 30, 16, threads, ProgressOptions());
+            checkpoint_save(first, path);
+        }
+        checkpoint_load(&resumed, path);
+        CHECK(resumed.iteration == 30);
+        diffusion_train(&resumed, data.data(), 50, 20, 16, threads, ProgressOptions());
+        CHECK(resumed.iteration == 50);
+        CHECK(resumed.params == straight.params);  // exact float equality, every weight
+        CHECK(resumed.adam_m == straight.adam_m);
+        CHECK(resumed.adam_v == straight.adam_v);
+        CHECK(std::equal(resumed.rng.state, resumed.rng.state + 4, straight.rng.state));
+    }
+    // Training moved the weights, and the loss went down from its starting value (≈ 1, the variance of ε).
+    DiffusionModel model;
+    diffusion_init(&model, tiny_config(n, 100), 1);
+    std::vector<float> initial = model.params;
+    AdamConfig fast;
+    fast.learning_rate = 3e-3f;
+    model.config.adam = fast;
+    double early = diffusion_train(&model, data.data(), 50, 50, 32, 2, ProgressOptions());
+    double late = diffusion_train(&model, data.data(), 50, 300, 32, 2, ProgressOptions());
+    CHECK(model.params != initial);
+    CHECK(late < early);
+    std::remove(path.c_str());
+    rmdir(dir.c_str());
+}
+
+TEST_CASE("checkpoint: atomic overwrite, and every kind of damage is reported", "[diffusion]") {
+    std::string dir = temp_dir(), path = dir + "/model.ckpt";
+    DiffusionModel model, loaded;
+    diffusion_init(&model, tiny_config(5, 20), 9);
+    checkpoint_save(model, path);
+    model.iteration = 77;
+    checkpoint_save(model, path);  // overwrites through temp file + rename
+    checkpoint_load(&loaded, path);
+    CHECK(loaded.iteration == 77);
+    CHECK(loaded.params == model.params);
+    CHECK(loaded.config.denoiser.widths[2] == 16);
+    CHECK(loaded.config.T == 20);
+    // No temporary file is left beside it.
+    std::string listing;
+    for (int i = 0; i < 1; i++) {
+        FILE* pipe = popen(("ls " + dir).c_str(), "r");
+        char buffer[256];
+        while (pipe && fgets(buffer, sizeof buffer, pipe)) listing += buffer;
+        if (pipe) pclose(pipe);
+    }
+    CHECK(listing == "model.ckpt\n");
+
+    std::string bytes = read_file(path);
+    auto load_damaged = [&](const std::string& damaged) {
+        std::string bad_path = dir + "/damaged.ckpt";
+        write_file_atomic(bad_path, damaged);
+        DiffusionModel target;
+        std::string message;
+        try {
+            checkpoint_load(&target, bad_path);
+        } catch (const std::runtime_error& error) {
+            message = error.what();
+        }
+        std::remove(bad_path.c_str());
+        return message;
+    };
+    std::string flipped = bytes;
+    flipped[bytes.size() / 2] ^= 0x10;
+    CHECK_THAT(load_damaged(flipped), Catch::Contains("checksum"));
+    CHECK_THAT(load_damaged(bytes.substr(0, bytes.size() - 100)), Catch::Contains("checksum"));
+    CHECK_THAT(load_damaged("hello, world"), Catch::Contains("not a repro diffusion checkpoint"));
+    CHECK_THAT(load_damaged(bytes.substr(0, 6)), Catch::Contains("truncated"));
+    std::string future = bytes;
+    future[8] = 9;  // version field
+    CHECK_THAT(load_damaged(future), Catch::Contains("version 9"));
+    CHECK_THROWS_WITH(checkpoint_load(&loaded, dir + "/missing.ckpt"), Catch::Contains("missing.ckpt"));
+    std::remove(path.c_str());
+    rmdir(dir.c_str());
+}
+
+TEST_CASE("training: bad input is refused with a message", "[diffusion]") {
+    DiffusionModel model;
+    diffusion_init(&model, tiny_config(4, 10), 1);
+    std::vector<float> data = random_spins(10, 4, 1);
+    data[13] = 0.5f;
+    CHECK_THROWS_WITH(diffusion_train(&model, data.data(), 10, 5, 4, 1, ProgressOptions()),
+                      Catch::Contains("sample 4, spin 2"));
+    data[13] = std::nanf("");
+    CHECK_THROWS(diffusion_train(&model, data.data(), 10, 5, 4, 1, ProgressOptions()));
+    data[13] = 1.0f;
+    CHECK_THROWS(diffusion_train(&model, data.data(), 0, 5, 4, 1, ProgressOptions()));
+    CHECK_THROWS(diffusion_train(&model, data.data(), 10, 5, 0, 1, ProgressOptions()));
+    // A learning rate that makes the loss blow up is reported, not silently trained on.
+    model.config.adam.learning_rate = 1e30f;
+    CHECK_THROWS_WITH(diffusion_train(&model, data.data(), 10, 50, 4, 2, ProgressOptions()), Catch::Contains("not finite"));
+    SamplerOptions ddim;
+    ddim.kind = SamplerKind::ddim;
+    ddim.steps = 11;  // > T
+    std::vector<float> out(4 * 4);
+    DiffusionModel fresh;
+    diffusion_init(&fresh, tiny_config(4, 10), 1);
+    CHECK_THROWS(diffusion_sample(fresh, 4, ddim, 1, out.data(), 1, ProgressOptions()));
+}
+
+TEST_CASE("sampling: independent of threads; DDIM with S = T and eta = 1 is DDPM; analog bits", "[diffusion]") {
+    const int n = 5;
+    DiffusionModel model;
+    diffusion_init(&model, tiny_config(n, 60), 5);
+    std::vector<float> data = random_spins(40, n, 2);
+    diffusion_train(&model, data.data(), 40, 20, 16, 2, ProgressOptions());
+    const long count = 600;  // 3 chunks, the last one partial
+    std::vector<float> one((size_t)count * n), two((size_t)count * n);
+    SamplerOptions ddpm;
+    diffusion_sample(model, count, ddpm, 77, one.data(), 1, ProgressOptions());
+    diffusion_sample(model, count, ddpm, 77, two.data(), 2, ProgressOptions());
+    CHECK(one == two);
+    for (float s : one) CHECK((s == 1.0f || s == -1.0f));
+
+    SamplerOptions continuous = ddpm;
+    continuous.analog_bits = false;
+    std::vector<float> x0_ddpm((size_t)count * n), x0_ddim((size_t)count * n);
+    diffusion_sample(model, count, continuous, 77, x0_ddpm.data(), 2, ProgressOptions());
+    for (long i = 0; i < count * n; i++) CHECK(one[i] == (x0_ddpm[i] >= 0.0f ? 1.0f : -1.0f));
+    SamplerOptions ddim_full = continuous;
+    ddim_full.kind = SamplerKind::ddim;
+    ddim_full.steps = 60;
+    ddim_full.eta = 1.0;
+    diffusion_sample(model, count, ddim_full, 77, x0_ddim.data(), 2, ProgressOptions());
+    double worst = 0.0;
+    for (long i = 0; i < count * n; i++) worst = std::max(worst, (double)std::fabs(x0_ddpm[i] - x0_ddim[i]));
+    CHECK(worst < 1e-3);  // the same process; only float rounding of the coefficients differs
+
+    // Deterministic DDIM: the same seed gives the same output, another seed another one; x_0 is finite.
+    SamplerOptions ddim_fast = continuous;
+    ddim_fast.kind = SamplerKind::ddim;
+    ddim_fast.steps = 7;
+    std::vector<float> a((size_t)count * n), b((size_t)count * n), c((size_t)count * n);
+    diffusion_sample(model, count, ddim_fast, 1, a.data(), 2, ProgressOptions());
+    diffusion_sample(model, count, ddim_fast, 1, b.data(), 1, ProgressOptions());
+    diffusion_sample(model, count, ddim_fast, 2, c.data(), 2, ProgressOptions());
+    CHECK(a == b);
+    CHECK(a != c);
+}
+
+// The n = 8 Sherrington–Kirkpatrick model (g = 1: b_i, w_ij ~ N(0, 1/n)), enumerated exactly.
+struct ExactModel {
+    int n = 8;
+    std::vector<double> probability;   // over the 256 states, bit i of the index = spin i up
+    std::vector<double> magnetisation; // ⟨σ_i⟩
+    std::vector<double> correlation;   // ⟨σ_i σ_j⟩, i < j, row by row
+};
+
+static float spin_of(int state, int i) { return (state >> i) & 1 ? 1.0f : -1.0f; }
+
+static ExactModel exact_sk_model(uint64_t seed) {
+    ExactModel model;
+    const int n = model.n, states = 1 << n;
+    Rng rng;
+    rng_seed(&rng, seed);
+    double scale = 1.0 / std::sqrt((double)n);
+    std::vector<double> bias(n), coupling(n * n, 0.0);
+    for (double& b : bias) b = scale * rng_normal(&rng);
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++) coupling[i * n + j] = coupling[j * n + i] = scale * rng_normal(&rng);
+    model.probability.resize(states);
+    double partition = 0.0;
+    for (int s = 0; s < states; s++) {
+        double energy = 0.0;  // Eq. (2): E = −Σ b_i σ_i − Σ_{i<j} w_ij σ_i σ_j
+        for (int i = 0; i < n; i++) {
+            energy -= bias[i] * spin_of(s, i);
+            for (int j = i + 1; j < n; j++) energy -= coupling[i * n + j] * spin_of(s, i) * spin_of(s, j);
+        }
+        model.probability[s] = std::exp(-energy);
+        partition += model.probability[s];
+    }
+    for (double& p : model.probability) p /= partition;
+    model.magnetisation.assign(n, 0.0);
+    for (int s = 0; s < states; s++)
+        for (int i = 0; i < n; i++) model.magnetisation[i] += model.probability[s] * spin_of(s, i);
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++) {
+            double c = 0.0;
+            for (int s = 0; s < states; s++) c += model.probability[s] * spin_of(s, i) * spin_of(s, j);
+            model.correlation.push_back(c);
+        }
+    return model;
+}
+
+// Largest and mean deviations of the samples' magnetisations and pair correlations from the exact ones.
+struct MomentErrors {
+    double max_m = 0, max_c = 0, mean_m = 0, mean_c = 0;
+};
+
+static MomentErrors moment_errors(const ExactModel& model, const std::vector<float>& spins, long count) {
+    const int n = model.n, pairs = n * (n - 1) / 2;
+    MomentErrors errors;
+    int pair = 0;
+    for (int i = 0; i < n; i++) {
+        double m = 0.0;
+        for (long k = 0; k < count; k++) m += spins[k * n + i];
+        double dm = std::fabs(m / count - model.magnetisation[i]);
+        errors.max_m = std::max(errors.max_m, dm);
+        errors.mean_m += dm / n;
+        for (int j = i + 1; j < n; j++, pair++) {
+            double c = 0.0;
+            for (long k = 0; k < count; k++) c += spins[k * n + i] * spins[k * n + j];
+            double dc = std::fabs(c / count - model.correlation[pair]);
+            errors.max_c = std::max(errors.max_c, dc);
+            errors.mean_c += dc / pairs;
+        }
+    }
+    return errors;
+}
+
+TEST_CASE("DDPM n = 8: samples reproduce the exact SK magnetisations and correlations", "[diffusion]") {
+    ExactModel exact = exact_sk_model(2024);
+    const int n = exact.n;
+    // Exact samples by inverse transform over the 256 states.
+    const long train_count = 4000, sample_count = 4000;
+    Rng rng;
+    rng_seed(&rng, 99);
+    std::vector<double> cumulative(exact.probability.size());
+    double running = 0.0;
+    for (size_t s = 0; s < cumulative.size(); s++) cumulative[s] = running += exact.probability[s];
+    std::vector<float> data(train_count * n);
+    for (long k = 0; k < train_count; k++) {
+        double u = rng_uniform(&rng) * running;
+        int state = (int)(std::upper_bound(cumulative.begin(), cumulative.end(), u) - cumulative.begin());
+        state = std::min(state, (int)cumulative.size() - 1);
+        for (int i = 0; i < n; i++) data[k * n + i] = spin_of(state, i);
+    }
+    MomentErrors data_errors = moment_errors(exact, data, train_count);
+
+    // Small widths and a learning rate of 1e-3, dropped to the paper's 1e-4 for the last 2,000 steps, keep this
+    // to a few seconds; at 1e-4 throughout, the same accuracy needs tens of thousands of steps. T = 1000 as in
+    // the paper. (A PyTorch re-implementation of this setting gave errors of the same size.)
+    DiffusionConfig config;
+    config.denoiser.n = n;
+    config.denoiser.widths[0] = 32;
+    config.denoiser.widths[1] = 64;
+    config.denoiser.widths[2] = 64;
+    config.denoiser.embed_dim = 32;
+    config.adam.learning_rate = 1e-3f;
+    DiffusionModel model;
+    diffusion_init(&model, config, 5);
+    const long untrained_count = 1000;  // its errors are ≈ 0.5: a thousand samples show that
+    std::vector<float> untrained_samples(untrained_count * n), trained_samples(sample_count * n);
+    diffusion_sample(model, untrained_count, SamplerOptions(), 11, untrained_samples.data(), 2, ProgressOptions());
+    diffusion_train(&model, data.data(), train_count, 5000, 256, 2, ProgressOptions());
+    model.config.adam.learning_rate = 1e-4f;
+    diffusion_train(&model, data.data(), train_count, 2000, 256, 2, ProgressOptions());
+    diffusion_sample(model, sample_count, SamplerOptions(), 12, trained_samples.data(), 2, ProgressOptions());
+
+    MomentErrors untrained = moment_errors(exact, untrained_samples, untrained_count);
+    MomentErrors trained = moment_errors(exact, trained_samples, sample_count);
+    INFO("magnetisations, max/mean |error|: training data " << data_errors.max_m << "/" << data_errors.mean_m
+         << ", trained DDPM " << trained.max_m << "/" << trained.mean_m << ", untrained " << untrained.max_m << "/"
+         << untrained.mean_m);
+    INFO("correlations, max/mean |error|: training data " << data_errors.max_c << "/" << data_errors.mean_c
+         << ", trained DDPM " << trained.max_c << "/" << trained.mean_c << ", untrained " << untrained.max_c << "/"
+         << untrained.mean_c);
+    // Sampling noise alone: one moment from 4,000 samples has a standard error ≤ 0.016, so the training data
+    // themselves are off by ~0.013 on average and ~0.03 at most. Measured for the DDPM over three SK draws: mean
+    // errors 0.018–0.045, max 0.035–0.09; untrained: mean ≈ 0.5. Tolerances: mean 0.06, max 0.13.
+    CHECK(trained.mean_m < 0.06);
+    CHECK(trained.mean_c < 0.06);
+    CHECK(trained.max_m < 0.13);
+    CHECK(trained.max_c < 0.13);
+    CHECK(trained.mean_m < 0.2 * untrained.mean_m);
+    CHECK(trained.mean_c < 0.2 * untrained.mean_c);
+}

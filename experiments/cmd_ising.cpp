@@ -1,7 +1,210 @@
-// Placeholder until this command is implemented.
-#include <stdexcept>
+// repro sample | infer | evaluate | energy: the Ising pipeline of Sec. III A from the command line, one file
+// format between the steps (data/formats.h), so the commands chain:
+//   repro sample --n 40 --g 1 --M 4000 --out s.txt --truth t.txt && repro infer s.txt --out p.txt &&
+//   repro evaluate p.txt t.txt
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "../data/formats.h"
+#include "../data/rng.h"
+#include "../ising/energy.h"
+#include "../ising/erasure.h"
+#include "../ising/exact.h"
+#include "../ising/metrics.h"
+#include "../ising/metropolis.h"
+#include "../ising/mle.h"
+#include "../ising/moments.h"
+#include "../ising/sk.h"
+#include "args.h"
 #include "commands.h"
-int command_sample(int, char**) { throw std::runtime_error("not implemented yet"); }
-int command_infer(int, char**) { throw std::runtime_error("not implemented yet"); }
-int command_evaluate(int, char**) { throw std::runtime_error("not implemented yet"); }
-int command_energy(int, char**) { throw std::runtime_error("not implemented yet"); }
+
+static double seconds_since(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+static long long int_in_range(const Args& args, const std::string& name, long long lo, long long hi) {
+    long long value = arg_int(args, name);
+    if (value < lo || value > hi)
+        throw UsageError("option --" + name + " must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+    return value;
+}
+
+// --burn-in / --thin: a number of sweeps, or "auto" for the defaults of ising/metropolis.h.
+static int sweeps_option(const Args& args, const std::string& name, int automatic) {
+    if (arg_string(args, name) == "auto") return automatic;
+    return (int)int_in_range(args, name, name == "thin" ? 1 : 0, 100000000);
+}
+
+// "samples.txt" → "samples.truth.txt"; any other name gets ".truth.txt" appended.
+static std::string default_truth_path(const std::string& out) {
+    std::string stem = out;
+    if (stem.size() > 4 && stem.compare(stem.size() - 4, 4, ".txt") == 0) stem.resize(stem.size() - 4);
+    return stem + ".truth.txt";
+}
+
+int command_sample(int argc, char** argv) {
+    Args args = parse_args(
+        argc, argv, 2, "repro sample --n N --g G --M M --out SAMPLES [--truth TRUTH] [--burn-in B] [--thin K]",
+        "Draws Sherrington-Kirkpatrick parameters b_i, w_ij ~ N(0, g^2/n) (i<j; Sec. III A, step 1) and M samples\n"
+        "from p(sigma) = exp(-E(sigma))/Z by single-spin-flip Metropolis in 64 independent chains (step 2).\n"
+        "Writes the samples (one per line, n values -1/+1) and the true parameters (first line the n biases,\n"
+        "then n lines of n couplings). The samples depend on --seed only, not on --threads.\n"
+        "Default burn-in and thinning ('auto', in sweeps of n flips): thin = max(10, ceil(n/4 * exp(6(g-1)))),\n"
+        "burn-in = max(1000, 10 * thin), from measured autocorrelation times (ising/metropolis.h): e.g. thin 10\n"
+        "at n = 40, g = 1, but 4035 at n = 40, g = 2, where single-spin Metropolis decorrelates slowly.",
+        {{"n", "N", "40", "number of spins"},
+         {"g", "G", "1", "coupling scale g: parameters ~ N(0, g^2/n)"},
+         {"M", "M", "4000", "number of samples"},
+         {"burn-in", "B", "auto", "sweeps before the first sample of each chain"},
+         {"thin", "K", "auto", "sweeps between recorded samples"},
+         {"out", "SAMPLES", "", "samples file to write (required)"},
+         {"truth", "TRUTH", "", "true-parameters file to write (default: SAMPLES with .txt replaced by .truth.txt)"}},
+        0, 0);
+    int n = (int)int_in_range(args, "n", 1, 100000);
+    double g = arg_double(args, "g");
+    if (g < 0) throw UsageError("option --g must be >= 0");
+    int count = (int)int_in_range(args, "M", 1, 2000000000LL / n);
+    std::string out = arg_string(args, "out");
+    std::string truth_path = arg_given(args, "truth") ? arg_string(args, "truth") : default_truth_path(out);
+    if (truth_path == out) throw UsageError("--truth and --out name the same file");
+    int threads = apply_threads(args);
+    bool quiet = arg_flag(args, "quiet");
+
+    Rng rng;
+    rng_seed(&rng, (uint64_t)arg_int(args, "seed"), 0);
+    IsingParams truth = draw_sk_params(n, g, &rng);
+    int burn_in = sweeps_option(args, "burn-in", metropolis_default_burn_in(truth));
+    int thin = sweeps_option(args, "thin", metropolis_default_thin(truth));
+    auto start = std::chrono::steady_clock::now();
+    Samples samples = metropolis_sample(truth, count, burn_in, thin, &rng, threads);
+    write_samples(out, samples);
+    write_params(truth_path, truth);
+    if (!quiet)
+        std::fprintf(stderr, "sample: n = %d, g = %g, M = %d, burn-in %d, thin %d sweeps: %.2f s; wrote %s and %s\n", n,
+                     g, count, burn_in, thin, seconds_since(start), out.c_str(), truth_path.c_str());
+    return 0;
+}
+
+// "A:B:K" → K values from A to B; "E" → the single value E.
+static void parse_eps_grid(const std::string& text, ErasureOptions* options) {
+    char* end = nullptr;
+    const char* p = text.c_str();
+    double lo = std::strtod(p, &end);
+    if (end == p) throw UsageError("--eps-grid: expected A:B:K or E, got '" + text + "'");
+    if (*end == '\0') {
+        options->eps_min = options->eps_max = lo;
+        options->eps_count = 1;
+    } else {
+        if (*end != ':') throw UsageError("--eps-grid: expected A:B:K or E, got '" + text + "'");
+        p = end + 1;
+        double hi = std::strtod(p, &end);
+        if (end == p || *end != ':') throw UsageError("--eps-grid: expected A:B:K or E, got '" + text + "'");
+        p = end + 1;
+        long count = std::strtol(p, &end, 10);
+        if (end == p || *end != '\0' || count < 1 || count > 100000)
+            throw UsageError("--eps-grid: K must be an integer between 1 and 100000, got '" + text + "'");
+        options->eps_min = lo;
+        options->eps_max = hi;
+        options->eps_count = (int)count;
+    }
+    try {
+        erasure_eps_grid(*options);
+    } catch (const std::exception& error) {
+        throw UsageError(std::string("--eps-grid ") + text + ": " + error.what());
+    }
+}
+
+int command_infer(int argc, char** argv) {
+    Args args = parse_args(
+        argc, argv, 2, "repro infer SAMPLES --out PARAMS [--method erasure|mle] [--eps-grid A:B:K] [--max-iter N]",
+        "Infers Ising parameters b_i, w_ij from the samples and writes them (first line the n biases, then n lines\n"
+        "of n couplings, %.17g).\n"
+        "  erasure: the erasure machine, Eqs. (12)-(18), run for every eps of the grid (in parallel over --threads);\n"
+        "           each run starts from theta ~ U[-0.5,0.5) (from --seed), updates theta with gamma = 0.1 while the\n"
+        "           mean data energy <E> decreases (at most --max-iter updates); the eps whose result has the\n"
+        "           largest <E> is chosen and printed on stderr. --verbose lists every eps with <E> and updates.\n"
+        "  mle:     exact maximum likelihood, Eqs. (5)-(9), gradient ascent with gamma = 0.1 from zero until every\n"
+        "           gradient is below --tol (or --max-iter updates); exact enumeration, so n <= 20.",
+        {{"out", "PARAMS", "", "parameters file to write (required)"},
+         {"method", "NAME", "erasure", "erasure or mle"},
+         {"eps-grid", "A:B:K", "0.1:0.9:81", "erasure: K values of eps from A to B (or one value E)"},
+         {"max-iter", "N", "", "most updates (default 100 for erasure, the authors' value; 100000 for mle)"},
+         {"tol", "T", "1e-6", "mle: stop when every |gradient| is below T"},
+         {"verbose", "", "", "erasure: print <E> and the updates used for every eps"}},
+        1, 1);
+    std::string method = arg_string(args, "method");
+    if (method != "erasure" && method != "mle") throw UsageError("--method must be erasure or mle, got '" + method + "'");
+    std::string out = arg_string(args, "out");
+    int threads = apply_threads(args);
+    bool quiet = arg_flag(args, "quiet");
+    Samples samples = read_samples(args.positional[0], quiet);
+    auto start = std::chrono::steady_clock::now();
+    IsingParams params;
+    if (method == "erasure") {
+        ErasureOptions options;
+        parse_eps_grid(arg_string(args, "eps-grid"), &options);
+        if (arg_given(args, "max-iter")) options.max_iter = (int)int_in_range(args, "max-iter", 0, 100000000);
+        options.threads = threads;
+        options.seed = (uint64_t)arg_int(args, "seed");
+        ErasureResult result = erasure_machine(samples, options);
+        params = result.params;
+        if (arg_flag(args, "verbose")) {
+            std::fprintf(stderr, "       eps   mean data energy <E>   updates\n");
+            for (size_t k = 0; k < result.eps_grid.size(); k++)
+                std::fprintf(stderr, "%s %8.4f   %20.10g   %7d\n", result.eps_grid[k] == result.chosen_eps ? "->" : "  ",
+                             result.eps_grid[k], result.mean_energy[k], result.iterations_used[k]);
+        }
+        if (!quiet)
+            std::fprintf(stderr, "infer: erasure machine chose eps = %.6g (largest <E> = %.10g, %d updates); M = %d, "
+                         "n = %d, %zu eps values on %d threads: %.2f s\n", result.chosen_eps, result.chosen_mean_energy,
+                         result.iterations, samples.count, samples.n, result.eps_grid.size(), threads, seconds_since(start));
+    } else {
+        if (samples.n > EXACT_MAX_N)
+            throw UsageError("--method mle enumerates all 2^n states: n must be <= " + std::to_string(EXACT_MAX_N) +
+                             ", the samples have n = " + std::to_string(samples.n));
+        MleOptions options;
+        if (arg_given(args, "max-iter")) options.max_iter = (int)int_in_range(args, "max-iter", 0, 100000000);
+        options.tolerance = arg_double(args, "tol");
+        if (!(options.tolerance > 0)) throw UsageError("option --tol must be > 0");
+        MleResult result = exact_mle(sample_moments(samples), options);
+        params = result.params;
+        if (!quiet)
+            std::fprintf(stderr, "infer: exact MLE %s after %d updates (max |gradient| %.3g); %.2f s\n",
+                         result.converged ? "converged" : "did NOT converge", result.iterations, result.max_gradient,
+                         seconds_since(start));
+    }
+    write_params(out, params);
+    return 0;
+}
+
+int command_evaluate(int argc, char** argv) {
+    Args args = parse_args(argc, argv, 2, "repro evaluate PARAMS TRUTH",
+                           "Prints the mean square error of Eq. (23) between inferred and true parameters: the mean\n"
+                           "of the squared differences over the n biases and the n(n-1)/2 couplings w_ij, i < j.",
+                           {}, 2, 2);
+    IsingParams inferred = read_params(args.positional[0]);
+    IsingParams truth = read_params(args.positional[1]);
+    if (inferred.n != truth.n)
+        throw std::runtime_error(args.positional[0] + " has n = " + std::to_string(inferred.n) + " but " +
+                                 args.positional[1] + " has n = " + std::to_string(truth.n));
+    std::printf("%.10g\n", parameter_mse(inferred, truth));
+    return 0;
+}
+
+int command_energy(int argc, char** argv) {
+    Args args = parse_args(argc, argv, 2, "repro energy SAMPLES PARAMS",
+                           "Prints the mean and the variance of E(sigma) of Eq. (2) over the samples, as two lines\n"
+                           "'mean X' and 'variance Y' (variance with 1/M: the variance of the samples themselves).",
+                           {}, 2, 2);
+    apply_threads(args);
+    Samples samples = read_samples(args.positional[0], arg_flag(args, "quiet"));
+    IsingParams params = read_params(args.positional[1]);
+    if (samples.n != params.n)
+        throw std::runtime_error(args.positional[0] + " has n = " + std::to_string(samples.n) + " spins but " +
+                                 args.positional[1] + " has n = " + std::to_string(params.n));
+    EnergyStats stats = energy_stats(params, samples);
+    std::printf("mean %.10g\nvariance %.10g\n", stats.mean, stats.variance);
+    return 0;
+}

@@ -1,0 +1,176 @@
+// The erasure machine (Eqs. (12)–(18)): the σ-space GEMM implementation against a naive one over explicit
+// features in double; the known behaviour (MSE falls with M, beats exact MLE at small M); the ε choice.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "../data/rng.h"
+#include "../ising/erasure.h"
+#include "../ising/exact.h"
+#include "../ising/metrics.h"
+#include "../ising/mle.h"
+#include "../ising/moments.h"
+#include "../ising/sk.h"
+
+// Eqs. (12)–(18) written out over the M × L feature matrix O = (σ_i ; σ_iσ_j, i<j), every sample kept, double.
+static ErasureFit naive_erasure(const Samples& samples, double eps, int max_iter, uint64_t seed) {
+    int n = samples.n, M = samples.count, L = n + n * (n - 1) / 2;
+    std::vector<double> features((size_t)M * L);
+    for (int mu = 0; mu < M; mu++) {
+        const float* s = &samples.spins[(size_t)mu * n];
+        int k = 0;
+        for (int i = 0; i < n; i++) features[(size_t)mu * L + k++] = s[i];
+        for (int i = 0; i < n; i++)
+            for (int j = i + 1; j < n; j++) features[(size_t)mu * L + k++] = s[i] * s[j];
+    }
+    Rng rng;
+    rng_seed(&rng, seed, 0);
+    std::vector<double> theta(L), best_theta;
+    for (double& value : theta) value = rng_uniform(&rng) - 0.5;  // same order: biases, then w_ij row-major
+    double best_energy = 0.0;
+    int best_iteration = 0;
+    std::vector<double> energy(M);
+    for (int t = 0; t <= max_iter; t++) {
+        double mean_energy = 0.0;
+        for (int mu = 0; mu < M; mu++) {
+            double e = 0.0;
+            for (int k = 0; k < L; k++) e -= features[(size_t)mu * L + k] * theta[k];
+            energy[mu] = e;
+            mean_energy += e / M;
+        }
+        if (t > 0 && !(mean_energy < best_energy)) break;
+        best_theta = theta;
+        best_energy = mean_energy;
+        best_iteration = t;
+        if (t == max_iter) break;
+        double largest = *std::max_element(energy.begin(), energy.end()) * (1 - eps), z = 0.0;
+        std::vector<double> moment(L, 0.0);
+        for (int mu = 0; mu < M; mu++) {
+            double p = std::exp((1 - eps) * energy[mu] - largest);  // Eq. (12)
+            z += p;
+            for (int k = 0; k < L; k++) moment[k] += p * features[(size_t)mu * L + k];
+        }
+        for (int k = 0; k < L; k++) theta[k] += 0.1 * (moment[k] / z - eps * theta[k]);  // Eq. (18)
+    }
+    ErasureFit fit;
+    fit.params.n = n;
+    fit.params.bias.assign(best_theta.begin(), best_theta.begin() + n);
+    fit.params.coupling.assign((size_t)n * n, 0.0);
+    int k = n;
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++) fit.params.coupling[i * n + j] = fit.params.coupling[j * n + i] = best_theta[k++];
+    fit.mean_energy = best_energy;
+    fit.iterations = best_iteration;
+    return fit;
+}
+
+static double max_difference(const IsingParams& a, const IsingParams& b) {
+    double largest = 0.0;
+    for (int i = 0; i < a.n; i++) largest = std::fmax(largest, std::fabs(a.bias[i] - b.bias[i]));
+    for (size_t k = 0; k < a.coupling.size(); k++) largest = std::fmax(largest, std::fabs(a.coupling[k] - b.coupling[k]));
+    return largest;
+}
+
+TEST_CASE("erasure machine: sigma-space GEMMs match explicit features, repeated rows included", "[ising]") {
+    Rng rng;
+    rng_seed(&rng, 21, 0);
+    for (int n : {5, 9}) {
+        IsingParams truth = draw_sk_params(n, 1.0, &rng);
+        Samples samples = exact_sample(truth, n == 5 ? 300 : 2100, &rng);  // n = 5: 32 states, many repeats
+        for (double eps : {0.2, 0.55, 0.9}) {
+            ErasureOptions options;
+            options.seed = 77;
+            options.max_iter = 60;
+            ErasureFit fit = erasure_fit(samples, eps, options);
+            ErasureFit naive = naive_erasure(samples, eps, 60, 77);
+            INFO("n " << n << ", eps " << eps);
+            CHECK(fit.iterations == naive.iterations);
+            CHECK(fit.mean_energy == Approx(naive.mean_energy).epsilon(1e-5));
+            CHECK(max_difference(fit.params, naive.params) < 2e-5);
+        }
+    }
+}
+
+TEST_CASE("erasure machine: MSE falls as M grows (n = 10, exact samples)", "[ising]") {
+    Rng rng;
+    rng_seed(&rng, 22, 0);
+    IsingParams truth = draw_sk_params(10, 1.0, &rng);
+    ErasureOptions options;
+    options.threads = 2;
+    double previous = INFINITY;
+    for (int M : {300, 3000, 30000}) {
+        ErasureResult result = erasure_machine(exact_sample(truth, M, &rng), options);
+        double mse = parameter_mse(result.params, truth);
+        INFO("M " << M << ": MSE " << mse << " at eps " << result.chosen_eps);
+        CHECK(mse < previous);
+        previous = mse;
+    }
+}
+
+// Issue 2 asked for "beats exact MLE at n = 12, g = 1, M = 2000". Measured (MSE erasure / exact MLE, 3 draws
+// each): M = 100: 0.026/0.11, 0.028/0.35, 0.031/0.38 (the MLE mostly does not exist: it diverges);
+// M = 200: 0.022/0.025, 0.014/0.040, 0.022/0.070;  M = 400: 0.019/0.008, 0.012/0.015, 0.013/0.015;
+// M = 1000: 0.013/0.003, 0.009/0.004, 0.008/0.005;  M = 2000: 0.012/0.0016, 0.0073/0.0020.
+// So the erasure machine wins where data are scarce (M ≲ 3 L, L = 78 parameters) and loses beyond, where its bias
+// (the first-order model averages of Eqs. (16)–(17)) dominates the sampling error; the test checks both sides.
+TEST_CASE("erasure machine vs exact MLE at n = 12, g = 1: better at M = 100, worse at M = 2000; eps inside the grid",
+          "[ising]") {
+    Rng rng;
+    rng_seed(&rng, 23, 0);
+    IsingParams truth = draw_sk_params(12, 1.0, &rng);
+    ErasureOptions options;
+    options.threads = 2;
+    MleOptions mle_options;
+    mle_options.tolerance = 1e-5;
+    mle_options.max_iter = 2000;  // at M = 100 the MLE diverges; its error only grows with more updates
+    for (int M : {100, 2000}) {
+        Samples samples = exact_sample(truth, M, &rng);
+        ErasureResult erasure = erasure_machine(samples, options);
+        MleResult mle = exact_mle(sample_moments(samples), mle_options);
+        double erasure_mse = parameter_mse(erasure.params, truth), mle_mse = parameter_mse(mle.params, truth);
+        INFO("M " << M << ": erasure MSE " << erasure_mse << " (eps " << erasure.chosen_eps << "), exact MLE MSE "
+                  << mle_mse << (mle.converged ? "" : " (not converged)"));
+        if (M == 100) {
+            CHECK(erasure_mse < mle_mse);
+        } else {
+            REQUIRE(mle.converged);
+            CHECK(mle_mse < erasure_mse);
+        }
+        // The choice: one of the 81 grid values, strictly inside (a real maximum of <E>), and the largest <E>.
+        REQUIRE(erasure.eps_grid.size() == 81);
+        CHECK(std::find(erasure.eps_grid.begin(), erasure.eps_grid.end(), erasure.chosen_eps) != erasure.eps_grid.end());
+        CHECK(erasure.chosen_eps > 0.1);
+        CHECK(erasure.chosen_eps < 0.9);
+        CHECK(erasure.chosen_mean_energy == *std::max_element(erasure.mean_energy.begin(), erasure.mean_energy.end()));
+    }
+}
+
+TEST_CASE("erasure machine: same result on any thread count; repeated data change nothing", "[ising]") {
+    Rng rng;
+    rng_seed(&rng, 24, 0);
+    IsingParams truth = draw_sk_params(16, 1.0, &rng);
+    Samples samples = exact_sample(truth, 1500, &rng);
+    ErasureOptions options;
+    options.eps_min = 0.3;
+    options.eps_max = 0.7;
+    options.eps_count = 5;
+    options.threads = 1;
+    ErasureResult one = erasure_machine(samples, options);
+    options.threads = 3;
+    ErasureResult three = erasure_machine(samples, options);
+    CHECK(one.params.coupling == three.params.coupling);
+    CHECK(one.mean_energy == three.mean_energy);
+    CHECK(one.iterations_used == three.iterations_used);
+    CHECK(std::find(one.eps_grid.begin(), one.eps_grid.end(), one.chosen_eps) != one.eps_grid.end());
+    // Every sample twice: Eq. (12) weights and <E> are unchanged, so is the result (up to float rounding).
+    Samples twice = samples;
+    twice.count *= 2;
+    twice.spins.insert(twice.spins.end(), samples.spins.begin(), samples.spins.end());
+    ErasureResult doubled = erasure_machine(twice, options);
+    CHECK(doubled.chosen_eps == one.chosen_eps);
+    CHECK(max_difference(doubled.params, one.params) < 1e-5);
+    options.eps_min = 0.0;
+    CHECK_THROWS(erasure_machine(samples, options));
+}

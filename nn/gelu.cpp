@@ -81,52 +81,41 @@ float gelu_normal_cdf(float x) {
 
 // The loops below run over blocks of 16 with a fixed inner count, then a scalar tail: at -O2, GCC 12 vectorises
 // only loops whose trip count it knows (its "very-cheap" cost model), and a fixed 16 is such a loop.
-VECTOR_KERNEL static void gelu_forward_row(float* __restrict out, float* __restrict deriv, const float* __restrict in, int cols) {
+// x ← GELU(x) in place, deriv ← GELU'(x) (if not null).
+VECTOR_KERNEL static void gelu_row_in_place(float* __restrict x, float* __restrict deriv, int cols) {
     int j = 0;
     if (deriv) {
         for (; j + 16 <= cols; j += 16)
             for (int k = 0; k < 16; k++) {
-                float x = in[j + k], density;
-                float cdf = normal_cdf_and_density(x, &density);
-                out[j + k] = x * cdf;
-                deriv[j + k] = cdf + x * density;
+                float value = x[j + k], density;
+                float cdf = normal_cdf_and_density(value, &density);
+                x[j + k] = value * cdf;
+                deriv[j + k] = cdf + value * density;
             }
         for (; j < cols; j++) {
-            float x = in[j], density;
-            float cdf = normal_cdf_and_density(x, &density);
-            out[j] = x * cdf;
-            deriv[j] = cdf + x * density;
+            float value = x[j], density;
+            float cdf = normal_cdf_and_density(value, &density);
+            x[j] = value * cdf;
+            deriv[j] = cdf + value * density;
         }
     } else {
         for (; j + 16 <= cols; j += 16)
             for (int k = 0; k < 16; k++) {
-                float x = in[j + k], density;
-                out[j + k] = x * normal_cdf_and_density(x, &density);
+                float value = x[j + k], density;
+                x[j + k] = value * normal_cdf_and_density(value, &density);
             }
         for (; j < cols; j++) {
-            float x = in[j], density;
-            out[j] = x * normal_cdf_and_density(x, &density);
+            float value = x[j], density;
+            x[j] = value * normal_cdf_and_density(value, &density);
         }
     }
 }
 
 void gelu_forward(float* out, float* deriv, const float* in, int rows, int cols, int ld) {
-    // In place (out == in) is fine: each element is read once before it is written. A row is staged through a
-    // small buffer only so the vectorised kernel can assume its pointers do not alias.
-    float row_in[1024];
     for (int row = 0; row < rows; row++) {
-        const float* in_row = in + (long)row * ld;
         float* out_row = out + (long)row * ld;
-        float* deriv_row = deriv ? deriv + (long)row * cols : nullptr;
-        for (int start = 0; start < cols; start += 1024) {
-            int width = cols - start < 1024 ? cols - start : 1024;
-            if (out == in) {
-                std::memcpy(row_in, in_row + start, sizeof(float) * width);
-                gelu_forward_row(out_row + start, deriv_row ? deriv_row + start : nullptr, row_in, width);
-            } else {
-                gelu_forward_row(out_row + start, deriv_row ? deriv_row + start : nullptr, in_row + start, width);
-            }
-        }
+        if (out != in) std::memcpy(out_row, in + (long)row * ld, sizeof(float) * cols);  // then work in place
+        gelu_row_in_place(out_row, deriv ? deriv + (long)row * cols : nullptr, cols);
     }
 }
 

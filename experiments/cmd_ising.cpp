@@ -130,6 +130,8 @@ int command_infer(int argc, char** argv) {
         {{"out", "PARAMS", "", "parameters file to write (required)"},
          {"method", "NAME", "erasure", "erasure or mle"},
          {"eps-grid", "A:B:K", "0.1:0.9:81", "erasure: K values of eps from A to B (or one value E)"},
+         {"eps-stride", "S", "1", "erasure: 1 = run every eps of the grid; S > 1 = every S-th, then all within S-1 "
+                                  "of the best (same choice when <E> has one maximum, ~3x faster at S = 6)"},
          {"max-iter", "N", "", "most updates (default 100 for erasure, the authors' value; 100000 for mle)"},
          {"tol", "T", "1e-6", "mle: stop when every |gradient| is below T"},
          {"verbose", "", "", "erasure: print <E> and the updates used for every eps"}},
@@ -146,6 +148,7 @@ int command_infer(int argc, char** argv) {
         ErasureOptions options;
         parse_eps_grid(arg_string(args, "eps-grid"), &options);
         if (arg_given(args, "max-iter")) options.max_iter = (int)int_in_range(args, "max-iter", 0, 100000000);
+        options.eps_stride = (int)int_in_range(args, "eps-stride", 1, 100000);
         options.threads = threads;
         options.seed = (uint64_t)arg_int(args, "seed");
         ErasureResult result = erasure_machine(samples, options);
@@ -158,7 +161,7 @@ int command_infer(int argc, char** argv) {
         }
         if (!quiet)
             std::fprintf(stderr, "infer: erasure machine chose eps = %.6g (largest <E> = %.10g, %d updates); M = %d, "
-                         "n = %d, %zu eps values on %d threads: %.2f s\n", result.chosen_eps, result.chosen_mean_energy,
+                         "n = %d, %zu eps values run on %d threads: %.2f s\n", result.chosen_eps, result.chosen_mean_energy,
                          result.iterations, samples.count, samples.n, result.eps_grid.size(), threads, seconds_since(start));
     } else {
         if (samples.n > EXACT_MAX_N)

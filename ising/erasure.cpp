@@ -211,26 +211,26 @@ ErasureFit erasure_fit(const Samples& samples, double eps, const ErasureOptions&
     return fit_one(data, eps, options, &ws);
 }
 
-ErasureResult erasure_machine(const Samples& samples, const ErasureOptions& options) {
-    check_inputs(samples, options);
-    std::vector<double> grid = erasure_eps_grid(options);
-    DistinctRows data = distinct_rows(samples);
-    int count = (int)grid.size();
-    std::vector<ErasureFit> fits(count);
-    // The ε runs are independent: each thread takes the next ε from a shared counter and runs it with a
-    // single-threaded BLAS (these GEMMs are too small for BLAS threads to pay; whole runs in parallel do).
-    // Each run depends only on its ε and the seed, so the result does not depend on the thread count.
-    int threads = std::max(1, std::min(options.threads, count));
+// Runs the fits for the grid indices in `which` (skipping those already done), in parallel: each thread takes
+// the next ε from a shared counter and runs it with a single-threaded BLAS (these GEMMs are too small for BLAS
+// threads to pay; whole runs in parallel do). Each run depends only on its ε and the seed, so the result does not
+// depend on the thread count.
+static void run_fits(const DistinctRows& data, const std::vector<double>& grid, const std::vector<int>& which,
+                     const ErasureOptions& options, std::vector<ErasureFit>* fits, std::vector<char>* done) {
+    std::vector<int> todo;
+    for (int k : which)
+        if (!(*done)[k]) todo.push_back(k);
+    int threads = std::max(1, std::min(options.threads, (int)todo.size()));
     int blas_threads = openblas_get_num_threads();
     openblas_set_num_threads(1);
-    std::atomic<int> next_eps(0);
+    std::atomic<int> next(0);
     std::vector<std::exception_ptr> errors(threads);
     std::vector<std::thread> workers;
     for (int t = 0; t < threads; t++)
         workers.emplace_back([&, t]() {
             try {
-                Workspace ws(samples.n);
-                for (int k; (k = next_eps++) < count;) fits[k] = fit_one(data, grid[k], options, &ws);
+                Workspace ws(data.n);
+                for (int j; (j = next++) < (int)todo.size();) (*fits)[todo[j]] = fit_one(data, grid[todo[j]], options, &ws);
             } catch (...) {
                 errors[t] = std::current_exception();
             }
@@ -239,14 +239,43 @@ ErasureResult erasure_machine(const Samples& samples, const ErasureOptions& opti
     openblas_set_num_threads(blas_threads);
     for (std::exception_ptr& error : errors)
         if (error) std::rethrow_exception(error);
+    for (int k : todo) (*done)[k] = 1;
+}
+
+// Among the grid indices done, the one with the largest <E> (ties: the smallest ε).
+static int best_done(const std::vector<ErasureFit>& fits, const std::vector<char>& done) {
+    int best = -1;
+    for (int k = 0; k < (int)fits.size(); k++)
+        if (done[k] && (best < 0 || fits[k].mean_energy > fits[best].mean_energy)) best = k;
+    return best;
+}
+
+ErasureResult erasure_machine(const Samples& samples, const ErasureOptions& options) {
+    check_inputs(samples, options);
+    if (options.eps_stride < 1) throw std::runtime_error("erasure machine: eps_stride must be >= 1");
+    std::vector<double> grid = erasure_eps_grid(options);
+    DistinctRows data = distinct_rows(samples);
+    int count = (int)grid.size(), stride = options.eps_stride;
+    std::vector<ErasureFit> fits(count);
+    std::vector<char> done(count, 0);
+    // Every stride-th grid value (both ends included) — with stride 1, the whole grid — ...
+    std::vector<int> coarse;
+    for (int k = 0; k < count; k += stride) coarse.push_back(k);
+    if (coarse.back() != count - 1) coarse.push_back(count - 1);
+    run_fits(data, grid, coarse, options, &fits, &done);
+    // ... then every value between the best one's coarse neighbours.
+    int best = best_done(fits, done);
+    std::vector<int> fine;
+    for (int k = std::max(0, best - stride + 1); k <= std::min(count - 1, best + stride - 1); k++) fine.push_back(k);
+    run_fits(data, grid, fine, options, &fits, &done);
+    int chosen = best_done(fits, done);
 
     ErasureResult result;
-    result.eps_grid = grid;
-    int chosen = 0;
     for (int k = 0; k < count; k++) {
+        if (!done[k]) continue;
+        result.eps_grid.push_back(grid[k]);
         result.mean_energy.push_back(fits[k].mean_energy);
         result.iterations_used.push_back(fits[k].iterations);
-        if (fits[k].mean_energy > fits[chosen].mean_energy) chosen = k;
     }
     result.params = fits[chosen].params;
     result.chosen_eps = grid[chosen];

@@ -24,6 +24,10 @@
 struct ErasureOptions {
     double eps_min = 0.1, eps_max = 0.9;  // the ε grid: eps_count values, evenly spaced, both ends included
     int eps_count = 81;
+    // 1: run every grid value (the authors' scan). s > 1: run every s-th value (both ends included), then every
+    // value within s - 1 of the best of those: the same choice whenever <E> has one maximum on the grid, in about
+    // eps_count/s + 2s runs (81 values, s = 6: 15 + 10 = 25 runs, 3.2× faster). Measured: see erasure.cpp.
+    int eps_stride = 1;
     int max_iter = 100;           // the authors' value
     double learning_rate = 0.1;   // γ of Eq. (18)
     int threads = 1;              // ε values run in parallel, one single-threaded BLAS per thread
@@ -42,7 +46,7 @@ struct ErasureResult {
     double chosen_eps = 0.0;
     double chosen_mean_energy = 0.0;
     int iterations = 0;              // updates used at the chosen ε
-    std::vector<double> eps_grid;    // every ε tried, with its ⟨E(σ̂)⟩ and updates used
+    std::vector<double> eps_grid;    // every ε run (all of the grid when eps_stride = 1), with its ⟨E(σ̂)⟩ and updates
     std::vector<double> mean_energy;
     std::vector<int> iterations_used;
 };
@@ -53,5 +57,6 @@ std::vector<double> erasure_eps_grid(const ErasureOptions& options);
 // The erasure machine at one ε (uses the calling thread's BLAS settings).
 ErasureFit erasure_fit(const Samples& samples, double eps, const ErasureOptions& options);
 
-// The erasure machine over the ε grid; returns the fit at the ε with the largest ⟨E(σ̂)⟩ (ties: smallest ε).
+// The erasure machine over the ε grid; returns the fit at the ε with the largest ⟨E(σ̂)⟩ among those run
+// (ties: smallest ε).
 ErasureResult erasure_machine(const Samples& samples, const ErasureOptions& options);

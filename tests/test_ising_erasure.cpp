@@ -174,3 +174,20 @@ TEST_CASE("erasure machine: same result on any thread count; repeated data chang
     options.eps_min = 0.0;
     CHECK_THROWS(erasure_machine(samples, options));
 }
+
+TEST_CASE("erasure machine: the coarse-to-fine eps scan makes the full scan's choice", "[ising]") {
+    Rng rng;
+    rng_seed(&rng, 25, 0);
+    IsingParams truth = draw_sk_params(14, 1.0, &rng);
+    Samples samples = exact_sample(truth, 3000, &rng);
+    ErasureOptions options;
+    options.threads = 2;
+    ErasureResult full = erasure_machine(samples, options);
+    options.eps_stride = 6;
+    ErasureResult coarse = erasure_machine(samples, options);
+    CHECK(full.eps_grid.size() == 81);
+    CHECK(coarse.eps_grid.size() <= 25);
+    CHECK(coarse.chosen_eps == full.chosen_eps);
+    CHECK(coarse.params.coupling == full.params.coupling);
+    CHECK(coarse.params.bias == full.params.bias);
+}

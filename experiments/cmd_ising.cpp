@@ -33,8 +33,15 @@ static long long int_in_range(const Args& args, const std::string& name, long lo
 
 // --burn-in / --thin: a number of sweeps, or "auto" for the defaults of ising/metropolis.h.
 static int sweeps_option(const Args& args, const std::string& name, int automatic) {
-    if (arg_string(args, name) == "auto") return automatic;
-    return (int)int_in_range(args, name, name == "thin" ? 1 : 0, 100000000);
+    std::string text = arg_string(args, name);
+    if (text == "auto") return automatic;
+    char* end = nullptr;
+    long long sweeps = std::strtoll(text.c_str(), &end, 10);
+    long long lowest = name == "thin" ? 1 : 0;
+    if (text.empty() || *end != '\0' || sweeps < lowest || sweeps > 100000000)
+        throw UsageError("option --" + name + " needs 'auto' or a number of sweeps from " + std::to_string(lowest) +
+                         " to 100000000, got '" + text + "'");
+    return (int)sweeps;
 }
 
 // "samples.txt" → "samples.truth.txt"; any other name gets ".truth.txt" appended.
@@ -51,9 +58,10 @@ int command_sample(int argc, char** argv) {
         "from p(sigma) = exp(-E(sigma))/Z by single-spin-flip Metropolis in 64 independent chains (step 2).\n"
         "Writes the samples (one per line, n values -1/+1) and the true parameters (first line the n biases,\n"
         "then n lines of n couplings). The samples depend on --seed only, not on --threads.\n"
-        "Default burn-in and thinning ('auto', in sweeps of n flips): thin = max(10, ceil(n/4 * exp(6(g-1)))),\n"
-        "burn-in = max(1000, 10 * thin), from measured autocorrelation times (ising/metropolis.h): e.g. thin 10\n"
-        "at n = 40, g = 1, but 4035 at n = 40, g = 2, where single-spin Metropolis decorrelates slowly.",
+        "Default burn-in and thinning ('auto', in sweeps of n flips): thin = max(10, ceil(n/4 * exp(6(g'-1)))),\n"
+        "burn-in = max(1000, 10 * thin), where g' = sqrt(n * mean_{i<j} w_ij^2) is measured on the drawn couplings\n"
+        "(close to g). The rule follows measured autocorrelation times (ising/metropolis.h): thin is about 10 at\n"
+        "n = 40, g = 1, but about 4000 at n = 40, g = 2, where single-spin Metropolis decorrelates slowly.",
         {{"n", "N", "40", "number of spins"},
          {"g", "G", "1", "coupling scale g: parameters ~ N(0, g^2/n)"},
          {"M", "M", "4000", "number of samples"},
@@ -141,17 +149,25 @@ int command_infer(int argc, char** argv) {
     std::string out = arg_string(args, "out");
     int threads = apply_threads(args);
     bool quiet = arg_flag(args, "quiet");
+    // Every option is checked before the (possibly large) samples file is read.
+    ErasureOptions erasure_options;
+    MleOptions mle_options;
+    if (method == "erasure") {
+        parse_eps_grid(arg_string(args, "eps-grid"), &erasure_options);
+        if (arg_given(args, "max-iter")) erasure_options.max_iter = (int)int_in_range(args, "max-iter", 0, 100000000);
+        erasure_options.eps_stride = (int)int_in_range(args, "eps-stride", 1, 100000);
+        erasure_options.threads = threads;
+        erasure_options.seed = (uint64_t)arg_int(args, "seed");
+    } else {
+        if (arg_given(args, "max-iter")) mle_options.max_iter = (int)int_in_range(args, "max-iter", 0, 100000000);
+        mle_options.tolerance = arg_double(args, "tol");
+        if (!(mle_options.tolerance > 0)) throw UsageError("option --tol must be > 0");
+    }
     Samples samples = read_samples(args.positional[0], quiet);
     auto start = std::chrono::steady_clock::now();
     IsingParams params;
     if (method == "erasure") {
-        ErasureOptions options;
-        parse_eps_grid(arg_string(args, "eps-grid"), &options);
-        if (arg_given(args, "max-iter")) options.max_iter = (int)int_in_range(args, "max-iter", 0, 100000000);
-        options.eps_stride = (int)int_in_range(args, "eps-stride", 1, 100000);
-        options.threads = threads;
-        options.seed = (uint64_t)arg_int(args, "seed");
-        ErasureResult result = erasure_machine(samples, options);
+        ErasureResult result = erasure_machine(samples, erasure_options);
         params = result.params;
         if (arg_flag(args, "verbose")) {
             std::fprintf(stderr, "       eps   mean data energy <E>   updates\n");
@@ -167,11 +183,7 @@ int command_infer(int argc, char** argv) {
         if (samples.n > EXACT_MAX_N)
             throw UsageError("--method mle enumerates all 2^n states: n must be <= " + std::to_string(EXACT_MAX_N) +
                              ", the samples have n = " + std::to_string(samples.n));
-        MleOptions options;
-        if (arg_given(args, "max-iter")) options.max_iter = (int)int_in_range(args, "max-iter", 0, 100000000);
-        options.tolerance = arg_double(args, "tol");
-        if (!(options.tolerance > 0)) throw UsageError("option --tol must be > 0");
-        MleResult result = exact_mle(sample_moments(samples), options);
+        MleResult result = exact_mle(sample_moments(samples), mle_options);
         params = result.params;
         if (!quiet)
             std::fprintf(stderr, "infer: exact MLE %s after %d updates (max |gradient| %.3g); %.2f s\n",

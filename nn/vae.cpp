@@ -3,29 +3,71 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
 #include "adam.h"
 #include "linear.h"
+#include "vector_kernel.h"
 
-// ---- hidden nonlinearity: out = f(in), and d_in += d_out · f'(in) written through the output (ReLU: out > 0;
-// tanh: 1 − out²), so the backward needs only the stored output. In place (out == in) is allowed.
+// ---- hidden nonlinearity, in place: values = f(values); and d_in += d_out · f'(in), written through the output
+// (tanh: 1 − out², ReLU: out > 0), so the backward needs only the stored output.
 
-// The ReLU loops are written without branches (max, and a 0/1 factor): the signs are unpredictable, and with
-// branches these two loops took a fifth of the training time.
-static void activation_forward(float* out, const float* in, long count, VaeActivation activation) {
-    if (activation == VAE_RELU)
-        for (long k = 0; k < count; k++) out[k] = std::max(in[k], 0.0f);
-    else
-        for (long k = 0; k < count; k++) out[k] = std::tanh(in[k]);
+// tanh(x), written so that GCC vectorises a loop over it (libm's tanhf is a scalar call, and with it tanh cost 60 %
+// more training time than ReLU):
+//   tanh(a) = −expm1(−2a) / (2 + expm1(−2a)) for a = |x|, with the sign of x put back by copysign;
+//   expm1(y) = e^y − 1 from y = k·ln2 + r (|r| ≤ ln2/2, ln2 in two parts, Cody–Waite), the Cephes expf polynomial
+//   for e^r − 1 and 2^k assembled in the exponent bits, so there is no cancellation near x = 0.
+// |x| is capped at 9 first (tanh(9) is 1 in float) so that 2^k stays a normal float. Relative error ≤ 1.6e-7
+// (measured over x ∈ [−100, 100]). The same kernel gives nn/rbm.cpp its logistic function. A NaN comes out as ±1,
+// so vae_train checks its parameters instead.
+static inline float tanh_vectorisable(float x) {
+    // min(|x|, 9) through the bit patterns, which order like non-negative floats (with `?:` or std::min GCC
+    // does not vectorise the loop).
+    float magnitude = std::fabs(x), cap = 9.0f;
+    int32_t magnitude_bits, cap_bits;
+    std::memcpy(&magnitude_bits, &magnitude, sizeof magnitude_bits);
+    std::memcpy(&cap_bits, &cap, sizeof cap_bits);
+    int32_t difference = magnitude_bits - cap_bits;
+    magnitude_bits = cap_bits + (difference & (difference >> 31));
+    std::memcpy(&magnitude, &magnitude_bits, sizeof magnitude);
+
+    float y = -2.0f * magnitude;                                       // in [−18, 0]
+    float k = (y * 1.44269504088896341f + 12582912.0f) - 12582912.0f;  // round(y/ln2): + 1.5·2²³ rounds to integer
+    float r = (y - k * 0.693359375f) + k * 2.12194440e-4f;
+    float poly = ((((1.9875691500e-4f * r + 1.3981999507e-3f) * r + 8.3334519073e-3f) * r + 4.1665795894e-2f) * r +
+                  1.6666665459e-1f) * r + 5.0000001201e-1f;
+    int32_t exponent_bits = ((int32_t)k + 127) << 23;
+    float two_to_k;
+    std::memcpy(&two_to_k, &exponent_bits, sizeof two_to_k);
+    float expm1 = (poly * r * r + r) * two_to_k + (two_to_k - 1.0f);  // e^y − 1 = (e^r − 1)·2^k + (2^k − 1)
+    return std::copysign(-expm1 / (2.0f + expm1), x);
 }
 
-static void activation_backward(float* d_in, const float* d_out, const float* out, long count, VaeActivation activation) {
-    if (activation == VAE_RELU)
-        for (long k = 0; k < count; k++) d_in[k] += d_out[k] * (float)(out[k] > 0.0f);
+// Blocks of 16 with a fixed inner count, then a scalar tail: at -O2 GCC 12 vectorises only loops whose trip count
+// it knows.
+VECTOR_KERNEL static void tanh_inplace(float* __restrict values, long count) {
+    long k = 0;
+    for (; k + 16 <= count; k += 16)
+        for (int j = 0; j < 16; j++) values[k + j] = tanh_vectorisable(values[k + j]);
+    for (; k < count; k++) values[k] = tanh_vectorisable(values[k]);
+}
+
+static void activation_forward(float* values, long count, VaeActivation activation) {
+    if (activation == VAE_TANH)
+        tanh_inplace(values, count);
     else
+        for (long k = 0; k < count; k++) values[k] = std::max(values[k], 0.0f);
+}
+
+// The ReLU derivative is a 0/1 factor rather than a branch: the signs are unpredictable.
+static void activation_backward(float* d_in, const float* d_out, const float* out, long count, VaeActivation activation) {
+    if (activation == VAE_TANH)
         for (long k = 0; k < count; k++) d_in[k] += d_out[k] * (1.0f - out[k] * out[k]);
+    else
+        for (long k = 0; k < count; k++) d_in[k] += d_out[k] * (float)(out[k] > 0.0f);
 }
 
 // log(1 + e^x) = max(x, 0) + log(1 + e^−|x|), which cannot overflow. Float, and log rather than log1p (libm's
@@ -40,7 +82,7 @@ constexpr int VAE_BLOCK = 128;
 
 // ---- parameters
 
-void vae_init(Vae* vae, int n, VaeActivation activation, Rng* rng) {
+void vae_init(Vae* vae, int n, Rng* rng, VaeActivation activation) {
     if (n < 1) throw std::runtime_error(std::string(__FILE__) + ": vae_init: need n >= 1, got " + std::to_string(n));
     vae->n = n;
     vae->activation = activation;
@@ -100,9 +142,9 @@ static void reserve(VaeActivations* acts, int B, int n) {
 // Decoder z[B × 10] → dec1 [B × 20] → dec2 [B × 30] → logits [B × n].
 static void decode(const Vae& vae, float* dec1, float* dec2, float* logits, const float* latent, int B) {
     layer_forward(vae, VAE_DEC1, dec1, latent, B);
-    activation_forward(dec1, dec1, (long)B * VAE_HIDDEN2, vae.activation);
+    activation_forward(dec1, (long)B * VAE_HIDDEN2, vae.activation);
     layer_forward(vae, VAE_DEC2, dec2, dec1, B);
-    activation_forward(dec2, dec2, (long)B * VAE_HIDDEN1, vae.activation);
+    activation_forward(dec2, (long)B * VAE_HIDDEN1, vae.activation);
     layer_forward(vae, VAE_DEC3, logits, dec2, B);
 }
 
@@ -112,9 +154,9 @@ double vae_forward(const Vae& vae, VaeActivations* acts, const float* input, con
     reserve(acts, B, n);
     // Encoder x → 30 → 20 → (mean, log_variance).
     layer_forward(vae, VAE_ENC1, acts->enc1.data(), input, B);
-    activation_forward(acts->enc1.data(), acts->enc1.data(), (long)B * VAE_HIDDEN1, vae.activation);
+    activation_forward(acts->enc1.data(), (long)B * VAE_HIDDEN1, vae.activation);
     layer_forward(vae, VAE_ENC2, acts->enc2.data(), acts->enc1.data(), B);
-    activation_forward(acts->enc2.data(), acts->enc2.data(), (long)B * VAE_HIDDEN2, vae.activation);
+    activation_forward(acts->enc2.data(), (long)B * VAE_HIDDEN2, vae.activation);
     layer_forward(vae, VAE_ENC_MEAN, acts->mean.data(), acts->enc2.data(), B);
     layer_forward(vae, VAE_ENC_LOG_VARIANCE, acts->log_variance.data(), acts->enc2.data(), B);
     // Reparameterisation trick: z = mean + exp(log_variance/2)·ε, so z is differentiable in the encoder's output.
@@ -228,6 +270,11 @@ double vae_train(Vae* vae, const Samples& data, const VaeOptions& options, Rng* 
                         options.adam, vae->adam_step);
         }
         epoch_loss /= M;
+        // The vectorised tanh maps NaN to ±1, which could hide a diverged layer from the loss; check the parameters.
+        for (float parameter : vae->params)
+            if (!std::isfinite(parameter))
+                throw std::runtime_error(std::string(__FILE__) + ": vae_train: a parameter became non-finite in epoch " +
+                                         std::to_string(epoch + 1));
     }
     return epoch_loss;
 }

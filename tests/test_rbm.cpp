@@ -355,6 +355,12 @@ static void sk_errors(uint64_t seed, double* data_m, double* generated_m, double
     *generated_c = correlation_error(generated, exact_c);
 }
 
+// Tolerances: over seeds 1–12 of this test the largest magnetisation error of the generated samples was 0.03–0.15
+// and the largest correlation error 0.03–0.13 (the data's own: ≤ 0.04 and ≤ 0.05). The RBM is that far off because
+// of CD-1's bias and the noise of learning rate 0.05 with momentum 0.5 (with batches of 1000, or a learning rate of
+// 0.005, the errors roughly halve), not because of the sampler, which the exact-p(v) test above checks. Broken
+// generators fail by a wide margin: spins with ⟨σ_i⟩ = 0 err by max|m_i| = 0.26–0.87 on these models, independent
+// spins with the right magnetisations by the largest connected correlation, 0.31–0.73.
 TEST_CASE("rbm: trained on exact SK samples (n = 8, g = 1), generates the model's magnetisations", "[rbm]") {
     double data_m, generated_m, data_c, generated_c;
     sk_errors(2025, &data_m, &generated_m, &data_c, &generated_c);
@@ -362,12 +368,4 @@ TEST_CASE("rbm: trained on exact SK samples (n = 8, g = 1), generates the model'
     INFO("max error of correlations: generated " << generated_c << ", data " << data_c);
     CHECK(generated_m < 0.2);
     CHECK(generated_c < 0.2);
-}
-
-TEST_CASE("rbm sweep", "[.rbm_sweep]") {
-    for (uint64_t seed = 1; seed <= 12; seed++) {
-        double data_m, generated_m, data_c, generated_c;
-        sk_errors(seed, &data_m, &generated_m, &data_c, &generated_c);
-        WARN("seed " << seed << " m: gen " << generated_m << " data " << data_m << " | c: gen " << generated_c << " data " << data_c);
-    }
 }

@@ -18,7 +18,7 @@ struct Fixture {
     Fixture(int n, VaeActivation activation, uint64_t seed) {
         Rng rng;
         rng_seed(&rng, seed);
-        vae_init(&vae, n, activation, &rng);
+        vae_init(&vae, n, &rng, activation);
         input.resize((size_t)B * n);
         for (float& x : input) x = rng_uniform(&rng) < 0.5 ? 1.0f : 0.0f;
         noise.resize((size_t)B * VAE_LATENT);
@@ -109,9 +109,9 @@ TEST_CASE("vae: bad input is an error, not a crash", "[vae]") {
     Rng rng;
     rng_seed(&rng, 1);
     Vae vae;
-    CHECK_THROWS(vae_init(&vae, 0, VAE_RELU, &rng));
+    CHECK_THROWS(vae_init(&vae, 0, &rng));
     CHECK_THROWS(vae_generate(vae, 10, false, &rng));  // not initialised
-    vae_init(&vae, 3, VAE_RELU, &rng);
+    vae_init(&vae, 3, &rng);
     Samples wrong_n;
     wrong_n.n = 4;
     wrong_n.count = 1;
@@ -199,7 +199,7 @@ static void sk_errors(uint64_t seed, double* data_m, double* generated_m, double
     std::vector<double> exact_m, exact_c;
     Samples data = exact_sk_samples(8, 1.0, 4000, &rng, &exact_m, &exact_c);
     Vae vae;
-    vae_init(&vae, 8, VAE_RELU, &rng);
+    vae_init(&vae, 8, &rng);
     vae_train(&vae, data, VaeOptions(), &rng);
     Samples generated = vae_generate(vae, 20000, false, &rng);
     *data_m = magnetisation_error(data, exact_m);
@@ -208,19 +208,15 @@ static void sk_errors(uint64_t seed, double* data_m, double* generated_m, double
     *generated_c = correlation_error(generated, exact_c);
 }
 
+// Tolerances: over seeds 1–12 of this test the largest magnetisation error of the generated samples was 0.02–0.05
+// and the largest correlation error 0.06–0.10 (the data's own: ≤ 0.04 and ≤ 0.05; the VAE smooths correlations,
+// Sec. III A). Broken generators fail by a wide margin: spins with ⟨σ_i⟩ = 0 err by max|m_i| = 0.26–0.87 on these
+// models, independent spins with the right magnetisations by the largest connected correlation, 0.31–0.73.
 TEST_CASE("vae: trained on exact SK samples (n = 8, g = 1), generates the model's magnetisations", "[vae]") {
     double data_m, generated_m, data_c, generated_c;
     sk_errors(2025, &data_m, &generated_m, &data_c, &generated_c);
     INFO("max error of magnetisations: generated " << generated_m << ", data " << data_m);
     INFO("max error of correlations: generated " << generated_c << ", data " << data_c);
-    CHECK(generated_m < 0.05);
-    CHECK(generated_c < 0.1);
-}
-
-TEST_CASE("vae sweep", "[.vae_sweep]") {
-    for (uint64_t seed = 1; seed <= 12; seed++) {
-        double data_m, generated_m, data_c, generated_c;
-        sk_errors(seed, &data_m, &generated_m, &data_c, &generated_c);
-        WARN("seed " << seed << " m: gen " << generated_m << " data " << data_m << " | c: gen " << generated_c << " data " << data_c);
-    }
+    CHECK(generated_m < 0.07);
+    CHECK(generated_c < 0.15);
 }

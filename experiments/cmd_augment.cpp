@@ -8,6 +8,7 @@
 #include "../data/atomic_file.h"
 #include "../data/formats.h"
 #include "../diffusion/diffusion.h"
+#include "../ising/energy.h"
 #include "args.h"
 #include "commands.h"
 #include "pipeline.h"
@@ -41,6 +42,42 @@ static double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// --stop energy-variance: the figures' pipeline (experiments/pipeline.h) on the user's own data.
+static int augment_stopped_by_energy_variance(const Args& args, const Samples& train, const std::string& out_path,
+                                              long augmented_count, long iterations, int batch,
+                                              const SamplerOptions& sampler, uint64_t seed, int threads, bool quiet) {
+    if (!arg_given(args, "test")) throw UsageError("--stop energy-variance needs --test FILE (held-out samples)");
+    if (arg_given(args, "resume") || arg_given(args, "checkpoint-every") || arg_given(args, "widths"))
+        throw UsageError("--stop energy-variance does not combine with --resume, --checkpoint-every or --widths");
+    Samples test = read_samples(arg_string(args, "test"), quiet);
+    if (test.n != train.n)
+        throw std::runtime_error(arg_string(args, "test") + " has n = " + std::to_string(test.n) + " but " +
+                                 args.positional[0] + " has n = " + std::to_string(train.n));
+    AugmentSettings settings;
+    settings.batch = batch;
+    settings.max_iterations = iterations;
+    settings.probe_count = (long)int_in_range(args, "probe", 10, 100000000);
+    settings.sampler = sampler;
+    settings.threads = threads;
+    settings.quiet = quiet;
+    if (iterations < settings.first_checkpoint) throw UsageError("--stop energy-variance needs --iterations >= 1000");
+    if (!quiet) std::fprintf(stderr, "augment: erasure machine on %s for the energies\n", args.positional[0].c_str());
+    ErasureResult observed = infer_erasure(train, 81, threads, derive_seed(seed, 10));
+    double var_train = energy_stats(observed.params, train).variance;
+    double var_test = energy_stats(observed.params, test).variance;
+    if (!quiet) std::fprintf(stderr, "augment: Var[E] train %.3f, test %.3f (the target)\n", var_train, var_test);
+    AugmentTrace trace;
+    Samples augmented = augment_energy_variance_stopped(train, observed.params, var_test, augmented_count, settings,
+                                                        seed, &trace);
+    write_samples(out_path, augmented);
+    std::fprintf(stderr, "augment: %s at iteration %ld; wrote %ld samples to %s\n",
+                 trace.stop.crossed ? "stopped by the energy-variance rule" : "rule never triggered, stopped at the budget",
+                 trace.chosen_iteration, augmented_count, out_path.c_str());
+    std::printf("iteration,var_e_aug\n");
+    for (size_t k = 0; k < trace.iterations.size(); k++) std::printf("%ld,%.6g\n", trace.iterations[k], trace.variance[k]);
+    return 0;
+}
+
 int command_augment(int argc, char** argv) {
     Args args = parse_args(
         argc, argv, 2,
@@ -52,7 +89,11 @@ int command_augment(int argc, char** argv) {
         "Network: n = 20 without skip connections, n = 60 with widths 200,400,600, any other n 128,256,512 with\n"
         "skips; --widths overrides. With --checkpoint-every K the full training state goes to D/ckpt.bin every K\n"
         "iterations and at the end (atomic writes); --resume D/ckpt.bin continues such a run bit-identically (same\n"
-        "--threads) up to --iterations, and with I equal to the checkpoint's iteration only samples.",
+        "--threads) up to --iterations, and with I equal to the checkpoint's iteration only samples.\n"
+        "With --stop energy-variance --test TEST it infers the Ising parameters of TRAIN with the erasure machine,\n"
+        "trains to the checkpoints 1000, 2000, 4000, ... (at most I), and stops at the first checkpoint where Var[E]\n"
+        "of --probe generated samples comes down to Var[E(TEST)] (the rule of Sec. III A; it picks that checkpoint or\n"
+        "the one before, whichever is nearer the interpolated crossing), then generates M samples from it.",
         {{"out", "FILE", "", "where to write the augmented samples (required)"},
          {"M-plus", "M", "100000", "number of samples to generate"},
          {"iterations", "I", "32000", "total training iterations (a resumed run continues up to I)"},
@@ -63,7 +104,11 @@ int command_augment(int argc, char** argv) {
          {"widths", "W1,W2,W3", "", "encoder widths, overriding Appendix A's for n"},
          {"checkpoint-every", "K", "0", "save the training state every K iterations (0: no checkpoints)"},
          {"checkpoint-dir", "D", "", "directory of the checkpoint file ckpt.bin"},
-         {"resume", "FILE", "", "continue from this checkpoint"}},
+         {"resume", "FILE", "", "continue from this checkpoint"},
+         {"stop", "RULE", "none", "none (train exactly --iterations) or energy-variance (Sec. III A: stop where Var[E] of\n"
+          "                             generated samples comes down to Var[E] of --test; --iterations is then the budget)"},
+         {"test", "FILE", "", "held-out samples for --stop energy-variance"},
+         {"probe", "P", "5000", "generated samples for Var[E] at each checkpoint (--stop energy-variance)"}},
         1, 1);
     const int threads = apply_threads(args);
     const bool quiet = arg_flag(args, "quiet");
@@ -84,6 +129,11 @@ int command_augment(int argc, char** argv) {
     }
 
     Samples train = read_samples(args.positional[0], quiet);
+    const std::string stop = arg_string(args, "stop");
+    if (stop == "energy-variance") return augment_stopped_by_energy_variance(args, train, out_path, augmented_count,
+                                                                            iterations, batch, sampler, seed, threads, quiet);
+    if (stop != "none") throw UsageError("--stop must be none or energy-variance, got '" + stop + "'");
+    if (arg_given(args, "test")) throw UsageError("--test is used only with --stop energy-variance");
 
     // The model: from a checkpoint, or fresh with the same seeds as the figures' pipeline.
     DiffusionModel model;
@@ -131,8 +181,6 @@ int command_augment(int argc, char** argv) {
                              checkpoint_path.c_str());
         }
     }
-    // (The energy-variance stopping rule, --stop energy-variance, would replace the fixed count above: train in
-    // segments, probe Var[E] after each, stop at the crossing; see augment_energy_variance_stopped in pipeline.h.)
     double train_seconds = seconds_since(start);
     if (!quiet && model.iteration > first_iteration)
         std::fprintf(stderr, "augment: trained %ld iterations in %.1f s (%.1f it/s), last mean loss %.4f\n",

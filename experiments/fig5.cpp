@@ -102,7 +102,7 @@ int command_fig5(int argc, char** argv) {
         Rng rng;
         rng_seed(&rng, derive_seed(job_seed, 30));
         Vae vae;
-        vae_init(&vae, n, VAE_RELU, &rng);
+        vae_init(&vae, n, &rng);  // the default hidden activation (nn/vae.h says why)
         VaeOptions vae_options;
         vae_options.epochs = vae_epochs;
         vae_train(&vae, data.train, vae_options, &rng);

@@ -1,3 +1,13 @@
+// The erasure machine in σ-space (see erasure.h).
+//
+// Float or double? The two GEMMs per block take ~70% of the time and sgemm is twice as fast as dgemm. Inputs are
+// exact ±1, each block sums ≤ 1024 rows in float, everything across blocks and every parameter is double.
+// Measured against the same code in double throughout (SK, g = 1, Metropolis data): n = 40, M = 4000: largest
+// parameter difference 1.3e-8, ⟨E⟩ differences ≤ 5e-6, the same ε and the same MSE to 7 digits; n = 40,
+// M = 100,000: 5.3e-9, ≤ 1.3e-5, same ε, same MSE to 7 digits. Float costs nothing in accuracy here.
+//
+// Cost: per ε and update, 4·M·n² flops (σ·W and σᵀ·diag(p)·σ) plus an exp per distinct row; the 81-value grid
+// at 100 updates is 8100 passes over the data.
 #include "erasure.h"
 
 #include <algorithm>

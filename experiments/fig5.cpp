@@ -44,8 +44,8 @@ int command_fig5(int argc, char** argv) {
         {"M-list", "LIST", "1000,2000,4000,8000", "observed sizes (2000 is also panel a)"},
         {"ensembles", "E", "", "ensemble members per M (quick 1, paper 10)"},
         {"M-plus", "K", "", "generated samples per generator (quick 20000, paper 100000)"},
-        {"rbm-epochs", "E", "700", "RBM training epochs (nn/rbm.h explains the default)"},
-        {"vae-epochs", "E", "200", "VAE training epochs (nn/vae.h explains the default)"},
+        {"rbm-epochs", "E", std::to_string(RbmOptions().epochs), "RBM training epochs (nn/rbm.h explains the default)"},
+        {"vae-epochs", "E", std::to_string(VaeOptions().epochs), "VAE training epochs (nn/vae.h explains the default)"},
         {"eps-count", "K", "81", "values on the erasure machine's epsilon grid 0.1..0.9"}};
     for (const OptionSpec& option : augment_options()) spec.push_back(option);
     for (const OptionSpec& option : job_options()) spec.push_back(option);
@@ -247,7 +247,7 @@ int command_fig5(int argc, char** argv) {
           verdict_name(claims[0].verdict) + "; diffusion < VAE at every M: " + verdict_name(claims[1].verdict) + ".\n\n";
     md += "## Settings\n\n| setting | value |\n|---|---|\n| n, g | " + std::to_string(n) + ", 1 |\n| M+ per generator | " +
           std::to_string(M_plus) + " |\n| ensembles per M | " + std::to_string(ensembles) + " |\n| RBM | 20 hidden, CD-1, lr 0.05, momentum 0.5, weight decay 1e-4, " +
-          std::to_string(rbm_epochs) + " epochs |\n| VAE | n-30-20-10-20-30-n, Adam 1e-3, " + std::to_string(vae_epochs) +
+          std::to_string(rbm_epochs) + " epochs |\n| VAE | n-30-20-10-20-30-n (tanh), Adam 1e-3, " + std::to_string(vae_epochs) +
           " epochs, Bernoulli draws |\n| diffusion | batch " + std::to_string(augment.batch) + ", checkpoints 1000·2^k up to " +
           std::to_string(augment.max_iterations) + ", probe " + std::to_string(augment.probe_count) + ", sampler " +
           sampler_name(augment.sampler) + " |\n| seed, threads | " + std::to_string(seed) + ", " + std::to_string(threads) +

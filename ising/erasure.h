@@ -30,7 +30,8 @@ struct ErasureOptions {
     int eps_stride = 1;
     int max_iter = 100;           // the authors' value
     double learning_rate = 0.1;   // γ of Eq. (18)
-    int threads = 1;              // ε values run in parallel, one single-threaded BLAS per thread
+    int threads = 1;              // ε values run in parallel; OpenBLAS is set to 1 thread during the call (a
+                                  // process-wide setting), then restored
     uint64_t seed = 1;            // draws the initial θ
 };
 

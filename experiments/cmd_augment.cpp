@@ -62,7 +62,7 @@ static int augment_stopped_by_energy_variance(const Args& args, const Samples& t
     settings.quiet = quiet;
     if (iterations < settings.first_checkpoint) throw UsageError("--stop energy-variance needs --iterations >= 1000");
     if (!quiet) std::fprintf(stderr, "augment: erasure machine on %s for the energies\n", args.positional[0].c_str());
-    ErasureResult observed = infer_erasure(train, 81, threads, derive_seed(seed, 10));
+    ErasureResult observed = infer_erasure(train, ErasureGrid(), threads, derive_seed(seed, 10));
     double var_train = energy_stats(observed.params, train).variance;
     double var_test = energy_stats(observed.params, test).variance;
     if (!quiet) std::fprintf(stderr, "augment: Var[E] train %.3f, test %.3f (the target)\n", var_train, var_test);

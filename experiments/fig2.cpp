@@ -38,7 +38,8 @@ struct Fig2Settings {
     double g;
     long M_plus;
     std::vector<long> checkpoints;
-    int batch, eps_count;
+    int batch;
+    ErasureGrid grid;
     SamplerOptions sampler;
     uint64_t seed;
 };
@@ -72,8 +73,8 @@ std::vector<long> parse_checkpoint_list(const std::string& text) {
 
 std::string settings_text(const Fig2Settings& s) {
     char text[512];
-    std::snprintf(text, sizeof text, "n=%d g=%.17g M=%d M_test=%d M_plus=%ld batch=%d eps_count=%d sampler=%s steps=%d "
-                  "eta=%.17g seed=%llu checkpoints=", s.n, s.g, s.M, s.M_test, s.M_plus, s.batch, s.eps_count,
+    std::snprintf(text, sizeof text, "n=%d g=%.17g M=%d M_test=%d M_plus=%ld batch=%d eps=%d/%d sampler=%s steps=%d "
+                  "eta=%.17g seed=%llu checkpoints=", s.n, s.g, s.M, s.M_test, s.M_plus, s.batch, s.grid.count, s.grid.stride,
                   s.sampler.kind == SamplerKind::ddpm ? "ddpm" : "ddim", s.sampler.steps, s.sampler.eta,
                   (unsigned long long)s.seed);
     std::string out = text;
@@ -124,7 +125,8 @@ int command_fig2(int argc, char** argv) {
          {"sampler", "KIND", "", "ddpm or ddim (quick: see README; paper: ddpm)"},
          {"steps", "S", "", "DDIM steps"},
          {"eta", "ETA", "", "DDIM eta (0 deterministic, 1 ancestral)"},
-         {"eps-count", "K", "81", "values on the erasure machine's epsilon grid 0.1..0.9"}},
+         {"eps-count", "K", "81", "values on the erasure machine's epsilon grid 0.1..0.9"},
+         {"eps-stride", "S", "", "1 = run every epsilon; S > 1 = every S-th, then all within S-1 of the best (quick 6, paper 1)"}},
         0, 0);
     auto start_time = std::chrono::steady_clock::now();
     Fig2Settings s;
@@ -142,14 +144,14 @@ int command_fig2(int argc, char** argv) {
     else if (paper && !arg_given(args, "iterations")) s.checkpoints = paper_checkpoints();
     else s.checkpoints = doubling_schedule(std::min(1000L, last), last);
     s.batch = (int)arg_int(args, "batch");
-    s.eps_count = (int)arg_int(args, "eps-count");
+    s.grid = erasure_grid_from_args(args, paper);
     SamplerOptions default_sampler;  // DDPM, all 1000 steps: the paper's sampler (quick scale: README explains)
     s.sampler = sampler_from_args(args, default_sampler);
     s.seed = (uint64_t)arg_int(args, "seed");
     bool quiet = arg_flag(args, "quiet");
     int threads = apply_threads(args);
-    if (s.n < 2 || s.n > 200 || s.M < 10 || s.M_plus < 10 || s.g <= 0 || s.batch < 1 || s.eps_count < 1)
-        throw UsageError("need 2 <= n <= 200, M >= 10, M-plus >= 10, g > 0, batch >= 1, eps-count >= 1");
+    if (s.n < 2 || s.n > 200 || s.M < 10 || s.M_plus < 10 || s.g <= 0 || s.batch < 1)
+        throw UsageError("need 2 <= n <= 200, M >= 10, M-plus >= 10, g > 0, batch >= 1");
 
     std::string work = out + "/work";
     make_directories(work);
@@ -166,7 +168,7 @@ int command_fig2(int argc, char** argv) {
     SkData data = make_sk_data(s.n, s.g, s.M, s.M_test, s.seed, threads);
     write_params(out + "/params_true.txt", data.truth);
     say("erasure machine on the observed data");
-    ErasureResult observed = infer_erasure(data.train, s.eps_count, threads, derive_seed(s.seed, 10));
+    ErasureResult observed = infer_erasure(data.train, s.grid, threads, derive_seed(s.seed, 10));
     write_params(out + "/params_obs.txt", observed.params);
     double mse_obs = parameter_mse(observed.params, data.truth);
     double var_train = energy_stats(observed.params, data.train).variance;
@@ -185,11 +187,11 @@ int command_fig2(int argc, char** argv) {
         rng_seed(&rng, derive_seed(s.seed, 4));
         Samples fresh = metropolis_sample(data.truth, (int)s.M_plus, metropolis_default_burn_in(data.truth),
                                           metropolis_default_thin(data.truth), &rng, threads);
-        ErasureResult oracle = infer_erasure(fresh, s.eps_count, threads, derive_seed(s.seed, 10));
+        ErasureResult oracle = infer_erasure(fresh, s.grid, threads, derive_seed(s.seed, 10));
         say("bootstrap control: " + std::to_string(s.M_plus) + " rows drawn with replacement from the training set");
         rng_seed(&rng, derive_seed(s.seed, 5));
         Samples replicated = bootstrap_samples(data.train, s.M_plus, &rng);
-        ErasureResult bootstrap = infer_erasure(replicated, s.eps_count, threads, derive_seed(s.seed, 10));
+        ErasureResult bootstrap = infer_erasure(replicated, s.grid, threads, derive_seed(s.seed, 10));
         controls = csv_table({"control", "mse", "var_e"});
         csv_add_row(&controls, {"oracle", csv_number(parameter_mse(oracle.params, data.truth)),
                                 csv_number(energy_stats(observed.params, fresh).variance)});
@@ -225,8 +227,8 @@ int command_fig2(int argc, char** argv) {
         Samples augmented = generate_samples(model, s.M_plus, s.sampler, derive_seed(s.seed, 1000 + checkpoint),
                                              threads, quiet);
         auto t2 = std::chrono::steady_clock::now();
-        ErasureResult aug = infer_erasure(augmented, s.eps_count, threads, derive_seed(s.seed, 10));
-        ErasureResult aug_obs = infer_erasure(samples_concat(augmented, data.train), s.eps_count, threads,
+        ErasureResult aug = infer_erasure(augmented, s.grid, threads, derive_seed(s.seed, 10));
+        ErasureResult aug_obs = infer_erasure(samples_concat(augmented, data.train), s.grid, threads,
                                               derive_seed(s.seed, 10));
         write_params(out + "/params_aug_" + std::to_string(checkpoint) + ".txt", aug.params);
         CsvTable row = csv_table({"iteration", "mse_aug", "mse_aug_obs", "var_e_aug", "eps_aug", "seconds_train",
@@ -400,7 +402,7 @@ int command_fig2(int argc, char** argv) {
     md += "| M train, M test | " + std::to_string(s.M) + ", " + std::to_string(s.M_test) + " |\n";
     md += "| M+ per checkpoint | " + std::to_string(s.M_plus) + " |\n";
     md += "| sampler | " + sampler_text + " |\n| batch | " + std::to_string(s.batch) + " |\n";
-    md += "| epsilon grid | " + std::to_string(s.eps_count) + " values in [0.1, 0.9] |\n";
+    md += "| epsilon grid | " + erasure_grid_text(s.grid) + " |\n";
     md += "| seed, threads | " + std::to_string(s.seed) + ", " + std::to_string(threads) + " |\n";
     md += "| wall time of this invocation | " + fmt("%.0f", wall) + " s (training " + fmt("%.0f", train_seconds) +
           " s, sampling " + fmt("%.0f", sample_seconds) + " s over all checkpoints) |\n\n";

@@ -24,8 +24,8 @@ int command_fig3(int argc, char** argv) {
         {"M", "M", "4000", "training samples (as many again are the test set of the stopping rule)"},
         {"g-list", "LIST", "", "coupling scales (quick 0.5,1,1.5,2; paper 0.5,0.75,1,1.25,1.5,1.75,2)"},
         {"ensembles", "E", "", "ensemble members per g (quick 1, paper 10)"},
-        {"M-plus", "K", "", "augmented samples (quick 20000, paper 100000)"},
-        {"eps-count", "K", "81", "values on the erasure machine's epsilon grid 0.1..0.9"}};
+        {"M-plus", "K", "", "augmented samples (quick 20000, paper 100000)"}};
+    for (const OptionSpec& option : erasure_options()) spec.push_back(option);
     for (const OptionSpec& option : augment_options()) spec.push_back(option);
     for (const OptionSpec& option : job_options()) spec.push_back(option);
     Args args = parse_args(argc, argv, 2, "repro fig3 [--scale quick|paper] [--out DIR] [options]",
@@ -38,10 +38,11 @@ int command_fig3(int argc, char** argv) {
     if (scale != "quick" && scale != "paper") throw UsageError("--scale must be quick or paper");
     bool paper = scale == "paper";
     std::string out = arg_string(args, "out");
-    int n = (int)arg_int(args, "n"), M = (int)arg_int(args, "M"), eps_count = (int)arg_int(args, "eps-count");
+    int n = (int)arg_int(args, "n"), M = (int)arg_int(args, "M");
     std::vector<double> g_list = parse_double_list(
         arg_given(args, "g-list") ? arg_string(args, "g-list") : (paper ? "0.5,0.75,1,1.25,1.5,1.75,2" : "0.5,1,1.5,2"), "g-list");
     int ensembles = (int)arg_int_or(args, "ensembles", paper ? 10 : 1);
+    ErasureGrid grid = erasure_grid_from_args(args, paper);
     long M_plus = arg_int_or(args, "M-plus", paper ? 100000 : 20000);
     uint64_t seed = (uint64_t)arg_int(args, "seed");
     int threads = apply_threads(args);
@@ -57,12 +58,12 @@ int command_fig3(int argc, char** argv) {
         for (auto kv : std::vector<std::pair<std::string, std::string>>{
                  {"n", std::to_string(n)}, {"M", std::to_string(M)}, {"M_plus", std::to_string(M_plus)},
                  {"max_iter", std::to_string(augment.max_iterations)}, {"probe", std::to_string(augment.probe_count)},
-                 {"sampler", sampler_name(augment.sampler)}, {"seed", std::to_string(seed)}})
+                 {"sampler", sampler_name(augment.sampler)}, {"eps", erasure_grid_text(grid)}, {"seed", std::to_string(seed)}})
             job.params.push_back(kv);
     JobFunction run = [&](const Job& job, int) {
         double g = job_double(job, "g");
         uint64_t job_seed = derive_seed(seed, 3000 + (uint64_t)job_int(job, "ens") * 1000 + (uint64_t)(g * 100));
-        SkAugmentResult r = run_sk_augmentation(n, g, M, {M_plus}, false, augment, eps_count, job_seed);
+        SkAugmentResult r = run_sk_augmentation(n, g, M, {M_plus}, false, augment, grid, job_seed);
         CsvTable rows = csv_table({"mse_obs", "mse_aug", "stop_iteration", "stop_crossed", "var_e_train", "var_e_test",
                                    "eps_obs", "eps_aug"});
         csv_add_row(&rows, {csv_number(r.mse_obs), csv_number(r.mse_aug[0]), csv_integer(r.trace.chosen_iteration),
@@ -138,7 +139,7 @@ int command_fig3(int argc, char** argv) {
           " |\n| M+ | " + std::to_string(M_plus) + " |\n| ensembles per g | " + std::to_string(ensembles) +
           " |\n| diffusion | batch " + std::to_string(augment.batch) + ", checkpoints 1000·2^k up to " +
           std::to_string(augment.max_iterations) + ", probe " + std::to_string(augment.probe_count) + ", sampler " +
-          sampler_name(augment.sampler) + " |\n| seed, threads | " + std::to_string(seed) + ", " + std::to_string(threads) +
+          sampler_name(augment.sampler) + " |\n| epsilon grid | " + erasure_grid_text(grid) + " |\n| seed, threads | " + std::to_string(seed) + ", " + std::to_string(threads) +
           " |\n| jobs merged | " + std::to_string(merged.jobs_done) + " of " + std::to_string(design.size()) +
           " (" + job_seconds + " s of job time; " + seconds + " s this invocation) |\n\n";
     md += "## MSE, mean ± sd over ensembles\n\n| g | observed | augmented | stopped at (mean iterations) |\n|---:|---:|---:|---:|\n";

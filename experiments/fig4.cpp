@@ -4,7 +4,8 @@
 //   (d–f) MSE vs M⁺ at fixed M (4000 for n = 20, 40; 8000 for n = 60): observed-only line, augmented only,
 //         augmented + observed (inference on the union). One diffusion model per (n, ensemble member) serves every
 //         M⁺ (its first M⁺ samples), so the points of a curve are paired.
-// g = 1 and energy-variance stopping throughout. One job per (panel, n, M, ensemble member): experiments/jobs.h.
+// g = 1 and energy-variance stopping throughout. One job per (n, M, ensemble member): experiments/jobs.h.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -21,12 +22,6 @@
 #include "report.h"
 
 namespace {
-
-std::vector<std::string> to_strings(const std::vector<long>& values) {
-    std::vector<std::string> text;
-    for (long value : values) text.push_back(std::to_string(value));
-    return text;
-}
 
 std::string joined(const std::vector<long>& values) {
     std::string text;
@@ -47,8 +42,8 @@ int command_fig4(int argc, char** argv) {
         {"M-list", "LIST", "", "observed sizes for panels a-c (quick 1000,4000,16000; paper 1000,2000,4000,8000,16000)"},
         {"M-plus", "K", "", "augmented samples for panels a-c (quick 20000, paper 300000)"},
         {"M-plus-list", "LIST", "", "augmented sizes for panels d-f (quick 5000,10000,20000; paper 10000,30000,100000,300000)"},
-        {"ensembles", "E", "", "ensemble members per point (quick 1, paper 10)"},
-        {"eps-count", "K", "81", "values on the erasure machine's epsilon grid 0.1..0.9"}};
+        {"ensembles", "E", "", "ensemble members per point (quick 1, paper 10)"}};
+    for (const OptionSpec& option : erasure_options()) spec.push_back(option);
     for (const OptionSpec& option : augment_options()) spec.push_back(option);
     for (const OptionSpec& option : job_options()) spec.push_back(option);
     Args args = parse_args(argc, argv, 2, "repro fig4 [--scale quick|paper] [--out DIR] [options]",
@@ -68,7 +63,7 @@ int command_fig4(int argc, char** argv) {
     std::vector<long> M_plus_list = parse_long_list(arg_given(args, "M-plus-list") ? arg_string(args, "M-plus-list")
                                                     : (paper ? "10000,30000,100000,300000" : "5000,10000,20000"), "M-plus-list");
     int ensembles = (int)arg_int_or(args, "ensembles", paper ? 10 : 1);
-    int eps_count = (int)arg_int(args, "eps-count");
+    ErasureGrid grid = erasure_grid_from_args(args, paper);
     uint64_t seed = (uint64_t)arg_int(args, "seed");
     int threads = apply_threads(args);
     AugmentSettings augment = augment_settings_from_args(args, paper, 16000, 2000, threads);
@@ -76,35 +71,46 @@ int command_fig4(int argc, char** argv) {
     for (long n : n_list) if (n < 2 || n > 200) throw UsageError("--n-list values must be in 2..200");
     make_directories(out);
 
+    // One job per (n, M, ensemble member). Each generates max(M⁺) samples once and infers from prefixes of them:
+    // the panel a–c point uses the first M⁺ (--M-plus); the job whose M is the d–f panel's M of its n (4000, or
+    // 8000 at n = 60) also infers from every prefix in --M-plus-list, alone and with the observed data, so the d–f
+    // curves come from the same diffusion model as that a–c point (added to the design if M-list lacks it).
     std::vector<std::string> ensemble_values;
     for (int e = 0; e < ensembles; e++) ensemble_values.push_back(std::to_string(e));
-    std::vector<Job> design = design_grid({{"panel", {"M"}}, {"n", to_strings(n_list)}, {"M", to_strings(M_list)}, {"ens", ensemble_values}});
-    for (Job& job : design) job.params.push_back({"M_plus", std::to_string(M_plus)});
-    for (long n : n_list)
-        for (const std::string& e : ensemble_values) {
-            Job job = job_make({{"panel", "Mplus"}, {"n", std::to_string(n)}, {"M", std::to_string(m_for_mplus_panel((int)n))}, {"ens", e}});
-            std::string list;
-            for (long m : M_plus_list) list += (list.empty() ? "" : ":") + std::to_string(m);
-            job.params.push_back({"M_plus", list});
-            design.push_back(job);
-        }
+    std::vector<Job> design;
+    for (long n : n_list) {
+        std::vector<long> Ms = M_list;
+        if (std::find(Ms.begin(), Ms.end(), m_for_mplus_panel((int)n)) == Ms.end()) Ms.push_back(m_for_mplus_panel((int)n));
+        for (long M : Ms)
+            for (const std::string& e : ensemble_values)
+                design.push_back(job_make({{"n", std::to_string(n)}, {"M", std::to_string(M)}, {"ens", e}}));
+    }
+    std::string plus_list_text;
+    for (long m : M_plus_list) plus_list_text += (plus_list_text.empty() ? "" : ":") + std::to_string(m);
     for (Job& job : design)
         for (auto kv : std::vector<std::pair<std::string, std::string>>{
+                 {"M_plus", std::to_string(M_plus)}, {"M_plus_list", plus_list_text},
                  {"max_iter", std::to_string(augment.max_iterations)}, {"probe", std::to_string(augment.probe_count)},
-                 {"sampler", sampler_name(augment.sampler)}, {"seed", std::to_string(seed)}})
+                 {"sampler", sampler_name(augment.sampler)}, {"eps", erasure_grid_text(grid)}, {"seed", std::to_string(seed)}})
             job.params.push_back(kv);
 
     JobFunction run = [&](const Job& job, int) {
         int n = (int)job_int(job, "n"), M = (int)job_int(job, "M");
-        bool m_panel = job_param(job, "panel") == "M";
+        bool sweep = M == m_for_mplus_panel(n);
         uint64_t job_seed = derive_seed(seed, 4000 + (uint64_t)job_int(job, "ens") * 100000 + (uint64_t)n * 1000 + (uint64_t)M / 100);
-        std::vector<long> counts = m_panel ? std::vector<long>{M_plus} : M_plus_list;
-        SkAugmentResult r = run_sk_augmentation(n, 1.0, M, counts, !m_panel, augment, eps_count, job_seed);
-        CsvTable rows = csv_table({"m_plus", "mse_obs", "mse_aug", "mse_aug_obs", "stop_iteration", "stop_crossed"});
-        for (size_t k = 0; k < counts.size(); k++)
-            csv_add_row(&rows, {std::to_string(counts[k]), csv_number(r.mse_obs), csv_number(r.mse_aug[k]),
-                                m_panel ? "" : csv_number(r.mse_aug_obs[k]), csv_integer(r.trace.chosen_iteration),
-                                r.trace.stop.crossed ? "1" : "0"});
+        std::vector<long> counts = {M_plus};
+        if (sweep)
+            for (long m : M_plus_list)
+                if (m != M_plus) counts.push_back(m);
+        std::sort(counts.begin(), counts.end());
+        SkAugmentResult r = run_sk_augmentation(n, 1.0, M, counts, sweep, augment, grid, job_seed);
+        CsvTable rows = csv_table({"m_plus", "panel_a_c", "panel_d_f", "mse_obs", "mse_aug", "mse_aug_obs", "stop_iteration", "stop_crossed"});
+        for (size_t k = 0; k < counts.size(); k++) {
+            bool in_sweep = sweep && std::find(M_plus_list.begin(), M_plus_list.end(), counts[k]) != M_plus_list.end();
+            csv_add_row(&rows, {std::to_string(counts[k]), counts[k] == M_plus ? "1" : "0", in_sweep ? "1" : "0",
+                                csv_number(r.mse_obs), csv_number(r.mse_aug[k]), sweep ? csv_number(r.mse_aug_obs[k]) : "",
+                                csv_integer(r.trace.chosen_iteration), r.trace.stop.crossed ? "1" : "0"});
+        }
         if (!augment.quiet)
             std::fprintf(stderr, "fig4 %s: MSE obs %.5f, aug %.5f (M+ %ld, stopped at %ld)\n", job.id.c_str(), r.mse_obs,
                          r.mse_aug.back(), counts.back(), r.trace.chosen_iteration);
@@ -113,8 +119,8 @@ int command_fig4(int argc, char** argv) {
     MergeResult merged;
     if (!jobs_dispatch(args, out, design, run, &merged)) return 0;
 
-    CsvTable m_rows = csv_filter(merged.table, "panel", "M");
-    CsvTable mplus_rows = csv_filter(merged.table, "panel", "Mplus");
+    CsvTable m_rows = csv_filter(merged.table, "panel_a_c", "1");
+    CsvTable mplus_rows = csv_filter(merged.table, "panel_d_f", "1");
     std::vector<Claim> claims;
     std::vector<PlotPanel> top, bottom;
     std::string md_tables;
@@ -229,7 +235,7 @@ int command_fig4(int argc, char** argv) {
           joined(M_plus_list) +
           " |\n| diffusion | batch " + std::to_string(augment.batch) + ", checkpoints 1000·2^k up to " +
           std::to_string(augment.max_iterations) + ", probe " + std::to_string(augment.probe_count) + ", sampler " +
-          sampler_name(augment.sampler) + " |\n| seed, threads | " + std::to_string(seed) + ", " + std::to_string(threads) +
+          sampler_name(augment.sampler) + " |\n| epsilon grid | " + erasure_grid_text(grid) + " |\n| seed, threads | " + std::to_string(seed) + ", " + std::to_string(threads) +
           " |\n| jobs merged | " + std::to_string(merged.jobs_done) + " of " + std::to_string(design.size()) + " (" +
           job_seconds + " s of job time; " + seconds + " s this invocation) |\n";
     md += "\n## MSE, mean ± sd over ensembles\n" + md_tables;

@@ -45,8 +45,8 @@ int command_fig5(int argc, char** argv) {
         {"ensembles", "E", "", "ensemble members per M (quick 1, paper 10)"},
         {"M-plus", "K", "", "generated samples per generator (quick 20000, paper 100000)"},
         {"rbm-epochs", "E", std::to_string(RbmOptions().epochs), "RBM training epochs (nn/rbm.h explains the default)"},
-        {"vae-epochs", "E", std::to_string(VaeOptions().epochs), "VAE training epochs (nn/vae.h explains the default)"},
-        {"eps-count", "K", "81", "values on the erasure machine's epsilon grid 0.1..0.9"}};
+        {"vae-epochs", "E", std::to_string(VaeOptions().epochs), "VAE training epochs (nn/vae.h explains the default)"}};
+    for (const OptionSpec& option : erasure_options()) spec.push_back(option);
     for (const OptionSpec& option : augment_options()) spec.push_back(option);
     for (const OptionSpec& option : job_options()) spec.push_back(option);
     Args args = parse_args(argc, argv, 2, "repro fig5 [--scale quick|paper] [--out DIR] [options]",
@@ -59,9 +59,10 @@ int command_fig5(int argc, char** argv) {
     if (scale != "quick" && scale != "paper") throw UsageError("--scale must be quick or paper");
     bool paper = scale == "paper";
     std::string out = arg_string(args, "out");
-    int n = (int)arg_int(args, "n"), eps_count = (int)arg_int(args, "eps-count");
+    int n = (int)arg_int(args, "n");
     std::vector<long> M_list = parse_long_list(arg_string(args, "M-list"), "M-list");
     int ensembles = (int)arg_int_or(args, "ensembles", paper ? 10 : 1);
+    ErasureGrid grid = erasure_grid_from_args(args, paper);
     long M_plus = arg_int_or(args, "M-plus", paper ? 100000 : 20000);
     int rbm_epochs = (int)arg_int(args, "rbm-epochs"), vae_epochs = (int)arg_int(args, "vae-epochs");
     uint64_t seed = (uint64_t)arg_int(args, "seed");
@@ -83,7 +84,7 @@ int command_fig5(int argc, char** argv) {
         for (auto kv : std::vector<std::pair<std::string, std::string>>{
                  {"n", std::to_string(n)}, {"M_plus", std::to_string(M_plus)}, {"rbm_epochs", std::to_string(rbm_epochs)},
                  {"vae_epochs", std::to_string(vae_epochs)}, {"max_iter", std::to_string(augment.max_iterations)},
-                 {"probe", std::to_string(augment.probe_count)}, {"sampler", sampler_name(augment.sampler)},
+                 {"probe", std::to_string(augment.probe_count)}, {"sampler", sampler_name(augment.sampler)}, {"eps", erasure_grid_text(grid)},
                  {"seed", std::to_string(seed)}})
             job.params.push_back(kv);
 
@@ -93,7 +94,7 @@ int command_fig5(int argc, char** argv) {
         uint64_t job_seed = derive_seed(seed, 5000 + (uint64_t)ensemble * 100000 + (uint64_t)M);
         auto say = [&](const std::string& text) { if (!augment.quiet) std::fprintf(stderr, "fig5 %s: %s\n", job.id.c_str(), text.c_str()); };
         SkData data = make_sk_data(n, 1.0, M, M, job_seed, threads);
-        ErasureResult observed = infer_erasure(data.train, eps_count, threads, derive_seed(job_seed, 10));
+        ErasureResult observed = infer_erasure(data.train, grid, threads, derive_seed(job_seed, 10));
         double var_test = energy_stats(observed.params, data.test).variance;
         std::vector<IsingParams> inferred = {observed.params};
         std::vector<double> seconds = {0};
@@ -107,7 +108,7 @@ int command_fig5(int argc, char** argv) {
         vae_options.epochs = vae_epochs;
         vae_train(&vae, data.train, vae_options, &rng);
         Samples from_vae = vae_generate(vae, (int)M_plus, false, &rng);
-        inferred.push_back(infer_erasure(from_vae, eps_count, threads, derive_seed(job_seed, 10)).params);
+        inferred.push_back(infer_erasure(from_vae, grid, threads, derive_seed(job_seed, 10)).params);
         auto t1 = std::chrono::steady_clock::now();
         seconds.push_back(std::chrono::duration<double>(t1 - t0).count());
         say("VAE done");
@@ -119,7 +120,7 @@ int command_fig5(int argc, char** argv) {
         rbm_options.epochs = rbm_epochs;
         rbm_train(&rbm, data.train, rbm_options, &rng);
         Samples from_rbm = rbm_generate(rbm, (int)M_plus, RBM_DEFAULT_BURN_IN, &rng);
-        inferred.push_back(infer_erasure(from_rbm, eps_count, threads, derive_seed(job_seed, 10)).params);
+        inferred.push_back(infer_erasure(from_rbm, grid, threads, derive_seed(job_seed, 10)).params);
         auto t2 = std::chrono::steady_clock::now();
         seconds.push_back(std::chrono::duration<double>(t2 - t1).count());
         say("RBM done");
@@ -127,7 +128,7 @@ int command_fig5(int argc, char** argv) {
         AugmentTrace trace;
         Samples from_diffusion = augment_energy_variance_stopped(data.train, observed.params, var_test, M_plus, augment,
                                                                  derive_seed(job_seed, 20), &trace);
-        inferred.push_back(infer_erasure(from_diffusion, eps_count, threads, derive_seed(job_seed, 10)).params);
+        inferred.push_back(infer_erasure(from_diffusion, grid, threads, derive_seed(job_seed, 10)).params);
         seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t2).count());
 
         CsvTable rows = csv_table({"generator", "mse", "seconds", "stop_iteration"});
@@ -250,7 +251,7 @@ int command_fig5(int argc, char** argv) {
           std::to_string(rbm_epochs) + " epochs |\n| VAE | n-30-20-10-20-30-n (tanh), Adam 1e-3, " + std::to_string(vae_epochs) +
           " epochs, Bernoulli draws |\n| diffusion | batch " + std::to_string(augment.batch) + ", checkpoints 1000·2^k up to " +
           std::to_string(augment.max_iterations) + ", probe " + std::to_string(augment.probe_count) + ", sampler " +
-          sampler_name(augment.sampler) + " |\n| seed, threads | " + std::to_string(seed) + ", " + std::to_string(threads) +
+          sampler_name(augment.sampler) + " |\n| epsilon grid | " + erasure_grid_text(grid) + " |\n| seed, threads | " + std::to_string(seed) + ", " + std::to_string(threads) +
           " |\n| jobs merged | " + std::to_string(merged.jobs_done) + " of " + std::to_string(design.size()) + " (" + job_seconds +
           " s of job time; " + seconds + " s this invocation) |\n\n## MSE, mean ± sd over ensembles\n\n" + md_table;
     md += "\n## Claims\n\n| claim | measured | verdict |\n|---|---|---|\n";

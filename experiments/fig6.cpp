@@ -29,7 +29,8 @@ namespace {
 
 struct Fig6Settings {
     std::string scale, data_path, out;
-    int neurons = 40, train_count = 8000, test_count = 1000, k_max = 20, raster_k = 14, eps_count = 81;
+    int neurons = 40, train_count = 8000, test_count = 1000, k_max = 20, raster_k = 14;
+    ErasureGrid grid;
     long M_plus = 100000;
     AugmentSettings augment;
     uint64_t seed = 1;
@@ -60,7 +61,7 @@ CsvTable run_ensemble(const Fig6Settings& s, const RetinaRaster& raster, const J
     std::vector<int> neurons = retina_most_active(raster, s.neurons);
     RetinaSplit split = retina_split(raster, neurons, s.train_count, s.test_count, &rng);
 
-    ErasureResult observed = infer_erasure(split.train, s.eps_count, s.threads, derive_seed(seed, 10));
+    ErasureResult observed = infer_erasure(split.train, s.grid, s.threads, derive_seed(seed, 10));
     double var_train = energy_stats(observed.params, split.train).variance;
     double var_test = energy_stats(observed.params, split.test).variance;
     say("observed: epsilon " + fmt("%.2f", observed.chosen_eps) + ", Var[E] train " + fmt("%.2f", var_train) +
@@ -69,7 +70,7 @@ CsvTable run_ensemble(const Fig6Settings& s, const RetinaRaster& raster, const J
     AugmentTrace trace;
     Samples augmented = augment_energy_variance_stopped(split.train, observed.params, var_test, s.M_plus, s.augment,
                                                         derive_seed(seed, 20), &trace);
-    ErasureResult aug = infer_erasure(augmented, s.eps_count, s.threads, derive_seed(seed, 10));
+    ErasureResult aug = infer_erasure(augmented, s.grid, s.threads, derive_seed(seed, 10));
     say("stopped at " + std::to_string(trace.chosen_iteration) + (trace.stop.crossed ? "" : " (rule not triggered)") +
         "; augmented: epsilon " + fmt("%.2f", aug.chosen_eps));
 
@@ -117,13 +118,9 @@ int command_fig6(int argc, char** argv) {
         {"data", "PATH", "", "the MAT-file (default: the copy embedded at build time)"},
         {"ensembles", "E", "", "ensemble members (quick 2, paper 10)"},
         {"M-plus", "K", "", "augmented patterns (quick 20000, paper 100000)"},
-        {"iterations", "I", "", "most diffusion iterations before the stopping rule must have triggered (quick 32000, paper 512000)"},
-        {"probe", "P", "", "generated samples for Var[E] at each checkpoint (quick 2000, paper 10000)"},
-        {"k-max", "K", "20", "largest number of hidden neurons"},
-        {"sampler", "KIND", "", "ddpm or ddim"},
-        {"steps", "S", "", "DDIM steps"},
-        {"eta", "ETA", "", "DDIM eta"},
-        {"eps-count", "K", "81", "values on the erasure machine's epsilon grid 0.1..0.9"}};
+        {"k-max", "K", "20", "largest number of hidden neurons"}};
+    for (const OptionSpec& option : augment_options()) spec.push_back(option);
+    for (const OptionSpec& option : erasure_options()) spec.push_back(option);
     for (const OptionSpec& option : job_options()) spec.push_back(option);
     Args args = parse_args(argc, argv, 2, "repro fig6 [--scale quick|paper] [--out DIR] [--data PATH] [options]",
                            "Fig. 6: reconstruction of hidden neurons in the salamander retina recording from Ising\n"
@@ -140,31 +137,27 @@ int command_fig6(int argc, char** argv) {
     int ensembles = (int)arg_int_or(args, "ensembles", paper ? 10 : 2);
     s.M_plus = arg_int_or(args, "M-plus", paper ? 100000 : 20000);
     s.k_max = (int)arg_int(args, "k-max");
-    s.eps_count = (int)arg_int(args, "eps-count");
+    s.grid = erasure_grid_from_args(args, paper);
     s.seed = (uint64_t)arg_int(args, "seed");
     s.quiet = arg_flag(args, "quiet");
     s.threads = apply_threads(args);
-    s.augment.max_iterations = arg_int_or(args, "iterations", paper ? 512000 : 32000);
-    s.augment.probe_count = arg_int_or(args, "probe", paper ? 10000 : 2000);
-    s.augment.sampler = sampler_from_args(args, paper ? SamplerOptions() : quick_sampler());
-    s.augment.threads = s.threads;
-    s.augment.quiet = s.quiet;
-    if (ensembles < 1 || s.M_plus < 10 || s.k_max < 1 || s.k_max > 24 || s.augment.probe_count < 10 ||
-        s.augment.max_iterations < s.augment.first_checkpoint)
-        throw UsageError("need ensembles >= 1, M-plus >= 10, 1 <= k-max <= 24, probe >= 10, iterations >= 1000");
+    s.augment = augment_settings_from_args(args, paper, 32000, 2000, s.threads);
+    if (ensembles < 1 || s.M_plus < 10 || s.k_max < 1 || s.k_max > 24)
+        throw UsageError("need ensembles >= 1, M-plus >= 10, 1 <= k-max <= 24");
     s.raster_k = std::min(14, s.k_max);
     make_directories(s.out);
 
     // Everything that changes a job's result is a design parameter, so parts of another design are refused.
     std::vector<std::string> ensemble_values;
     for (int e = 0; e < ensembles; e++) ensemble_values.push_back(std::to_string(e));
-    std::string sampler_name = s.augment.sampler.kind == SamplerKind::ddpm ? "ddpm" : "ddim" + std::to_string(s.augment.sampler.steps) + "eta" + fmt("%g", s.augment.sampler.eta);
+    std::string sampler_text = sampler_name(s.augment.sampler);
     std::vector<Job> design = design_grid({{"ens", ensemble_values}});
     for (Job& job : design) {
         job.params.push_back({"M_plus", std::to_string(s.M_plus)});
         job.params.push_back({"max_iter", std::to_string(s.augment.max_iterations)});
         job.params.push_back({"probe", std::to_string(s.augment.probe_count)});
-        job.params.push_back({"sampler", sampler_name});
+        job.params.push_back({"sampler", sampler_text});
+        job.params.push_back({"eps", erasure_grid_text(s.grid)});
         job.params.push_back({"seed", std::to_string(s.seed)});
     }
     std::unique_ptr<RetinaRaster> raster;  // loaded on the first job that needs it
@@ -306,7 +299,7 @@ int command_fig6(int argc, char** argv) {
     md += "## Settings\n\n| setting | value |\n|---|---|\n| neurons | 40 most active of 160 |\n| train / test patterns | 8000 / 1000 (shuffled bins) |\n";
     md += "| M+ | " + std::to_string(s.M_plus) + " |\n| ensembles | " + std::to_string(members) + " of " + std::to_string(ensembles) + " |\n";
     md += "| diffusion: max iterations, probe | " + std::to_string(s.augment.max_iterations) + ", " + std::to_string(s.augment.probe_count) + " samples |\n";
-    md += "| sampler | " + sampler_name + " |\n| seed, threads | " + std::to_string(s.seed) + ", " + std::to_string(s.threads) + " |\n";
+    md += "| sampler | " + sampler_text + " |\n| epsilon grid | " + erasure_grid_text(s.grid) + " |\n| seed, threads | " + std::to_string(s.seed) + ", " + std::to_string(s.threads) + " |\n";
     md += "| wall time of this invocation | " + fmt("%.0f", wall) + " s (all jobs: " + fmt("%.0f", merged.job_seconds_total) + " s) |\n\n";
     md += "## Stopping (Fig. 6b)\n\n| ensemble | stopped at | rule triggered | Var[E] train | Var[E] test | epsilon obs | epsilon aug |\n|---:|---:|---|---:|---:|---:|---:|\n";
     for (size_t r = 0; r < stop_rows.rows.size(); r++)

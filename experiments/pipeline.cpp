@@ -61,9 +61,10 @@ Samples bootstrap_samples(const Samples& samples, long count, Rng* rng) {
     return drawn;
 }
 
-ErasureResult infer_erasure(const Samples& samples, int eps_count, int threads, uint64_t seed) {
+ErasureResult infer_erasure(const Samples& samples, const ErasureGrid& grid, int threads, uint64_t seed) {
     ErasureOptions options;
-    options.eps_count = eps_count;
+    options.eps_count = grid.count;
+    options.eps_stride = grid.stride;
     options.threads = threads;
     options.seed = seed;
     return erasure_machine(samples, options);
@@ -140,10 +141,10 @@ SamplerOptions quick_sampler() {
 }
 
 SkAugmentResult run_sk_augmentation(int n, double g, int M, const std::vector<long>& augmented_counts, bool with_union,
-                                    const AugmentSettings& settings, int eps_count, uint64_t seed) {
+                                    const AugmentSettings& settings, const ErasureGrid& grid, uint64_t seed) {
     SkAugmentResult result;
     SkData data = make_sk_data(n, g, M, M, seed, settings.threads);
-    ErasureResult observed = infer_erasure(data.train, eps_count, settings.threads, derive_seed(seed, 10));
+    ErasureResult observed = infer_erasure(data.train, grid, settings.threads, derive_seed(seed, 10));
     result.mse_obs = parameter_mse(observed.params, data.truth);
     result.eps_obs = observed.chosen_eps;
     result.var_train = energy_stats(observed.params, data.train).variance;
@@ -154,11 +155,11 @@ SkAugmentResult run_sk_augmentation(int n, double g, int M, const std::vector<lo
     result.augmented_counts = augmented_counts;
     for (long count : augmented_counts) {
         Samples part = sample_rows(augmented, 0, count);
-        ErasureResult aug = infer_erasure(part, eps_count, settings.threads, derive_seed(seed, 10));
+        ErasureResult aug = infer_erasure(part, grid, settings.threads, derive_seed(seed, 10));
         result.mse_aug.push_back(parameter_mse(aug.params, data.truth));
         result.eps_aug.push_back(aug.chosen_eps);
         if (with_union) {
-            ErasureResult both = infer_erasure(samples_concat(part, data.train), eps_count, settings.threads,
+            ErasureResult both = infer_erasure(samples_concat(part, data.train), grid, settings.threads,
                                                derive_seed(seed, 10));
             result.mse_aug_obs.push_back(parameter_mse(both.params, data.truth));
         }
@@ -232,4 +233,24 @@ std::string estimate_text(const Estimate& estimate, const char* format) {
 
 std::string sd_cell(const Estimate& estimate) {
     return (estimate.count < 2 || std::isnan(estimate.sd)) ? std::string() : csv_number(estimate.sd);
+}
+
+std::vector<OptionSpec> erasure_options() {
+    return {{"eps-count", "K", "81", "values on the erasure machine's epsilon grid 0.1..0.9"},
+            {"eps-stride", "S", "", "1 = run every epsilon; S > 1 = every S-th, then all within S-1 of the best "
+                                    "(quick 6, paper 1)"}};
+}
+
+ErasureGrid erasure_grid_from_args(const Args& args, bool paper) {
+    ErasureGrid grid;
+    grid.count = (int)arg_int(args, "eps-count");
+    grid.stride = (int)arg_int_or(args, "eps-stride", paper ? 1 : QUICK_EPS_STRIDE);
+    if (grid.count < 1 || grid.count > 10000 || grid.stride < 1) throw UsageError("need 1 <= eps-count <= 10000 and eps-stride >= 1");
+    return grid;
+}
+
+std::string erasure_grid_text(const ErasureGrid& grid) {
+    std::string text = std::to_string(grid.count) + " values in [0.1, 0.9]";
+    if (grid.stride > 1) text += ", scanned with stride " + std::to_string(grid.stride);
+    return text;
 }

@@ -351,8 +351,10 @@ int command_fig2(int argc, char** argv) {
         mse_points.push_back(single_run(mse[k]));
     }
     std::vector<Claim> claims;
-    claims.push_back(make_claim("fig2", "MSE vs diffusion training is U-shaped (Fig. 2e)",
-                                judge_u_shape(labels, mse_points)));
+    Judgement u_shape;
+    u_shape.measured = "fewer than 3 checkpoints";
+    if (mse_points.size() >= 3) u_shape = judge_u_shape(labels, mse_points);
+    claims.push_back(make_claim("fig2", "MSE vs diffusion training is U-shaped (Fig. 2e)", u_shape));
     claims.push_back(make_claim("fig2", "augmented MSE at the energy-variance stop < observed-only MSE",
                                 judge_less("MSE_aug(stop)", single_run(mse_stop), "MSE_obs", single_run(mse_obs))));
     Judgement within_two;

@@ -22,7 +22,7 @@ int command_fig3(int argc, char** argv) {
         {"out", "DIR", "results/fig3", "output directory"},
         {"n", "N", "40", "spins"},
         {"M", "M", "4000", "training samples (as many again are the test set of the stopping rule)"},
-        {"g-list", "LIST", "", "coupling scales (quick 0.5,1,1.5,2; paper 0.5,0.75,1,1.25,1.5,1.75,2)"},
+        {"g-list", "LIST", "", "coupling scales (quick 0.5,1,2; paper 0.5,0.75,1,1.25,1.5,1.75,2)"},
         {"ensembles", "E", "", "ensemble members per g (quick 1, paper 10)"},
         {"M-plus", "K", "", "augmented samples (quick 20000, paper 100000)"}};
     for (const OptionSpec& option : erasure_options()) spec.push_back(option);
@@ -40,13 +40,13 @@ int command_fig3(int argc, char** argv) {
     std::string out = arg_string(args, "out");
     int n = (int)arg_int(args, "n"), M = (int)arg_int(args, "M");
     std::vector<double> g_list = parse_double_list(
-        arg_given(args, "g-list") ? arg_string(args, "g-list") : (paper ? "0.5,0.75,1,1.25,1.5,1.75,2" : "0.5,1,1.5,2"), "g-list");
+        arg_given(args, "g-list") ? arg_string(args, "g-list") : (paper ? "0.5,0.75,1,1.25,1.5,1.75,2" : "0.5,1,2"), "g-list");
     int ensembles = (int)arg_int_or(args, "ensembles", paper ? 10 : 1);
     ErasureGrid grid = erasure_grid_from_args(args, paper);
     long M_plus = arg_int_or(args, "M-plus", paper ? 100000 : 20000);
     uint64_t seed = (uint64_t)arg_int(args, "seed");
     int threads = apply_threads(args);
-    AugmentSettings augment = augment_settings_from_args(args, paper, 16000, 2000, threads);
+    AugmentSettings augment = augment_settings_from_args(args, paper, 32000, 2000, threads);
     if (n < 2 || M < 10 || ensembles < 1 || M_plus < 10) throw UsageError("need n >= 2, M >= 10, ensembles >= 1, M-plus >= 10");
     make_directories(out);
 

@@ -39,7 +39,7 @@ int command_fig4(int argc, char** argv) {
         {"scale", "S", "quick", "quick (<= 30 min on 2 cores) or paper (the full design)"},
         {"out", "DIR", "results/fig4", "output directory"},
         {"n-list", "LIST", "", "system sizes (quick 20,40; paper 20,40,60)"},
-        {"M-list", "LIST", "", "observed sizes for panels a-c (quick 1000,4000,16000; paper 1000,2000,4000,8000,16000)"},
+        {"M-list", "LIST", "", "observed sizes for panels a-c (quick 1000,4000; paper 1000,2000,4000,8000,16000)"},
         {"M-plus", "K", "", "augmented samples for panels a-c (quick 20000, paper 300000)"},
         {"M-plus-list", "LIST", "", "augmented sizes for panels d-f (quick 5000,10000,20000; paper 10000,30000,100000,300000)"},
         {"ensembles", "E", "", "ensemble members per point (quick 1, paper 10)"}};
@@ -58,7 +58,7 @@ int command_fig4(int argc, char** argv) {
     std::string out = arg_string(args, "out");
     std::vector<long> n_list = parse_long_list(arg_given(args, "n-list") ? arg_string(args, "n-list") : (paper ? "20,40,60" : "20,40"), "n-list");
     std::vector<long> M_list = parse_long_list(arg_given(args, "M-list") ? arg_string(args, "M-list")
-                                               : (paper ? "1000,2000,4000,8000,16000" : "1000,4000,16000"), "M-list");
+                                               : (paper ? "1000,2000,4000,8000,16000" : "1000,4000"), "M-list");
     long M_plus = arg_int_or(args, "M-plus", paper ? 300000 : 20000);
     std::vector<long> M_plus_list = parse_long_list(arg_given(args, "M-plus-list") ? arg_string(args, "M-plus-list")
                                                     : (paper ? "10000,30000,100000,300000" : "5000,10000,20000"), "M-plus-list");
@@ -66,7 +66,7 @@ int command_fig4(int argc, char** argv) {
     ErasureGrid grid = erasure_grid_from_args(args, paper);
     uint64_t seed = (uint64_t)arg_int(args, "seed");
     int threads = apply_threads(args);
-    AugmentSettings augment = augment_settings_from_args(args, paper, 16000, 2000, threads);
+    AugmentSettings augment = augment_settings_from_args(args, paper, 32000, 2000, threads);
     if (ensembles < 1 || M_plus < 10) throw UsageError("need ensembles >= 1, M-plus >= 10");
     for (long n : n_list) if (n < 2 || n > 200) throw UsageError("--n-list values must be in 2..200");
     make_directories(out);

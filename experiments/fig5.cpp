@@ -41,7 +41,7 @@ int command_fig5(int argc, char** argv) {
         {"scale", "S", "quick", "quick (<= 30 min on 2 cores) or paper (10 ensembles, M+ = 100,000)"},
         {"out", "DIR", "results/fig5", "output directory"},
         {"n", "N", "40", "spins"},
-        {"M-list", "LIST", "1000,2000,4000,8000", "observed sizes (2000 is also panel a)"},
+        {"M-list", "LIST", "", "observed sizes; 2000 is also panel a (quick 1000,2000,4000; paper 1000,2000,4000,8000)"},
         {"ensembles", "E", "", "ensemble members per M (quick 1, paper 10)"},
         {"M-plus", "K", "", "generated samples per generator (quick 20000, paper 100000)"},
         {"rbm-epochs", "E", std::to_string(RbmOptions().epochs), "RBM training epochs (nn/rbm.h explains the default)"},
@@ -60,14 +60,14 @@ int command_fig5(int argc, char** argv) {
     bool paper = scale == "paper";
     std::string out = arg_string(args, "out");
     int n = (int)arg_int(args, "n");
-    std::vector<long> M_list = parse_long_list(arg_string(args, "M-list"), "M-list");
+    std::vector<long> M_list = parse_long_list(arg_given(args, "M-list") ? arg_string(args, "M-list") : (paper ? "1000,2000,4000,8000" : "1000,2000,4000"), "M-list");
     int ensembles = (int)arg_int_or(args, "ensembles", paper ? 10 : 1);
     ErasureGrid grid = erasure_grid_from_args(args, paper);
     long M_plus = arg_int_or(args, "M-plus", paper ? 100000 : 20000);
     int rbm_epochs = (int)arg_int(args, "rbm-epochs"), vae_epochs = (int)arg_int(args, "vae-epochs");
     uint64_t seed = (uint64_t)arg_int(args, "seed");
     int threads = apply_threads(args);
-    AugmentSettings augment = augment_settings_from_args(args, paper, 16000, 2000, threads);
+    AugmentSettings augment = augment_settings_from_args(args, paper, 32000, 2000, threads);
     if (n < 2 || ensembles < 1 || M_plus < 10 || rbm_epochs < 1 || vae_epochs < 1)
         throw UsageError("need n >= 2, ensembles >= 1, M-plus >= 10, epochs >= 1");
     long panel_a_M = 2000;

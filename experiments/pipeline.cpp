@@ -261,3 +261,22 @@ std::string erasure_grid_text(const ErasureGrid& grid) {
     if (grid.stride > 1) text += ", scanned with stride " + std::to_string(grid.stride);
     return text;
 }
+
+void write_ensemble_run_info(const std::string& out, int argc, char** argv, const std::string& scale, uint64_t seed,
+                             double wall_seconds, int threads, const MergeResult& merged, size_t design_size) {
+    char wall[32], job_seconds[32];
+    std::snprintf(wall, sizeof wall, "%.0f", wall_seconds);
+    std::snprintf(job_seconds, sizeof job_seconds, "%.0f", merged.job_seconds_total);
+    write_run_info(out + "/run_info.csv",
+                   {{"command", command_line_text(argc, argv)}, {"scale", scale}, {"seed", std::to_string(seed)},
+                    {"wall_seconds", wall}, {"threads", std::to_string(threads)},
+                    {"jobs", std::to_string(merged.jobs_done) + " of " + std::to_string(design_size)},
+                    {"job_seconds_total", job_seconds}});
+}
+
+std::string claims_markdown(const std::vector<Claim>& claims) {
+    std::string md = "## Claims\n\n| claim | measured | verdict |\n|---|---|---|\n";
+    for (const Claim& claim : claims)
+        md += "| " + claim.text + " | " + claim.measured + " | " + verdict_name(claim.verdict) + " |\n";
+    return md;
+}

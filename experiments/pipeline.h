@@ -12,6 +12,7 @@
 #include "../ising/erasure.h"
 #include "args.h"
 #include "jobs.h"
+#include "report.h"
 #include "stopping.h"
 
 // A seed for one purpose of one run, derived from the run's --seed so that every stage has its own stream and a
@@ -105,6 +106,13 @@ AugmentSettings augment_settings_from_args(const Args& args, bool paper, long qu
                                            int threads);
 // A short name of the sampler for design parameters and summaries: "ddpm" or "ddim100eta1".
 std::string sampler_name(const SamplerOptions& sampler);
+
+// run_info.csv of an ensemble figure: command, scale, seed, wall time of this invocation, threads, jobs merged and
+// their summed job time (what the README's CPU-hour estimates use).
+void write_ensemble_run_info(const std::string& out, int argc, char** argv, const std::string& scale, uint64_t seed,
+                             double wall_seconds, int threads, const MergeResult& merged, size_t design_size);
+// The "## Claims" section of a summary.md: one table row per claim.
+std::string claims_markdown(const std::vector<Claim>& claims);
 
 // "0.00412 ± 0.00031" (or just the mean when there is no sd), for summaries.
 std::string estimate_text(const Estimate& estimate, const char* format = "%.5f");

@@ -17,3 +17,10 @@ double parameter_mse(const IsingParams& inferred, const IsingParams& truth) {
         }
     return sum / (n + n * (n - 1) / 2.0);
 }
+
+std::vector<double> flatten_parameters(const IsingParams& params) {
+    std::vector<double> flat(params.bias);
+    for (int i = 0; i < params.n; i++)
+        for (int j = i + 1; j < params.n; j++) flat.push_back(params.coupling[(size_t)i * params.n + j]);
+    return flat;
+}

@@ -1,4 +1,5 @@
 #include "gelu.h"
+#include "fast_math.h"
 #include "vector_kernel.h"
 
 #include <cmath>
@@ -10,41 +11,13 @@
 // Instead erf comes from Abramowitz & Stegun 7.1.26 (|error| ≤ 1.5e-7, the resolution of a float near 1):
 //   erfc(z) ≈ t·(a1 + t·(a2 + t·(a3 + t·(a4 + t·a5))))·exp(−z²),  t = 1/(1 + p·z),  z ≥ 0.
 // With z = |x|/√2 the factor exp(−z²) is exp(−x²/2) = √(2π)·φ(x), the density the derivative needs, so forward and
-// derivative share one exp. Everything below is branch-free float arithmetic so that GCC vectorises the loops.
+// derivative share one exp, exp_nonpositive of fast_math.h. Everything below is branch-free float arithmetic so that
+// GCC vectorises the loops.
 static const float erfc_p = 0.3275911f;
 static const float erfc_a1 = 0.254829592f, erfc_a2 = -0.284496736f, erfc_a3 = 1.421413741f,
                    erfc_a4 = -1.453152027f, erfc_a5 = 1.061405429f;
 static const float inv_sqrt2 = 0.70710678118654752f;
 static const float inv_sqrt_2pi = 0.39894228040143268f;
-
-// e^y for y ∈ [−87, 0]: y = k·ln2 + r with |r| ≤ ln2/2 (ln2 split in two parts, Cody–Waite, so r is accurate),
-// e^r from the Cephes expf polynomial (relative error ~1e-7), and 2^k assembled directly in the exponent bits.
-static inline float exp_nonpositive(float y) {
-    float k = (y * 1.44269504088896341f + 12582912.0f) - 12582912.0f;  // round(y/ln2): + 1.5·2²³ rounds to integer
-    float r = y - k * 0.693359375f;
-    r = r + k * 2.12194440e-4f;
-    float r2 = r * r;
-    float poly = ((((1.9875691500e-4f * r + 1.3981999507e-3f) * r + 8.3334519073e-3f) * r + 4.1665795894e-2f) * r +
-                  1.6666665459e-1f) * r + 5.0000001201e-1f;
-    float exp_r = poly * r2 + r + 1.0f;
-    int32_t exponent_bits = ((int32_t)k + 127) << 23;  // k ≥ −126, so this is a normal power of two
-    float two_to_k;
-    std::memcpy(&two_to_k, &exponent_bits, sizeof two_to_k);
-    return exp_r * two_to_k;
-}
-
-// min(a, b) for a, b ≥ 0 through their bit patterns, which order like the floats. (With std::min GCC splits the
-// loop body into a constant and a non-constant path and then refuses to vectorise it.)
-static inline float min_nonnegative(float a, float b) {
-    int32_t a_bits, b_bits;
-    std::memcpy(&a_bits, &a, sizeof a_bits);
-    std::memcpy(&b_bits, &b, sizeof b_bits);
-    int32_t difference = a_bits - b_bits;
-    int32_t min_bits = b_bits + (difference & (difference >> 31));
-    float result;
-    std::memcpy(&result, &min_bits, sizeof result);
-    return result;
-}
 
 // if_negative when x has its sign bit set, otherwise if_nonnegative; a bit mask instead of `x < 0 ? a : b`, which
 // GCC compiles to a branch here and then does not vectorise.

@@ -6,6 +6,9 @@
 #include <cmath>
 #include <vector>
 
+#include "../ising/exact.h"
+#include "../ising/moments.h"
+#include "../ising/sk.h"
 #include "../nn/vae.h"
 
 static const char* activation_name(VaeActivation activation) { return activation == VAE_RELU ? "relu" : "tanh"; }
@@ -125,87 +128,36 @@ TEST_CASE("vae: bad input is an error, not a crash", "[vae]") {
     CHECK_THROWS(vae_generate(vae, 0, false, &rng));
 }
 
-// (The same helper as in test_rbm.cpp.) An SK model (Eq. (2), b_i and w_ij ~ N(0, g²/n)) with n = 8, enumerated
-// exactly: `count` exact samples drawn by inverting the cumulative distribution over the 256 states, the exact
-// magnetisations ⟨σ_i⟩ and the exact correlations ⟨σ_i σ_j⟩ (n × n).
-static Samples exact_sk_samples(int n, double g, int count, Rng* rng, std::vector<double>* magnetisation,
-                                std::vector<double>* correlation) {
-    const double scale = g / std::sqrt((double)n);
-    std::vector<double> bias(n), coupling((size_t)n * n, 0.0);
-    for (double& b : bias) b = scale * rng_normal(rng);
-    for (int i = 0; i < n; i++)
-        for (int j = i + 1; j < n; j++) coupling[(size_t)i * n + j] = scale * rng_normal(rng);
-    const long states = 1L << n;
-    std::vector<double> cumulative(states);
-    magnetisation->assign(n, 0.0);
-    correlation->assign((size_t)n * n, 0.0);
-    double z = 0.0;
-    for (long s = 0; s < states; s++) {
-        double minus_energy = 0.0;
-        for (int i = 0; i < n; i++) {
-            double si = ((s >> i) & 1) ? 1.0 : -1.0;
-            minus_energy += bias[i] * si;
-            for (int j = i + 1; j < n; j++) minus_energy += coupling[(size_t)i * n + j] * si * (((s >> j) & 1) ? 1.0 : -1.0);
-        }
-        double weight = std::exp(minus_energy);
-        z += weight;
-        cumulative[s] = z;
-        for (int i = 0; i < n; i++) {
-            double si = ((s >> i) & 1) ? 1.0 : -1.0;
-            (*magnetisation)[i] += weight * si;
-            for (int j = 0; j < n; j++) (*correlation)[(size_t)i * n + j] += weight * si * (((s >> j) & 1) ? 1.0 : -1.0);
-        }
-    }
-    for (double& m : *magnetisation) m /= z;
-    for (double& c : *correlation) c /= z;
-    Samples samples;
-    samples.n = n;
-    samples.count = count;
-    for (int m = 0; m < count; m++) {
-        long s = std::upper_bound(cumulative.begin(), cumulative.end(), rng_uniform(rng) * z) - cumulative.begin();
-        s = std::min(s, states - 1);
-        for (int i = 0; i < n; i++) samples.spins.push_back(((s >> i) & 1) ? 1.0f : -1.0f);
-    }
-    return samples;
-}
-
-// Largest |⟨σ_i⟩_samples − exact_i| and largest |⟨σ_i σ_j⟩_samples − exact_ij| over i < j.
-static double magnetisation_error(const Samples& samples, const std::vector<double>& exact) {
-    const int n = samples.n;
-    double largest = 0.0;
+// Largest |⟨σ_i⟩_samples − ⟨σ_i⟩_exact| over i and largest |⟨σ_i σ_j⟩_samples − ⟨σ_i σ_j⟩_exact| over i < j.
+static void largest_moment_errors(const Samples& samples, const Moments& exact, double* magnetisation,
+                                  double* correlation) {
+    const Moments sampled = sample_moments(samples);
+    const int n = exact.n;
+    *magnetisation = *correlation = 0.0;
     for (int i = 0; i < n; i++) {
-        double m = 0.0;
-        for (int k = 0; k < samples.count; k++) m += samples.spins[(long)k * n + i];
-        largest = std::max(largest, std::fabs(m / samples.count - exact[i]));
-    }
-    return largest;
-}
-static double correlation_error(const Samples& samples, const std::vector<double>& exact) {
-    const int n = samples.n;
-    double largest = 0.0;
-    for (int i = 0; i < n; i++)
+        *magnetisation = std::max(*magnetisation, std::fabs(sampled.mean[i] - exact.mean[i]));
         for (int j = i + 1; j < n; j++) {
-            double c = 0.0;
-            for (int k = 0; k < samples.count; k++) c += samples.spins[(long)k * n + i] * samples.spins[(long)k * n + j];
-            largest = std::max(largest, std::fabs(c / samples.count - exact[(size_t)i * n + j]));
+            const size_t ij = (size_t)i * n + j;
+            *correlation = std::max(*correlation, std::fabs(sampled.correlation[ij] - exact.correlation[ij]));
         }
-    return largest;
+    }
 }
 
-// Trains with the defaults on 4000 exact samples and generates 20,000 (Bernoulli outputs).
+// An SK model (Eq. (2), b_i and w_ij ~ N(0, g²/n)) with n = 8, g = 1, enumerated exactly (ising/exact.h): trains
+// with the defaults on 4000 exact samples, generates 20,000 (Bernoulli outputs), and measures both against the
+// exact moments.
 static void sk_errors(uint64_t seed, double* data_m, double* generated_m, double* data_c, double* generated_c) {
     Rng rng;
     rng_seed(&rng, seed);
-    std::vector<double> exact_m, exact_c;
-    Samples data = exact_sk_samples(8, 1.0, 4000, &rng, &exact_m, &exact_c);
+    const IsingParams params = draw_sk_params(8, 1.0, &rng);
+    const Moments exact = exact_moments(params, nullptr);
+    Samples data = exact_sample(params, 4000, &rng);
     Vae vae;
     vae_init(&vae, 8, &rng);
     vae_train(&vae, data, VaeOptions(), &rng);
     Samples generated = vae_generate(vae, 20000, false, &rng);
-    *data_m = magnetisation_error(data, exact_m);
-    *generated_m = magnetisation_error(generated, exact_m);
-    *data_c = correlation_error(data, exact_c);
-    *generated_c = correlation_error(generated, exact_c);
+    largest_moment_errors(data, exact, data_m, data_c);
+    largest_moment_errors(generated, exact, generated_m, generated_c);
 }
 
 // Tolerances: over seeds 1–12 of this test the largest magnetisation error of the generated samples was 0.02–0.05

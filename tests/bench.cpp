@@ -34,6 +34,22 @@ static double peak_rss_mib() {
     return usage.ru_maxrss / 1024.0;
 }
 
+static std::string cpu_model() {
+    std::string model = "unknown CPU";
+    FILE* file = std::fopen("/proc/cpuinfo", "r");
+    if (!file) return model;
+    char line[512];
+    while (std::fgets(line, sizeof line, file))
+        if (std::string(line).compare(0, 10, "model name") == 0) {
+            std::string text = line;
+            size_t colon = text.find(':');
+            model = text.substr(colon + 2, text.size() - colon - 3);
+            break;
+        }
+    std::fclose(file);
+    return model;
+}
+
 static std::string load_average() {
     double load[3] = {0, 0, 0};
     FILE* file = std::fopen("/proc/loadavg", "r");
@@ -169,8 +185,9 @@ int main() {
     const int n = 40, batch = 256;
     const int cores = (int)std::max(1u, std::thread::hardware_concurrency());
     const int threads = std::min(cores, 2);  // the setting: 2 cores
-    std::printf("make bench: n = %d denoiser (Appendix A), batch %d, %d worker thread(s); load average at start %s\n",
-                n, batch, threads, load_average().c_str());
+    std::printf("make bench: n = %d denoiser (Appendix A), batch %d, %d worker thread(s) on %s (%d cores), OpenBLAS %s "
+                "kernels; load average at start %s\n", n, batch, threads, cpu_model().c_str(), cores,
+                openblas_get_corename(), load_average().c_str());
 
     // Training data: ±1 samples (the content does not change the speed).
     Rng rng;

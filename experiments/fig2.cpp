@@ -345,6 +345,13 @@ int command_fig2(int argc, char** argv) {
     Judgement u_shape;
     u_shape.measured = "fewer than 3 checkpoints";
     if (mse_points.size() >= 3) u_shape = judge_u_shape(labels, mse_points);
+    if (best + 1 == mse.size()) {
+        // Still falling at the last checkpoint: the over-trained arm lies beyond this run's budget, so the run
+        // cannot tell a U from a monotone fall.
+        u_shape.verdict = Verdict::Undecided;
+        u_shape.measured = "MSE still falling at the last checkpoint (" + std::to_string(s.checkpoints.back()) +
+                           " iterations, " + fmt("%.5f", mse.back()) + "): the over-trained arm is beyond this run's budget";
+    }
     claims.push_back(make_claim("fig2", "MSE vs diffusion training is U-shaped (Fig. 2e)", u_shape));
     claims.push_back(make_claim("fig2", "augmented MSE at the energy-variance stop < observed-only MSE",
                                 judge_less("MSE_aug(stop)", single_run(mse_stop), "MSE_obs", single_run(mse_obs))));

@@ -16,8 +16,10 @@ StopDecision energy_variance_stop(const std::vector<long>& iterations, const std
     if (iterations.empty() || iterations.size() != variance.size())
         throw std::invalid_argument("energy_variance_stop: need one variance per checkpoint");
     StopDecision decision;
+    bool starts_above = variance[0] > target;  // the usual case: the untrained model's samples vary more
     for (size_t k = 0; k < variance.size(); k++) {
-        if (variance[k] > target) continue;
+        bool reached = starts_above ? variance[k] <= target : variance[k] >= target;
+        if (!reached) continue;
         decision.crossed = true;
         if (k == 0) {
             decision.index = 0;

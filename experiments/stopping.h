@@ -16,10 +16,12 @@ struct StopDecision {
     double crossing_log10_iteration = 0;  // interpolated crossing on the log10-iteration axis (when crossed)
 };
 
-// First crossing of `target` by the sequence variance[k] (taken at iterations[k]) from above, interpolated
-// linearly on the log-iteration axis between the two checkpoints around it; the checkpoint nearest to the
-// interpolated crossing (in log-iteration) is chosen. If the first checkpoint is already at or below the target,
-// it is chosen. If the sequence never reaches the target, the rule says "train on": the last checkpoint (the
-// furthest the budget allowed) is chosen and `crossed` is false, so the caller can report it.
+// First crossing of the line `target` by the sequence variance[k] (taken at iterations[k]), interpolated linearly on
+// the log-iteration axis between the two checkpoints around it; the checkpoint nearest to the interpolated crossing
+// (in log-iteration) is chosen. The paper describes Var[E(aug)] coming DOWN to the test line (Fig. 2f, 6b), and so
+// it does on the SK data; on the retina data with the quick sampler it starts BELOW the line and rises, so the rule
+// takes the first crossing from whichever side the first checkpoint lies on (a first checkpoint exactly on the line
+// is chosen). If the sequence never reaches the line, the rule says "train on": the last checkpoint (the furthest
+// the budget allowed) is chosen and `crossed` is false, so the caller can report it.
 StopDecision energy_variance_stop(const std::vector<long>& iterations, const std::vector<double>& variance,
                                   double target);

@@ -24,7 +24,17 @@ TEST_CASE("energy-variance stop: first crossing, interpolated in log-iteration",
     CHECK(energy_variance_stop(iterations, {40, 45, 31, 26, 25}, 30.0).index == 2);
     // Only the FIRST crossing counts, even if the variance goes up again later.
     CHECK(energy_variance_stop(iterations, {40, 29, 35, 28, 25}, 30.0).index == 1);
-    CHECK(energy_variance_stop(iterations, {20, 29, 35, 28, 25}, 30.0).index == 0);
+    CHECK(energy_variance_stop(iterations, {30, 29, 35, 28, 25}, 30.0).index == 0);  // on the line at once
+}
+
+TEST_CASE("energy-variance stop: a sequence that starts below the line stops where it rises to it", "[stopping]") {
+    std::vector<long> iterations = {1000, 2000, 4000, 8000};
+    // Retina-like: 20 → 26 → 31 crosses 30 at 80% of the way from 2000 to 4000 in log → 4000.
+    StopDecision stop = energy_variance_stop(iterations, {20, 26, 31, 40}, 30.0);
+    CHECK(stop.crossed);
+    CHECK(stop.index == 2);
+    CHECK_FALSE(energy_variance_stop(iterations, {20, 22, 25, 28}, 30.0).crossed);
+    CHECK(energy_variance_stop(iterations, {20, 22, 25, 28}, 30.0).index == 3);
 }
 
 TEST_CASE("energy-variance stop: never crossed picks the last checkpoint and says so", "[stopping]") {

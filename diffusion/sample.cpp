@@ -105,7 +105,7 @@ void diffusion_sample(const DiffusionModel& model, long count, const SamplerOpti
         DenoiserBuffers buffers;
         denoiser_buffers_init(&buffers, net, sample_chunk_rows, false);
         std::vector<float> x((size_t)sample_chunk_rows * n), eps((size_t)sample_chunk_rows * n),
-            z((size_t)sample_chunk_rows * n), input((size_t)sample_chunk_rows * (n + embed_dim));
+            z((size_t)sample_chunk_rows * n);
         for (;;) {
             long chunk = next_chunk.fetch_add(1);
             if (chunk >= chunks || failed.load()) break;
@@ -115,8 +115,8 @@ void diffusion_sample(const DiffusionModel& model, long count, const SamplerOpti
             rng_seed(&rng, seed, (uint64_t)chunk + 1);  // the chunk's own stream: output independent of threads
             normal_fill(x.data(), (long)rows * n, &rng);  // x_T ~ N(0, I)
             for (const ReverseStep& step : steps) {
-                build_network_input_same_t(input.data(), x.data(), step.t, embedding_table.data(), rows, n, embed_dim);
-                denoiser_forward(eps.data(), &buffers, model.params.data(), net, input.data(), rows);
+                const float* embedding = embedding_table.data() + (long)step.t * embed_dim;  // emb(t), all rows
+                denoiser_forward_same_t(eps.data(), &buffers, model.params.data(), net, x.data(), embedding, rows);
                 if (step.sigma > 0.0f) normal_fill(z.data(), (long)rows * n, &rng);
                 reverse_update(x.data(), eps.data(), step.sigma > 0.0f ? z.data() : nullptr, (long)rows * n,
                                step.x_scale, step.eps_scale, step.sigma);

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -379,6 +380,13 @@ int command_fig2(int argc, char** argv) {
     write_claims(out + "/claims.csv", claims);
 
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
+    // A resumed run adds to the wall time of the invocations before it (work/wall_seconds.txt), so the summary
+    // reports what the whole figure cost. Each invocation adds its own time exactly once: the file is rewritten at
+    // the end, after the last checkpoint row.
+    std::string wall_path = work + "/wall_seconds.txt";
+    double wall_before = path_exists(wall_path) ? std::strtod(read_file(wall_path).c_str(), nullptr) : 0.0;
+    double wall_total = wall_before + wall;
+    write_file_atomic(wall_path, fmt("%.1f", wall_total) + "\n");
     double train_seconds = 0, sample_seconds = 0;
     for (size_t k = 0; k < s.checkpoints.size(); k++) {
         train_seconds += csv_double(table, k, "seconds_train");
@@ -386,7 +394,8 @@ int command_fig2(int argc, char** argv) {
     }
     write_run_info(out + "/run_info.csv",
                    {{"command", command_line_text(argc, argv)}, {"scale", s.scale}, {"seed", std::to_string(s.seed)},
-                    {"wall_seconds", fmt("%.0f", wall)}, {"threads", std::to_string(threads)},
+                    {"wall_seconds", fmt("%.0f", wall_total)}, {"this_invocation_seconds", fmt("%.0f", wall)},
+                    {"threads", std::to_string(threads)},
                     {"settings", settings}, {"diffusion_train_seconds_total", fmt("%.0f", train_seconds)},
                     {"diffusion_sample_seconds_total", fmt("%.0f", sample_seconds)}});
 
@@ -410,7 +419,8 @@ int command_fig2(int argc, char** argv) {
     md += "| sampler | " + sampler_text + " |\n| batch | " + std::to_string(s.batch) + " |\n";
     md += "| epsilon grid | " + erasure_grid_text(s.grid) + " |\n";
     md += "| seed, threads | " + std::to_string(s.seed) + ", " + std::to_string(threads) + " |\n";
-    md += "| wall time of this invocation | " + fmt("%.0f", wall) + " s (training " + fmt("%.0f", train_seconds) +
+    md += "| wall time | " + fmt("%.0f", wall_total) + " s" +
+          (wall_before > 0 ? " over several invocations (the last one " + fmt("%.0f", wall) + " s)" : std::string()) + " (training " + fmt("%.0f", train_seconds) +
           " s, sampling " + fmt("%.0f", sample_seconds) + " s over all checkpoints) |\n\n";
     md += "## Along training\n\n| iterations | MSE aug | MSE aug+obs | Var[E(aug)] |\n|---:|---:|---:|---:|\n";
     for (size_t k = 0; k < s.checkpoints.size(); k++)

@@ -257,3 +257,14 @@ void write_params(const std::string& path, const IsingParams& params) {
     }
     write_file_atomic(path, text);
 }
+
+void check_pm1_samples(const Samples& data, int n, const std::string& model, const std::string& where) {
+    if (data.n != n || data.count < 1 || (long)data.spins.size() != (long)data.count * data.n)
+        throw std::runtime_error(where + ": samples have n = " + std::to_string(data.n) + ", count = " +
+                                 std::to_string(data.count) + ", but " + model + " has n = " + std::to_string(n) +
+                                 " (need count >= 1 and matching n)");
+    for (long k = 0; k < (long)data.spins.size(); k++)
+        if (data.spins[k] != 1.0f && data.spins[k] != -1.0f)
+            throw std::runtime_error(where + ": sample " + std::to_string(k / n) + ", spin " + std::to_string(k % n) +
+                                     " is " + std::to_string(data.spins[k]) + ", not +1 or -1");
+}

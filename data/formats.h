@@ -30,6 +30,10 @@ Samples parse_samples(const std::string& text, const std::string& name, bool qui
 // Writes ±1 samples, one per line, space separated (atomic write).
 void write_samples(const std::string& path, const Samples& samples);
 
+// Checks that `data` holds count >= 1 samples of exactly n spins, each exactly -1 or +1, for a consumer named
+// `model` (e.g. "the RBM") in function `where`; throws std::runtime_error saying what is wrong otherwise.
+void check_pm1_samples(const Samples& data, int n, const std::string& model, const std::string& where);
+
 IsingParams read_params(const std::string& path);
 IsingParams parse_params(const std::string& text, const std::string& name);
 // Writes with %.17g so a round trip is exact (atomic write).

@@ -1,6 +1,7 @@
 #include "moments.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cblas.h>
 #include <stdexcept>
 
@@ -27,4 +28,17 @@ Moments sample_moments(const Samples& samples) {
     for (double& value : moments.mean) value /= samples.count;
     for (double& value : moments.correlation) value /= samples.count;
     return moments;
+}
+
+void largest_moment_errors(const Samples& samples, const Moments& exact, double* magnetisation, double* correlation) {
+    const Moments sampled = sample_moments(samples);
+    const int n = exact.n;
+    *magnetisation = *correlation = 0.0;
+    for (int i = 0; i < n; i++) {
+        *magnetisation = std::max(*magnetisation, std::fabs(sampled.mean[i] - exact.mean[i]));
+        for (int j = i + 1; j < n; j++) {
+            const size_t ij = (size_t)i * n + j;
+            *correlation = std::max(*correlation, std::fabs(sampled.correlation[ij] - exact.correlation[ij]));
+        }
+    }
 }

@@ -13,3 +13,7 @@ struct Moments {
 // Moments of the data distribution f(σ) of Eq. (3): plain averages over the M samples. Float sgemm over blocks
 // of rows (exact: every product of ±1 spins summed over a block is an integer below 2^24), summed in double.
 Moments sample_moments(const Samples& samples);
+
+// Largest |⟨σ_i⟩_samples − ⟨σ_i⟩_exact| and largest |⟨σ_iσ_j⟩_samples − ⟨σ_iσ_j⟩_exact| (i < j): how far samples are
+// from known moments (the tests of every generator against exact enumeration).
+void largest_moment_errors(const Samples& samples, const Moments& exact, double* magnetisation, double* correlation);

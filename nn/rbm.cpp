@@ -149,21 +149,9 @@ double rbm_log_partition(const Rbm& rbm) {
     return log_z.value();
 }
 
-static void check_samples(const Samples& data, int n, const char* where) {
-    if (data.n != n || data.count < 1 || (long)data.spins.size() != (long)data.count * data.n)
-        throw std::runtime_error(std::string(__FILE__) + ": " + where + ": samples have n = " + std::to_string(data.n) +
-                                 ", count = " + std::to_string(data.count) + ", but the RBM has n = " +
-                                 std::to_string(n) + " (need count >= 1 and matching n)");
-    for (long k = 0; k < (long)data.spins.size(); k++)
-        if (data.spins[k] != 1.0f && data.spins[k] != -1.0f)
-            throw std::runtime_error(std::string(__FILE__) + ": " + where + ": sample " + std::to_string(k / n) +
-                                     ", spin " + std::to_string(k % n) + " is " + std::to_string(data.spins[k]) +
-                                     ", not +1 or -1");
-}
-
 double rbm_mean_log_likelihood(const Rbm& rbm, const Samples& data) {
     check_sizes(rbm, "rbm_mean_log_likelihood");
-    check_samples(data, rbm.n, "rbm_mean_log_likelihood");
+    check_pm1_samples(data, rbm.n, "the RBM", std::string(__FILE__) + ": " + "rbm_mean_log_likelihood");
     std::vector<float> visible(data.spins.size());
     for (size_t k = 0; k < visible.size(); k++) visible[k] = 0.5f * (data.spins[k] + 1.0f);  // ±1 → 0/1
     std::vector<double> free_energy(data.count);
@@ -219,7 +207,7 @@ double rbm_cd1_gradient(float* grad_weight, float* grad_visible_bias, float* gra
 
 double rbm_train(Rbm* rbm, const Samples& data, const RbmOptions& options, Rng* rng) {
     check_sizes(*rbm, "rbm_train");
-    check_samples(data, rbm->n, "rbm_train");
+    check_pm1_samples(data, rbm->n, "the RBM", std::string(__FILE__) + ": " + "rbm_train");
     if (options.epochs < 0 || options.batch_size < 1 || !(options.learning_rate > 0.0f) ||
         !(options.momentum >= 0.0f && options.momentum < 1.0f) || !(options.weight_decay >= 0.0f))
         throw std::runtime_error(std::string(__FILE__) + ": rbm_train: bad options (epochs " +

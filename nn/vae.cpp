@@ -188,21 +188,9 @@ void vae_backward(Vae* vae, VaeActivations* acts, const float* input, int B) {
     layer_backward(vae, VAE_ENC1, nullptr, acts->d_enc1_pre.data(), input, B);
 }
 
-static void check_samples(const Samples& data, int n, const char* where) {
-    if (data.n != n || data.count < 1 || (long)data.spins.size() != (long)data.count * data.n)
-        throw std::runtime_error(std::string(__FILE__) + ": " + where + ": samples have n = " + std::to_string(data.n) +
-                                 ", count = " + std::to_string(data.count) + ", but the VAE has n = " +
-                                 std::to_string(n) + " (need count >= 1 and matching n)");
-    for (long k = 0; k < (long)data.spins.size(); k++)
-        if (data.spins[k] != 1.0f && data.spins[k] != -1.0f)
-            throw std::runtime_error(std::string(__FILE__) + ": " + where + ": sample " + std::to_string(k / n) +
-                                     ", spin " + std::to_string(k % n) + " is " + std::to_string(data.spins[k]) +
-                                     ", not +1 or -1");
-}
-
 double vae_train(Vae* vae, const Samples& data, const VaeOptions& options, Rng* rng) {
     check_initialised(*vae, "vae_train");
-    check_samples(data, vae->n, "vae_train");
+    check_pm1_samples(data, vae->n, "the VAE", std::string(__FILE__) + ": " + "vae_train");
     const AdamConfig& adam = options.adam;
     if (options.epochs < 0 || options.batch_size < 1 || !(adam.learning_rate > 0.0f) ||
         !(adam.beta1 >= 0.0f && adam.beta1 < 1.0f) || !(adam.beta2 >= 0.0f && adam.beta2 < 1.0f) ||
@@ -253,7 +241,7 @@ double vae_train(Vae* vae, const Samples& data, const VaeOptions& options, Rng* 
 
 double vae_negative_elbo(const Vae& vae, const Samples& data, Rng* rng) {
     check_initialised(vae, "vae_negative_elbo");
-    check_samples(data, vae.n, "vae_negative_elbo");
+    check_pm1_samples(data, vae.n, "the VAE", std::string(__FILE__) + ": " + "vae_negative_elbo");
     const int n = vae.n, block = std::min(data.count, VAE_BLOCK);
     VaeActivations acts;
     std::vector<float> input((size_t)block * n), noise((size_t)block * VAE_LATENT);

@@ -276,20 +276,6 @@ TEST_CASE("rbm: bad input is an error, not a crash", "[rbm]") {
 }
 
 // Largest |⟨σ_i⟩_samples − ⟨σ_i⟩_exact| over i and largest |⟨σ_i σ_j⟩_samples − ⟨σ_i σ_j⟩_exact| over i < j.
-static void largest_moment_errors(const Samples& samples, const Moments& exact, double* magnetisation,
-                                  double* correlation) {
-    const Moments sampled = sample_moments(samples);
-    const int n = exact.n;
-    *magnetisation = *correlation = 0.0;
-    for (int i = 0; i < n; i++) {
-        *magnetisation = std::max(*magnetisation, std::fabs(sampled.mean[i] - exact.mean[i]));
-        for (int j = i + 1; j < n; j++) {
-            const size_t ij = (size_t)i * n + j;
-            *correlation = std::max(*correlation, std::fabs(sampled.correlation[ij] - exact.correlation[ij]));
-        }
-    }
-}
-
 // An SK model (Eq. (2), b_i and w_ij ~ N(0, g²/n)) with n = 8, g = 1, enumerated exactly (ising/exact.h): trains
 // with the defaults (the paper's settings) on 4000 exact samples, generates 20,000, and measures both against the
 // exact moments.

@@ -336,12 +336,45 @@ static std::string wall_time_text(const std::string& seconds_text) {
     return text;
 }
 
-static std::string claims_table(const std::vector<Claim>& claims, bool with_figure) {
-    std::string out = with_figure ? "| figure | claim | measured | verdict |\n|---|---|---|---|\n"
+// The measured text shortened for the at-a-glance table: a claim checked at many points (judge_all joins
+// "label: numbers [verdict]" with "; ") or a long series would fill a screen, so a text over `limit` characters keeps
+// its leading pieces that fit, says how many points each verdict got, and points to the figure's own table, which
+// keeps the whole text.
+std::string glance_measured_text(const std::string& measured, size_t limit) {
+    if (measured.size() <= limit) return measured;
+    int tally[3] = {0, 0, 0};  // held, not held, undecided: judge_all's " [verdict]" markers
+    const Verdict verdicts[3] = {Verdict::Held, Verdict::NotHeld, Verdict::Undecided};
+    for (int v = 0; v < 3; v++) {
+        std::string marker = std::string(" [") + verdict_name(verdicts[v]) + "]";
+        for (size_t at = measured.find(marker); at != std::string::npos; at = measured.find(marker, at + 1)) tally[v]++;
+    }
+    // Cut after the last whole point ("...]; " of judge_all), else at the last " → " of a series or "; ", that leaves
+    // the text within the limit (or at the limit if there is none).
+    size_t cut = 0;
+    for (const std::string& separator : {std::string("]; "), std::string(" → "), std::string("; ")}) {
+        size_t keep = separator[0] == ']' ? 1 : 0;  // keep the "]"
+        for (size_t at = measured.find(separator); at != std::string::npos && at + keep <= limit; at = measured.find(separator, at + 1))
+            cut = at + keep;
+        if (cut > 0) break;
+    }
+    if (cut == 0) cut = limit;
+    std::string text = measured.substr(0, cut) + " …";
+    int points = tally[0] + tally[1] + tally[2];
+    if (points > 0)
+        text += " (" + std::to_string(points) + " points: " + std::to_string(tally[0]) + " held, " +
+                std::to_string(tally[1]) + " not held, " + std::to_string(tally[2]) + " undecided; every point in the figure's table)";
+    else
+        text += " (the whole series in the figure's table)";
+    return text;
+}
+
+static std::string claims_table(const std::vector<Claim>& claims, bool at_a_glance) {
+    std::string out = at_a_glance ? "| figure | claim | measured | verdict |\n|---|---|---|---|\n"
                                   : "| claim | measured | verdict |\n|---|---|---|\n";
     for (const Claim& claim : claims)
-        out += "| " + (with_figure ? cell(claim.figure) + " | " : std::string()) + cell(claim.text) + " | " +
-               cell(claim.measured) + " | " + verdict_cell(claim.verdict) + " |\n";
+        out += "| " + (at_a_glance ? cell(claim.figure) + " | " : std::string()) + cell(claim.text) + " | " +
+               cell(at_a_glance ? glance_measured_text(claim.measured, 300) : claim.measured) + " | " +
+               verdict_cell(claim.verdict) + " |\n";
     return out;
 }
 

@@ -81,5 +81,8 @@ std::string command_line_text(int argc, char** argv);
 // its section. Returns the text that write_results_readme writes (atomically) to results_dir/README.md.
 std::string results_readme_text(const std::string& results_dir,
                                 const std::vector<std::pair<std::string, std::string>>& notes = {});
+// The measured text as the at-a-glance table shows it: unchanged up to `limit` characters; longer, cut at a "; " or
+// " → " with a count of the points' verdicts (judge_all's "[held]" markers) and a pointer to the figure's table.
+std::string glance_measured_text(const std::string& measured, size_t limit);
 void write_results_readme(const std::string& results_dir,
                           const std::vector<std::pair<std::string, std::string>>& notes = {});

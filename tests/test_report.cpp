@@ -132,6 +132,39 @@ TEST_CASE("report: results/README.md from synthetic figure directories", "[repor
     std::system(("rm -rf '" + results + "'").c_str());
 }
 
+TEST_CASE("report: long measured texts are shortened in the at-a-glance table only", "[report]") {
+    std::vector<std::string> labels;
+    std::vector<Judgement> judgements;
+    for (int k = 1; k <= 20; k++) {
+        labels.push_back("k=" + std::to_string(k));
+        // k = 1, 2 held; k = 3 not held; the rest undecided.
+        judgements.push_back(k <= 2 ? judge_less("a", single_run(0.1), "b", single_run(0.2))
+                             : k == 3 ? judge_less("a", single_run(0.3), "b", single_run(0.2))
+                                      : judge_less("a", estimate(0.20, 0.05, 3), "b", estimate(0.21, 0.05, 3)));
+    }
+    Judgement all = judge_all(labels, judgements);
+    REQUIRE(all.measured.size() > 300);
+    std::string glance = glance_measured_text(all.measured, 300);
+    CHECK(glance.size() < 420);
+    CHECK(glance.compare(0, 5, "k=1: ") == 0);
+    CHECK_THAT(glance, Catch::Contains("(20 points: 2 held, 1 not held, 17 undecided; every point in the figure's table)"));
+    CHECK(glance_measured_text("short text", 300) == "short text");
+    std::string series = "slope -1 per unit k; 0.9 (k 1)";
+    for (int k = 2; k <= 40; k++) series += " → 0.8 (k " + std::to_string(k) + ")";
+    std::string cut = glance_measured_text(series, 120);
+    CHECK(cut.size() < 200);
+    CHECK_THAT(cut, Catch::EndsWith(") … (the whole series in the figure's table)"));
+
+    // The report keeps the whole text in the figure's own table.
+    std::string results = temp_directory();
+    make_directories(results + "/fig6");
+    write_claims(results + "/fig6/claims.csv", {make_claim("fig6", "augmented > observed at every k", all)});
+    std::string readme = results_readme_text(results);
+    CHECK_THAT(readme, Catch::Contains("| fig6 | augmented > observed at every k | " + glance));
+    CHECK_THAT(readme, Catch::Contains("| augmented > observed at every k | " + all.measured));
+    std::system(("rm -rf '" + results + "'").c_str());
+}
+
 TEST_CASE("plot: the gnuplot script names columns by number and refuses unknown ones", "[report][plot]") {
     std::string dir = temp_directory();
     CsvTable table = csv_table({"series", "g", "mse_mean", "mse_sd"});

@@ -17,26 +17,21 @@
 #include "report.h"
 
 int command_fig3(int argc, char** argv) {
-    std::vector<OptionSpec> spec = {
-        {"scale", "S", "quick", "quick (<= 30 min on 2 cores) or paper (10 ensembles, M+ = 100,000)"},
-        {"out", "DIR", "results/fig3", "output directory"},
-        {"n", "N", "40", "spins"},
-        {"M", "M", "4000", "training samples (as many again are the test set of the stopping rule)"},
-        {"g-list", "LIST", "", "coupling scales (quick 0.5,1,2; paper 0.5,0.75,1,1.25,1.5,1.75,2)"},
-        {"ensembles", "E", "", "ensemble members per g (quick 1, paper 10)"},
-        {"M-plus", "K", "", "augmented samples (quick 20000, paper 100000)"}};
-    for (const OptionSpec& option : erasure_options()) spec.push_back(option);
-    for (const OptionSpec& option : augment_options()) spec.push_back(option);
-    for (const OptionSpec& option : job_options()) spec.push_back(option);
-    Args args = parse_args(argc, argv, 2, "repro fig3 [--scale quick|paper] [--out DIR] [options]",
-                           "Fig. 3: MSE vs coupling scale g, observed only vs diffusion-augmented (energy-variance\n"
-                           "stopping). Writes fig3.csv, fig3.png (+ fig3.gp), summary.md, claims.csv, run_info.csv;\n"
-                           "parts/ holds one file per job (--list-jobs, --job K, --merge for clusters).",
-                           spec, 0, 0);
+    bool paper = false;
+    Args args = parse_ensemble_figure_args(
+        argc, argv, "fig3", "10 ensembles, M+ = 100,000",
+        {{"n", "N", "40", "spins"},
+         {"M", "M", "4000", "training samples (as many again are the test set of the stopping rule)"},
+         {"g-list", "LIST", "", "coupling scales (quick 0.5,1,2; paper 0.5,0.75,1,1.25,1.5,1.75,2)"},
+         {"ensembles", "E", "", "ensemble members per g (quick 1, paper 10)"},
+         {"M-plus", "K", "", "augmented samples (quick 20000, paper 100000)"}},
+        "repro fig3 [--scale quick|paper] [--out DIR] [options]",
+        "Fig. 3: MSE vs coupling scale g, observed only vs diffusion-augmented (energy-variance\n"
+        "stopping). Writes fig3.csv, fig3.png (+ fig3.gp), summary.md, claims.csv, run_info.csv;\n"
+        "parts/ holds one file per job (--list-jobs, --job K, --merge for clusters).",
+        &paper);
     auto start_time = std::chrono::steady_clock::now();
     std::string scale = arg_string(args, "scale");
-    if (scale != "quick" && scale != "paper") throw UsageError("--scale must be quick or paper");
-    bool paper = scale == "paper";
     std::string out = arg_string(args, "out");
     int n = (int)arg_int(args, "n"), M = (int)arg_int(args, "M");
     std::vector<double> g_list = parse_double_list(

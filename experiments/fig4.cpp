@@ -35,26 +35,20 @@ long m_for_mplus_panel(int n) { return n >= 60 ? 8000 : 4000; }
 }  // namespace
 
 int command_fig4(int argc, char** argv) {
-    std::vector<OptionSpec> spec = {
-        {"scale", "S", "quick", "quick (<= 30 min on 2 cores) or paper (the full design)"},
-        {"out", "DIR", "results/fig4", "output directory"},
+    bool paper = false;
+    Args args = parse_ensemble_figure_args(argc, argv, "fig4", "the full design", {
         {"n-list", "LIST", "", "system sizes (quick 20,40; paper 20,40,60)"},
         {"M-list", "LIST", "", "observed sizes for panels a-c (quick 1000,4000; paper 1000,2000,4000,8000,16000)"},
         {"M-plus", "K", "", "augmented samples for panels a-c (quick 20000, paper 300000)"},
         {"M-plus-list", "LIST", "", "augmented sizes for panels d-f (quick 5000,10000,20000; paper 10000,30000,100000,300000)"},
-        {"ensembles", "E", "", "ensemble members per point (quick 1, paper 10)"}};
-    for (const OptionSpec& option : erasure_options()) spec.push_back(option);
-    for (const OptionSpec& option : augment_options()) spec.push_back(option);
-    for (const OptionSpec& option : job_options()) spec.push_back(option);
-    Args args = parse_args(argc, argv, 2, "repro fig4 [--scale quick|paper] [--out DIR] [options]",
-                           "Fig. 4: MSE vs the observed size M (a-c) and the augmented size M+ (d-f) for several n,\n"
-                           "g = 1. Writes fig4_M.csv, fig4_Mplus.csv, fig4.png (+ fig4.gp), summary.md, claims.csv,\n"
-                           "run_info.csv; parts/ holds one file per job (--list-jobs, --job K, --merge).",
-                           spec, 0, 0);
+        {"ensembles", "E", "", "ensemble members per point (quick 1, paper 10)"}},
+        "repro fig4 [--scale quick|paper] [--out DIR] [options]",
+        "Fig. 4: MSE vs the observed size M (a-c) and the augmented size M+ (d-f) for several n,\n"
+        "g = 1. Writes fig4_M_nN.csv, fig4_Mplus_nN.csv, fig4.png (+ fig4.gp), summary.md, claims.csv,\n"
+        "run_info.csv; parts/ holds one file per job (--list-jobs, --job K, --merge).",
+        &paper);
     auto start_time = std::chrono::steady_clock::now();
     std::string scale = arg_string(args, "scale");
-    if (scale != "quick" && scale != "paper") throw UsageError("--scale must be quick or paper");
-    bool paper = scale == "paper";
     std::string out = arg_string(args, "out");
     std::vector<long> n_list = parse_long_list(arg_given(args, "n-list") ? arg_string(args, "n-list") : (paper ? "20,40,60" : "20,40"), "n-list");
     std::vector<long> M_list = parse_long_list(arg_given(args, "M-list") ? arg_string(args, "M-list")

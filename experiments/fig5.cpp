@@ -30,27 +30,21 @@ const char* generator_names[] = {"obs", "vae", "rbm", "diff"};
 }  // namespace
 
 int command_fig5(int argc, char** argv) {
-    std::vector<OptionSpec> spec = {
-        {"scale", "S", "quick", "quick (<= 30 min on 2 cores) or paper (10 ensembles, M+ = 100,000)"},
-        {"out", "DIR", "results/fig5", "output directory"},
+    bool paper = false;
+    Args args = parse_ensemble_figure_args(argc, argv, "fig5", "10 ensembles, M+ = 100,000", {
         {"n", "N", "40", "spins"},
         {"M-list", "LIST", "", "observed sizes; 2000 is also panel a (quick 1000,2000,4000; paper 1000,2000,4000,8000)"},
         {"ensembles", "E", "", "ensemble members per M (quick 1, paper 10)"},
         {"M-plus", "K", "", "generated samples per generator (quick 20000, paper 100000)"},
         {"rbm-epochs", "E", std::to_string(RbmOptions().epochs), "RBM training epochs (nn/rbm.h explains the default)"},
-        {"vae-epochs", "E", std::to_string(VaeOptions().epochs), "VAE training epochs (nn/vae.h explains the default)"}};
-    for (const OptionSpec& option : erasure_options()) spec.push_back(option);
-    for (const OptionSpec& option : augment_options()) spec.push_back(option);
-    for (const OptionSpec& option : job_options()) spec.push_back(option);
-    Args args = parse_args(argc, argv, 2, "repro fig5 [--scale quick|paper] [--out DIR] [options]",
-                           "Fig. 5: augmentation by RBM, VAE and diffusion model against observed-only inference.\n"
-                           "Writes fig5.csv, fig5a_scatter.csv, fig5.png (+ fig5.gp), summary.md, claims.csv,\n"
-                           "run_info.csv; parts/ holds one file per job (--list-jobs, --job K, --merge).",
-                           spec, 0, 0);
+        {"vae-epochs", "E", std::to_string(VaeOptions().epochs), "VAE training epochs (nn/vae.h explains the default)"}},
+        "repro fig5 [--scale quick|paper] [--out DIR] [options]",
+        "Fig. 5: augmentation by RBM, VAE and diffusion model against observed-only inference.\n"
+        "Writes fig5.csv, fig5a_scatter.csv, fig5.png (+ fig5.gp), summary.md, claims.csv,\n"
+        "run_info.csv; parts/ holds one file per job (--list-jobs, --job K, --merge).",
+        &paper);
     auto start_time = std::chrono::steady_clock::now();
     std::string scale = arg_string(args, "scale");
-    if (scale != "quick" && scale != "paper") throw UsageError("--scale must be quick or paper");
-    bool paper = scale == "paper";
     std::string out = arg_string(args, "out");
     int n = (int)arg_int(args, "n");
     std::vector<long> M_list = parse_long_list(arg_given(args, "M-list") ? arg_string(args, "M-list") : (paper ? "1000,2000,4000,8000" : "1000,2000,4000"), "M-list");

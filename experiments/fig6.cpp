@@ -112,26 +112,21 @@ CsvTable run_ensemble(const Fig6Settings& s, const RetinaRaster& raster, const J
 }  // namespace
 
 int command_fig6(int argc, char** argv) {
-    std::vector<OptionSpec> spec = {
-        {"scale", "S", "quick", "quick (<= 30 min on 2 cores) or paper (10 ensembles, M+ = 100,000)"},
-        {"out", "DIR", "results/fig6", "output directory"},
-        {"data", "PATH", "", "the MAT-file (default: the copy embedded at build time)"},
-        {"ensembles", "E", "", "ensemble members (quick 2, paper 10)"},
-        {"M-plus", "K", "", "augmented patterns (quick 20000, paper 100000)"},
-        {"k-max", "K", "20", "largest number of hidden neurons"}};
-    for (const OptionSpec& option : augment_options()) spec.push_back(option);
-    for (const OptionSpec& option : erasure_options()) spec.push_back(option);
-    for (const OptionSpec& option : job_options()) spec.push_back(option);
-    Args args = parse_args(argc, argv, 2, "repro fig6 [--scale quick|paper] [--out DIR] [--data PATH] [options]",
-                           "Fig. 6: reconstruction of hidden neurons in the salamander retina recording from Ising\n"
-                           "models inferred from observed (M = 8000) or diffusion-augmented data. Writes fig6.csv,\n"
-                           "fig6.png (+ fig6.gp), summary.md, claims.csv, run_info.csv; parts/ holds one file per job.",
-                           spec, 0, 0);
+    bool paper = false;
+    Args args = parse_ensemble_figure_args(
+        argc, argv, "fig6", "10 ensembles, M+ = 100,000",
+        {{"data", "PATH", "", "the MAT-file (default: the copy embedded at build time)"},
+         {"ensembles", "E", "", "ensemble members (quick 2, paper 10)"},
+         {"M-plus", "K", "", "augmented patterns (quick 20000, paper 100000)"},
+         {"k-max", "K", "20", "largest number of hidden neurons"}},
+        "repro fig6 [--scale quick|paper] [--out DIR] [--data PATH] [options]",
+        "Fig. 6: reconstruction of hidden neurons in the salamander retina recording from Ising\n"
+        "models inferred from observed (M = 8000) or diffusion-augmented data. Writes fig6.csv,\n"
+        "fig6.png (+ fig6.gp), summary.md, claims.csv, run_info.csv; parts/ holds one file per job.",
+        &paper);
     auto start_time = std::chrono::steady_clock::now();
     Fig6Settings s;
     s.scale = arg_string(args, "scale");
-    if (s.scale != "quick" && s.scale != "paper") throw UsageError("--scale must be quick or paper");
-    bool paper = s.scale == "paper";
     s.out = arg_string(args, "out");
     s.data_path = arg_given(args, "data") ? arg_string(args, "data") : "";
     int ensembles = (int)arg_int_or(args, "ensembles", paper ? 10 : 2);

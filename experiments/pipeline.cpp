@@ -200,6 +200,20 @@ std::vector<double> parse_double_list(const std::string& text, const std::string
     return values;
 }
 
+Args parse_ensemble_figure_args(int argc, char** argv, const std::string& figure, const std::string& paper_design,
+                                const std::vector<OptionSpec>& own, const std::string& usage,
+                                const std::string& description, bool* paper) {
+    std::vector<OptionSpec> spec = {{"scale", "S", "quick", "quick (<= 30 min on 2 cores) or paper (" + paper_design + ")"},
+                                    {"out", "DIR", "results/" + figure, "output directory"}};
+    for (const std::vector<OptionSpec>& group : {own, erasure_options(), augment_options(), job_options()})
+        spec.insert(spec.end(), group.begin(), group.end());
+    Args args = parse_args(argc, argv, 2, usage, description, spec, 0, 0);
+    std::string scale = arg_string(args, "scale");
+    if (scale != "quick" && scale != "paper") throw UsageError("--scale must be quick or paper, got '" + scale + "'");
+    *paper = scale == "paper";
+    return args;
+}
+
 std::vector<OptionSpec> augment_options() {
     return {{"iterations", "I", "", "most diffusion iterations before the stopping rule must have triggered (checkpoints 1000, 2000, 4000, ...)"},
             {"probe", "P", "", "generated samples for Var[E] at each checkpoint"},

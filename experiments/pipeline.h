@@ -104,6 +104,12 @@ std::vector<double> parse_double_list(const std::string& text, const std::string
 std::vector<OptionSpec> augment_options();
 AugmentSettings augment_settings_from_args(const Args& args, bool paper, long quick_iterations, long quick_probe,
                                            int threads);
+// The command line of an ensemble figure (fig3–fig6): --scale and --out first, the figure's own options, then the
+// shared ones (erasure_options, augment_options, job_options), parsed with `usage` and `description` for --help.
+// `paper_design` describes --scale paper in the help. Checks --scale; *paper tells whether it is "paper".
+Args parse_ensemble_figure_args(int argc, char** argv, const std::string& figure, const std::string& paper_design,
+                                const std::vector<OptionSpec>& own, const std::string& usage,
+                                const std::string& description, bool* paper);
 // A short name of the sampler for design parameters and summaries: "ddpm" or "ddim100eta1".
 std::string sampler_name(const SamplerOptions& sampler);
 

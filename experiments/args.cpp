@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
 #include <thread>
 
 extern "C" void openblas_set_num_threads(int num_threads);
@@ -126,4 +127,10 @@ long long arg_int_or(const Args& args, const std::string& name, long long fallba
 
 double arg_double_or(const Args& args, const std::string& name, double fallback) {
     return arg_given(args, name) ? arg_double(args, name) : fallback;
+}
+
+void require_same_n(const std::string& path_a, int n_a, const std::string& path_b, int n_b) {
+    if (n_a != n_b)
+        throw std::runtime_error(path_a + " has n = " + std::to_string(n_a) + " but " + path_b + " has n = " +
+                                 std::to_string(n_b));
 }

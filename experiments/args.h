@@ -41,6 +41,9 @@ double arg_double(const Args& args, const std::string& name);       // checked f
 // Applies --threads (0 = all cores) to OpenBLAS and returns the thread count to use for our own threads.
 int apply_threads(const Args& args);
 
+// Two input files must describe the same number of spins: throws "A has n = X but B has n = Y" otherwise.
+void require_same_n(const std::string& path_a, int n_a, const std::string& path_b, int n_b);
+
 // The option's value if given on the command line, else `fallback` (for defaults that depend on --scale).
 long long arg_int_or(const Args& args, const std::string& name, long long fallback);
 double arg_double_or(const Args& args, const std::string& name, double fallback);

@@ -50,9 +50,7 @@ static int augment_stopped_by_energy_variance(const Args& args, const Samples& t
     if (arg_given(args, "resume") || arg_given(args, "checkpoint-every") || arg_given(args, "widths"))
         throw UsageError("--stop energy-variance does not combine with --resume, --checkpoint-every or --widths");
     Samples test = read_samples(arg_string(args, "test"), quiet);
-    if (test.n != train.n)
-        throw std::runtime_error(arg_string(args, "test") + " has n = " + std::to_string(test.n) + " but " +
-                                 args.positional[0] + " has n = " + std::to_string(train.n));
+    require_same_n(arg_string(args, "test"), test.n, args.positional[0], train.n);
     AugmentSettings settings;
     settings.batch = batch;
     settings.max_iterations = iterations;

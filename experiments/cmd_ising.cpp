@@ -201,9 +201,7 @@ int command_evaluate(int argc, char** argv) {
                            {}, 2, 2);
     IsingParams inferred = read_params(args.positional[0]);
     IsingParams truth = read_params(args.positional[1]);
-    if (inferred.n != truth.n)
-        throw std::runtime_error(args.positional[0] + " has n = " + std::to_string(inferred.n) + " but " +
-                                 args.positional[1] + " has n = " + std::to_string(truth.n));
+    require_same_n(args.positional[0], inferred.n, args.positional[1], truth.n);
     std::printf("%.10g\n", parameter_mse(inferred, truth));
     return 0;
 }
@@ -216,9 +214,7 @@ int command_energy(int argc, char** argv) {
     apply_threads(args);
     Samples samples = read_samples(args.positional[0], arg_flag(args, "quiet"));
     IsingParams params = read_params(args.positional[1]);
-    if (samples.n != params.n)
-        throw std::runtime_error(args.positional[0] + " has n = " + std::to_string(samples.n) + " spins but " +
-                                 args.positional[1] + " has n = " + std::to_string(params.n));
+    require_same_n(args.positional[0], samples.n, args.positional[1], params.n);
     EnergyStats stats = energy_stats(params, samples);
     std::printf("mean %.10g\nvariance %.10g\n", stats.mean, stats.variance);
     return 0;

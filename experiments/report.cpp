@@ -393,6 +393,8 @@ std::string results_readme_text(const std::string& results_dir,
 
     std::vector<Claim> all_claims;
     std::string sections;
+    double total_seconds = 0;  // the figures' wall times (run_info.csv), for the line under "Claims at a glance"
+    std::string time_parts;
     for (const auto& figure : figures) {
         std::string name = figure.second, dir = results_dir + "/" + name;
         std::string heading, paragraph;
@@ -411,6 +413,10 @@ std::string results_readme_text(const std::string& results_dir,
             sections += "| setting | value |\n|---|---|\n";
             for (const auto& entry : read_run_info(dir + "/run_info.csv")) {
                 std::string value = entry.first == "wall_seconds" ? wall_time_text(entry.second) : entry.second;
+                if (entry.first == "wall_seconds") {
+                    total_seconds += std::atof(entry.second.c_str());
+                    time_parts += (time_parts.empty() ? "" : ", ") + name + " " + value;
+                }
                 std::string key = entry.first == "wall_seconds" ? "wall time" : entry.first;
                 if (entry.first == "command") value = "`" + value + "`";
                 sections += "| " + cell(key) + " | " + cell(value) + " |\n";
@@ -456,6 +462,9 @@ std::string results_readme_text(const std::string& results_dir,
                std::to_string(not_held) + " not held, " + std::to_string(undecided) + " undecided at this scale.\n\n";
         out += claims_table(all_claims, true) + "\n";
     }
+    if (!time_parts.empty())
+        out += "Run time: the figures' wall times add up to " + wall_time_text(std::to_string(total_seconds)) + " (" +
+               time_parts + "), as each recorded it in its run_info.csv; `repro all` adds only this report.\n\n";
     out += sections;
     return out;
 }

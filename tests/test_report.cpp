@@ -124,6 +124,7 @@ TEST_CASE("report: results/README.md from synthetic figure directories", "[repor
     CHECK_THAT(readme, Catch::Contains("Augmentation helped at g = 1 | not at 2."));
     CHECK_THAT(readme, Catch::Contains("![fig3/fig3.png](fig3/fig3.png)"));
     CHECK_THAT(readme, Catch::Contains("| wall time | 12.6 min |"));
+    CHECK_THAT(readme, Catch::Contains("Run time: the figures' wall times add up to 12.6 min (fig3 12.6 min)"));
     CHECK_THAT(readme, Catch::Contains("| command | `repro fig3 --scale quick` |"));
     CHECK_THAT(readme, Catch::Contains("**Note:** failed: no retina data"));
     CHECK_THAT(readme, Catch::Contains("(no claims.csv"));  // fig10 has none

@@ -3,6 +3,7 @@
 //   repro sample --n 40 --g 1 --M 4000 --out s.txt --truth t.txt && repro infer s.txt --out p.txt &&
 //   repro evaluate p.txt t.txt
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -208,8 +209,10 @@ int command_evaluate(int argc, char** argv) {
 
 int command_energy(int argc, char** argv) {
     Args args = parse_args(argc, argv, 2, "repro energy SAMPLES PARAMS",
-                           "Prints the mean and the variance of E(sigma) of Eq. (2) over the samples, as two lines\n"
-                           "'mean X' and 'variance Y' (variance with 1/M: the variance of the samples themselves).",
+                           "Prints the mean and the variance of E(sigma) of Eq. (2) over the samples, as lines\n"
+                           "'mean X' and 'variance Y' (variance with 1/M: the variance of the samples themselves),\n"
+                           "then 'kurtosis K' (m4/variance^2) and 'variance_relative_se R', the relative standard\n"
+                           "error of that variance, sqrt((K-1)/M): a probe of N samples has sqrt((K-1)/N).",
                            {}, 2, 2);
     apply_threads(args);
     Samples samples = read_samples(args.positional[0], arg_flag(args, "quiet"));
@@ -217,5 +220,7 @@ int command_energy(int argc, char** argv) {
     require_same_n(args.positional[0], samples.n, args.positional[1], params.n);
     EnergyStats stats = energy_stats(params, samples);
     std::printf("mean %.10g\nvariance %.10g\n", stats.mean, stats.variance);
+    std::printf("kurtosis %.6g\nvariance_relative_se %.6g\n", stats.kurtosis,
+                std::sqrt((stats.kurtosis - 1) / (double)samples.count));
     return 0;
 }

@@ -1,6 +1,7 @@
 #include "energy.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cblas.h>
 #include <stdexcept>
 #include <string>
@@ -46,7 +47,13 @@ EnergyStats energy_stats(const IsingParams& params, const Samples& samples) {
     // Two passes (mean, then squared deviations): no cancellation when |mean| ≫ standard deviation.
     double sum = 0.0;
     for (double e : energy) sum += e;
-    double mean = sum / samples.count, squares = 0.0;
-    for (double e : energy) squares += (e - mean) * (e - mean);
-    return {mean, squares / samples.count};
+    double mean = sum / samples.count, squares = 0.0, fourth = 0.0;
+    for (double e : energy) {
+        double deviation_squared = (e - mean) * (e - mean);
+        squares += deviation_squared;
+        fourth += deviation_squared * deviation_squared;
+    }
+    double variance = squares / samples.count;
+    double kurtosis = variance > 0 ? (fourth / samples.count) / (variance * variance) : NAN;
+    return {mean, variance, kurtosis};
 }

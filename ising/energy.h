@@ -17,7 +17,10 @@ void energies(const IsingParams& params, const Samples& samples, double* out);
 
 // Mean and variance of E over the samples; the variance divides by M (not M - 1): it is the variance of the
 // empirical distribution, the quantity the energy-variance stopping rule of Sec. III A compares.
+// kurtosis = m4 / variance² (m4 the fourth central moment; NaN when the variance is 0). It sets how noisy a variance
+// estimated from N samples is: relative standard error ≈ sqrt((kurtosis − 1) / N) (3 for a Gaussian gives sqrt(2/N)),
+// which is how large a Var[E] probe must be for the stopping rule (README, "Stopping on the retina data").
 struct EnergyStats {
-    double mean, variance;
+    double mean, variance, kurtosis;
 };
 EnergyStats energy_stats(const IsingParams& params, const Samples& samples);

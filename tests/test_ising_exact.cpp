@@ -41,16 +41,19 @@ TEST_CASE("energies and their mean and variance match a naive double loop", "[is
         std::vector<double> energy(samples.count);
         energies(params, samples, energy.data());
         double sum = 0.0, squares = 0.0;
+        std::vector<double> expected(samples.count);
         for (int row = 0; row < samples.count; row++) {
-            double expected = naive_energy(params, &samples.spins[row * n]);
-            CHECK(energy[row] == Approx(expected).margin(1e-5));
-            sum += expected;
-            squares += expected * expected;
+            expected[row] = naive_energy(params, &samples.spins[row * n]);
+            CHECK(energy[row] == Approx(expected[row]).margin(1e-5));
+            sum += expected[row];
+            squares += expected[row] * expected[row];
         }
         EnergyStats stats = energy_stats(params, samples);
-        double mean = sum / samples.count;
+        double mean = sum / samples.count, variance = squares / samples.count - mean * mean, fourth = 0.0;
+        for (double e : expected) fourth += std::pow(e - mean, 4) / samples.count;
         CHECK(stats.mean == Approx(mean).margin(1e-5));
-        CHECK(stats.variance == Approx(squares / samples.count - mean * mean).epsilon(1e-5));
+        CHECK(stats.variance == Approx(variance).epsilon(1e-5));
+        CHECK(stats.kurtosis == Approx(fourth / (variance * variance)).epsilon(1e-5));
     }
     IsingParams params = draw_sk_params(4, 1.0, &rng);
     CHECK_THROWS_WITH(energy_stats(params, random_samples(3, 5, &rng)), Catch::Contains("n = 4"));
@@ -129,6 +132,30 @@ TEST_CASE("exact sampling reproduces the exact moments within sampling error", "
             CHECK(std::fabs(sampled.correlation[i * n + j] - c) < 5 * std::sqrt((1 - c * c) / count));
         }
     }
+}
+
+TEST_CASE("the spread of Var[E] over disjoint probes matches sqrt((kurtosis - 1) / N)", "[ising]") {
+    // The formula behind `repro energy`'s variance_relative_se and the probe-size argument of the README.
+    Rng rng;
+    rng_seed(&rng, 7, 0);
+    const int n = 20, probes = 200, N = 250;
+    IsingParams params = draw_sk_params(n, 1.0, &rng);
+    Samples all = random_samples(probes * N, n, &rng);
+    EnergyStats whole = energy_stats(params, all);
+    std::vector<double> variances;
+    for (int p = 0; p < probes; p++) {
+        Samples probe;
+        probe.count = N;
+        probe.n = n;
+        probe.spins.assign(all.spins.begin() + (size_t)p * N * n, all.spins.begin() + (size_t)(p + 1) * N * n);
+        variances.push_back(energy_stats(params, probe).variance);
+    }
+    double mean = 0, spread = 0;
+    for (double v : variances) mean += v / probes;
+    for (double v : variances) spread += (v - mean) * (v - mean) / (probes - 1);
+    double relative_sd = std::sqrt(spread) / mean, predicted = std::sqrt((whole.kurtosis - 1) / N);
+    // 200 probes estimate an sd to about 5 %; allow 20 %.
+    CHECK(relative_sd == Approx(predicted).epsilon(0.2));
 }
 
 TEST_CASE("SK parameters: symmetric, zero diagonal, variance g^2/n", "[ising]") {

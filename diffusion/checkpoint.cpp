@@ -1,13 +1,14 @@
-// Checkpoint file of a DiffusionModel (diffusion.h). Format, version 1, all fields in the writing machine's byte
+// Checkpoint file of a DiffusionModel (diffusion.h). Format, version 2, all fields in the writing machine's byte
 // order (little-endian on x86-64 and ARM64):
 //   char[8]   magic "REPRODIF"
-//   uint32    version = 1
+//   uint32    version = 2 (version 1 files, without the two EMA fields below, are still read: EMA off)
 //   int32     n, width1, width2, width3, skip (0/1), embed_dim, T
 //   float     learning_rate, beta1, beta2, epsilon
 //   int64     iteration
 //   uint64[4] rng state; int32 rng has_spare_normal; float64 rng spare_normal
 //   int64     parameter count P (must equal denoiser_param_count of the config)
 //   float[P]  params; float[P] adam_m; float[P] adam_v
+//   float     ema_decay (0 = off); then, only when ema_decay > 0, float[P] ema_params
 //   uint64    FNV-1a hash of every byte before it
 // Written with write_file_atomic (temp file + fsync + rename), so a crash mid-write leaves the previous file.
 #include <cmath>
@@ -20,7 +21,7 @@
 #include "diffusion.h"
 
 static const char checkpoint_magic[8] = {'R', 'E', 'P', 'R', 'O', 'D', 'I', 'F'};
-static const uint32_t checkpoint_version = 1;
+static const uint32_t checkpoint_version = 2;
 
 static uint64_t fnv1a(const char* data, size_t size) {
     uint64_t hash = 0xcbf29ce484222325ull;
@@ -45,6 +46,9 @@ void checkpoint_save(const DiffusionModel& model, const std::string& path) {
     if ((long)model.params.size() != param_count || (long)model.adam_m.size() != param_count ||
         (long)model.adam_v.size() != param_count)
         throw std::runtime_error("checkpoint_save: the model is not initialised");
+    const bool has_ema = config.ema_decay > 0.0f;
+    if (has_ema && (long)model.ema_params.size() != param_count)
+        throw std::runtime_error("checkpoint_save: ema_decay is set but the model has no moving average");
     std::string bytes;
     bytes.reserve(64 + 3 * param_count * sizeof(float) + 128);
     bytes.append(checkpoint_magic, sizeof checkpoint_magic);
@@ -65,6 +69,8 @@ void checkpoint_save(const DiffusionModel& model, const std::string& path) {
     put_floats(&bytes, model.params);
     put_floats(&bytes, model.adam_m);
     put_floats(&bytes, model.adam_v);
+    put(&bytes, config.ema_decay);
+    if (has_ema) put_floats(&bytes, model.ema_params);
     put(&bytes, fnv1a(bytes.data(), bytes.size()));
     write_file_atomic(path, bytes);
 }
@@ -95,9 +101,9 @@ void checkpoint_load(DiffusionModel* model, const std::string& path) {
     if (std::memcmp(magic, checkpoint_magic, sizeof magic) != 0)
         throw std::runtime_error(path + ": not a repro diffusion checkpoint (bad magic bytes)");
     uint32_t version = reader.get<uint32_t>("the version");
-    if (version != checkpoint_version)
+    if (version != 1 && version != checkpoint_version)
         throw std::runtime_error(path + ": checkpoint version " + std::to_string(version) + " is not supported (this " +
-                                 "program reads version " + std::to_string(checkpoint_version) + ")");
+                                 "program reads versions 1 and " + std::to_string(checkpoint_version) + ")");
     // The hash covers everything before the last 8 bytes; check it before trusting any size field.
     if (bytes.size() < sizeof(uint64_t) + 12) throw std::runtime_error(path + ": truncated checkpoint");
     uint64_t stored_hash;
@@ -135,14 +141,30 @@ void checkpoint_load(DiffusionModel* model, const std::string& path) {
     if (param_count != denoiser_param_count(config.denoiser))
         throw std::runtime_error(path + ": checkpoint holds " + std::to_string(param_count) + " parameters but its config " +
                                  "needs " + std::to_string(denoiser_param_count(config.denoiser)));
-    if (bytes.size() != reader.offset + 3 * (size_t)param_count * sizeof(float) + sizeof(uint64_t))
-        throw std::runtime_error(path + ": checkpoint size does not match its parameter count");
-    std::vector<float>* arrays[3] = {&loaded.params, &loaded.adam_m, &loaded.adam_v};
-    for (std::vector<float>* array : arrays) {
+    // Version 2 has the EMA decay after the three arrays; read it first (the arrays' size is known) to know
+    // whether a fourth array follows.
+    const size_t arrays_bytes = 3 * (size_t)param_count * sizeof(float);
+    if (version >= 2) {
+        if (bytes.size() < reader.offset + arrays_bytes + sizeof(float) + sizeof(uint64_t))
+            throw std::runtime_error(path + ": checkpoint size does not match its parameter count");
+        std::memcpy(&loaded.config.ema_decay, bytes.data() + reader.offset + arrays_bytes, sizeof(float));
+        if (!(loaded.config.ema_decay >= 0.0f && loaded.config.ema_decay < 1.0f))
+            throw std::runtime_error(path + ": checkpoint has an EMA decay outside [0, 1)");
+    }
+    const bool has_ema = loaded.config.ema_decay > 0.0f;
+    size_t expected = reader.offset + arrays_bytes + (version >= 2 ? sizeof(float) : 0) +
+                      (has_ema ? (size_t)param_count * sizeof(float) : 0) + sizeof(uint64_t);
+    if (bytes.size() != expected) throw std::runtime_error(path + ": checkpoint size does not match its parameter count");
+    auto read_array = [&](std::vector<float>* array) {
         array->resize(param_count);
         reader.read(array->data(), param_count * sizeof(float), "the parameters");
         for (float value : *array)
             if (!std::isfinite(value)) throw std::runtime_error(path + ": checkpoint contains NaN or inf parameters");
-    }
+    };
+    read_array(&loaded.params);
+    read_array(&loaded.adam_m);
+    read_array(&loaded.adam_v);
+    if (version >= 2) reader.get<float>("the EMA decay");  // its value was taken above
+    if (has_ema) read_array(&loaded.ema_params);
     *model = std::move(loaded);
 }

@@ -30,6 +30,11 @@ struct DiffusionConfig {
     DenoiserConfig denoiser;  // network shape (denoiser_config_for(n) follows Appendix A)
     int T = 1000;             // diffusion steps (Sec. II C), linear schedule of diffusion/schedule.h
     AdamConfig adam;          // learning rate 1e-4, β 0.9/0.999, ε 1e-8 (Appendix A; PyTorch defaults)
+    // Exponential moving average of the weights, an option beyond the paper (which describes none): 0 = off, the
+    // paper's setting. With 0 < d < 1, after every Adam step ema ← d·ema + (1 − d)·params, and sampling uses ema.
+    // Ho et al. (2020) sampled from such an average (d = 0.9999); here it damps the drift of the sampled data's
+    // statistics from one checkpoint to the next under Adam (README, "Stopping on the retina data").
+    float ema_decay = 0.0f;
 };
 
 // Appendix A's configuration for n spins.
@@ -40,6 +45,7 @@ struct DiffusionModel {
     DiffusionConfig config;
     std::vector<float> params;          // denoiser weights and biases (nn/denoiser.h layout)
     std::vector<float> adam_m, adam_v;  // Adam's first and second moments, same layout
+    std::vector<float> ema_params;      // the weights' moving average (same layout); empty when ema_decay = 0
     long iteration = 0;                 // Adam steps taken so far
     Rng rng;                            // draws training minibatches, t and ε
 };
@@ -51,7 +57,8 @@ void diffusion_init(DiffusionModel* model, const DiffusionConfig& config, uint64
 // Runs `iterations` more Adam steps (continuing from model->iteration). Each step: a minibatch of `batch` rows of
 // data_pm1 [count × n, values exactly ±1] drawn uniformly with replacement, t uniform in 1..T, ε ~ N(0, I), loss
 // mean |ε − ε_θ(√ᾱ_t x_0 + √(1−ᾱ_t) ε, t)|² over the batch's entries, one Adam step. The batch is split over
-// `threads` worker threads (each running single-threaded BLAS). Returns the mean loss over these iterations
+// `threads` worker threads (each running single-threaded BLAS). With config.ema_decay > 0 each step also updates
+// ema_params. Returns the mean loss over these iterations
 // (NaN if iterations = 0). Throws on bad data (a value not ±1, count < 1, batch < 1) or if the loss becomes NaN/inf.
 double diffusion_train(DiffusionModel* model, const float* data_pm1, long count, long iterations, int batch,
                        int threads, const ProgressOptions& progress);
@@ -73,6 +80,7 @@ struct SamplerOptions {
 // the posterior variance (Ho et al. Eq. (7); their other choice σ_t² = β_t was reported to give similar samples;
 // β̃_t is the one that DDIM with η = 1 reduces to, and it adds no noise at the last step).
 // DDIM: Song et al. (2021) Eq. (12) with σ = η·√((1−ᾱ_prev)/(1−ᾱ_t))·√(1−ᾱ_t/ᾱ_prev).
+// The network's weights are model.ema_params when config.ema_decay > 0, else model.params.
 // Samples are made in chunks of 256 (buffers allocated once per call), spread over `threads` worker threads.
 // Throws on invalid options or non-finite output.
 void diffusion_sample(const DiffusionModel& model, long count, const SamplerOptions& options, uint64_t seed,

@@ -14,6 +14,8 @@ void diffusion_init(DiffusionModel* model, const DiffusionConfig& config, uint64
     denoiser_validate(config.denoiser);
     if (config.T < 1 || config.T > 1000000)
         throw std::runtime_error("diffusion: T must be between 1 and 10^6, got " + std::to_string(config.T));
+    if (!(config.ema_decay >= 0.0f && config.ema_decay < 1.0f))
+        throw std::runtime_error("diffusion: the EMA decay must be in [0, 1), got " + std::to_string(config.ema_decay));
     model->config = config;
     long count = denoiser_param_count(config.denoiser);
     model->params.assign(count, 0.0f);
@@ -22,4 +24,7 @@ void diffusion_init(DiffusionModel* model, const DiffusionConfig& config, uint64
     model->iteration = 0;
     rng_seed(&model->rng, seed, 0);
     denoiser_init(model->params.data(), config.denoiser, &model->rng);
+    // The average starts at the initial weights (Ho et al.'s choice), so early samples are those of a young model.
+    if (config.ema_decay > 0.0f) model->ema_params = model->params;
+    else model->ema_params.clear();
 }

@@ -78,6 +78,10 @@ void diffusion_sample(const DiffusionModel& model, long count, const SamplerOpti
     if (threads < 1) throw std::runtime_error("diffusion_sample: at least one thread is needed");
     if ((long)model.params.size() != denoiser_param_count(net))
         throw std::runtime_error("diffusion_sample: the model is not initialised (diffusion_init or checkpoint_load)");
+    const bool use_ema = model.config.ema_decay > 0.0f;
+    if (use_ema && model.ema_params.size() != model.params.size())
+        throw std::runtime_error("diffusion_sample: ema_decay is set but the model has no moving average");
+    const float* weights = use_ema ? model.ema_params.data() : model.params.data();
     NoiseSchedule schedule = linear_schedule(T);
     std::vector<ReverseStep> steps;
     if (options.kind == SamplerKind::ddpm) {
@@ -116,7 +120,7 @@ void diffusion_sample(const DiffusionModel& model, long count, const SamplerOpti
             normal_fill(x.data(), (long)rows * n, &rng);  // x_T ~ N(0, I)
             for (const ReverseStep& step : steps) {
                 const float* embedding = embedding_table.data() + (long)step.t * embed_dim;  // emb(t), all rows
-                denoiser_forward_same_t(eps.data(), &buffers, model.params.data(), net, x.data(), embedding, rows);
+                denoiser_forward_same_t(eps.data(), &buffers, weights, net, x.data(), embedding, rows);
                 if (step.sigma > 0.0f) normal_fill(z.data(), (long)rows * n, &rng);
                 reverse_update(x.data(), eps.data(), step.sigma > 0.0f ? z.data() : nullptr, (long)rows * n,
                                step.x_scale, step.eps_scale, step.sigma);

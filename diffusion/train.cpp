@@ -55,6 +55,9 @@ double diffusion_train(DiffusionModel* model, const float* data_pm1, long count,
     if ((long)model->params.size() != param_count || (long)model->adam_m.size() != param_count ||
         (long)model->adam_v.size() != param_count)
         throw std::runtime_error("diffusion_train: the model is not initialised (diffusion_init or checkpoint_load)");
+    const float ema_decay = model->config.ema_decay;
+    if (ema_decay > 0.0f && (long)model->ema_params.size() != param_count)
+        throw std::runtime_error("diffusion_train: ema_decay is set but the model has no moving average");
     check_training_data(data_pm1, count, n);
     if (iterations == 0) return std::nan("");
 
@@ -140,6 +143,11 @@ double diffusion_train(DiffusionModel* model, const float* data_pm1, long count,
             for (int k = 1; k < workers; k++) add_and_clear(grads + begin, shards[k].grads.data() + begin, length);
             adam_update(params + begin, grads + begin, model->adam_m.data() + begin, model->adam_v.data() + begin,
                         length, model->config.adam, start_iteration + it + 1);
+            if (ema_decay > 0.0f) {  // the moving average of this worker's slice (diffusion.h, ema_decay)
+                float* ema = model->ema_params.data() + begin;
+                const float* updated = params + begin;
+                for (long i = 0; i < length; i++) ema[i] = ema_decay * ema[i] + (1.0f - ema_decay) * updated[i];
+            }
             if (s == 0) {
                 model->iteration = start_iteration + it + 1;
                 loss_total += loss;

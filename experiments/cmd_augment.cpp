@@ -38,6 +38,13 @@ static void parse_widths(const std::string& text, int widths[3]) {
     if (count != 3) throw UsageError("--widths needs three positive integers like 128,256,512, got '" + text + "'");
 }
 
+// --ema D: the moving average of the weights (diffusion.h, DiffusionConfig::ema_decay), 0 = off.
+static float ema_decay_from_args(const Args& args) {
+    double decay = arg_double(args, "ema");
+    if (!(decay >= 0.0 && decay < 1.0)) throw UsageError("--ema must be in [0, 1) (0 = off; e.g. 0.999)");
+    return (float)decay;
+}
+
 static double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -55,6 +62,7 @@ static int augment_stopped_by_energy_variance(const Args& args, const Samples& t
     settings.batch = batch;
     settings.max_iterations = iterations;
     settings.probe_count = (long)int_in_range(args, "probe", 10, 100000000);
+    settings.ema_decay = ema_decay_from_args(args);
     settings.sampler = sampler;
     settings.threads = threads;
     settings.quiet = quiet;
@@ -106,7 +114,8 @@ int command_augment(int argc, char** argv) {
          {"stop", "RULE", "none", "none (train exactly --iterations) or energy-variance (Sec. III A: stop where Var[E] of\n"
           "                             generated samples comes down to Var[E] of --test; --iterations is then the budget)"},
          {"test", "FILE", "", "held-out samples for --stop energy-variance"},
-         {"probe", "P", "5000", "generated samples for Var[E] at each checkpoint (--stop energy-variance)"}},
+         {"probe", "P", "5000", "generated samples for Var[E] at each checkpoint (--stop energy-variance)"},
+         {"ema", "D", "0", "sample from a moving average of the weights (beyond the paper; 0 = off; e.g. 0.999)"}},
         1, 1);
     const int threads = apply_threads(args);
     const bool quiet = arg_flag(args, "quiet");
@@ -148,12 +157,15 @@ int command_augment(int argc, char** argv) {
                 if (widths[k] != model.config.denoiser.widths[k])
                     throw UsageError("--widths differs from the widths stored in the checkpoint");
         }
+        if (arg_given(args, "ema") && ema_decay_from_args(args) != model.config.ema_decay)
+            throw UsageError("--ema differs from the EMA decay stored in the checkpoint");
         if (model.iteration > iterations)
             throw UsageError("the checkpoint is already at iteration " + std::to_string(model.iteration) +
                              ", past --iterations " + std::to_string(iterations));
     } else {
         DiffusionConfig config = diffusion_config_for(train.n);
         if (arg_given(args, "widths")) parse_widths(arg_string(args, "widths"), config.denoiser.widths);
+        config.ema_decay = ema_decay_from_args(args);
         diffusion_init(&model, config, derive_seed(seed, 2));
     }
     if (!quiet)

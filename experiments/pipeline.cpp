@@ -89,7 +89,9 @@ Samples augment_energy_variance_stopped(const Samples& train, const IsingParams&
                                         AugmentTrace* trace) {
     *trace = AugmentTrace();
     DiffusionModel model, previous;
-    diffusion_init(&model, diffusion_config_for(train.n), derive_seed(seed, 2));
+    DiffusionConfig config = diffusion_config_for(train.n);
+    config.ema_decay = settings.ema_decay;
+    diffusion_init(&model, config, derive_seed(seed, 2));
     std::vector<long> schedule = doubling_schedule(settings.first_checkpoint, settings.max_iterations);
     for (size_t k = 0; k < schedule.size(); k++) {
         auto start = std::chrono::steady_clock::now();

@@ -61,6 +61,7 @@ struct AugmentSettings {
     long first_checkpoint = 1000;
     long max_iterations = 32000;
     long probe_count = 5000;
+    float ema_decay = 0.0f;  // moving average of the weights (diffusion.h); 0 = off, as in the paper and the figures
     SamplerOptions sampler;
     int threads = 1;
     bool quiet = false;

@@ -31,11 +31,14 @@ struct DiffusionConfig {
     int T = 1000;             // diffusion steps (Sec. II C), linear schedule of diffusion/schedule.h
     AdamConfig adam;          // learning rate 1e-4, β 0.9/0.999, ε 1e-8 (Appendix A; PyTorch defaults)
     // Exponential moving average of the weights, an option beyond the paper (which describes none): 0 = off, the
-    // paper's setting. With 0 < d < 1, after every Adam step ema ← d·ema + (1 − d)·params, and sampling uses ema.
-    // Ho et al. (2020) sampled from such an average (d = 0.9999); here it damps the drift of the sampled data's
-    // statistics from one checkpoint to the next under Adam (README, "Stopping on the retina data").
+    // paper's setting. With 0 < d < 1, after Adam step k, ema ← d_k·ema + (1 − d_k)·params with the warm-up
+    // d_k = min(d, (1 + k)/(10 + k)) (ema_warmup_decay), and sampling uses ema. Ho et al. (2020) sampled from such
+    // an average (d = 0.9999); the warm-up keeps a short run's average from remembering the random initial weights.
     float ema_decay = 0.0f;
 };
+
+// min(decay, (1 + step)/(10 + step)): the EMA decay after Adam step `step` (1, 2, …).
+float ema_warmup_decay(float decay, long step);
 
 // Appendix A's configuration for n spins.
 DiffusionConfig diffusion_config_for(int n);

@@ -10,6 +10,11 @@ DiffusionConfig diffusion_config_for(int n) {
     return config;
 }
 
+float ema_warmup_decay(float decay, long step) {
+    float warmup = (1.0f + (float)step) / (10.0f + (float)step);
+    return warmup < decay ? warmup : decay;
+}
+
 void diffusion_init(DiffusionModel* model, const DiffusionConfig& config, uint64_t seed) {
     denoiser_validate(config.denoiser);
     if (config.T < 1 || config.T > 1000000)

@@ -144,9 +144,10 @@ double diffusion_train(DiffusionModel* model, const float* data_pm1, long count,
             adam_update(params + begin, grads + begin, model->adam_m.data() + begin, model->adam_v.data() + begin,
                         length, model->config.adam, start_iteration + it + 1);
             if (ema_decay > 0.0f) {  // the moving average of this worker's slice (diffusion.h, ema_decay)
+                float decay = ema_warmup_decay(ema_decay, start_iteration + it + 1);
                 float* ema = model->ema_params.data() + begin;
                 const float* updated = params + begin;
-                for (long i = 0; i < length; i++) ema[i] = ema_decay * ema[i] + (1.0f - ema_decay) * updated[i];
+                for (long i = 0; i < length; i++) ema[i] = decay * ema[i] + (1.0f - decay) * updated[i];
             }
             if (s == 0) {
                 model->iteration = start_iteration + it + 1;

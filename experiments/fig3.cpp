@@ -70,6 +70,7 @@ int command_fig3(int argc, char** argv) {
         return rows;
     };
     MergeResult merged;
+    add_ema_design_param(&design, augment);
     if (!jobs_dispatch(args, out, design, run, &merged)) return 0;
 
     std::vector<Group> obs = group_estimates(merged.table, {"g"}, "mse_obs");

@@ -111,6 +111,7 @@ int command_fig4(int argc, char** argv) {
         return rows;
     };
     MergeResult merged;
+    add_ema_design_param(&design, augment);
     if (!jobs_dispatch(args, out, design, run, &merged)) return 0;
 
     CsvTable m_rows = csv_filter(merged.table, "panel_a_c", "1");

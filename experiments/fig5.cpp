@@ -137,6 +137,7 @@ int command_fig5(int argc, char** argv) {
         return rows;
     };
     MergeResult merged;
+    add_ema_design_param(&design, augment);
     if (!jobs_dispatch(args, out, design, run, &merged)) return 0;
 
     std::vector<std::vector<Group>> by_generator;

@@ -161,6 +161,7 @@ int command_fig6(int argc, char** argv) {
         return run_ensemble(s, *raster, job, index);
     };
     MergeResult merged;
+    add_ema_design_param(&design, s.augment);
     if (!jobs_dispatch(args, s.out, design, run, &merged)) return 0;
 
     // Merge: accuracy vs k (mean ± sd over ensembles), Var[E] along training, stops.

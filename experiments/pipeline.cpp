@@ -222,7 +222,15 @@ std::vector<OptionSpec> augment_options() {
             {"batch", "B", "256", "minibatch size of the diffusion training"},
             {"sampler", "KIND", "", "ddpm or ddim (quick and paper defaults: README)"},
             {"steps", "S", "", "DDIM steps"},
-            {"eta", "ETA", "", "DDIM eta (0 deterministic, 1 ancestral)"}};
+            {"eta", "ETA", "", "DDIM eta (0 deterministic, 1 ancestral)"},
+            {"ema", "D", "0", "sample from a moving average of the weights (beyond the paper; 0 = off; e.g. 0.999)"}};
+}
+
+void add_ema_design_param(std::vector<Job>* design, const AugmentSettings& settings) {
+    if (settings.ema_decay <= 0.0f) return;
+    char text[32];
+    std::snprintf(text, sizeof text, "%g", settings.ema_decay);  // "0.999", not the float's 0.99900001…
+    for (Job& job : *design) job.params.push_back({"ema", text});
 }
 
 AugmentSettings augment_settings_from_args(const Args& args, bool paper, long quick_iterations, long quick_probe,
@@ -234,6 +242,9 @@ AugmentSettings augment_settings_from_args(const Args& args, bool paper, long qu
     settings.sampler = sampler_from_args(args, paper ? SamplerOptions() : quick_sampler());
     settings.threads = threads;
     settings.quiet = arg_flag(args, "quiet");
+    double ema = arg_double(args, "ema");
+    if (!(ema >= 0.0 && ema < 1.0)) throw UsageError("--ema must be in [0, 1) (0 = off; e.g. 0.999)");
+    settings.ema_decay = (float)ema;
     if (settings.max_iterations < settings.first_checkpoint || settings.probe_count < 10 || settings.batch < 1)
         throw UsageError("need --iterations >= 1000, --probe >= 10, --batch >= 1");
     return settings;

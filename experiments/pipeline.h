@@ -111,6 +111,9 @@ AugmentSettings augment_settings_from_args(const Args& args, bool paper, long qu
 Args parse_ensemble_figure_args(int argc, char** argv, const std::string& figure, const std::string& paper_design,
                                 const std::vector<OptionSpec>& own, const std::string& usage,
                                 const std::string& description, bool* paper);
+// --ema D becomes the design parameter "ema" of every job, but only when set (D > 0): designs without it, and the
+// parts they produced, stay as they were.
+void add_ema_design_param(std::vector<Job>* design, const AugmentSettings& settings);
 // A short name of the sampler for design parameters and summaries: "ddpm" or "ddim100eta1".
 std::string sampler_name(const SamplerOptions& sampler);
 

@@ -145,14 +145,17 @@ TEST_CASE("EMA of the weights (option beyond the paper): update rule, resume, sa
     std::string dir = temp_dir(), path = dir + "/ema.ckpt";
     DiffusionConfig config = tiny_config(n, 100);
     config.ema_decay = 0.9f;
-    // One step: ema = d·initial + (1 − d)·updated.
+    // One step: ema = d₁·initial + (1 − d₁)·updated with the warm-up d₁ = min(0.9, 2/11).
     DiffusionModel model;
     diffusion_init(&model, config, 8);
     REQUIRE(model.ema_params == model.params);
     std::vector<float> initial = model.params;
     diffusion_train(&model, data.data(), 50, 1, 16, 2, ProgressOptions());
+    CHECK(ema_warmup_decay(0.9f, 1) == Approx(2.0f / 11.0f));
+    CHECK(ema_warmup_decay(0.9f, 1000) == 0.9f);
+    CHECK(ema_warmup_decay(0.9999f, 1000) == Approx(1001.0f / 1010.0f));
     for (size_t i = 0; i < initial.size(); i += 97)
-        CHECK(model.ema_params[i] == Approx(0.9f * initial[i] + 0.1f * model.params[i]).margin(1e-7));
+        CHECK(model.ema_params[i] == Approx(2.0f / 11.0f * initial[i] + 9.0f / 11.0f * model.params[i]).margin(1e-7));
     // Resume through a checkpoint: the average continues bit-identically.
     DiffusionModel straight = model, resumed;
     diffusion_train(&straight, data.data(), 50, 20, 16, 2, ProgressOptions());

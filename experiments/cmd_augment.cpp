@@ -38,13 +38,6 @@ static void parse_widths(const std::string& text, int widths[3]) {
     if (count != 3) throw UsageError("--widths needs three positive integers like 128,256,512, got '" + text + "'");
 }
 
-// --ema D: the moving average of the weights (diffusion.h, DiffusionConfig::ema_decay), 0 = off.
-static float ema_decay_from_args(const Args& args) {
-    double decay = arg_double(args, "ema");
-    if (!(decay >= 0.0 && decay < 1.0)) throw UsageError("--ema must be in [0, 1) (0 = off; e.g. 0.999)");
-    return (float)decay;
-}
-
 static double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }

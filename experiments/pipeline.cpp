@@ -226,6 +226,12 @@ std::vector<OptionSpec> augment_options() {
             {"ema", "D", "0", "sample from a moving average of the weights (beyond the paper; 0 = off; e.g. 0.999)"}};
 }
 
+float ema_decay_from_args(const Args& args) {
+    double decay = arg_double(args, "ema");
+    if (!(decay >= 0.0 && decay < 1.0)) throw UsageError("--ema must be in [0, 1) (0 = off; e.g. 0.999)");
+    return (float)decay;
+}
+
 void add_ema_design_param(std::vector<Job>* design, const AugmentSettings& settings) {
     if (settings.ema_decay <= 0.0f) return;
     char text[32];
@@ -242,9 +248,7 @@ AugmentSettings augment_settings_from_args(const Args& args, bool paper, long qu
     settings.sampler = sampler_from_args(args, paper ? SamplerOptions() : quick_sampler());
     settings.threads = threads;
     settings.quiet = arg_flag(args, "quiet");
-    double ema = arg_double(args, "ema");
-    if (!(ema >= 0.0 && ema < 1.0)) throw UsageError("--ema must be in [0, 1) (0 = off; e.g. 0.999)");
-    settings.ema_decay = (float)ema;
+    settings.ema_decay = ema_decay_from_args(args);
     if (settings.max_iterations < settings.first_checkpoint || settings.probe_count < 10 || settings.batch < 1)
         throw UsageError("need --iterations >= 1000, --probe >= 10, --batch >= 1");
     return settings;

@@ -111,6 +111,8 @@ AugmentSettings augment_settings_from_args(const Args& args, bool paper, long qu
 Args parse_ensemble_figure_args(int argc, char** argv, const std::string& figure, const std::string& paper_design,
                                 const std::vector<OptionSpec>& own, const std::string& usage,
                                 const std::string& description, bool* paper);
+// --ema D: the moving average of the weights (diffusion.h, DiffusionConfig::ema_decay), checked to be in [0, 1).
+float ema_decay_from_args(const Args& args);
 // --ema D becomes the design parameter "ema" of every job, but only when set (D > 0): designs without it, and the
 // parts they produced, stay as they were.
 void add_ema_design_param(std::vector<Job>* design, const AugmentSettings& settings);

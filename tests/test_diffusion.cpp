@@ -486,7 +486,18 @@ TEST_CASE("repro augment: trains, checkpoints, resumes and writes ±1 samples", 
     CHECK_THROWS_AS(run_augment(words("--iterations=10 --resume=" + dir + "/ck/ckpt.bin --out=" + dir + "/x.txt")),
                     UsageError);
     CHECK_THROWS_AS(run_augment(words("--iterations=10 --checkpoint-every=5 --out=" + dir + "/x.txt")), UsageError);
-    for (const char* name : {"/train.txt", "/straight.txt", "/again.txt", "/ck/ckpt.bin"}) std::remove((dir + name).c_str());
+    // --ema: stored in the checkpoint, a different value on resume is refused, a value outside [0, 1) too.
+    REQUIRE(run_augment(words("--iterations=20 --ema=0.9 --checkpoint-every=20 --checkpoint-dir=" + dir + "/ck --out=" +
+                              dir + "/ema.txt")) == 0);
+    checkpoint_load(&saved, dir + "/ck/ckpt.bin");
+    CHECK(saved.config.ema_decay == 0.9f);
+    CHECK(saved.ema_params.size() == saved.params.size());
+    CHECK(saved.ema_params != saved.params);
+    CHECK_THROWS_AS(run_augment(words("--iterations=20 --ema=0.5 --resume=" + dir + "/ck/ckpt.bin --out=" + dir + "/x.txt")),
+                    UsageError);
+    CHECK_THROWS_AS(run_augment(words("--iterations=20 --ema=1 --out=" + dir + "/x.txt")), UsageError);
+    for (const char* name : {"/train.txt", "/straight.txt", "/again.txt", "/ema.txt", "/ck/ckpt.bin"})
+        std::remove((dir + name).c_str());
     rmdir((dir + "/ck").c_str());
     rmdir(dir.c_str());
 }

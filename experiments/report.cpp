@@ -393,7 +393,10 @@ std::string results_readme_text(const std::string& results_dir,
 
     std::vector<Claim> all_claims;
     std::string sections;
-    double total_seconds = 0;  // the figures' wall times (run_info.csv), for the line under "Claims at a glance"
+    // What computing each figure took, for the line under "Claims at a glance": its summed job time when it ran as
+    // jobs (job_seconds_total: a later invocation that only merges or re-renders does not reset it), else its wall
+    // time (fig2 adds up its resumed invocations itself).
+    double total_seconds = 0;
     std::string time_parts;
     for (const auto& figure : figures) {
         std::string name = figure.second, dir = results_dir + "/" + name;
@@ -411,12 +414,17 @@ std::string results_readme_text(const std::string& results_dir,
         else sections += "(no summary.md)\n\n";
         if (path_exists(dir + "/run_info.csv")) {
             sections += "| setting | value |\n|---|---|\n";
-            for (const auto& entry : read_run_info(dir + "/run_info.csv")) {
+            RunInfo info = read_run_info(dir + "/run_info.csv");
+            std::string compute_seconds;
+            for (const auto& entry : info)
+                if (entry.first == "job_seconds_total" || (entry.first == "wall_seconds" && compute_seconds.empty()))
+                    compute_seconds = entry.second;
+            if (!compute_seconds.empty()) {
+                total_seconds += std::atof(compute_seconds.c_str());
+                time_parts += (time_parts.empty() ? "" : ", ") + name + " " + wall_time_text(compute_seconds);
+            }
+            for (const auto& entry : info) {
                 std::string value = entry.first == "wall_seconds" ? wall_time_text(entry.second) : entry.second;
-                if (entry.first == "wall_seconds") {
-                    total_seconds += std::atof(entry.second.c_str());
-                    time_parts += (time_parts.empty() ? "" : ", ") + name + " " + value;
-                }
                 std::string key = entry.first == "wall_seconds" ? "wall time" : entry.first;
                 if (entry.first == "command") value = "`" + value + "`";
                 sections += "| " + cell(key) + " | " + cell(value) + " |\n";
@@ -463,8 +471,10 @@ std::string results_readme_text(const std::string& results_dir,
         out += claims_table(all_claims, true) + "\n";
     }
     if (!time_parts.empty())
-        out += "Run time: the figures' wall times add up to " + wall_time_text(std::to_string(total_seconds)) + " (" +
-               time_parts + "), as each recorded it in its run_info.csv; `repro all` adds only this report.\n\n";
+        out += "Run time: computing these results took " + wall_time_text(std::to_string(total_seconds)) + " (" +
+               time_parts + "): each figure's summed job time from its run_info.csv, or its wall time where it ran no "
+               "jobs. Run one after another on one machine, as `repro all` does, that is the wall time; `repro all` adds "
+               "only this report.\n\n";
     out += sections;
     return out;
 }

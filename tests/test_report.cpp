@@ -112,6 +112,9 @@ TEST_CASE("report: results/README.md from synthetic figure directories", "[repor
                    {{"command", "repro fig3 --scale quick"}, {"scale", "quick"}, {"seed", "1"}, {"wall_seconds", "754"}});
     CHECK_THROWS_WITH(write_run_info(results + "/fig3/bad.csv", {{"command", "x"}}), Catch::Contains("scale"));
     write_file_atomic(results + "/fig3/fig3.png", "not really a png");
+    // fig10 was re-rendered by a quick merge (2 s) of jobs that took 600 s: the run time counts the jobs.
+    write_run_info(results + "/fig10/run_info.csv", {{"command", "repro fig10"}, {"scale", "quick"}, {"seed", "1"},
+                                                     {"wall_seconds", "2"}, {"job_seconds_total", "600"}});
 
     write_results_readme(results, {{"fig6", "failed: no retina data"}});
     std::string readme = read_file(results + "/README.md");
@@ -124,7 +127,7 @@ TEST_CASE("report: results/README.md from synthetic figure directories", "[repor
     CHECK_THAT(readme, Catch::Contains("Augmentation helped at g = 1 | not at 2."));
     CHECK_THAT(readme, Catch::Contains("![fig3/fig3.png](fig3/fig3.png)"));
     CHECK_THAT(readme, Catch::Contains("| wall time | 12.6 min |"));
-    CHECK_THAT(readme, Catch::Contains("Run time: the figures' wall times add up to 12.6 min (fig3 12.6 min)"));
+    CHECK_THAT(readme, Catch::Contains("Run time: computing these results took 22.6 min (fig3 12.6 min, fig10 10.0 min)"));
     CHECK_THAT(readme, Catch::Contains("| command | `repro fig3 --scale quick` |"));
     CHECK_THAT(readme, Catch::Contains("**Note:** failed: no retina data"));
     CHECK_THAT(readme, Catch::Contains("(no claims.csv"));  // fig10 has none

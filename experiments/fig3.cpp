@@ -49,12 +49,12 @@ int command_fig3(int argc, char** argv) {
     for (double g : g_list) g_values.push_back(csv_number(g));
     for (int e = 0; e < ensembles; e++) ensemble_values.push_back(std::to_string(e));
     std::vector<Job> design = design_grid({{"g", g_values}, {"ens", ensemble_values}});
-    for (Job& job : design)
-        for (auto kv : std::vector<std::pair<std::string, std::string>>{
-                 {"n", std::to_string(n)}, {"M", std::to_string(M)}, {"M_plus", std::to_string(M_plus)},
-                 {"max_iter", std::to_string(augment.max_iterations)}, {"probe", std::to_string(augment.probe_count)},
-                 {"sampler", sampler_name(augment.sampler)}, {"eps", erasure_grid_text(grid)}, {"seed", std::to_string(seed)}})
-            job.params.push_back(kv);
+    const auto shared = augment_design_params(augment, grid, seed);
+    for (Job& job : design) {
+        job.params.insert(job.params.end(),
+                          {{"n", std::to_string(n)}, {"M", std::to_string(M)}, {"M_plus", std::to_string(M_plus)}});
+        job.params.insert(job.params.end(), shared.begin(), shared.end());
+    }
     JobFunction run = [&](const Job& job, int) {
         double g = job_double(job, "g");
         uint64_t job_seed = derive_seed(seed, 3000 + (uint64_t)job_int(job, "ens") * 1000 + (uint64_t)(g * 100));
@@ -70,7 +70,6 @@ int command_fig3(int argc, char** argv) {
         return rows;
     };
     MergeResult merged;
-    add_ema_design_param(&design, augment);
     if (!jobs_dispatch(args, out, design, run, &merged)) return 0;
 
     std::vector<Group> obs = group_estimates(merged.table, {"g"}, "mse_obs");

@@ -81,12 +81,11 @@ int command_fig4(int argc, char** argv) {
     }
     std::string plus_list_text;
     for (long m : M_plus_list) plus_list_text += (plus_list_text.empty() ? "" : ":") + std::to_string(m);
-    for (Job& job : design)
-        for (auto kv : std::vector<std::pair<std::string, std::string>>{
-                 {"M_plus", std::to_string(M_plus)}, {"M_plus_list", plus_list_text},
-                 {"max_iter", std::to_string(augment.max_iterations)}, {"probe", std::to_string(augment.probe_count)},
-                 {"sampler", sampler_name(augment.sampler)}, {"eps", erasure_grid_text(grid)}, {"seed", std::to_string(seed)}})
-            job.params.push_back(kv);
+    const auto shared = augment_design_params(augment, grid, seed);
+    for (Job& job : design) {
+        job.params.insert(job.params.end(), {{"M_plus", std::to_string(M_plus)}, {"M_plus_list", plus_list_text}});
+        job.params.insert(job.params.end(), shared.begin(), shared.end());
+    }
 
     JobFunction run = [&](const Job& job, int) {
         int n = (int)job_int(job, "n"), M = (int)job_int(job, "M");
@@ -111,7 +110,6 @@ int command_fig4(int argc, char** argv) {
         return rows;
     };
     MergeResult merged;
-    add_ema_design_param(&design, augment);
     if (!jobs_dispatch(args, out, design, run, &merged)) return 0;
 
     CsvTable m_rows = csv_filter(merged.table, "panel_a_c", "1");

@@ -67,13 +67,13 @@ int command_fig5(int argc, char** argv) {
     for (long M : M_list) M_values.push_back(std::to_string(M));
     for (int e = 0; e < ensembles; e++) ensemble_values.push_back(std::to_string(e));
     std::vector<Job> design = design_grid({{"M", M_values}, {"ens", ensemble_values}});
-    for (Job& job : design)
-        for (auto kv : std::vector<std::pair<std::string, std::string>>{
-                 {"n", std::to_string(n)}, {"M_plus", std::to_string(M_plus)}, {"rbm_epochs", std::to_string(rbm_epochs)},
-                 {"vae_epochs", std::to_string(vae_epochs)}, {"max_iter", std::to_string(augment.max_iterations)},
-                 {"probe", std::to_string(augment.probe_count)}, {"sampler", sampler_name(augment.sampler)}, {"eps", erasure_grid_text(grid)},
-                 {"seed", std::to_string(seed)}})
-            job.params.push_back(kv);
+    const auto shared = augment_design_params(augment, grid, seed);
+    for (Job& job : design) {
+        job.params.insert(job.params.end(), {{"n", std::to_string(n)}, {"M_plus", std::to_string(M_plus)},
+                                             {"rbm_epochs", std::to_string(rbm_epochs)},
+                                             {"vae_epochs", std::to_string(vae_epochs)}});
+        job.params.insert(job.params.end(), shared.begin(), shared.end());
+    }
 
     JobFunction run = [&](const Job& job, int) {
         int M = (int)job_int(job, "M");
@@ -137,7 +137,6 @@ int command_fig5(int argc, char** argv) {
         return rows;
     };
     MergeResult merged;
-    add_ema_design_param(&design, augment);
     if (!jobs_dispatch(args, out, design, run, &merged)) return 0;
 
     std::vector<std::vector<Group>> by_generator;

@@ -145,15 +145,11 @@ int command_fig6(int argc, char** argv) {
     // Everything that changes a job's result is a design parameter, so parts of another design are refused.
     std::vector<std::string> ensemble_values;
     for (int e = 0; e < ensembles; e++) ensemble_values.push_back(std::to_string(e));
-    std::string sampler_text = sampler_name(s.augment.sampler);
     std::vector<Job> design = design_grid({{"ens", ensemble_values}});
+    const auto shared = augment_design_params(s.augment, s.grid, s.seed);
     for (Job& job : design) {
         job.params.push_back({"M_plus", std::to_string(s.M_plus)});
-        job.params.push_back({"max_iter", std::to_string(s.augment.max_iterations)});
-        job.params.push_back({"probe", std::to_string(s.augment.probe_count)});
-        job.params.push_back({"sampler", sampler_text});
-        job.params.push_back({"eps", erasure_grid_text(s.grid)});
-        job.params.push_back({"seed", std::to_string(s.seed)});
+        job.params.insert(job.params.end(), shared.begin(), shared.end());
     }
     std::unique_ptr<RetinaRaster> raster;  // loaded on the first job that needs it
     JobFunction run = [&](const Job& job, int index) {
@@ -161,7 +157,6 @@ int command_fig6(int argc, char** argv) {
         return run_ensemble(s, *raster, job, index);
     };
     MergeResult merged;
-    add_ema_design_param(&design, s.augment);
     if (!jobs_dispatch(args, s.out, design, run, &merged)) return 0;
 
     // Merge: accuracy vs k (mean ± sd over ensembles), Var[E] along training, stops.
@@ -291,7 +286,7 @@ int command_fig6(int argc, char** argv) {
     md += "## Settings\n\n| setting | value |\n|---|---|\n| neurons | 40 most active of 160 |\n| train / test patterns | 8000 / 1000 (shuffled bins) |\n";
     md += "| M+ | " + std::to_string(s.M_plus) + " |\n| ensembles | " + std::to_string(members) + " of " + std::to_string(ensembles) + " |\n";
     md += "| diffusion: max iterations, probe | " + std::to_string(s.augment.max_iterations) + ", " + std::to_string(s.augment.probe_count) + " samples |\n";
-    md += "| sampler | " + sampler_text + " |\n| epsilon grid | " + erasure_grid_text(s.grid) + " |\n| seed, threads | " + std::to_string(s.seed) + ", " + std::to_string(s.threads) + " |\n";
+    md += "| sampler | " + sampler_name(s.augment.sampler) + " |\n| epsilon grid | " + erasure_grid_text(s.grid) + " |\n| seed, threads | " + std::to_string(s.seed) + ", " + std::to_string(s.threads) + " |\n";
     md += "| wall time of this invocation | " + fmt("%.0f", wall) + " s (all jobs: " + fmt("%.0f", merged.job_seconds_total) + " s) |\n\n";
     md += "## Stopping (Fig. 6b)\n\n| ensemble | stopped at | rule triggered | Var[E] train | Var[E] test | epsilon obs | epsilon aug |\n|---:|---:|---|---:|---:|---:|---:|\n";
     for (size_t r = 0; r < stop_rows.rows.size(); r++)

@@ -232,11 +232,17 @@ float ema_decay_from_args(const Args& args) {
     return (float)decay;
 }
 
-void add_ema_design_param(std::vector<Job>* design, const AugmentSettings& settings) {
-    if (settings.ema_decay <= 0.0f) return;
-    char text[32];
-    std::snprintf(text, sizeof text, "%g", settings.ema_decay);  // "0.999", not the float's 0.99900001…
-    for (Job& job : *design) job.params.push_back({"ema", text});
+std::vector<std::pair<std::string, std::string>> augment_design_params(const AugmentSettings& settings,
+                                                                      const ErasureGrid& grid, uint64_t seed) {
+    std::vector<std::pair<std::string, std::string>> params = {
+        {"max_iter", std::to_string(settings.max_iterations)}, {"probe", std::to_string(settings.probe_count)},
+        {"sampler", sampler_name(settings.sampler)}, {"eps", erasure_grid_text(grid)}, {"seed", std::to_string(seed)}};
+    if (settings.ema_decay > 0.0f) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%g", settings.ema_decay);  // "0.999", not the float's 0.99900001…
+        params.push_back({"ema", text});
+    }
+    return params;
 }
 
 AugmentSettings augment_settings_from_args(const Args& args, bool paper, long quick_iterations, long quick_probe,

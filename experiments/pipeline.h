@@ -113,9 +113,10 @@ Args parse_ensemble_figure_args(int argc, char** argv, const std::string& figure
                                 const std::string& description, bool* paper);
 // --ema D: the moving average of the weights (diffusion.h, DiffusionConfig::ema_decay), checked to be in [0, 1).
 float ema_decay_from_args(const Args& args);
-// --ema D becomes the design parameter "ema" of every job, but only when set (D > 0): designs without it, and the
-// parts they produced, stay as they were.
-void add_ema_design_param(std::vector<Job>* design, const AugmentSettings& settings);
+// The design parameters every augmenting figure (fig3–fig6) ends its jobs with: max_iter, probe, sampler, eps, seed,
+// and ema only when --ema is set (D > 0), so designs without it, and the parts they produced, stay as they were.
+std::vector<std::pair<std::string, std::string>> augment_design_params(const AugmentSettings& settings,
+                                                                      const ErasureGrid& grid, uint64_t seed);
 // A short name of the sampler for design parameters and summaries: "ddpm" or "ddim100eta1".
 std::string sampler_name(const SamplerOptions& sampler);
 

@@ -102,27 +102,27 @@ long nearest_checkpoint(const std::vector<long>& checkpoints, long target) {
 }  // namespace
 
 int command_fig2(int argc, char** argv) {
+    std::vector<OptionSpec> spec = {
+        {"scale", "S", "quick", "quick (<= 15 min on 2 cores) or paper (M+ = 100,000, 1,000,000 iterations)"},
+        {"out", "DIR", "results/fig2", "output directory"},
+        {"n", "N", "40", "spins"},
+        {"g", "G", "1", "coupling scale: b, w ~ N(0, g^2/n)"},
+        {"M", "M", "4000", "training samples (the same number again is drawn as the test set)"},
+        {"M-plus", "K", "", "augmented samples per checkpoint (quick 20000, paper 100000)"},
+        {"iterations", "I", "", "last checkpoint (quick 32000, paper 1000000)"},
+        {"checkpoints", "LIST", "", "comma-separated checkpoint iterations (overrides --iterations)"},
+        {"batch", "B", "256", "minibatch size of the diffusion training"},
+        {"sampler", "KIND", "", "ddpm or ddim (quick: ddim, 200 steps, eta 1; paper: ddpm)"},
+        {"steps", "S", "", "DDIM steps"},
+        {"eta", "ETA", "", "DDIM eta (0 deterministic, 1 ancestral)"}};
+    for (const OptionSpec& option : erasure_options()) spec.push_back(option);  // --eps-count, --eps-stride
     Args args = parse_args(
         argc, argv, 2, "repro fig2 [--scale quick|paper] [--out DIR] [options]",
         "Fig. 2: MSE of inverse Ising inference from diffusion-augmented data along the diffusion training, the\n"
         "energy variances of Fig. 2f and the energy-variance stopping rule; with the oracle and bootstrap controls.\n"
         "Writes fig2.csv, references.csv, params_*.txt, fig2.png (+ fig2.gp), summary.md, claims.csv, run_info.csv.\n"
         "Rerunning the same command continues an interrupted run (state in OUT/work/).",
-        {{"scale", "S", "quick", "quick (<= 15 min on 2 cores) or paper (M+ = 100,000, 1,000,000 iterations)"},
-         {"out", "DIR", "results/fig2", "output directory"},
-         {"n", "N", "40", "spins"},
-         {"g", "G", "1", "coupling scale: b, w ~ N(0, g^2/n)"},
-         {"M", "M", "4000", "training samples (the same number again is drawn as the test set)"},
-         {"M-plus", "K", "", "augmented samples per checkpoint (quick 20000, paper 100000)"},
-         {"iterations", "I", "", "last checkpoint (quick 32000, paper 1000000)"},
-         {"checkpoints", "LIST", "", "comma-separated checkpoint iterations (overrides --iterations)"},
-         {"batch", "B", "256", "minibatch size of the diffusion training"},
-         {"sampler", "KIND", "", "ddpm or ddim (quick: ddim, 200 steps, eta 1; paper: ddpm)"},
-         {"steps", "S", "", "DDIM steps"},
-         {"eta", "ETA", "", "DDIM eta (0 deterministic, 1 ancestral)"},
-         {"eps-count", "K", "81", "values on the erasure machine's epsilon grid 0.1..0.9"},
-         {"eps-stride", "S", "", "1 = run every epsilon; S > 1 = every S-th, then all within S-1 of the best (quick 6, paper 1)"}},
-        0, 0);
+        spec, 0, 0);
     auto start_time = std::chrono::steady_clock::now();
     Fig2Settings s;
     s.scale = arg_string(args, "scale");

@@ -43,12 +43,8 @@ static void put_floats(std::string* bytes, const std::vector<float>& values) {
 void checkpoint_save(const DiffusionModel& model, const std::string& path) {
     const DiffusionConfig& config = model.config;
     const long param_count = denoiser_param_count(config.denoiser);
-    if ((long)model.params.size() != param_count || (long)model.adam_m.size() != param_count ||
-        (long)model.adam_v.size() != param_count)
-        throw std::runtime_error("checkpoint_save: the model is not initialised");
+    diffusion_check_model(model, "checkpoint_save", true);
     const bool has_ema = config.ema_decay > 0.0f;
-    if (has_ema && (long)model.ema_params.size() != param_count)
-        throw std::runtime_error("checkpoint_save: ema_decay is set but the model has no moving average");
     std::string bytes;
     bytes.reserve(64 + 3 * param_count * sizeof(float) + 128);
     bytes.append(checkpoint_magic, sizeof checkpoint_magic);

@@ -57,6 +57,11 @@ struct DiffusionModel {
 // generator then draws the training batches. Throws std::runtime_error on an invalid config.
 void diffusion_init(DiffusionModel* model, const DiffusionConfig& config, uint64_t seed);
 
+// Throws std::runtime_error("<caller>: the model is not initialised …") unless params (and, with
+// `with_optimizer_state`, adam_m and adam_v) hold the config's parameter count, and ema_params too when
+// config.ema_decay > 0 ("… has no moving average"). Training, sampling and checkpoint_save call it first.
+void diffusion_check_model(const DiffusionModel& model, const char* caller, bool with_optimizer_state);
+
 // Runs `iterations` more Adam steps (continuing from model->iteration). Each step: a minibatch of `batch` rows of
 // data_pm1 [count × n, values exactly ±1] drawn uniformly with replacement, t uniform in 1..T, ε ~ N(0, I), loss
 // mean |ε − ε_θ(√ᾱ_t x_0 + √(1−ᾱ_t) ε, t)|² over the batch's entries, one Adam step. The batch is split over

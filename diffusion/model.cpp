@@ -15,6 +15,15 @@ float ema_warmup_decay(float decay, long step) {
     return warmup < decay ? warmup : decay;
 }
 
+void diffusion_check_model(const DiffusionModel& model, const char* caller, bool with_optimizer_state) {
+    const size_t count = (size_t)denoiser_param_count(model.config.denoiser);
+    if (model.params.size() != count ||
+        (with_optimizer_state && (model.adam_m.size() != count || model.adam_v.size() != count)))
+        throw std::runtime_error(std::string(caller) + ": the model is not initialised (diffusion_init or checkpoint_load)");
+    if (model.config.ema_decay > 0.0f && model.ema_params.size() != count)
+        throw std::runtime_error(std::string(caller) + ": ema_decay is set but the model has no moving average");
+}
+
 void diffusion_init(DiffusionModel* model, const DiffusionConfig& config, uint64_t seed) {
     denoiser_validate(config.denoiser);
     if (config.T < 1 || config.T > 1000000)

@@ -76,12 +76,8 @@ void diffusion_sample(const DiffusionModel& model, long count, const SamplerOpti
     const int n = net.n, embed_dim = net.embed_dim, T = model.config.T;
     if (count < 0) throw std::runtime_error("diffusion_sample: negative sample count");
     if (threads < 1) throw std::runtime_error("diffusion_sample: at least one thread is needed");
-    if ((long)model.params.size() != denoiser_param_count(net))
-        throw std::runtime_error("diffusion_sample: the model is not initialised (diffusion_init or checkpoint_load)");
-    const bool use_ema = model.config.ema_decay > 0.0f;
-    if (use_ema && model.ema_params.size() != model.params.size())
-        throw std::runtime_error("diffusion_sample: ema_decay is set but the model has no moving average");
-    const float* weights = use_ema ? model.ema_params.data() : model.params.data();
+    diffusion_check_model(model, "diffusion_sample", false);
+    const float* weights = model.config.ema_decay > 0.0f ? model.ema_params.data() : model.params.data();
     NoiseSchedule schedule = linear_schedule(T);
     std::vector<ReverseStep> steps;
     if (options.kind == SamplerKind::ddpm) {

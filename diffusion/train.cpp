@@ -52,12 +52,8 @@ double diffusion_train(DiffusionModel* model, const float* data_pm1, long count,
     if (iterations < 0) throw std::runtime_error("diffusion_train: negative iteration count");
     if (batch < 1 || batch > (1 << 20)) throw std::runtime_error("diffusion_train: batch size must be 1 … 2^20");
     if (threads < 1) throw std::runtime_error("diffusion_train: at least one thread is needed");
-    if ((long)model->params.size() != param_count || (long)model->adam_m.size() != param_count ||
-        (long)model->adam_v.size() != param_count)
-        throw std::runtime_error("diffusion_train: the model is not initialised (diffusion_init or checkpoint_load)");
+    diffusion_check_model(*model, "diffusion_train", true);
     const float ema_decay = model->config.ema_decay;
-    if (ema_decay > 0.0f && (long)model->ema_params.size() != param_count)
-        throw std::runtime_error("diffusion_train: ema_decay is set but the model has no moving average");
     check_training_data(data_pm1, count, n);
     if (iterations == 0) return std::nan("");
 

@@ -71,13 +71,14 @@ void checkpoint_save(const DiffusionModel& model, const std::string& path) {
     write_file_atomic(path, bytes);
 }
 
-// Reads fields in order from the file's bytes, failing with the path and what was being read.
+// Reads fields in order from the file's bytes, up to `end`, failing with the path and what was being read.
 struct CheckpointReader {
     const std::string& path;
     const std::string& bytes;
+    size_t end;  // the whole file at first; the bytes before the hash once the hash is checked
     size_t offset = 0;
     void read(void* out, size_t size, const char* what) {
-        if (bytes.size() - offset < size)
+        if (end - offset < size)
             throw std::runtime_error(path + ": truncated checkpoint (ends inside " + what + ")");
         std::memcpy(out, bytes.data() + offset, size);
         offset += size;
@@ -91,7 +92,7 @@ struct CheckpointReader {
 
 void checkpoint_load(DiffusionModel* model, const std::string& path) {
     const std::string bytes = read_file(path);
-    CheckpointReader reader{path, bytes};
+    CheckpointReader reader{path, bytes, bytes.size()};
     char magic[8];
     reader.read(magic, sizeof magic, "the header");
     if (std::memcmp(magic, checkpoint_magic, sizeof magic) != 0)
@@ -106,6 +107,7 @@ void checkpoint_load(DiffusionModel* model, const std::string& path) {
     std::memcpy(&stored_hash, bytes.data() + bytes.size() - sizeof stored_hash, sizeof stored_hash);
     if (fnv1a(bytes.data(), bytes.size() - sizeof stored_hash) != stored_hash)
         throw std::runtime_error(path + ": checkpoint is corrupt or truncated (checksum mismatch)");
+    reader.end = bytes.size() - sizeof stored_hash;  // the fields below never read into the hash
 
     DiffusionConfig config;
     config.denoiser.n = reader.get<int32_t>("the config");
@@ -137,20 +139,8 @@ void checkpoint_load(DiffusionModel* model, const std::string& path) {
     if (param_count != denoiser_param_count(config.denoiser))
         throw std::runtime_error(path + ": checkpoint holds " + std::to_string(param_count) + " parameters but its config " +
                                  "needs " + std::to_string(denoiser_param_count(config.denoiser)));
-    // Version 2 has the EMA decay after the three arrays; read it first (the arrays' size is known) to know
-    // whether a fourth array follows.
-    const size_t arrays_bytes = 3 * (size_t)param_count * sizeof(float);
-    if (version >= 2) {
-        if (bytes.size() < reader.offset + arrays_bytes + sizeof(float) + sizeof(uint64_t))
-            throw std::runtime_error(path + ": checkpoint size does not match its parameter count");
-        std::memcpy(&loaded.config.ema_decay, bytes.data() + reader.offset + arrays_bytes, sizeof(float));
-        if (!(loaded.config.ema_decay >= 0.0f && loaded.config.ema_decay < 1.0f))
-            throw std::runtime_error(path + ": checkpoint has an EMA decay outside [0, 1)");
-    }
-    const bool has_ema = loaded.config.ema_decay > 0.0f;
-    size_t expected = reader.offset + arrays_bytes + (version >= 2 ? sizeof(float) : 0) +
-                      (has_ema ? (size_t)param_count * sizeof(float) : 0) + sizeof(uint64_t);
-    if (bytes.size() != expected) throw std::runtime_error(path + ": checkpoint size does not match its parameter count");
+    // The three arrays (their size is fixed by the validated config), then in version 2 the EMA decay and, when it
+    // is on, the fourth array; the hash must follow right after them.
     auto read_array = [&](std::vector<float>* array) {
         array->resize(param_count);
         reader.read(array->data(), param_count * sizeof(float), "the parameters");
@@ -160,7 +150,12 @@ void checkpoint_load(DiffusionModel* model, const std::string& path) {
     read_array(&loaded.params);
     read_array(&loaded.adam_m);
     read_array(&loaded.adam_v);
-    if (version >= 2) reader.get<float>("the EMA decay");  // its value was taken above
-    if (has_ema) read_array(&loaded.ema_params);
+    if (version >= 2) {
+        loaded.config.ema_decay = reader.get<float>("the EMA decay");
+        if (!(loaded.config.ema_decay >= 0.0f && loaded.config.ema_decay < 1.0f))
+            throw std::runtime_error(path + ": checkpoint has an EMA decay outside [0, 1)");
+        if (loaded.config.ema_decay > 0.0f) read_array(&loaded.ema_params);
+    }
+    if (reader.offset != reader.end) throw std::runtime_error(path + ": checkpoint size does not match its parameter count");
     *model = std::move(loaded);
 }

@@ -194,6 +194,17 @@ TEST_CASE("EMA of the weights (option beyond the paper): update rule, resume, sa
     CHECK(old.config.ema_decay == 0.0f);
     CHECK(old.ema_params.empty());
     CHECK(old.params == no_ema.params);
+    // A version-2 file with a valid hash but four bytes too many, or its EMA decay missing, is refused.
+    auto rehashed = [&](std::string body) {
+        uint64_t body_hash = test_fnv1a(body);
+        body.append(reinterpret_cast<const char*>(&body_hash), 8);
+        return body;
+    };
+    std::string v2_body = bytes.substr(0, bytes.size() - 8);
+    write_file_atomic(path, rehashed(v2_body + std::string(4, '\0')));
+    CHECK_THROWS_WITH(checkpoint_load(&old, path), Catch::Contains("size does not match"));
+    write_file_atomic(path, rehashed(v2_body.substr(0, v2_body.size() - 4)));
+    CHECK_THROWS_WITH(checkpoint_load(&old, path), Catch::Contains("ends inside the EMA decay"));
     // A decay outside [0, 1) is refused.
     config.ema_decay = 1.0f;
     CHECK_THROWS_WITH(diffusion_init(&model, config, 1), Catch::Contains("EMA decay"));

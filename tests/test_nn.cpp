@@ -230,16 +230,22 @@ TEST_CASE("denoiser: Appendix A shapes", "[nn]") {
     CHECK_THROWS(denoiser_validate(bad));
 }
 
+// A small denoiser for the whole-network tests: n spins, encoder widths w1-w2-w3, embedding width embed_dim.
+static DenoiserConfig small_denoiser(int n, int w1, int w2, int w3, bool skip, int embed_dim) {
+    DenoiserConfig config;
+    config.n = n;
+    config.widths[0] = w1;
+    config.widths[1] = w2;
+    config.widths[2] = w3;
+    config.skip = skip;
+    config.embed_dim = embed_dim;
+    return config;
+}
+
 // Whole-network gradient check: L = Σ coefficient ⊙ ε̂ for a small net, every parameter against a central
 // difference. A wrong sign, a missing skip-connection term or a wrong GELU' would each show up in some layer.
 static void check_denoiser_gradient(bool skip) {
-    DenoiserConfig config;
-    config.n = 5;
-    config.widths[0] = 6;
-    config.widths[1] = 7;
-    config.widths[2] = 9;
-    config.skip = skip;
-    config.embed_dim = 8;
+    const DenoiserConfig config = small_denoiser(5, 6, 7, 9, skip, 8);
     const int B = 3, width = config.n + config.embed_dim;
     Rng rng;
     rng_seed(&rng, skip ? 21 : 22);
@@ -295,13 +301,7 @@ TEST_CASE("denoiser: whole-net gradient against finite differences, without skip
 
 TEST_CASE("denoiser: one shared t (the samplers' path) equals the concatenated input", "[nn]") {
     for (bool skip : {true, false}) {
-        DenoiserConfig config;
-        config.n = 7;
-        config.widths[0] = 20;
-        config.widths[1] = 24;
-        config.widths[2] = 28;
-        config.skip = skip;
-        config.embed_dim = 16;
+        const DenoiserConfig config = small_denoiser(7, 20, 24, 28, skip, 16);
         const int B = 9, width = config.n + config.embed_dim;
         Rng rng;
         rng_seed(&rng, 31);

@@ -151,7 +151,7 @@ double rbm_log_partition(const Rbm& rbm) {
 
 double rbm_mean_log_likelihood(const Rbm& rbm, const Samples& data) {
     check_sizes(rbm, "rbm_mean_log_likelihood");
-    check_pm1_samples(data, rbm.n, "the RBM", std::string(__FILE__) + ": " + "rbm_mean_log_likelihood");
+    check_pm1_samples(data, rbm.n, "the RBM", std::string(__FILE__) + ": rbm_mean_log_likelihood");
     std::vector<float> visible(data.spins.size());
     for (size_t k = 0; k < visible.size(); k++) visible[k] = 0.5f * (data.spins[k] + 1.0f);  // ±1 → 0/1
     std::vector<double> free_energy(data.count);
@@ -207,7 +207,7 @@ double rbm_cd1_gradient(float* grad_weight, float* grad_visible_bias, float* gra
 
 double rbm_train(Rbm* rbm, const Samples& data, const RbmOptions& options, Rng* rng) {
     check_sizes(*rbm, "rbm_train");
-    check_pm1_samples(data, rbm->n, "the RBM", std::string(__FILE__) + ": " + "rbm_train");
+    check_pm1_samples(data, rbm->n, "the RBM", std::string(__FILE__) + ": rbm_train");
     if (options.epochs < 0 || options.batch_size < 1 || !(options.learning_rate > 0.0f) ||
         !(options.momentum >= 0.0f && options.momentum < 1.0f) || !(options.weight_decay >= 0.0f))
         throw std::runtime_error(std::string(__FILE__) + ": rbm_train: bad options (epochs " +

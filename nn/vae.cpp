@@ -190,7 +190,7 @@ void vae_backward(Vae* vae, VaeActivations* acts, const float* input, int B) {
 
 double vae_train(Vae* vae, const Samples& data, const VaeOptions& options, Rng* rng) {
     check_initialised(*vae, "vae_train");
-    check_pm1_samples(data, vae->n, "the VAE", std::string(__FILE__) + ": " + "vae_train");
+    check_pm1_samples(data, vae->n, "the VAE", std::string(__FILE__) + ": vae_train");
     const AdamConfig& adam = options.adam;
     if (options.epochs < 0 || options.batch_size < 1 || !(adam.learning_rate > 0.0f) ||
         !(adam.beta1 >= 0.0f && adam.beta1 < 1.0f) || !(adam.beta2 >= 0.0f && adam.beta2 < 1.0f) ||
@@ -241,7 +241,7 @@ double vae_train(Vae* vae, const Samples& data, const VaeOptions& options, Rng* 
 
 double vae_negative_elbo(const Vae& vae, const Samples& data, Rng* rng) {
     check_initialised(vae, "vae_negative_elbo");
-    check_pm1_samples(data, vae.n, "the VAE", std::string(__FILE__) + ": " + "vae_negative_elbo");
+    check_pm1_samples(data, vae.n, "the VAE", std::string(__FILE__) + ": vae_negative_elbo");
     const int n = vae.n, block = std::min(data.count, VAE_BLOCK);
     VaeActivations acts;
     std::vector<float> input((size_t)block * n), noise((size_t)block * VAE_LATENT);

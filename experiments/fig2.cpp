@@ -110,12 +110,9 @@ int command_fig2(int argc, char** argv) {
         {"M", "M", "4000", "training samples (the same number again is drawn as the test set)"},
         {"M-plus", "K", "", "augmented samples per checkpoint (quick 20000, paper 100000)"},
         {"iterations", "I", "", "last checkpoint (quick 32000, paper 1000000)"},
-        {"checkpoints", "LIST", "", "comma-separated checkpoint iterations (overrides --iterations)"},
-        {"batch", "B", "256", "minibatch size of the diffusion training"},
-        {"sampler", "KIND", "", "ddpm or ddim (quick: ddim, 200 steps, eta 1; paper: ddpm)"},
-        {"steps", "S", "", "DDIM steps"},
-        {"eta", "ETA", "", "DDIM eta (0 deterministic, 1 ancestral)"}};
-    for (const OptionSpec& option : erasure_options()) spec.push_back(option);  // --eps-count, --eps-stride
+        {"checkpoints", "LIST", "", "comma-separated checkpoint iterations (overrides --iterations)"}};
+    for (const OptionSpec& option : diffusion_options()) spec.push_back(option);  // --batch, --sampler, --steps, --eta
+    for (const OptionSpec& option : erasure_options()) spec.push_back(option);    // --eps-count, --eps-stride
     Args args = parse_args(
         argc, argv, 2, "repro fig2 [--scale quick|paper] [--out DIR] [options]",
         "Fig. 2: MSE of inverse Ising inference from diffusion-augmented data along the diffusion training, the\n"

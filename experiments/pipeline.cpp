@@ -216,14 +216,20 @@ Args parse_ensemble_figure_args(int argc, char** argv, const std::string& figure
     return args;
 }
 
-std::vector<OptionSpec> augment_options() {
-    return {{"iterations", "I", "", "most diffusion iterations before the stopping rule must have triggered (checkpoints 1000, 2000, 4000, ...)"},
-            {"probe", "P", "", "generated samples for Var[E] at each checkpoint"},
-            {"batch", "B", "256", "minibatch size of the diffusion training"},
-            {"sampler", "KIND", "", "ddpm or ddim (quick and paper defaults: README)"},
+std::vector<OptionSpec> diffusion_options() {
+    return {{"batch", "B", "256", "minibatch size of the diffusion training"},
+            {"sampler", "KIND", "", "ddpm or ddim (quick: ddim, 200 steps, eta 1; paper: ddpm)"},
             {"steps", "S", "", "DDIM steps"},
-            {"eta", "ETA", "", "DDIM eta (0 deterministic, 1 ancestral)"},
-            {"ema", "D", "0", "sample from a moving average of the weights (beyond the paper; 0 = off; e.g. 0.999)"}};
+            {"eta", "ETA", "", "DDIM eta (0 deterministic, 1 ancestral)"}};
+}
+
+std::vector<OptionSpec> augment_options() {
+    std::vector<OptionSpec> options = {
+        {"iterations", "I", "", "most diffusion iterations before the stopping rule must have triggered (checkpoints 1000, 2000, 4000, ...)"},
+        {"probe", "P", "", "generated samples for Var[E] at each checkpoint"}};
+    for (const OptionSpec& option : diffusion_options()) options.push_back(option);
+    options.push_back({"ema", "D", "0", "sample from a moving average of the weights (beyond the paper; 0 = off; e.g. 0.999)"});
+    return options;
 }
 
 float ema_decay_from_args(const Args& args) {

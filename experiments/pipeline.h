@@ -101,8 +101,10 @@ std::vector<long> parse_long_list(const std::string& text, const std::string& op
 std::vector<double> parse_double_list(const std::string& text, const std::string& option);
 
 // Options shared by the ensemble figures (fig3–fig6) for the diffusion augmentation: --iterations, --probe,
-// --sampler, --steps, --eta, --batch; and the settings they give at a scale (quick/paper defaults in the caller).
+// diffusion_options() and --ema; and the settings they give at a scale (quick/paper defaults in the caller).
 std::vector<OptionSpec> augment_options();
+// The part fig2 shares with them: --batch, --sampler, --steps, --eta.
+std::vector<OptionSpec> diffusion_options();
 AugmentSettings augment_settings_from_args(const Args& args, bool paper, long quick_iterations, long quick_probe,
                                            int threads);
 // The command line of an ensemble figure (fig3–fig6): --scale and --out first, the figure's own options, then the

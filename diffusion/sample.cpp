@@ -10,7 +10,7 @@
 #include "diffusion.h"
 #include "network_input.h"
 #include "schedule.h"
-#include "workers.h"
+#include "../data/workers.h"
 #include "ziggurat.h"
 
 static const int sample_chunk_rows = 256;  // rows per network call: measured fastest per sample here (128–512 tried)

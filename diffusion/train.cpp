@@ -9,7 +9,7 @@
 #include "diffusion.h"
 #include "network_input.h"
 #include "schedule.h"
-#include "workers.h"
+#include "../data/workers.h"
 #include "ziggurat.h"
 
 // sum += part; part = 0 (blocks of 16 so GCC -O2 vectorises it).

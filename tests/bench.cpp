@@ -20,7 +20,7 @@
 
 #include "../data/rng.h"
 #include "../diffusion/diffusion.h"
-#include "../diffusion/workers.h"
+#include "../data/workers.h"
 
 static double cpu_seconds() {
     rusage usage;

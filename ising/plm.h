@@ -1,0 +1,55 @@
+// Pseudo-likelihood maximisation (PLM; Besag 1975, Ravikumar, Wainwright & Lafferty 2010, Aurell & Ekeberg 2012):
+// the field's standard solver of the inverse Ising problem beyond n ≈ 20, and a baseline the paper does not show.
+//
+// For each spin i the conditional of Eq. (2) given the others is a logistic model,
+//   p(σ_i | σ_\i) = 1 / (1 + exp(−2σ_i h_i)),   h_i = b_i + Σ_{j≠i} w_ij σ_j,
+// so each spin is its own n-parameter convex problem (b_i, w_i·): minimise the mean negative conditional
+// log-likelihood plus an optional L2 penalty on the couplings,
+//   f_i(θ) = (1/M) Σ_μ log(1 + exp(−2σ_i^μ h_i^μ)) + λ Σ_{j≠i} w_ij²,
+// solved by Newton's method with a backtracking (Armijo) line search. The row estimates are then symmetrised,
+// w_ij ← (w_ij + w_ji)/2 (Aurell & Ekeberg's "asymmetric PLM" followed by averaging).
+//
+// Precision: the gradient, which decides where the iteration stops, is summed in double; the Hessian, which only
+// decides how fast it gets there, is accumulated with ssyrk in float over blocks of rows (an inexact Newton step
+// still converges to the exact optimum). Memory O(M·n + n²): rows are visited in blocks, never copied whole.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "../data/formats.h"
+
+struct PlmOptions {
+    double lambda = 0.0;       // L2 penalty λ on the couplings (0: the plain estimator; biases are never penalised)
+    double tolerance = 1e-6;   // stop when every |∂f_i/∂θ| is below this
+    int max_iter = 100;        // Newton steps per spin at most
+    int threads = 1;           // spins run in parallel (each with a one-thread BLAS)
+};
+
+struct PlmResult {
+    IsingParams params;                 // symmetrised
+    int max_iterations = 0;             // the most Newton steps any spin took
+    double max_gradient = 0.0;          // the largest |∂f_i/∂θ| left at the returned parameters
+    bool converged = false;             // every spin reached the tolerance
+    std::vector<int> constant_spins;    // spins that never flip in the data (their bias has no finite optimum)
+    std::vector<int> unconverged_spins; // spins whose Newton iteration hit max_iter (e.g. separable data, λ = 0)
+};
+
+// f_i and its gradient at θ = (b_i at index i, w_ij at j ≠ i) for spin i (exposed for the finite-difference test).
+double plm_spin_objective(const Samples& samples, int spin, const std::vector<double>& theta, double lambda,
+                          std::vector<double>* gradient);
+
+// PLM on every spin, then symmetrised. A spin that never flips gets couplings 0 and the bias
+// ½·ln(2M + 1)·σ_i (its frequency with half a pseudo-observation of the other sign), and is listed.
+PlmResult plm_fit(const Samples& samples, const PlmOptions& options);
+
+// The mean negative pseudo-log-likelihood per spin and sample, (1/(M n)) Σ_μ Σ_i log(1 + exp(−2σ_i h_i)), of
+// `params` on `samples`: the held-out score that chooses λ.
+double plm_mean_loss(const IsingParams& params, const Samples& samples);
+
+// λ chosen on a grid by the held-out pseudo-likelihood: `folds`-fold cross-validation on `samples` (rows split in
+// order into contiguous folds), or, when `validation` is non-null, fitting on all of `samples` and scoring on it.
+// Returns the fit on all of `samples` at the chosen λ; *chosen gets λ, *scores the held-out loss per grid value.
+std::vector<double> plm_lambda_grid();
+PlmResult plm_fit_auto_lambda(const Samples& samples, const Samples* validation, int folds, const PlmOptions& options,
+                              double* chosen, std::vector<double>* scores);

@@ -25,6 +25,7 @@ static const Command commands[] = {
     {"fig4", command_fig4, "Fig. 4: MSE vs M and M+"},
     {"fig5", command_fig5, "Fig. 5: RBM and VAE against diffusion"},
     {"fig6", command_fig6, "Fig. 6: retina, reconstruction of missing neurons"},
+    {"fig7", command_fig7, "Fig. 7 (beyond the paper): does augmentation help each solver (EM, PLM, MF)?"},
     {"all", command_all, "every figure, then results/README.md"},
 };
 

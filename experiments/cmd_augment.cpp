@@ -60,8 +60,10 @@ static int augment_stopped_by_energy_variance(const Args& args, const Samples& t
     settings.threads = threads;
     settings.quiet = quiet;
     if (iterations < settings.first_checkpoint) throw UsageError("--stop energy-variance needs --iterations >= 1000");
-    if (!quiet) std::fprintf(stderr, "augment: erasure machine on %s for the energies\n", args.positional[0].c_str());
-    ErasureResult observed = infer_erasure(train, ErasureGrid(), threads, derive_seed(seed, 10));
+    SolverChoice solver = solver_from_args(args, true);  // the erasure machine on the full grid unless --solver
+    if (!quiet)
+        std::fprintf(stderr, "augment: %s on %s for the energies\n", solver_name(solver).c_str(), args.positional[0].c_str());
+    Inference observed = infer_with(train, solver, threads, derive_seed(seed, 10));
     double var_train = energy_stats(observed.params, train).variance;
     double var_test = energy_stats(observed.params, test).variance;
     if (!quiet) std::fprintf(stderr, "augment: Var[E] train %.3f, test %.3f (the target)\n", var_train, var_test);
@@ -89,7 +91,8 @@ int command_augment(int argc, char** argv) {
         "skips; --widths overrides. With --checkpoint-every K the full training state goes to D/ckpt.bin every K\n"
         "iterations and at the end (atomic writes); --resume D/ckpt.bin continues such a run bit-identically (same\n"
         "--threads) up to --iterations, and with I equal to the checkpoint's iteration only samples.\n"
-        "With --stop energy-variance --test TEST it infers the Ising parameters of TRAIN with the erasure machine,\n"
+        "With --stop energy-variance --test TEST it infers the Ising parameters of TRAIN (--solver, default the\n"
+        "erasure machine),\n"
         "trains to the checkpoints 1000, 2000, 4000, ... (at most I), and stops at the first checkpoint where Var[E]\n"
         "of --probe generated samples comes down to Var[E(TEST)] (the rule of Sec. III A; it picks that checkpoint or\n"
         "the one before, whichever is nearer the interpolated crossing), then generates M samples from it.",
@@ -108,6 +111,11 @@ int command_augment(int argc, char** argv) {
           "                             generated samples comes down to Var[E] of --test; --iterations is then the budget)"},
          {"test", "FILE", "", "held-out samples for --stop energy-variance"},
          {"probe", "P", "5000", "generated samples for Var[E] at each checkpoint (--stop energy-variance)"},
+         {"solver", "NAME", "em", "--stop energy-variance: the solver whose parameters define E: em (erasure machine, "
+                                  "the paper's), plm or mf"},
+         {"lambda", "L", "0", "--solver plm: L2 penalty on the couplings, or 'auto'"},
+         {"eps-count", "K", "81", "--solver em: values on the epsilon grid 0.1..0.9"},
+         {"eps-stride", "S", "1", "--solver em: 1 = every epsilon; S > 1 = every S-th, then all within S-1 of the best"},
          {"ema", "D", "0", "sample from a moving average of the weights (beyond the paper; 0 = off; e.g. 0.999)"}},
         1, 1);
     const int threads = apply_threads(args);

@@ -9,7 +9,9 @@
 
 #include "../ising/energy.h"
 #include "../ising/metrics.h"
+#include "../ising/meanfield.h"
 #include "../ising/metropolis.h"
+#include "../ising/plm.h"
 #include "../ising/sk.h"
 
 uint64_t derive_seed(uint64_t seed, uint64_t purpose) {
@@ -68,6 +70,66 @@ ErasureResult infer_erasure(const Samples& samples, const ErasureGrid& grid, int
     options.threads = threads;
     options.seed = seed;
     return erasure_machine(samples, options);
+}
+
+Inference infer_with(const Samples& samples, const SolverChoice& solver, int threads, uint64_t seed) {
+    Inference result;
+    if (solver.kind == SolverKind::Erasure) {
+        ErasureResult fit = infer_erasure(samples, solver.grid, threads, seed);
+        result.params = fit.params;
+        result.eps = fit.chosen_eps;
+    } else if (solver.kind == SolverKind::Plm) {
+        PlmOptions options;
+        options.threads = threads;
+        options.lambda = solver.plm_lambda;
+        if (solver.plm_lambda_auto) {
+            std::vector<double> scores;
+            result.params = plm_fit_auto_lambda(samples, nullptr, 5, options, &result.lambda, &scores).params;
+        } else {
+            result.params = plm_fit(samples, options).params;
+            result.lambda = solver.plm_lambda;
+        }
+    } else {
+        result.params = mean_field_fit(samples).params;
+    }
+    return result;
+}
+
+std::string solver_name(const SolverChoice& solver) {
+    if (solver.kind == SolverKind::Erasure) return "em";
+    if (solver.kind == SolverKind::MeanField) return "mf";
+    if (solver.plm_lambda_auto) return "plm-auto";
+    if (solver.plm_lambda == 0) return "plm";
+    char text[48];
+    std::snprintf(text, sizeof text, "plm-lambda%g", solver.plm_lambda);
+    return text;
+}
+
+std::vector<OptionSpec> solver_options() {
+    return {{"solver", "NAME", "em", "inverse Ising solver: em (erasure machine, the paper's), plm (pseudo-likelihood) "
+                                     "or mf (mean field)"},
+            {"lambda", "L", "0", "plm: L2 penalty on the couplings, or 'auto' (5-fold cross-validation)"}};
+}
+
+SolverChoice solver_from_args(const Args& args, bool paper) {
+    SolverChoice solver;
+    solver.grid = erasure_grid_from_args(args, paper);
+    std::string name = arg_string(args, "solver");
+    if (name == "em" || name == "erasure") solver.kind = SolverKind::Erasure;
+    else if (name == "plm") solver.kind = SolverKind::Plm;
+    else if (name == "mf") solver.kind = SolverKind::MeanField;
+    else throw UsageError("--solver must be em, plm or mf, got '" + name + "'");
+    std::string lambda = arg_string(args, "lambda");
+    if (lambda != "0" && solver.kind != SolverKind::Plm) throw UsageError("--lambda applies to --solver plm only");
+    if (lambda == "auto") {
+        solver.plm_lambda_auto = true;
+    } else {
+        char* end = nullptr;
+        solver.plm_lambda = std::strtod(lambda.c_str(), &end);
+        if (lambda.empty() || *end != '\0' || !std::isfinite(solver.plm_lambda) || solver.plm_lambda < 0)
+            throw UsageError("--lambda needs a number >= 0 or 'auto', got '" + lambda + "'");
+    }
+    return solver;
 }
 
 Samples generate_samples(const DiffusionModel& model, long count, const SamplerOptions& sampler, uint64_t seed,
@@ -150,12 +212,12 @@ SamplerOptions quick_sampler() {
 }
 
 SkAugmentResult run_sk_augmentation(int n, double g, int M, const std::vector<long>& augmented_counts, bool with_union,
-                                    const AugmentSettings& settings, const ErasureGrid& grid, uint64_t seed) {
+                                    const AugmentSettings& settings, const SolverChoice& solver, uint64_t seed) {
     SkAugmentResult result;
     SkData data = make_sk_data(n, g, M, M, seed, settings.threads);
-    ErasureResult observed = infer_erasure(data.train, grid, settings.threads, derive_seed(seed, 10));
+    Inference observed = infer_with(data.train, solver, settings.threads, derive_seed(seed, 10));
     result.mse_obs = parameter_mse(observed.params, data.truth);
-    result.eps_obs = observed.chosen_eps;
+    result.eps_obs = observed.eps;
     result.var_train = energy_stats(observed.params, data.train).variance;
     result.var_test = energy_stats(observed.params, data.test).variance;
     long most = *std::max_element(augmented_counts.begin(), augmented_counts.end());
@@ -164,12 +226,11 @@ SkAugmentResult run_sk_augmentation(int n, double g, int M, const std::vector<lo
     result.augmented_counts = augmented_counts;
     for (long count : augmented_counts) {
         Samples part = sample_rows(augmented, 0, count);
-        ErasureResult aug = infer_erasure(part, grid, settings.threads, derive_seed(seed, 10));
+        Inference aug = infer_with(part, solver, settings.threads, derive_seed(seed, 10));
         result.mse_aug.push_back(parameter_mse(aug.params, data.truth));
-        result.eps_aug.push_back(aug.chosen_eps);
+        result.eps_aug.push_back(aug.eps);
         if (with_union) {
-            ErasureResult both = infer_erasure(samples_concat(part, data.train), grid, settings.threads,
-                                               derive_seed(seed, 10));
+            Inference both = infer_with(samples_concat(part, data.train), solver, settings.threads, derive_seed(seed, 10));
             result.mse_aug_obs.push_back(parameter_mse(both.params, data.truth));
         }
     }
@@ -207,7 +268,7 @@ Args parse_ensemble_figure_args(int argc, char** argv, const std::string& figure
                                 const std::string& description, bool* paper) {
     std::vector<OptionSpec> spec = {{"scale", "S", "quick", "quick (<= 30 min on 2 cores) or paper (" + paper_design + ")"},
                                     {"out", "DIR", "results/" + figure, "output directory"}};
-    for (const std::vector<OptionSpec>& group : {own, erasure_options(), augment_options(), job_options()})
+    for (const std::vector<OptionSpec>& group : {own, erasure_options(), solver_options(), augment_options(), job_options()})
         spec.insert(spec.end(), group.begin(), group.end());
     Args args = parse_args(argc, argv, 2, usage, description, spec, 0, 0);
     std::string scale = arg_string(args, "scale");
@@ -239,16 +300,24 @@ float ema_decay_from_args(const Args& args) {
 }
 
 std::vector<std::pair<std::string, std::string>> augment_design_params(const AugmentSettings& settings,
-                                                                      const ErasureGrid& grid, uint64_t seed) {
+                                                                      const SolverChoice& solver, uint64_t seed) {
     std::vector<std::pair<std::string, std::string>> params = {
         {"max_iter", std::to_string(settings.max_iterations)}, {"probe", std::to_string(settings.probe_count)},
-        {"sampler", sampler_name(settings.sampler)}, {"eps", erasure_grid_text(grid)}, {"seed", std::to_string(seed)}};
+        {"sampler", sampler_name(settings.sampler)}, {"eps", erasure_grid_text(solver.grid)}, {"seed", std::to_string(seed)}};
+    if (solver.kind != SolverKind::Erasure) params.push_back({"solver", solver_name(solver)});
     if (settings.ema_decay > 0.0f) {
         char text[32];
         std::snprintf(text, sizeof text, "%g", settings.ema_decay);  // "0.999", not the float's 0.99900001…
         params.push_back({"ema", text});
     }
     return params;
+}
+
+std::vector<std::pair<std::string, std::string>> augment_design_params(const AugmentSettings& settings,
+                                                                      const ErasureGrid& grid, uint64_t seed) {
+    SolverChoice erasure;
+    erasure.grid = grid;
+    return augment_design_params(settings, erasure, seed);
 }
 
 AugmentSettings augment_settings_from_args(const Args& args, bool paper, long quick_iterations, long quick_probe,

@@ -84,6 +84,30 @@ Judgement judge_less(const std::string& a_name, const Estimate& a, const std::st
     return judgement;
 }
 
+Judgement judge_paired_less(const std::string& a_name, const std::vector<double>& a, const std::string& b_name,
+                            const std::vector<double>& b) {
+    if (a.size() != b.size() || a.empty()) throw std::runtime_error("judge_paired_less: need as many a as b, at least one");
+    std::vector<double> difference(a.size());
+    for (size_t k = 0; k < a.size(); k++) difference[k] = a[k] - b[k];
+    Estimate d = estimate_of(difference), mean_a = estimate_of(a), mean_b = estimate_of(b);
+    check_finite(a_name, mean_a);
+    check_finite(b_name, mean_b);
+    Judgement judgement;
+    std::string sides = a_name + " " + estimate_text(mean_a) + " vs " + b_name + " " + estimate_text(mean_b);
+    if (!has_error_bar(d)) {
+        judgement.verdict = d.mean < 0 ? Verdict::Held : d.mean > 0 ? Verdict::NotHeld : Verdict::Undecided;
+        judgement.measured = sides + " (single run)";
+        return judgement;
+    }
+    double standard_error = d.sd / std::sqrt((double)d.count);
+    judgement.verdict = d.mean < -2 * standard_error ? Verdict::Held
+                        : d.mean > 2 * standard_error ? Verdict::NotHeld
+                                                       : Verdict::Undecided;
+    judgement.measured = sides + " (paired, n = " + std::to_string(d.count) + "; mean difference " + number(d.mean, 2) +
+                         ", 2·SE " + number(2 * standard_error, 2) + ")";
+    return judgement;
+}
+
 Judgement judge_all(const std::vector<std::string>& labels, const std::vector<Judgement>& judgements) {
     if (labels.size() != judgements.size() || judgements.empty())
         throw std::runtime_error("judge_all: need one label per judgement, and at least one");

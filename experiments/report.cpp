@@ -402,6 +402,23 @@ static std::string claims_table(const std::vector<Claim>& claims, bool at_a_glan
     return out;
 }
 
+// "Against the field's standard solver": fig7's opening paragraph and claims, near the top of the report, because
+// a reader who wants to use the method must know how it compares with pseudo-likelihood (empty without fig7).
+static std::string solver_section(const std::string& results_dir) {
+    std::string dir = results_dir + "/fig7";
+    if (!path_exists(dir + "/summary.md")) return "";
+    std::string heading, paragraph;
+    summary_header(dir + "/summary.md", &heading, &paragraph);
+    std::string out = "## Against the field's standard solver\n\n";
+    out += "The paper infers with the erasure machine only. Fig. 7 (beyond the paper) feeds the same observed, "
+           "augmented and fresh samples to pseudo-likelihood maximisation (PLM, the field's standard solver), PLM with "
+           "its penalty chosen by cross-validation, and naive mean field, member by member (paired).\n\n";
+    out += paragraph + "\n\n";
+    if (path_exists(dir + "/claims.csv")) out += claims_table(read_claims(dir + "/claims.csv"), true) + "\n";
+    out += "Full summary: [fig7/summary.md](fig7/summary.md)\n\n";
+    return out;
+}
+
 std::string results_readme_text(const std::string& results_dir,
                                 const std::vector<std::pair<std::string, std::string>>& notes) {
     // Figure directories in numeric order, plus figures only named in notes.
@@ -486,6 +503,7 @@ std::string results_readme_text(const std::string& results_dir,
            "exceeds twice its standard error (SE from the ensembles' sample sd), *not held* when it is that large the "
            "other way, and *undecided at this scale* when the error bars cannot separate them; a single run (no error "
            "bar) is judged on the plain numbers and says so.\n\n";
+    out += solver_section(results_dir);
     out += "## Claims at a glance\n\n";
     if (all_claims.empty()) {
         out += "No figure has checked claims yet.\n\n";

@@ -7,6 +7,7 @@
 
 #include "../data/atomic_file.h"
 #include "../data/formats.h"
+#include "../data/output_paths.h"
 #include "../diffusion/diffusion.h"
 #include "../ising/energy.h"
 #include "args.h"
@@ -122,11 +123,19 @@ int command_augment(int argc, char** argv) {
     std::string checkpoint_path;
     if (checkpoint_every > 0) {
         if (!arg_given(args, "checkpoint-dir")) throw UsageError("--checkpoint-every needs --checkpoint-dir");
-        make_directories(arg_string(args, "checkpoint-dir"));
         checkpoint_path = arg_string(args, "checkpoint-dir") + "/ckpt.bin";
     } else if (arg_given(args, "checkpoint-dir")) {
         throw UsageError("--checkpoint-dir needs --checkpoint-every K");
     }
+    if (arg_given(args, "probe") && arg_string(args, "stop") != "energy-variance")
+        throw UsageError("--probe is used only with --stop energy-variance");
+    // Every output is checked before training (hours) and sampling; the checkpoint may be the --resume file (a run
+    // continued in place), but --out may be none of the inputs.
+    const std::string resume_path = arg_given(args, "resume") ? arg_string(args, "resume") : "";
+    const std::string test_path = arg_given(args, "test") ? arg_string(args, "test") : "";
+    check_output_paths({{"--out", out_path}, {"the checkpoint (--checkpoint-dir)", checkpoint_path}},
+                       {{"the input TRAIN", args.positional[0]}, {"--test", test_path}});
+    refuse_same_file({"--out", out_path}, {"--resume", resume_path});
 
     Samples train = read_samples(args.positional[0], quiet);
     const std::string stop = arg_string(args, "stop");
@@ -161,6 +170,9 @@ int command_augment(int argc, char** argv) {
         config.ema_decay = ema_decay_from_args(args);
         diffusion_init(&model, config, derive_seed(seed, 2));
     }
+    if (model.iteration == 0 && iterations == 0)
+        std::fprintf(stderr, "augment: warning: --iterations 0: sampling from an untrained network (random weights); "
+                     "its samples are noise, not data like %s\n", args.positional[0].c_str());
     if (!quiet)
         std::fprintf(stderr, "augment: %d samples of n = %d; network widths %d,%d,%d%s, %ld parameters; from iteration %ld "
                      "to %ld, batch %d, %d thread(s)\n", train.count, train.n, model.config.denoiser.widths[0],

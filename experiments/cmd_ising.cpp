@@ -8,7 +8,9 @@
 #include <cstdlib>
 #include <string>
 
+#include "../data/atomic_file.h"
 #include "../data/formats.h"
+#include "../data/output_paths.h"
 #include "../data/rng.h"
 #include "../ising/energy.h"
 #include "../ising/erasure.h"
@@ -77,7 +79,8 @@ int command_sample(int argc, char** argv) {
     int count = (int)int_in_range(args, "M", 1, 2000000000LL / n);
     std::string out = arg_string(args, "out");
     std::string truth_path = arg_given(args, "truth") ? arg_string(args, "truth") : default_truth_path(out);
-    if (truth_path == out) throw UsageError("--truth and --out name the same file");
+    // Both outputs are checked before hours of sampling, and written all-or-nothing below.
+    check_output_paths({{"--out", out}, {"--truth", truth_path}}, {});
     int threads = apply_threads(args);
     bool quiet = arg_flag(args, "quiet");
 
@@ -88,8 +91,10 @@ int command_sample(int argc, char** argv) {
     int thin = sweeps_option(args, "thin", metropolis_default_thin(truth));
     auto start = std::chrono::steady_clock::now();
     Samples samples = metropolis_sample(truth, count, burn_in, thin, &rng, threads);
+    AtomicFileGroup outputs;
     write_samples(out, samples);
     write_params(truth_path, truth);
+    outputs.commit();
     if (!quiet)
         std::fprintf(stderr, "sample: n = %d, g = %g, M = %d, burn-in %d, thin %d sweeps: %.2f s; wrote %s and %s\n", n,
                      g, count, burn_in, thin, seconds_since(start), out.c_str(), truth_path.c_str());
@@ -148,6 +153,7 @@ int command_infer(int argc, char** argv) {
     std::string method = arg_string(args, "method");
     if (method != "erasure" && method != "mle") throw UsageError("--method must be erasure or mle, got '" + method + "'");
     std::string out = arg_string(args, "out");
+    check_output_paths({{"--out", out}}, {{"the input SAMPLES", args.positional[0]}});
     int threads = apply_threads(args);
     bool quiet = arg_flag(args, "quiet");
     // Every option is checked before the (possibly large) samples file is read.

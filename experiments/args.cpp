@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <stdexcept>
 #include <thread>
+#include <unistd.h>
 
 #include "../data/atomic_file.h"
 
@@ -161,4 +162,13 @@ void require_same_n(const std::string& path_a, int n_a, const std::string& path_
     if (n_a != n_b)
         throw std::runtime_error(path_a + " has n = " + std::to_string(n_a) + " but " + path_b + " has n = " +
                                  std::to_string(n_b));
+}
+
+void require_memory(double bytes, const std::string& what) {
+    double physical = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGE_SIZE);
+    if (physical <= 0 || bytes <= physical) return;
+    char message[160];
+    std::snprintf(message, sizeof message, " needs about %.3g GB of memory, but this machine has %.3g GB",
+                  bytes / 1e9, physical / 1e9);
+    throw std::runtime_error(what + message);
 }

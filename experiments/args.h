@@ -52,3 +52,8 @@ void require_same_n(const std::string& path_a, int n_a, const std::string& path_
 // The option's value if given on the command line, else `fallback` (for defaults that depend on --scale).
 long long arg_int_or(const Args& args, const std::string& name, long long fallback);
 double arg_double_or(const Args& args, const std::string& name, double fallback);
+
+// Refuses, before allocating, a command whose estimated memory `bytes` exceeds the machine's physical memory
+// (a bare std::bad_alloc hours later says nothing). `what` says what needs it, e.g. "the erasure machine at
+// n = 2000 on 2 threads". Throws std::runtime_error with both numbers.
+void require_memory(double bytes, const std::string& what);

@@ -77,6 +77,9 @@ int command_sample(int argc, char** argv) {
     double g = arg_double(args, "g");
     if (g < 0) throw UsageError("option --g must be >= 0");
     int count = (int)int_in_range(args, "M", 1, 2000000000LL / n);
+    // The couplings (n^2 doubles), their text (~24 bytes each), the samples (4 bytes a spin) and their text.
+    require_memory((double)n * n * (8 + 24) + (double)count * n * (4 + 3),
+                   "sample --n " + std::to_string(n) + " --M " + std::to_string(count));
     std::string out = arg_string(args, "out");
     std::string truth_path = arg_given(args, "truth") ? arg_string(args, "truth") : default_truth_path(out);
     // Both outputs are checked before hours of sampling, and written all-or-nothing below.
@@ -171,9 +174,14 @@ int command_infer(int argc, char** argv) {
         if (!(mle_options.tolerance > 0)) throw UsageError("option --tol must be > 0");
     }
     Samples samples = read_samples(args.positional[0], quiet);
+    for (const std::string& warning : inference_data_warnings(samples))
+        std::fprintf(stderr, "infer: warning: %s: %s\n", args.positional[0].c_str(), warning.c_str());
     auto start = std::chrono::steady_clock::now();
     IsingParams params;
     if (method == "erasure") {
+        require_memory((double)erasure_memory_bytes(samples.count, samples.n, threads),
+                       "the erasure machine at n = " + std::to_string(samples.n) + ", M = " +
+                       std::to_string(samples.count) + " on " + std::to_string(threads) + " thread(s)");
         ErasureResult result = erasure_machine(samples, erasure_options);
         params = result.params;
         if (arg_flag(args, "verbose")) {
@@ -209,7 +217,9 @@ int command_evaluate(int argc, char** argv) {
     IsingParams inferred = read_params(args.positional[0]);
     IsingParams truth = read_params(args.positional[1]);
     require_same_n(args.positional[0], inferred.n, args.positional[1], truth.n);
-    std::printf("%.10g\n", parameter_mse(inferred, truth));
+    double mse = parameter_mse(inferred, truth);
+    if (!std::isfinite(mse)) throw std::runtime_error("the mean square error is not a finite number");
+    std::printf("%.10g\n", mse);
     return 0;
 }
 
@@ -225,8 +235,18 @@ int command_energy(int argc, char** argv) {
     IsingParams params = read_params(args.positional[1]);
     require_same_n(args.positional[0], samples.n, args.positional[1], params.n);
     EnergyStats stats = energy_stats(params, samples);
+    if (!std::isfinite(stats.mean) || !std::isfinite(stats.variance))
+        throw std::runtime_error("the energies of " + args.positional[0] + " under " + args.positional[1] +
+                                 " are not finite numbers");
     std::printf("mean %.10g\nvariance %.10g\n", stats.mean, stats.variance);
-    std::printf("kurtosis %.6g\nvariance_relative_se %.6g\n", stats.kurtosis,
-                std::sqrt((stats.kurtosis - 1) / (double)samples.count));
+    if (stats.variance > 0) {
+        std::printf("kurtosis %.6g\nvariance_relative_se %.6g\n", stats.kurtosis,
+                    std::sqrt((stats.kurtosis - 1) / (double)samples.count));
+    } else {
+        // One sample, or every sample at the same energy: m4/variance^2 is 0/0.
+        std::printf("kurtosis undefined\nvariance_relative_se undefined\n");
+        std::fprintf(stderr, "energy: note: the variance is 0 (%s), so the kurtosis m4/variance^2 is undefined\n",
+                     samples.count == 1 ? "M = 1" : "every sample has the same energy");
+    }
     return 0;
 }

@@ -17,6 +17,7 @@
 // parameter is double; see erasure.cpp for the measured effect.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "../data/formats.h"
@@ -61,3 +62,12 @@ ErasureFit erasure_fit(const Samples& samples, double eps, const ErasureOptions&
 // The erasure machine over the ε grid; returns the fit at the ε with the largest ⟨E(σ̂)⟩ among those run
 // (ties: smallest ε).
 ErasureResult erasure_machine(const Samples& samples, const ErasureOptions& options);
+
+// Bytes erasure_machine needs for `count` samples of n spins on `threads` threads (samples excluded): the distinct
+// rows, and per thread the workspace and two sets of n × n parameters. For a check before allocating.
+size_t erasure_memory_bytes(long count, int n, int threads);
+
+// What the data cannot determine, one message per case (empty when none): a spin with the same value in every
+// sample (its maximum-likelihood bias is infinite), fewer samples than spins. The inference still runs; the
+// command line prints these as warnings.
+std::vector<std::string> inference_data_warnings(const Samples& samples);

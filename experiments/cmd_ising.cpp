@@ -7,11 +7,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <thread>
 
 #include "../data/atomic_file.h"
 #include "../data/formats.h"
 #include "../data/output_paths.h"
 #include "../data/rng.h"
+#include "../diffusion/progress.h"
 #include "../ising/energy.h"
 #include "../ising/erasure.h"
 #include "../ising/exact.h"
@@ -54,6 +56,48 @@ static std::string default_truth_path(const std::string& out) {
     return stem + ".truth.txt";
 }
 
+// metropolis_sample with the progress line of diffusion/progress.h (sweeps done, rate, ETA; on a terminal) drawn
+// by a second thread, and, when after 10 s the run looks longer than a minute, one line with the projected time
+// (also in logs): a sampling run of hours said nothing before. The cost per sweep depends on n and on how often
+// flips are accepted (O(n) each), so it is measured rather than predicted.
+static Samples sample_with_progress(const IsingParams& truth, int count, int burn_in, int thin, Rng* rng, int threads,
+                                    bool quiet) {
+    long long total = metropolis_total_sweeps(count, burn_in, thin);
+    std::atomic<long long> sweeps_done(0);
+    std::atomic<bool> finished(false);
+    std::thread monitor([&]() {
+        ProgressLine line;
+        progress_start(&line, progress_options(quiet, "sample"));
+        double start = monotonic_seconds();
+        bool projected = quiet;
+        while (!finished) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            long long done = sweeps_done.load();
+            double elapsed = monotonic_seconds() - start;
+            if (!projected && elapsed >= 10 && done > 0) {
+                projected = true;
+                double all = elapsed * (double)total / (double)done;
+                if (all > 60)
+                    std::fprintf(stderr, "sample: %.1f%% of %lld sweeps of n = %d spins after %.0f s: about %.0f minutes "
+                                 "in all\n", 100.0 * done / total, total, truth.n, elapsed, all / 60);
+            }
+            progress_update(&line, (long)done, (long)total, "sweeps", NAN);
+        }
+        progress_finish(&line, (long)sweeps_done.load(), (long)total, "sweeps", NAN);
+    });
+    Samples samples;
+    try {
+        samples = metropolis_sample(truth, count, burn_in, thin, rng, threads, &sweeps_done);
+    } catch (...) {
+        finished = true;
+        monitor.join();
+        throw;
+    }
+    finished = true;
+    monitor.join();
+    return samples;
+}
+
 int command_sample(int argc, char** argv) {
     Args args = parse_args(
         argc, argv, 2, "repro sample --n N --g G --M M --out SAMPLES [--truth TRUTH] [--burn-in B] [--thin K]",
@@ -93,7 +137,7 @@ int command_sample(int argc, char** argv) {
     int burn_in = sweeps_option(args, "burn-in", metropolis_default_burn_in(truth));
     int thin = sweeps_option(args, "thin", metropolis_default_thin(truth));
     auto start = std::chrono::steady_clock::now();
-    Samples samples = metropolis_sample(truth, count, burn_in, thin, &rng, threads);
+    Samples samples = sample_with_progress(truth, count, burn_in, thin, &rng, threads, quiet);
     AtomicFileGroup outputs;
     write_samples(out, samples);
     write_params(truth_path, truth);

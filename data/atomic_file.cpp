@@ -29,9 +29,16 @@ constexpr int TEMP_SLOTS = 64;
 static std::atomic<int> temp_slot_state[TEMP_SLOTS];
 static char temp_slot_path[TEMP_SLOTS][PATH_MAX];
 
-static void remove_temp_files_and_die(int signal_number) {
+static struct sigaction previous_action[NSIG];  // what ran before our handler, per signal
+static std::mutex install_lock;
+
+static void remove_temp_files_on_signal(int signal_number, siginfo_t* info, void* context) {
     for (int k = 0; k < TEMP_SLOTS; k++)
         if (temp_slot_state[k].load() == 2) unlink(temp_slot_path[k]);
+    const struct sigaction& previous = previous_action[signal_number];
+    if (previous.sa_flags & SA_SIGINFO) return previous.sa_sigaction(signal_number, info, context);
+    if (previous.sa_handler == SIG_IGN) return;
+    if (previous.sa_handler != SIG_DFL) return previous.sa_handler(signal_number);
     struct sigaction action;
     std::memset(&action, 0, sizeof action);
     action.sa_handler = SIG_DFL;
@@ -39,21 +46,22 @@ static void remove_temp_files_and_die(int signal_number) {
     raise(signal_number);  // die of the same signal, so the caller (shell, Slurm) sees why
 }
 
-// Installs the handler for the signals whose handler is still the default (a program that handles them itself
-// keeps its handler).
+// Puts our handler in front of whatever handles SIGINT, SIGTERM and SIGHUP now (checked at every temporary file,
+// since a program or a test framework may have installed its own since); the previous one still runs after it.
 static void install_cleanup_handlers() {
-    static std::once_flag once;
-    std::call_once(once, []() {
-        for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) {
-            struct sigaction current;
-            if (sigaction(signal_number, nullptr, &current) != 0 || current.sa_handler != SIG_DFL) continue;
-            struct sigaction action;
-            std::memset(&action, 0, sizeof action);
-            action.sa_handler = remove_temp_files_and_die;
-            sigemptyset(&action.sa_mask);
-            sigaction(signal_number, &action, nullptr);
-        }
-    });
+    std::lock_guard<std::mutex> guard(install_lock);
+    for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) {
+        struct sigaction current;
+        if (sigaction(signal_number, nullptr, &current) != 0) continue;
+        if ((current.sa_flags & SA_SIGINFO) && current.sa_sigaction == remove_temp_files_on_signal) continue;
+        previous_action[signal_number] = current;
+        struct sigaction action;
+        std::memset(&action, 0, sizeof action);
+        action.sa_sigaction = remove_temp_files_on_signal;
+        action.sa_flags = SA_SIGINFO;
+        sigemptyset(&action.sa_mask);
+        sigaction(signal_number, &action, nullptr);
+    }
 }
 
 // Returns the slot that now holds `temp`, or -1 if the table is full (the file is then not cleaned up on a signal).

@@ -43,6 +43,54 @@ static double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// What a checkpoint cannot record but a resumed run must share with the run that wrote it, kept next to it in
+// CHECKPOINT.run.txt (written in the same all-or-nothing group): the training data (a hash of the spins), the batch
+// size, --seed (it seeds the sampling) and --threads (training sums in per-thread order).
+static std::string run_record(const Samples& train, int batch, uint64_t seed, int threads) {
+    uint64_t hash = 1469598103934665603ull;  // FNV-1a over n, M and the spins
+    auto mix = [&](uint64_t value) {
+        for (int k = 0; k < 8; k++) hash = (hash ^ ((value >> (8 * k)) & 0xFF)) * 1099511628211ull;
+    };
+    mix((uint64_t)train.n);
+    mix((uint64_t)train.count);
+    for (float spin : train.spins) mix(spin > 0 ? 1 : 0);
+    char text[256];
+    std::snprintf(text, sizeof text, "data %016llx\nbatch %d\nseed %llu\nthreads %d\n", (unsigned long long)hash,
+                  batch, (unsigned long long)seed, threads);
+    return text;
+}
+
+static std::string record_field(const std::string& record, const std::string& key) {
+    size_t at = record.find(key + " ");
+    if (at == std::string::npos) return "";
+    size_t end = record.find('\n', at);
+    return record.substr(at + key.size() + 1, end == std::string::npos ? std::string::npos : end - at - key.size() - 1);
+}
+
+// --resume: different data or batch would continue another run than the one checkpointed (refused); a different
+// seed or thread count gives a valid run that differs from the uninterrupted one (a warning).
+static void check_resume_record(const std::string& checkpoint, const std::string& now, const std::string& train_path,
+                                bool quiet) {
+    std::string path = checkpoint + ".run.txt";
+    if (!path_exists(path)) {
+        if (!quiet) std::fprintf(stderr, "augment: note: %s has no %s (written by older versions); data, batch, seed "
+                                 "and threads cannot be compared with the run that wrote it\n", checkpoint.c_str(), path.c_str());
+        return;
+    }
+    std::string then = read_file(path);
+    if (record_field(then, "data") != record_field(now, "data"))
+        throw UsageError("--resume " + checkpoint + " was trained on other data than " + train_path + " (see " + path +
+                         "); resuming would mix two data sets");
+    if (record_field(then, "batch") != record_field(now, "batch"))
+        throw UsageError("--resume " + checkpoint + " was trained with --batch " + record_field(then, "batch") +
+                         ", not " + record_field(now, "batch"));
+    for (const char* key : {"seed", "threads"})
+        if (record_field(then, key) != record_field(now, key))
+            std::fprintf(stderr, "augment: warning: --%s %s differs from the %s of the checkpointed run (%s): the result "
+                         "will differ from an uninterrupted run\n", key, record_field(now, key).c_str(),
+                         record_field(then, key).c_str(), key);
+}
+
 // --stop energy-variance: the figures' pipeline (experiments/pipeline.h) on the user's own data.
 static int augment_stopped_by_energy_variance(const Args& args, const Samples& train, const std::string& out_path,
                                               long augmented_count, long iterations, int batch,
@@ -146,8 +194,10 @@ int command_augment(int argc, char** argv) {
 
     // The model: from a checkpoint, or fresh with the same seeds as the figures' pipeline.
     DiffusionModel model;
+    const std::string record = run_record(train, batch, seed, threads);
     if (arg_given(args, "resume")) {
         checkpoint_load(&model, arg_string(args, "resume"));
+        check_resume_record(arg_string(args, "resume"), record, args.positional[0], quiet);
         if (model.config.denoiser.n != train.n)
             throw std::runtime_error(arg_string(args, "resume") + ": the checkpoint is for n = " +
                                      std::to_string(model.config.denoiser.n) + " spins but " + args.positional[0] +
@@ -190,7 +240,10 @@ int command_augment(int argc, char** argv) {
         loss = diffusion_train(&model, train.spins.data(), train.count, segment, batch, threads,
                                progress_options(quiet, "train"));
         if (checkpoint_every > 0) {
+            AtomicFileGroup files;
             checkpoint_save(model, checkpoint_path);
+            write_file_atomic(checkpoint_path + ".run.txt", record);
+            files.commit();
             if (!quiet)
                 std::fprintf(stderr, "augment: iteration %ld, mean loss %.4f, checkpoint %s\n", model.iteration, loss,
                              checkpoint_path.c_str());

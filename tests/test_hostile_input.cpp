@@ -100,12 +100,14 @@ TEST_CASE("parameters: values the computation cannot represent are refused with 
     CHECK(params_error("1e6 -1e6\n0 -1e6\n-1e6 0\n") == "");
 }
 
-// Runs a command with stdout sent to a file; returns what it printed.
-static std::string printed_by(int (*command)(int, char**), std::vector<std::string> words, const std::string& file) {
+// Runs a command with stdout (or, with stream 2, stderr) sent to a file; returns what it printed there.
+static std::string printed_by(int (*command)(int, char**), std::vector<std::string> words, const std::string& file,
+                              int stream = 1) {
     std::fflush(stdout);
-    int saved = dup(1);
+    std::fflush(stderr);
+    int saved = dup(stream);
     int fd = open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(fd, 1);
+    dup2(fd, stream);
     close(fd);
     std::vector<char*> argv;
     for (std::string& word : words) argv.push_back(&word[0]);
@@ -114,12 +116,13 @@ static std::string printed_by(int (*command)(int, char**), std::vector<std::stri
         status = command((int)argv.size(), argv.data());
     } catch (...) {
         std::fflush(stdout);
-        dup2(saved, 1);
+        dup2(saved, stream);
         close(saved);
         throw;
     }
     std::fflush(stdout);
-    dup2(saved, 1);
+    std::fflush(stderr);
+    dup2(saved, stream);
     close(saved);
     REQUIRE(status == 0);
     return read_file(file);
@@ -198,5 +201,38 @@ TEST_CASE("repro augment: --probe without --stop is refused; --iterations 0 warn
     for (std::string& word : words) argv.push_back(&word[0]);
     CHECK_THROWS_WITH(command_augment((int)argv.size(), argv.data()), "--probe is used only with --stop energy-variance");
     CHECK_FALSE(path_exists(dir + "/a.txt"));
+    std::string said = printed_by(command_augment, {"repro", "augment", dir + "/train.txt", "--out", dir + "/a.txt",
+                                                    "--iterations", "0", "--widths", "8,8,8", "--M-plus", "5",
+                                                    "--sampler", "ddim", "--steps", "5", "--quiet"},
+                                  dir + "/stderr", 2);
+    CHECK_THAT(said, Contains("warning: --iterations 0: sampling from an untrained network"));
+    CHECK(read_samples(dir + "/a.txt", true).count == 5);
+    std::system(("rm -rf '" + dir + "'").c_str());
+}
+
+TEST_CASE("repro augment: --resume with other data or batch is refused", "[diffusion][hostile]") {
+    std::string dir = "/tmp/repro_test_hostile_resume_" + std::to_string(getpid());
+    make_directories(dir);
+    write_file_atomic(dir + "/train.txt", std::string("1 -1\n-1 1\n1 1\n"));
+    write_file_atomic(dir + "/other.txt", std::string("1 -1\n-1 -1\n1 1\n"));
+    auto run_augment = [&](std::vector<std::string> words) {
+        std::vector<char*> argv;
+        for (std::string& word : words) argv.push_back(&word[0]);
+        return command_augment((int)argv.size(), argv.data());
+    };
+    std::string ck = dir + "/ck/ckpt.bin";
+    REQUIRE(run_augment({"repro", "augment", dir + "/train.txt", "--out", dir + "/a.txt", "--widths", "8,8,8", "--batch",
+                         "4", "--iterations", "4", "--M-plus", "5", "--checkpoint-every", "4", "--checkpoint-dir",
+                         dir + "/ck", "--quiet"}) == 0);
+    CHECK(path_exists(ck + ".run.txt"));
+    CHECK_THROWS_WITH(run_augment({"repro", "augment", dir + "/other.txt", "--out", dir + "/b.txt", "--widths", "8,8,8",
+                                   "--batch", "4", "--iterations", "8", "--M-plus", "5", "--resume", ck, "--quiet"}),
+                      Contains("was trained on other data than " + dir + "/other.txt"));
+    CHECK_THROWS_WITH(run_augment({"repro", "augment", dir + "/train.txt", "--out", dir + "/b.txt", "--widths", "8,8,8",
+                                   "--batch", "8", "--iterations", "8", "--M-plus", "5", "--resume", ck, "--quiet"}),
+                      Contains("was trained with --batch 4, not 8"));
+    // The same data and batch continue (another seed only warns).
+    CHECK(run_augment({"repro", "augment", dir + "/train.txt", "--out", dir + "/b.txt", "--widths", "8,8,8", "--batch",
+                       "4", "--iterations", "8", "--M-plus", "5", "--resume", ck, "--seed", "2", "--quiet"}) == 0);
     std::system(("rm -rf '" + dir + "'").c_str());
 }

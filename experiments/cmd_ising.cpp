@@ -218,14 +218,15 @@ int command_infer(int argc, char** argv) {
         if (!(mle_options.tolerance > 0)) throw UsageError("option --tol must be > 0");
     }
     Samples samples = read_samples(args.positional[0], quiet);
+    if (method == "erasure")
+        require_memory((double)erasure_memory_bytes(samples.count, samples.n, threads),
+                       "the erasure machine at n = " + std::to_string(samples.n) + ", M = " +
+                       std::to_string(samples.count) + " on " + std::to_string(threads) + " thread(s)");
     for (const std::string& warning : inference_data_warnings(samples))
         std::fprintf(stderr, "infer: warning: %s: %s\n", args.positional[0].c_str(), warning.c_str());
     auto start = std::chrono::steady_clock::now();
     IsingParams params;
     if (method == "erasure") {
-        require_memory((double)erasure_memory_bytes(samples.count, samples.n, threads),
-                       "the erasure machine at n = " + std::to_string(samples.n) + ", M = " +
-                       std::to_string(samples.count) + " on " + std::to_string(threads) + " thread(s)");
         ErasureResult result = erasure_machine(samples, erasure_options);
         params = result.params;
         if (arg_flag(args, "verbose")) {

@@ -333,17 +333,21 @@ size_t erasure_memory_bytes(long count, int n, int threads) {
 
 std::vector<std::string> inference_data_warnings(const Samples& samples) {
     std::vector<std::string> warnings;
-    int n = samples.n;
+    int n = samples.n, constant = 0;
+    std::string listed;  // the first five, e.g. "spin 0 (+1), spin 7 (-1)"
     for (int i = 0; i < n; i++) {
         float first = samples.spins[i];
         long row = 1;
         while (row < samples.count && samples.spins[(size_t)row * n + i] == first) row++;
         if (row < samples.count) continue;
-        warnings.push_back("spin " + std::to_string(i) + " is " + (first > 0 ? "+1" : "-1") + " in all " +
-                           std::to_string(samples.count) + " samples: its maximum-likelihood bias is " +
-                           (first > 0 ? "+" : "-") + "infinite and its couplings are not determined; the value "
-                           "written is set by the method's stopping rule, not by the data");
+        if (++constant <= 5) listed += (listed.empty() ? "" : ", ") + ("spin " + std::to_string(i)) + (first > 0 ? " (+1)" : " (-1)");
     }
+    if (constant > 0)
+        warnings.push_back(std::to_string(constant) + (constant == 1 ? " spin has" : " spins have") + " the same value in all " +
+                           std::to_string(samples.count) + " samples: " + listed + (constant > 5 ? ", ..." : "") +
+                           "; the maximum-likelihood bias of such a spin is infinite (its sign) and its couplings are "
+                           "not determined, so the values written for it are set by the method's stopping rule, not "
+                           "by the data");
     if (samples.count < n)
         warnings.push_back("M = " + std::to_string(samples.count) + " samples for n = " + std::to_string(n) +
                            " spins: fewer samples than spins, so the n(n-1)/2 couplings are far from determined by the "

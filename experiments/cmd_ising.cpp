@@ -56,38 +56,37 @@ static std::string default_truth_path(const std::string& out) {
     return stem + ".truth.txt";
 }
 
-// metropolis_sample with the progress line of diffusion/progress.h (sweeps done, rate, ETA; on a terminal) drawn
-// by a second thread, and, when after 10 s the run looks longer than a minute, one line with the projected time
-// (also in logs): a sampling run of hours said nothing before. The cost per sweep depends on n and on how often
-// flips are accepted (O(n) each), so it is measured rather than predicted.
-static Samples sample_with_progress(const IsingParams& truth, int count, int burn_in, int thin, Rng* rng, int threads,
-                                    bool quiet) {
-    long long total = metropolis_total_sweeps(count, burn_in, thin);
-    std::atomic<long long> sweeps_done(0);
+// Runs work() while a second thread draws the progress line of diffusion/progress.h from the counter `done` (of
+// `total` `unit`s, with rate and ETA; on a terminal) and, when after 10 s the run looks longer than a minute, prints
+// one line with the projected time (in logs too): a sampling or inference run of hours said nothing before. The
+// cost is measured rather than predicted, because it depends on the data (accepted flips cost O(n) each, the
+// erasure machine stops when <E> stops falling).
+template <typename Work>
+static void run_with_progress(const char* label, const char* unit, long long total, std::atomic<long long>* done,
+                              bool quiet, Work work) {
     std::atomic<bool> finished(false);
     std::thread monitor([&]() {
         ProgressLine line;
-        progress_start(&line, progress_options(quiet, "sample"));
+        progress_start(&line, progress_options(quiet, label));
         double start = monotonic_seconds();
         bool projected = quiet;
         while (!finished) {
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
-            long long done = sweeps_done.load();
+            long long now = done->load();
             double elapsed = monotonic_seconds() - start;
-            if (!projected && elapsed >= 10 && done > 0) {
+            if (!projected && elapsed >= 10 && now > 0) {
                 projected = true;
-                double all = elapsed * (double)total / (double)done;
+                double all = elapsed * (double)total / (double)now;
                 if (all > 60)
-                    std::fprintf(stderr, "sample: %.1f%% of %lld sweeps of n = %d spins after %.0f s: about %.0f minutes "
-                                 "in all\n", 100.0 * done / total, total, truth.n, elapsed, all / 60);
+                    std::fprintf(stderr, "%s: %.1f%% of %lld %s after %.0f s: about %.0f minutes in all\n", label,
+                                 100.0 * now / total, total, unit, elapsed, all / 60);
             }
-            progress_update(&line, (long)done, (long)total, "sweeps", NAN);
+            progress_update(&line, (long)now, (long)total, unit, NAN);
         }
-        progress_finish(&line, (long)sweeps_done.load(), (long)total, "sweeps", NAN);
+        progress_finish(&line, (long)done->load(), (long)total, unit, NAN);
     });
-    Samples samples;
     try {
-        samples = metropolis_sample(truth, count, burn_in, thin, rng, threads, &sweeps_done);
+        work();
     } catch (...) {
         finished = true;
         monitor.join();
@@ -95,7 +94,6 @@ static Samples sample_with_progress(const IsingParams& truth, int count, int bur
     }
     finished = true;
     monitor.join();
-    return samples;
 }
 
 int command_sample(int argc, char** argv) {
@@ -137,7 +135,11 @@ int command_sample(int argc, char** argv) {
     int burn_in = sweeps_option(args, "burn-in", metropolis_default_burn_in(truth));
     int thin = sweeps_option(args, "thin", metropolis_default_thin(truth));
     auto start = std::chrono::steady_clock::now();
-    Samples samples = sample_with_progress(truth, count, burn_in, thin, &rng, threads, quiet);
+    Samples samples;
+    std::atomic<long long> sweeps_done(0);
+    run_with_progress("sample", "sweeps", metropolis_total_sweeps(count, burn_in, thin), &sweeps_done, quiet, [&]() {
+        samples = metropolis_sample(truth, count, burn_in, thin, &rng, threads, &sweeps_done);
+    });
     AtomicFileGroup outputs;
     write_samples(out, samples);
     write_params(truth_path, truth);
@@ -227,7 +229,11 @@ int command_infer(int argc, char** argv) {
     auto start = std::chrono::steady_clock::now();
     IsingParams params;
     if (method == "erasure") {
-        ErasureResult result = erasure_machine(samples, erasure_options);
+        ErasureResult result;
+        std::atomic<long long> runs_done(0);
+        erasure_options.runs_done = &runs_done;
+        run_with_progress("infer", "eps runs", erasure_planned_runs(erasure_options), &runs_done, quiet,
+                          [&]() { result = erasure_machine(samples, erasure_options); });
         params = result.params;
         if (arg_flag(args, "verbose")) {
             std::fprintf(stderr, "       eps   mean data energy <E>   updates\n");

@@ -279,6 +279,7 @@ static void run_fits(const DistinctRows& data, const std::vector<double>& grid, 
                 for (int j; (j = next++) < (int)todo.size();) {
                     ErasureFit fit = fit_one(data, grid[todo[j]], options, &ws);
                     record_fit(scan, todo[j], &fit);
+                    if (options.runs_done) options.runs_done->fetch_add(1);
                 }
             } catch (...) {
                 errors[t] = std::current_exception();
@@ -288,6 +289,13 @@ static void run_fits(const DistinctRows& data, const std::vector<double>& grid, 
     openblas_set_num_threads(blas_threads);
     for (std::exception_ptr& error : errors)
         if (error) std::rethrow_exception(error);
+}
+
+int erasure_planned_runs(const ErasureOptions& options) {
+    int count = options.eps_count, stride = std::max(1, options.eps_stride);
+    if (stride == 1) return count;
+    int coarse = (count - 1) / stride + 1 + ((count - 1) % stride != 0);
+    return std::min(count, coarse + 2 * (stride - 1));  // the fine window's values between its coarse neighbours
 }
 
 ErasureResult erasure_machine(const Samples& samples, const ErasureOptions& options) {

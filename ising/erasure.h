@@ -16,6 +16,7 @@
 // Precision: the GEMMs run in float (exact ±1 inputs, ~7 digits per block sum), every sum across blocks and every
 // parameter is double; see erasure.cpp for the measured effect.
 #pragma once
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -34,7 +35,12 @@ struct ErasureOptions {
     int threads = 1;              // ε values run in parallel; OpenBLAS is set to 1 thread during the call (a
                                   // process-wide setting), then restored
     uint64_t seed = 1;            // draws the initial θ
+    std::atomic<long long>* runs_done = nullptr;  // if given, +1 per finished ε run (for a progress line)
 };
+
+// The most ε runs erasure_machine makes with these options (all of the grid at stride 1; the coarse values plus
+// the fine window otherwise): the total of a progress line.
+int erasure_planned_runs(const ErasureOptions& options);
 
 // One ε: the parameters the stopping rule kept, their mean data energy ⟨E(σ̂)⟩, and the updates it took.
 struct ErasureFit {

@@ -236,3 +236,23 @@ TEST_CASE("repro augment: --resume with other data or batch is refused", "[diffu
                        "4", "--iterations", "8", "--M-plus", "5", "--resume", ck, "--seed", "2", "--quiet"}) == 0);
     std::system(("rm -rf '" + dir + "'").c_str());
 }
+
+TEST_CASE("erasure machine: the progress counter counts every eps run, within the planned total", "[ising][hostile]") {
+    Rng rng;
+    rng_seed(&rng, 8, 0);
+    IsingParams params = draw_sk_params(5, 1.0, &rng);
+    Samples samples = metropolis_sample(params, 300, 100, 2, &rng, 1);
+    for (int stride : {1, 6}) {
+        std::atomic<long long> runs(0);
+        ErasureOptions options;
+        options.eps_stride = stride;
+        options.max_iter = 5;
+        options.threads = 2;
+        options.runs_done = &runs;
+        ErasureResult result = erasure_machine(samples, options);
+        CHECK(runs.load() == (long long)result.eps_grid.size());
+        CHECK(runs.load() <= erasure_planned_runs(options));
+        if (stride == 1) CHECK(erasure_planned_runs(options) == 81);
+        if (stride == 6) CHECK(erasure_planned_runs(options) == 25);  // 15 coarse + 10 fine (README, Quick scale)
+    }
+}

@@ -10,6 +10,7 @@
 #include "../data/output_paths.h"
 #include "../diffusion/diffusion.h"
 #include "../ising/energy.h"
+#include "../nn/denoiser.h"
 #include "args.h"
 #include "commands.h"
 #include "pipeline.h"
@@ -218,6 +219,13 @@ int command_augment(int argc, char** argv) {
         DiffusionConfig config = diffusion_config_for(train.n);
         if (arg_given(args, "widths")) parse_widths(arg_string(args, "widths"), config.denoiser.widths);
         config.ema_decay = ema_decay_from_args(args);
+        // Weights, gradients, two Adam moments and the average (4 bytes each, a gradient per thread), and the
+        // activations of a batch (a generous 32 floats per unit of width).
+        const int* w = config.denoiser.widths;
+        require_memory(4.0 * denoiser_param_count(config.denoiser) * (4 + threads) +
+                           4.0 * 32 * batch * (w[0] + w[1] + w[2] + train.n + config.denoiser.embed_dim),
+                       "a denoiser with widths " + std::to_string(w[0]) + "," + std::to_string(w[1]) + "," +
+                           std::to_string(w[2]) + " for n = " + std::to_string(train.n));
         diffusion_init(&model, config, derive_seed(seed, 2));
     }
     if (model.iteration == 0 && iterations == 0)

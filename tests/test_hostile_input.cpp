@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fcntl.h>
 #include <string>
 #include <unistd.h>
@@ -12,12 +13,14 @@
 
 #include "../data/atomic_file.h"
 #include "../data/formats.h"
+#include "../diffusion/diffusion.h"
 #include "../experiments/args.h"
 #include "../experiments/commands.h"
 #include "../experiments/pipeline.h"
 #include "../ising/erasure.h"
 #include "../ising/metropolis.h"
 #include "../ising/sk.h"
+#include "../nn/denoiser.h"
 
 using Catch::Matchers::Contains;
 
@@ -255,4 +258,34 @@ TEST_CASE("erasure machine: the progress counter counts every eps run, within th
         if (stride == 1) CHECK(erasure_planned_runs(options) == 81);
         if (stride == 6) CHECK(erasure_planned_runs(options) == 25);  // 15 coarse + 10 fine (README, Quick scale)
     }
+}
+
+TEST_CASE("checkpoint: a forged config with huge widths is refused before allocating", "[diffusion][hostile]") {
+    std::string dir = "/tmp/repro_test_hostile_ckpt_" + std::to_string(getpid());
+    make_directories(dir);
+    DiffusionConfig config = diffusion_config_for(6);
+    for (int& width : config.denoiser.widths) width = 8;
+    DiffusionModel model;
+    diffusion_init(&model, config, 3);
+    checkpoint_save(model, dir + "/ckpt.bin");
+    // Layout: magic (8), version (4), n, widths[3] at bytes 16..28, ..., the parameter count (int64) at byte 108.
+    std::string bytes = read_file(dir + "/ckpt.bin");
+    bytes.resize(bytes.size() - 8);  // the hash
+    DenoiserConfig huge = config.denoiser;
+    for (int k = 0; k < 3; k++) {
+        huge.widths[k] = 100000;
+        int32_t width = 100000;
+        std::memcpy(&bytes[16 + 4 * k], &width, 4);
+    }
+    int64_t count = denoiser_param_count(huge);
+    std::memcpy(&bytes[108], &count, 8);
+    uint64_t hash = 0xcbf29ce484222325ull;
+    for (unsigned char c : bytes) hash = (hash ^ c) * 0x100000001b3ull;
+    bytes.append((const char*)&hash, 8);
+    write_file_atomic(dir + "/forged.bin", bytes);
+    DiffusionModel loaded;
+    CHECK_THROWS_WITH(checkpoint_load(&loaded, dir + "/forged.bin"),
+                      Contains("checkpoint config needs " + std::to_string(count) + " parameters") &&
+                          Contains("but the file holds only"));
+    std::system(("rm -rf '" + dir + "'").c_str());
 }

@@ -100,7 +100,8 @@ int command_sample(int argc, char** argv) {
     Args args = parse_args(
         argc, argv, 2, "repro sample --n N --g G --M M --out SAMPLES [--truth TRUTH] [--burn-in B] [--thin K]",
         "Draws Sherrington-Kirkpatrick parameters b_i, w_ij ~ N(0, g^2/n) (i<j; Sec. III A, step 1) and M samples\n"
-        "from p(sigma) = exp(-E(sigma))/Z by single-spin-flip Metropolis in 64 independent chains (step 2).\n"
+        "from p(sigma) = exp(-E(sigma))/Z by single-spin-flip Metropolis in 64 independent chains (M if M < 64;\n"
+        "step 2).\n"
         "Writes the samples (one per line, n values -1/+1) and the true parameters (first line the n biases,\n"
         "then n lines of n couplings). The samples depend on --seed only, not on --threads.\n"
         "Default burn-in and thinning ('auto', in sweeps of n flips): thin = max(10, ceil(n/4 * exp(6(g'-1)))),\n"

@@ -127,6 +127,63 @@ static int augment_stopped_by_energy_variance(const Args& args, const Samples& t
     return 0;
 }
 
+// The checkpoint file (empty without --checkpoint-every), after every output was checked: before training (hours)
+// and sampling. The checkpoint may be the --resume file (a run continued in place); --out may be no input.
+static std::string checked_outputs(const Args& args, const std::string& out_path, long checkpoint_every) {
+    std::string checkpoint_path;
+    if (checkpoint_every > 0) {
+        if (!arg_given(args, "checkpoint-dir")) throw UsageError("--checkpoint-every needs --checkpoint-dir");
+        checkpoint_path = arg_string(args, "checkpoint-dir") + "/ckpt.bin";
+    } else if (arg_given(args, "checkpoint-dir")) {
+        throw UsageError("--checkpoint-dir needs --checkpoint-every K");
+    }
+    const std::string resume_path = arg_given(args, "resume") ? arg_string(args, "resume") : "";
+    const std::string test_path = arg_given(args, "test") ? arg_string(args, "test") : "";
+    check_output_paths({{"--out", out_path}, {"the checkpoint (--checkpoint-dir)", checkpoint_path}},
+                       {{"the input TRAIN", args.positional[0]}, {"--test", test_path}});
+    refuse_same_file({"--out", out_path}, {"--resume", resume_path});
+    return checkpoint_path;
+}
+
+// --resume FILE: the checkpoint must fit the data and the options (n, --widths, --ema, --iterations, the run record).
+static void resume_model(DiffusionModel* model, const Args& args, const Samples& train, long iterations,
+                         const std::string& record, bool quiet) {
+    const std::string resume_path = arg_string(args, "resume");
+    checkpoint_load(model, resume_path);
+    check_resume_record(resume_path, record, args.positional[0], quiet);
+    if (model->config.denoiser.n != train.n)
+        throw std::runtime_error(resume_path + ": the checkpoint is for n = " + std::to_string(model->config.denoiser.n) +
+                                 " spins but " + args.positional[0] + " has n = " + std::to_string(train.n));
+    if (arg_given(args, "widths")) {
+        int widths[3];
+        parse_widths(arg_string(args, "widths"), widths);
+        for (int k = 0; k < 3; k++)
+            if (widths[k] != model->config.denoiser.widths[k])
+                throw UsageError("--widths differs from the widths stored in the checkpoint");
+    }
+    if (arg_given(args, "ema") && ema_decay_from_args(args) != model->config.ema_decay)
+        throw UsageError("--ema differs from the EMA decay stored in the checkpoint");
+    if (model->iteration > iterations)
+        throw UsageError("the checkpoint is already at iteration " + std::to_string(model->iteration) +
+                         ", past --iterations " + std::to_string(iterations));
+}
+
+// A fresh model (Appendix A's network for n, or --widths), once its memory is known to fit.
+static void fresh_model(DiffusionModel* model, const Args& args, const Samples& train, int batch, uint64_t seed,
+                        int threads) {
+    DiffusionConfig config = diffusion_config_for(train.n);
+    if (arg_given(args, "widths")) parse_widths(arg_string(args, "widths"), config.denoiser.widths);
+    config.ema_decay = ema_decay_from_args(args);
+    // Weights, gradients, two Adam moments and the average (4 bytes each, a gradient per thread), and the
+    // activations of a batch (a generous 32 floats per unit of width).
+    const int* w = config.denoiser.widths;
+    require_memory(4.0 * denoiser_param_count(config.denoiser) * (4 + threads) +
+                       4.0 * 32 * batch * (w[0] + w[1] + w[2] + train.n + config.denoiser.embed_dim),
+                   "a denoiser with widths " + std::to_string(w[0]) + "," + std::to_string(w[1]) + "," +
+                       std::to_string(w[2]) + " for n = " + std::to_string(train.n));
+    diffusion_init(model, config, derive_seed(seed, 2));
+}
+
 int command_augment(int argc, char** argv) {
     Args args = parse_args(
         argc, argv, 2,
@@ -169,22 +226,9 @@ int command_augment(int argc, char** argv) {
     const int batch = (int)int_in_range(args, "batch", 1, 65536);
     const long checkpoint_every = (long)int_in_range(args, "checkpoint-every", 0, 1000000000);
     const SamplerOptions sampler = sampler_from_args(args, SamplerOptions());
-    std::string checkpoint_path;
-    if (checkpoint_every > 0) {
-        if (!arg_given(args, "checkpoint-dir")) throw UsageError("--checkpoint-every needs --checkpoint-dir");
-        checkpoint_path = arg_string(args, "checkpoint-dir") + "/ckpt.bin";
-    } else if (arg_given(args, "checkpoint-dir")) {
-        throw UsageError("--checkpoint-dir needs --checkpoint-every K");
-    }
     if (arg_given(args, "probe") && arg_string(args, "stop") != "energy-variance")
         throw UsageError("--probe is used only with --stop energy-variance");
-    // Every output is checked before training (hours) and sampling; the checkpoint may be the --resume file (a run
-    // continued in place), but --out may be none of the inputs.
-    const std::string resume_path = arg_given(args, "resume") ? arg_string(args, "resume") : "";
-    const std::string test_path = arg_given(args, "test") ? arg_string(args, "test") : "";
-    check_output_paths({{"--out", out_path}, {"the checkpoint (--checkpoint-dir)", checkpoint_path}},
-                       {{"the input TRAIN", args.positional[0]}, {"--test", test_path}});
-    refuse_same_file({"--out", out_path}, {"--resume", resume_path});
+    const std::string checkpoint_path = checked_outputs(args, out_path, checkpoint_every);
 
     Samples train = read_samples(args.positional[0], quiet);
     const std::string stop = arg_string(args, "stop");
@@ -196,38 +240,8 @@ int command_augment(int argc, char** argv) {
     // The model: from a checkpoint, or fresh with the same seeds as the figures' pipeline.
     DiffusionModel model;
     const std::string record = run_record(train, batch, seed, threads);
-    if (arg_given(args, "resume")) {
-        checkpoint_load(&model, arg_string(args, "resume"));
-        check_resume_record(arg_string(args, "resume"), record, args.positional[0], quiet);
-        if (model.config.denoiser.n != train.n)
-            throw std::runtime_error(arg_string(args, "resume") + ": the checkpoint is for n = " +
-                                     std::to_string(model.config.denoiser.n) + " spins but " + args.positional[0] +
-                                     " has n = " + std::to_string(train.n));
-        if (arg_given(args, "widths")) {
-            int widths[3];
-            parse_widths(arg_string(args, "widths"), widths);
-            for (int k = 0; k < 3; k++)
-                if (widths[k] != model.config.denoiser.widths[k])
-                    throw UsageError("--widths differs from the widths stored in the checkpoint");
-        }
-        if (arg_given(args, "ema") && ema_decay_from_args(args) != model.config.ema_decay)
-            throw UsageError("--ema differs from the EMA decay stored in the checkpoint");
-        if (model.iteration > iterations)
-            throw UsageError("the checkpoint is already at iteration " + std::to_string(model.iteration) +
-                             ", past --iterations " + std::to_string(iterations));
-    } else {
-        DiffusionConfig config = diffusion_config_for(train.n);
-        if (arg_given(args, "widths")) parse_widths(arg_string(args, "widths"), config.denoiser.widths);
-        config.ema_decay = ema_decay_from_args(args);
-        // Weights, gradients, two Adam moments and the average (4 bytes each, a gradient per thread), and the
-        // activations of a batch (a generous 32 floats per unit of width).
-        const int* w = config.denoiser.widths;
-        require_memory(4.0 * denoiser_param_count(config.denoiser) * (4 + threads) +
-                           4.0 * 32 * batch * (w[0] + w[1] + w[2] + train.n + config.denoiser.embed_dim),
-                       "a denoiser with widths " + std::to_string(w[0]) + "," + std::to_string(w[1]) + "," +
-                           std::to_string(w[2]) + " for n = " + std::to_string(train.n));
-        diffusion_init(&model, config, derive_seed(seed, 2));
-    }
+    if (arg_given(args, "resume")) resume_model(&model, args, train, iterations, record, quiet);
+    else fresh_model(&model, args, train, batch, seed, threads);
     if (model.iteration == 0 && iterations == 0)
         std::fprintf(stderr, "augment: warning: --iterations 0: sampling from an untrained network (random weights); "
                      "its samples are noise, not data like %s\n", args.positional[0].c_str());

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <new>
 
 #include "experiments/args.h"
 #include "experiments/commands.h"
@@ -48,6 +49,10 @@ int main(int argc, char** argv) {
         } catch (const UsageError& error) {
             std::fprintf(stderr, "repro %s: %s (see repro %s --help)\n", command.name, error.what(), command.name);
             return 2;
+        } catch (const std::bad_alloc&) {
+            std::fprintf(stderr, "repro %s: error: out of memory: the data or the model are larger than this machine's "
+                         "memory allows (smaller n, M, --M-plus or --widths need less)\n", command.name);
+            return 1;
         } catch (const std::exception& error) {
             std::fprintf(stderr, "repro %s: error: %s\n", command.name, error.what());
             return 1;

@@ -192,7 +192,10 @@ SamplerOptions sampler_from_args(const Args& args, const SamplerOptions& fallbac
         else if (kind == "ddim") sampler.kind = SamplerKind::ddim;
         else throw UsageError("--sampler must be ddpm or ddim, got '" + kind + "'");
     }
-    sampler.steps = (int)arg_int_or(args, "steps", sampler.steps);
+    // DDPM runs all T steps with its own noise: a --steps or --eta given with it would be ignored silently.
+    if (sampler.kind == SamplerKind::ddpm && (arg_given(args, "steps") || arg_given(args, "eta")))
+        throw UsageError("--steps and --eta apply to --sampler ddim only; --sampler ddpm runs all 1000 steps");
+    if (arg_given(args, "steps")) sampler.steps = (int)arg_int_in_range(args, "steps", 1, 1000);
     sampler.eta = arg_double_or(args, "eta", sampler.eta);
     if (sampler.steps < 1 || sampler.steps > 1000) throw UsageError("--steps must be in 1..1000");
     if (sampler.eta < 0 || sampler.eta > 1) throw UsageError("--eta must be in [0, 1]");
@@ -325,7 +328,7 @@ AugmentSettings augment_settings_from_args(const Args& args, bool paper, long qu
     AugmentSettings settings;
     settings.max_iterations = arg_int_or(args, "iterations", paper ? 512000 : quick_iterations);
     settings.probe_count = arg_int_or(args, "probe", paper ? 10000 : quick_probe);
-    settings.batch = (int)arg_int(args, "batch");
+    settings.batch = (int)arg_int_in_range(args, "batch", 1, 65536);
     settings.sampler = sampler_from_args(args, paper ? SamplerOptions() : quick_sampler());
     settings.threads = threads;
     settings.quiet = arg_flag(args, "quiet");
@@ -362,8 +365,9 @@ std::vector<OptionSpec> erasure_options() {
 
 ErasureGrid erasure_grid_from_args(const Args& args, bool paper) {
     ErasureGrid grid;
-    grid.count = (int)arg_int(args, "eps-count");
-    grid.stride = (int)arg_int_or(args, "eps-stride", paper ? 1 : QUICK_EPS_STRIDE);
+    grid.count = (int)arg_int_in_range(args, "eps-count", 1, 10000);
+    grid.stride = arg_given(args, "eps-stride") ? (int)arg_int_in_range(args, "eps-stride", 1, 100000)
+                                                : (paper ? 1 : QUICK_EPS_STRIDE);
     if (grid.count < 1 || grid.count > 10000 || grid.stride < 1) throw UsageError("need 1 <= eps-count <= 10000 and eps-stride >= 1");
     return grid;
 }

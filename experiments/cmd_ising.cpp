@@ -196,7 +196,7 @@ static double lambda_option(const Args& args) {
 static void print_spin_list(const char* what, const std::vector<int>& spins, const char* advice) {
     if (spins.empty()) return;
     std::string list;
-    for (size_t k = 0; k < spins.size() && k < 20; k++) list += (k ? ", " : "") + std::to_string(spins[k] + 1);
+    for (size_t k = 0; k < spins.size() && k < 20; k++) list += (k ? ", " : "") + std::to_string(spins[k]);  // 0-based
     if (spins.size() > 20) list += ", ...";
     std::fprintf(stderr, "warning: %zu %s (spins %s): %s\n", spins.size(), what, list.c_str(), advice);
 }
@@ -241,8 +241,9 @@ static IsingParams infer_plm(const Args& args, const Samples& samples, int threa
         std::fprintf(stderr, "infer: pseudo-likelihood %s%s after at most %d Newton steps per spin (max |gradient| "
                      "%.3g); M = %d, n = %d: %.2f s\n", chosen_text.c_str(), result.converged ? "converged" : "did NOT converge",
                      result.max_iterations, result.max_gradient, samples.count, samples.n, seconds_since(start));
-    print_spin_list("spins never flip", result.constant_spins,
-                    "their bias has no finite optimum; set to 1/2 ln(2M+1) with couplings 0");
+    if (!result.constant_spins.empty())
+        std::fprintf(stderr, "infer: pseudo-likelihood sets the bias of a spin that never flips to +-1/2 ln(2M+1) "
+                     "(one pseudo-observation shared between the signs) and its couplings to 0\n");
     print_spin_list("spins are predicted perfectly by the others", result.separable_spins,
                     "their couplings are set by --tol, not by the data; use --lambda > 0 or --lambda auto");
     print_spin_list("spins did not converge", result.unconverged_spins, "raise --max-iter or use --lambda > 0");
@@ -252,8 +253,9 @@ static IsingParams infer_plm(const Args& args, const Samples& samples, int threa
 static IsingParams infer_mean_field(const Samples& samples, bool quiet) {
     MeanFieldResult result = mean_field_fit(samples);
     if (!quiet) std::fprintf(stderr, "infer: naive mean field, M = %d, n = %d\n", samples.count, samples.n);
-    print_spin_list("spins never flip", result.constant_spins,
-                    "their magnetisation is clamped to +-(1 - 1/(M+1)) and their couplings set to 0");
+    if (!result.constant_spins.empty())
+        std::fprintf(stderr, "infer: mean field clamps the magnetisation of a spin that never flips to +-(1 - 1/(M+1)) "
+                     "and sets its couplings to 0\n");
     if (result.ridge > 0)
         std::fprintf(stderr, "warning: the correlation matrix is singular; a ridge %.3g was added before inverting\n",
                      result.ridge);

@@ -112,7 +112,18 @@ TEST_CASE("PLM: a spin that never flips gets a finite bias and a warning list; s
     PlmResult result = plm_fit(samples, PlmOptions());
     REQUIRE(result.constant_spins == std::vector<int>{2});
     CHECK(result.params.bias[2] == Approx(0.5 * std::log(801.0)));
+    for (int j = 0; j < 4; j++) CHECK(result.params.coupling[2 * 4 + j] == 0.0);  // not identifiable: held at 0
+    for (int j = 0; j < 4; j++) CHECK(result.params.coupling[j * 4 + 2] == 0.0);
     for (double w : result.params.coupling) CHECK(std::isfinite(w));
+    // The other spins' fits are those of the data without spin 2 (a constant feature adds nothing).
+    Samples without;
+    without.n = 3;
+    without.count = samples.count;
+    for (int mu = 0; mu < samples.count; mu++)
+        for (int i : {0, 1, 3}) without.spins.push_back(samples.spins[mu * 4 + i]);
+    PlmResult reduced = plm_fit(without, PlmOptions());
+    CHECK(result.params.bias[3] == Approx(reduced.params.bias[2]).margin(1e-6));
+    CHECK(result.params.coupling[0 * 4 + 3] == Approx(reduced.params.coupling[0 * 3 + 2]).margin(1e-6));
     CHECK(result.separable_spins.empty());
     // Spin 1 a copy of spin 0: w_01 → ∞ without a penalty. The answer stays finite (the couplings grow until the
     // gradient is below the tolerance), and spins 0 and 1 are listed as separable.

@@ -10,6 +10,7 @@
 #include "../data/output_paths.h"
 #include "../diffusion/diffusion.h"
 #include "../ising/energy.h"
+#include "../ising/moments.h"
 #include "../nn/denoiser.h"
 #include "args.h"
 #include "commands.h"
@@ -92,6 +93,23 @@ static void check_resume_record(const std::string& checkpoint, const std::string
                          record_field(then, key).c_str(), key);
 }
 
+// Generator fidelity (ising/moments.h): the generated set's first two moments against the training data, and with a
+// test set also against it, next to the yardstick — the training data against the test data, which differ only by
+// finite-M noise. A ratio near 1 means the generator is as faithful as the data can show.
+static void report_fidelity(const Samples& generated, const Samples& train, const Samples* test) {
+    Moments generated_moments = sample_moments(generated), train_moments = sample_moments(train);
+    std::fprintf(stderr, "augment: fidelity, generated vs training data: %s\n",
+                 fidelity_text(moment_distance(generated_moments, train_moments)).c_str());
+    if (!test) return;
+    Moments test_moments = sample_moments(*test);
+    MomentDistance generated_test = moment_distance(generated_moments, test_moments);
+    MomentDistance yardstick = moment_distance(train_moments, test_moments);
+    std::fprintf(stderr, "augment: fidelity, generated vs test data: %s; training vs test data (the yardstick): %s; "
+                 "the generator is %.2fx (magnetisations) and %.2fx (correlations) as far from the test data as the "
+                 "training data are\n", fidelity_text(generated_test).c_str(), fidelity_text(yardstick).c_str(),
+                 generated_test.magnetisation / yardstick.magnetisation, generated_test.correlation / yardstick.correlation);
+}
+
 // --stop energy-variance: the figures' pipeline (experiments/pipeline.h) on the user's own data.
 static int augment_stopped_by_energy_variance(const Args& args, const Samples& train, const std::string& out_path,
                                               long augmented_count, long iterations, int batch,
@@ -124,6 +142,7 @@ static int augment_stopped_by_energy_variance(const Args& args, const Samples& t
     std::fprintf(stderr, "augment: %s at iteration %ld; wrote %ld samples to %s\n",
                  trace.stop.crossed ? "stopped by the energy-variance rule" : "rule never triggered, stopped at the budget",
                  trace.chosen_iteration, augmented_count, out_path.c_str());
+    report_fidelity(augmented, train, &test);
     std::printf("iteration,var_e_aug\n");
     for (size_t k = 0; k < trace.iterations.size(); k++) std::printf("%ld,%.6g\n", trace.iterations[k], trace.variance[k]);
     return 0;
@@ -293,6 +312,7 @@ int command_augment(int argc, char** argv) {
                                                             : "DDIM, " + std::to_string(sampler.steps) + " steps";
         std::fprintf(stderr, "augment: generated %ld samples (%s) in %.1f s -> %s\n", augmented_count, how.c_str(),
                      seconds_since(start), out_path.c_str());
+        report_fidelity(augmented, train, nullptr);
     }
     return 0;
 }

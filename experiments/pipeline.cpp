@@ -155,6 +155,7 @@ Samples augment_energy_variance_stopped(const Samples& train, const IsingParams&
     config.ema_decay = settings.ema_decay;
     diffusion_init(&model, config, derive_seed(seed, 2));
     std::vector<long> schedule = doubling_schedule(settings.first_checkpoint, settings.max_iterations);
+    Moments train_moments = sample_moments(train);
     for (size_t k = 0; k < schedule.size(); k++) {
         auto start = std::chrono::steady_clock::now();
         diffusion_train(&model, train.spins.data(), train.count, schedule[k] - model.iteration, settings.batch,
@@ -166,9 +167,11 @@ Samples augment_energy_variance_stopped(const Samples& train, const IsingParams&
         trace->seconds_sampling += seconds_since(start);
         trace->iterations.push_back(schedule[k]);
         trace->variance.push_back(energy_stats(params_obs, probe).variance);
+        trace->fidelity.push_back(moment_distance(sample_moments(probe), train_moments));
         if (!settings.quiet)
-            std::fprintf(stderr, "  checkpoint %ld: Var[E(aug)] = %.3f (target Var[E(test)] = %.3f)\n", schedule[k],
-                         trace->variance.back(), variance_target);
+            std::fprintf(stderr, "  checkpoint %ld: Var[E(aug)] = %.3f (target Var[E(test)] = %.3f); probe vs training "
+                         "data: %s\n", schedule[k], trace->variance.back(), variance_target,
+                         fidelity_text(trace->fidelity.back()).c_str());
         trace->stop = energy_variance_stop(trace->iterations, trace->variance, variance_target);
         if (trace->stop.crossed) break;
         previous = model;  // the crossing may lie nearer to this checkpoint than to the next one
@@ -182,6 +185,12 @@ Samples augment_energy_variance_stopped(const Samples& train, const IsingParams&
                                          settings.threads, settings.quiet);
     trace->seconds_sampling += seconds_since(start);
     return augmented;
+}
+
+std::string fidelity_text(const MomentDistance& distance) {
+    char text[96];
+    std::snprintf(text, sizeof text, "mean |dm| %.3g, mean |dC| %.3g", distance.magnetisation, distance.correlation);
+    return text;
 }
 
 SamplerOptions sampler_from_args(const Args& args, const SamplerOptions& fallback) {

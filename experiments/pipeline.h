@@ -10,6 +10,7 @@
 #include "../data/rng.h"
 #include "../diffusion/diffusion.h"
 #include "../ising/erasure.h"
+#include "../ising/moments.h"
 #include "args.h"
 #include "jobs.h"
 #include "report.h"
@@ -94,6 +95,7 @@ struct AugmentSettings {
 struct AugmentTrace {
     std::vector<long> iterations;      // checkpoints visited
     std::vector<double> variance;      // Var[E] of the probe at each
+    std::vector<MomentDistance> fidelity;  // the probe's moments against the training data's (ising/moments.h)
     StopDecision stop;                 // index into iterations
     long chosen_iteration = 0;
     double seconds_training = 0, seconds_sampling = 0;
@@ -101,6 +103,9 @@ struct AugmentTrace {
 Samples augment_energy_variance_stopped(const Samples& train, const IsingParams& params_obs, double variance_target,
                                         long augmented_count, const AugmentSettings& settings, uint64_t seed,
                                         AugmentTrace* trace);
+
+// "mean |dm| 0.031, mean |dC| 0.025" for logs and summaries.
+std::string fidelity_text(const MomentDistance& distance);
 
 // --sampler ddpm|ddim, --steps S, --eta E (each optional; `fallback` fills what is not given).
 SamplerOptions sampler_from_args(const Args& args, const SamplerOptions& fallback);

@@ -19,7 +19,15 @@ ASAN_OBJ = $(ASAN_SRC:%.cpp=build/asan/%.o) build/asan/tests/catch_main.o build/
 # The retina recording is embedded into the binary when it is found here (never committed; see README).
 RETINA_MAT := $(firstword $(wildcard data/retina/bint_fishmovie32_100.mat ../shared/data/retina/bint_fishmovie32_100.mat))
 
-.PHONY: all test bench deps clean help fig2 fig3 fig4 fig5 fig6 figures
+# The git commit goes into `repro --version`, run_info.csv and parameter files. build/version.txt changes only when
+# the commit does, so only experiments/version.o is rebuilt; outside git the version says "unknown".
+GIT_HEAD   := $(shell git rev-parse --short=12 HEAD 2>/dev/null)
+GIT_COMMIT := $(if $(GIT_HEAD),$(GIT_HEAD)$(shell git diff --quiet HEAD -- 2>/dev/null || echo -dirty),unknown)
+VERSION_STAMP := $(shell mkdir -p build && (echo '$(GIT_COMMIT)' | cmp -s - build/version.txt || echo '$(GIT_COMMIT)' > build/version.txt))
+build/experiments/version.o: build/version.txt
+build/experiments/version.o: CXXFLAGS += -DREPRO_GIT_COMMIT='"$(GIT_COMMIT)"'
+
+.PHONY: all test bench deps clean help install fig2 fig3 fig4 fig5 fig6 figures
 all: repro
 
 repro: build/main.o $(LIB_OBJ)

@@ -20,6 +20,8 @@
 #include "../ising/sk.h"
 #include "args.h"
 #include "commands.h"
+#include "inputs.h"
+#include "version.h"
 
 static double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -125,31 +127,54 @@ static void parse_eps_grid(const std::string& text, ErasureOptions* options) {
     }
 }
 
+// The first line of a parameters file: how it was made, so that a file found later says what it is.
+static std::string infer_comment(const std::string& how, const std::string& gauge, const std::vector<std::string>& inputs,
+                                 const Samples& samples) {
+    std::string text = "repro infer: " + how + ", inputs " + paths_text(inputs) + ", n " + std::to_string(samples.n) +
+                       ", M " + std::to_string(samples.count);
+    if (!samples.weight.empty()) {
+        double total = 0.0;
+        for (double weight : samples.weight) total += weight;
+        char number[32];
+        std::snprintf(number, sizeof number, "%.17g", total);
+        text += std::string(" rows of total weight ") + number;
+    }
+    text += gauge == "01" ? std::string(", ") + ZERO_ONE_GAUGE_MARK + ": E(s) = -sum_i h_i s_i - sum_{i<j} J_ij s_i s_j"
+                          : ", gauge -1/+1: E(s) = -sum_i b_i s_i - sum_{i<j} w_ij s_i s_j";
+    return text + ", repro " + repro_version();
+}
+
 int command_infer(int argc, char** argv) {
     Args args = parse_args(
-        argc, argv, 2, "repro infer SAMPLES --out PARAMS [--method erasure|mle] [--eps-grid A:B:K] [--max-iter N]",
-        "Infers Ising parameters b_i, w_ij from the samples and writes them (first line the n biases, then n lines\n"
-        "of n couplings, %.17g).\n"
+        argc, argv, 2, "repro infer SAMPLES... --out PARAMS [--method erasure|mle] [--eps-grid A:B:K] [--max-iter N] "
+        "[--weights-column COL] [--format pm1|01]",
+        "Infers Ising parameters b_i, w_ij from the samples (one or more files, read as one data set; '-' is standard\n"
+        "input) and writes them: a comment line saying how they were made, the n biases, then n lines of n\n"
+        "couplings (%.17g). --out - writes to standard output.\n"
         "  erasure: the erasure machine, Eqs. (12)-(18), run for every eps of the grid (in parallel over --threads);\n"
         "           each run starts from theta ~ U[-0.5,0.5) (from --seed), updates theta with gamma = 0.1 while the\n"
         "           mean data energy <E> decreases (at most --max-iter updates); the eps whose result has the\n"
         "           largest <E> is chosen and printed on stderr. --verbose lists every eps with <E> and updates.\n"
         "  mle:     exact maximum likelihood, Eqs. (5)-(9), gradient ascent with gamma = 0.1 from zero until every\n"
         "           gradient is below --tol (or --max-iter updates); exact enumeration, so n <= 20.",
-        {{"out", "PARAMS", "", "parameters file to write (required)"},
+        with_sample_input_options({{"out", "PARAMS", "", "parameters file to write (required; - = standard output)"},
          {"method", "NAME", "erasure", "erasure or mle"},
          {"eps-grid", "A:B:K", "0.1:0.9:81", "erasure: K values of eps from A to B (or one value E)"},
          {"eps-stride", "S", "1", "erasure: 1 = run every eps of the grid; S > 1 = every S-th, then all within S-1 "
                                   "of the best (same choice when <E> has one maximum, ~3x faster at S = 6)"},
          {"max-iter", "N", "", "most updates (default 100 for erasure, the authors' value; 100000 for mle)"},
          {"tol", "T", "1e-6", "mle: stop when every |gradient| is below T"},
-         {"verbose", "", "", "erasure: print <E> and the updates used for every eps"}},
-        1, 1);
+         {"verbose", "", "", "erasure: print <E> and the updates used for every eps"},
+         {"format", "pm1|01", "pm1", "pm1: parameters of E(s) for s = -1/+1 (Eq. 2); 01: for s = 0/1, h_i = 2b_i - "
+                                     "2 sum_j w_ij and J_ij = 4w_ij (read back as pm1 by every command)"}}, true),
+        1, 1000);
     std::string method = arg_string(args, "method");
     if (method != "erasure" && method != "mle") throw UsageError("--method must be erasure or mle, got '" + method + "'");
     std::string out = arg_string(args, "out");
     int threads = apply_threads(args);
     bool quiet = arg_flag(args, "quiet");
+    std::string gauge = arg_string(args, "format");
+    if (gauge != "pm1" && gauge != "01") throw UsageError("--format must be pm1 or 01, got '" + gauge + "'");
     // Every option is checked before the (possibly large) samples file is read.
     ErasureOptions erasure_options;
     MleOptions mle_options;
@@ -164,9 +189,12 @@ int command_infer(int argc, char** argv) {
         mle_options.tolerance = arg_double(args, "tol");
         if (!(mle_options.tolerance > 0)) throw UsageError("option --tol must be > 0");
     }
-    Samples samples = read_samples(args.positional[0], quiet);
+    SampleFormat input_format;
+    Samples samples = read_sample_inputs(args.positional, sample_read_options(args, quiet), &input_format);
+    warn_unreliable_samples(samples, input_format, quiet);
     auto start = std::chrono::steady_clock::now();
     IsingParams params;
+    std::string how;  // for the parameter file's comment line
     if (method == "erasure") {
         ErasureResult result = erasure_machine(samples, erasure_options);
         params = result.params;
@@ -180,6 +208,9 @@ int command_infer(int argc, char** argv) {
             std::fprintf(stderr, "infer: erasure machine chose eps = %.6g (largest <E> = %.10g, %d updates); M = %d, "
                          "n = %d, %zu eps values run on %d threads: %.2f s\n", result.chosen_eps, result.chosen_mean_energy,
                          result.iterations, samples.count, samples.n, result.eps_grid.size(), threads, seconds_since(start));
+        char eps[32];
+        std::snprintf(eps, sizeof eps, "%.6g", result.chosen_eps);
+        how = std::string("method erasure, eps ") + eps;
     } else {
         if (samples.n > EXACT_MAX_N)
             throw UsageError("--method mle enumerates all 2^n states: n must be <= " + std::to_string(EXACT_MAX_N) +
@@ -190,8 +221,14 @@ int command_infer(int argc, char** argv) {
             std::fprintf(stderr, "infer: exact MLE %s after %d updates (max |gradient| %.3g); %.2f s\n",
                          result.converged ? "converged" : "did NOT converge", result.iterations, result.max_gradient,
                          seconds_since(start));
+        if (!result.converged)
+            std::fprintf(stderr, "warning: exact MLE did not reach --tol %g in %d updates: the parameters are not the "
+                         "maximum; raise --max-iter (a spin that never changes has no finite maximum)\n",
+                         mle_options.tolerance, result.iterations);
+        how = std::string("method mle") + (result.converged ? "" : " (NOT converged)");
     }
-    write_params(out, params);
+    write_params(out, gauge == "01" ? params_to_zero_one(params) : params,
+                 infer_comment(how, gauge, args.positional, samples));
     return 0;
 }
 

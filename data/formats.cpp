@@ -128,14 +128,26 @@ static char line_delimiter(const char* begin, const char* end) {
     return ' ';
 }
 
-// A header line: the column names, without the double quotes that spreadsheets and pandas may put around them.
+// A header line: the column names, split at the delimiter only (a name may hold blanks), without surrounding
+// blanks or the double quotes that spreadsheets and pandas may put around them.
 static void read_header(SampleParse* parse, const char* begin, const char* end, long line) {
     parse->header_line = line;
-    parse->format.delimiter = line_delimiter(begin, end);
-    split_line(begin, end, parse->name, line, [&](const char* value_begin, const char* value_end, int) {
-        if (value_end - value_begin >= 2 && *value_begin == '"' && value_end[-1] == '"') value_begin++, value_end--;
-        parse->header.emplace_back(value_begin, value_end);
-    });
+    char delimiter = parse->format.delimiter = line_delimiter(begin, end);
+    for (const char* p = begin;;) {
+        const char* name_end = p;
+        if (delimiter == ' ') while (name_end < end && !is_blank(*name_end)) name_end++;
+        else while (name_end < end && *name_end != delimiter) name_end++;
+        const char* field_end = name_end;
+        while (p < name_end && is_blank(*p)) p++;
+        while (name_end > p && is_blank(name_end[-1])) name_end--;
+        if (name_end - p >= 2 && *p == '"' && name_end[-1] == '"') p++, name_end--;
+        if (p < name_end || delimiter != ' ') {
+            if (p == name_end) throw format_error(parse->name, line, p - begin + 1, "empty column name in the header");
+            parse->header.emplace_back(p, name_end);
+        }
+        if (field_end == end) break;
+        p = field_end + 1;
+    }
 }
 
 // --weights-column: a 1-based column number, or a name from the header.
@@ -248,7 +260,9 @@ static void data_row(SampleParse* parse, const char* begin, const char* end, lon
 // 0/1 → ±1, the names of the spin columns, and the total weight check.
 static void finish_samples(SampleParse* parse, const std::string& text) {
     if (parse->rows == 0)
-        throw format_error(parse->name, 1, 1, text.empty() ? "empty file: no samples" : "no samples (only comments, blank lines or a header)");
+        throw format_error(parse->name, 1, 1, text.empty()          ? "empty file: no samples"
+                                              : parse->header_line ? "no samples after the header line"
+                                                                   : "no samples (only comments or blank lines)");
     Samples& samples = parse->samples;
     samples.count = (int)parse->rows;
     if (parse->zero_line) {

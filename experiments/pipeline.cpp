@@ -320,6 +320,6 @@ void write_ensemble_run_info(const std::string& out, int argc, char** argv, cons
 std::string claims_markdown(const std::vector<Claim>& claims) {
     std::string md = "## Claims\n\n| claim | measured | verdict |\n|---|---|---|\n";
     for (const Claim& claim : claims)
-        md += "| " + claim.text + " | " + claim.measured + " | " + verdict_name(claim.verdict) + " |\n";
+        md += "| " + markdown_cell(claim.text) + " | " + markdown_cell(claim.measured) + " | " + verdict_name(claim.verdict) + " |\n";
     return md;
 }

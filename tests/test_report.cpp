@@ -12,6 +12,7 @@
 #include "../data/atomic_file.h"
 #include "../experiments/csv.h"
 #include "../experiments/plot.h"
+#include "../experiments/pipeline.h"
 #include "../experiments/report.h"
 
 static std::string temp_directory() {
@@ -207,4 +208,16 @@ TEST_CASE("plot: the gnuplot script names columns by number and refuses unknown 
     CHECK_THROWS_WITH(plot_script(dir, "fig", {curves}, PlotLayout(), "png"), Catch::Contains("no column 'mse'"));
     CHECK_THROWS(plot_script(dir, "fig", {curves, heatmap}, PlotLayout(), "png"));  // 2 panels in a 1×1 layout
     std::system(("rm -rf '" + dir + "'").c_str());
+}
+
+TEST_CASE("report: a '|' inside a claim is escaped in summary.md tables", "[report]") {
+    Claim claim;
+    claim.figure = "fig2";
+    claim.text = "over-trained";
+    claim.measured = "|MSE_aug(last) - MSE_obs| 0.002\nvs 0.003";
+    claim.verdict = Verdict::Undecided;
+    std::string md = claims_markdown({claim});
+    std::string row = md.substr(md.find("| over-trained"));
+    CHECK(row == "| over-trained | \\|MSE_aug(last) - MSE_obs\\| 0.002 vs 0.003 | undecided |\n");
+    CHECK(markdown_cell("a|b") == "a\\|b");
 }

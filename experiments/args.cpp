@@ -36,9 +36,10 @@ static const OptionSpec* find_option(const std::vector<OptionSpec>& spec, const 
     return nullptr;
 }
 
-Args parse_args(int argc, char** argv, int first, const std::string& synopsis, const std::string& description,
-                std::vector<OptionSpec> spec, int min_positional, int max_positional) {
-    for (const OptionSpec& option : common_options())
+static Args parse_with_common(int argc, char** argv, int first, const std::string& synopsis,
+                              const std::string& description, std::vector<OptionSpec> spec, int min_positional,
+                              int max_positional, const std::vector<OptionSpec>& common) {
+    for (const OptionSpec& option : common)
         if (!find_option(spec, option.name)) spec.push_back(option);
     Args args;
     args.spec = spec;
@@ -79,6 +80,21 @@ Args parse_args(int argc, char** argv, int first, const std::string& synopsis, c
         throw UsageError("unexpected argument '" + args.positional[max_positional] + "'; usage: " + synopsis);
     }
     return args;
+}
+
+Args parse_args(int argc, char** argv, int first, const std::string& synopsis, const std::string& description,
+                std::vector<OptionSpec> spec, int min_positional, int max_positional) {
+    return parse_with_common(argc, argv, first, synopsis, description, spec, min_positional, max_positional,
+                             common_options());
+}
+
+Args parse_args_with(int argc, char** argv, int first, const std::string& synopsis, const std::string& description,
+                     std::vector<OptionSpec> spec, int min_positional, int max_positional,
+                     const std::vector<std::string>& common) {
+    std::vector<OptionSpec> chosen;
+    for (const OptionSpec& option : common_options())
+        if (std::find(common.begin(), common.end(), option.name) != common.end()) chosen.push_back(option);
+    return parse_with_common(argc, argv, first, synopsis, description, spec, min_positional, max_positional, chosen);
 }
 
 bool arg_given(const Args& args, const std::string& name) { return args.values.count(name) > 0; }

@@ -71,7 +71,8 @@ int command_sample(int argc, char** argv) {
          {"burn-in", "B", "auto", "sweeps before the first sample of each chain"},
          {"thin", "K", "auto", "sweeps between recorded samples"},
          {"out", "SAMPLES", "", "samples file to write (required)"},
-         {"truth", "TRUTH", "", "true-parameters file to write (default: SAMPLES with .txt replaced by .truth.txt)"}},
+         {"truth", "TRUTH", "", "true-parameters file to write (default: SAMPLES with .txt replaced by .truth.txt)"},
+         {"format", "pm1|01", "pm1", "write the samples as -1/+1 or 0/1"}},
         0, 0);
     int n = (int)int_in_range(args, "n", 1, 100000);
     double g = arg_double(args, "g");
@@ -90,8 +91,11 @@ int command_sample(int argc, char** argv) {
     int thin = sweeps_option(args, "thin", metropolis_default_thin(truth));
     auto start = std::chrono::steady_clock::now();
     Samples samples = metropolis_sample(truth, count, burn_in, thin, &rng, threads);
-    write_samples(out, samples);
-    write_params(truth_path, truth);
+    write_samples(out, samples, output_format(args, SampleFormat()));
+    char comment[200];
+    std::snprintf(comment, sizeof comment, "repro sample: true SK parameters, n %d, g %g, M %d, seed %llu, gauge -1/+1, "
+                  "repro %s", n, g, count, (unsigned long long)arg_int(args, "seed"), repro_version());
+    write_params(truth_path, truth, comment);
     if (!quiet)
         std::fprintf(stderr, "sample: n = %d, g = %g, M = %d, burn-in %d, thin %d sweeps: %.2f s; wrote %s and %s\n", n,
                      g, count, burn_in, thin, seconds_since(start), out.c_str(), truth_path.c_str());
@@ -233,10 +237,12 @@ int command_infer(int argc, char** argv) {
 }
 
 int command_evaluate(int argc, char** argv) {
-    Args args = parse_args(argc, argv, 2, "repro evaluate PARAMS TRUTH",
+    Args args = parse_args_with(argc, argv, 2, "repro evaluate PARAMS TRUTH",
                            "Prints the mean square error of Eq. (23) between inferred and true parameters: the mean\n"
-                           "of the squared differences over the n biases and the n(n-1)/2 couplings w_ij, i < j.",
-                           {}, 2, 2);
+                           "of the squared differences over the n biases and the n(n-1)/2 couplings w_ij, i < j.\n"
+                           "Either file may be '-' (standard input); a file written with infer --format 01 is read\n"
+                           "back in the -1/+1 gauge.",
+                           {}, 2, 2, {});
     IsingParams inferred = read_params(args.positional[0]);
     IsingParams truth = read_params(args.positional[1]);
     require_same_n(args.positional[0], inferred.n, args.positional[1], truth.n);
@@ -245,14 +251,14 @@ int command_evaluate(int argc, char** argv) {
 }
 
 int command_energy(int argc, char** argv) {
-    Args args = parse_args(argc, argv, 2, "repro energy SAMPLES PARAMS",
+    Args args = parse_args_with(argc, argv, 2, "repro energy SAMPLES PARAMS",
                            "Prints the mean and the variance of E(sigma) of Eq. (2) over the samples, as lines\n"
                            "'mean X' and 'variance Y' (variance with 1/M: the variance of the samples themselves),\n"
                            "then 'kurtosis K' (m4/variance^2) and 'variance_relative_se R', the relative standard\n"
                            "error of that variance, sqrt((K-1)/M): a probe of N samples has sqrt((K-1)/N).",
-                           {}, 2, 2);
+                           sample_input_options(false), 2, 2, {"threads", "quiet"});
     apply_threads(args);
-    Samples samples = read_samples(args.positional[0], arg_flag(args, "quiet"));
+    Samples samples = read_samples(args.positional[0], sample_read_options(args, arg_flag(args, "quiet")), nullptr);
     IsingParams params = read_params(args.positional[1]);
     require_same_n(args.positional[0], samples.n, args.positional[1], params.n);
     EnergyStats stats = energy_stats(params, samples);

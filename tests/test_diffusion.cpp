@@ -14,6 +14,7 @@
 #include "../data/formats.h"
 #include "../data/rng.h"
 #include "../diffusion/diffusion.h"
+#include "../diffusion/progress.h"
 #include "../diffusion/schedule.h"
 #include "../diffusion/ziggurat.h"
 #include "../experiments/args.h"
@@ -511,4 +512,38 @@ TEST_CASE("repro augment: trains, checkpoints, resumes and writes ±1 samples", 
         std::remove((dir + name).c_str());
     rmdir((dir + "/ck").c_str());
     rmdir(dir.c_str());
+}
+
+TEST_CASE("progress: plain lines without a terminal, every 10 s and 1 %, rate from this call's work", "[diffusion][progress]") {
+    CHECK_FALSE(progress_plain_line_due(9.9, 500, 1000));
+    CHECK_FALSE(progress_plain_line_due(60.0, 9, 1000));  // less than 1 % more
+    CHECK(progress_plain_line_due(10.0, 10, 1000));
+    CHECK(progress_text("train", 1500, 2000, "it", 0.25, 50.0) == "train 1500/2000 it (75.0%)  loss 0.2500  50.0 it/s  ETA 10s");
+    CHECK(progress_text("sample", 0, 10, "samples", std::nan(""), 0.0) == "sample 0/10 samples (0.0%)  0.0 samples/s  ETA ?");
+
+    FILE* stream = std::tmpfile();
+    REQUIRE(stream != nullptr);
+    ProgressOptions options;
+    options.show = true;
+    options.terminal = false;
+    options.label = "train";
+    options.stream = stream;
+    ProgressLine line;
+    progress_start(&line, options, 1000);  // resumed at iteration 1000 of 2000
+    progress_update(&line, 1001, 2000, "it", 0.5);  // not due: no time has passed
+    // Pretend 20 s have passed (the struct holds the clock readings; no sleeping in tests).
+    line.start_seconds -= 20.0;
+    line.last_draw_seconds -= 20.0;
+    progress_update(&line, 1500, 2000, "it", 0.5);
+    progress_finish(&line, 2000, 2000, "it", 0.4);
+    std::rewind(stream);
+    char buffer[512] = {0};
+    size_t got = std::fread(buffer, 1, sizeof buffer - 1, stream);
+    std::fclose(stream);
+    std::string text(buffer, got);
+    CHECK(text.find('\r') == std::string::npos);
+    // 500 iterations in ~20 s: the rate counts the iterations of this call, not the 1000 before the checkpoint.
+    CHECK_THAT(text, Catch::StartsWith("train 1500/2000 it (75.0%)  loss 0.5000  2"));
+    CHECK(std::count(text.begin(), text.end(), '\n') == 2);
+    CHECK_THAT(text, Catch::Contains("\ntrain 2000/2000 it (100.0%)  loss 0.4000"));
 }

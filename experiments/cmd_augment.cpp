@@ -49,8 +49,6 @@ static int augment_stopped_by_energy_variance(const Args& args, const Samples& t
                                               int batch, const SamplerOptions& sampler, uint64_t seed, int threads,
                                               bool quiet) {
     if (!arg_given(args, "test")) throw UsageError("--stop energy-variance needs --test FILE (held-out samples)");
-    if (arg_given(args, "resume") || arg_given(args, "checkpoint-every") || arg_given(args, "widths"))
-        throw UsageError("--stop energy-variance does not combine with --resume, --checkpoint-every or --widths");
     Samples test = read_samples(arg_string(args, "test"), sample_read_options(args, quiet), nullptr);
     require_same_n(arg_string(args, "test"), test.n, args.positional[0], train.n);
     AugmentSettings settings;
@@ -61,6 +59,11 @@ static int augment_stopped_by_energy_variance(const Args& args, const Samples& t
     settings.sampler = sampler;
     settings.threads = threads;
     settings.quiet = quiet;
+    if (arg_given(args, "widths")) parse_widths(arg_string(args, "widths"), settings.widths);
+    settings.checkpoint_every = (long)int_in_range(args, "checkpoint-every", 0, 1000000000);
+    if (settings.checkpoint_every > 0) settings.checkpoint_dir = arg_string(args, "checkpoint-dir");
+    if (arg_given(args, "resume")) settings.resume_path = arg_string(args, "resume");
+    if (arg_given(args, "save-model")) settings.save_model_path = arg_string(args, "save-model");
     if (iterations < settings.first_checkpoint) throw UsageError("--stop energy-variance needs --iterations >= 1000");
     if (!quiet) std::fprintf(stderr, "augment: erasure machine on %s for the energies\n", args.positional[0].c_str());
     ErasureResult observed = infer_erasure(train, ErasureGrid(), threads, derive_seed(seed, 10));
@@ -71,7 +74,8 @@ static int augment_stopped_by_energy_variance(const Args& args, const Samples& t
     Samples augmented = augment_energy_variance_stopped(train, observed.params, var_test, augmented_count, settings,
                                                         seed, &trace);
     write_samples(out_path, augmented, out_format);
-    std::fprintf(stderr, "augment: %s at iteration %ld; wrote %ld samples to %s\n",
+    if (!quiet)
+        std::fprintf(stderr, "augment: %s at iteration %ld; wrote %ld samples to %s\n",
                  trace.stop.crossed ? "stopped by the energy-variance rule" : "rule never triggered, stopped at the budget",
                  trace.chosen_iteration, augmented_count, out_path.c_str());
     if (!trace.stop.crossed)
@@ -91,7 +95,7 @@ int command_augment(int argc, char** argv) {
         argc, argv, 2,
         "repro augment TRAIN --out AUGMENTED [--M-plus M] [--iterations I] [--batch B] [--sampler ddpm|ddim "
         "--steps S --eta E] [--widths W1,W2,W3] [--checkpoint-every K --checkpoint-dir D] [--resume FILE] "
-        "[--stop none|energy-variance --test TEST --probe P] [--format pm1|01]",
+        "[--stop none|energy-variance --test TEST --probe P] [--save-model MODEL] [--format pm1|01]",
         "Trains the diffusion model of the paper (DDPM, MLP denoiser of Appendix A, T = 1000, Adam lr 1e-4) on the\n"
         "samples in TRAIN for I iterations (Adam steps on minibatches of B), then generates M samples (default:\n"
         "DDIM with eta = 1 on 200 of the 1000 steps, which kept the gain of the paper's ancestral DDPM at a fifth\n"
@@ -107,7 +111,10 @@ int command_augment(int argc, char** argv) {
         "With --stop energy-variance --test TEST it infers the Ising parameters of TRAIN with the erasure machine,\n"
         "trains to the checkpoints 1000, 2000, 4000, ... (at most I), and stops at the first checkpoint where Var[E]\n"
         "of --probe generated samples comes down to Var[E(TEST)] (the rule of Sec. III A; it picks that checkpoint or\n"
-        "the one before, whichever is nearer the interpolated crossing), then generates M samples from it.",
+        "the one before, whichever is nearer the interpolated crossing), then generates M samples from it. With\n"
+        "checkpoints, the rule's state (rule_previous.bin, rule_trace.csv) is kept in D too, so --resume D/ckpt.bin\n"
+        "continues the rule where it stopped. --save-model MODEL keeps the model that generated the samples (the\n"
+        "chosen checkpoint), so that `repro generate MODEL` can draw more samples later.",
         {{"out", "FILE", "", "where to write the augmented samples (required)"},
          {"M-plus", "M", "100000", "number of samples to generate"},
          {"iterations", "I", "32000", "total training iterations (a resumed run continues up to I)"},
@@ -119,6 +126,7 @@ int command_augment(int argc, char** argv) {
          {"checkpoint-every", "K", "0", "save the training state every K iterations (0: no checkpoints)"},
          {"checkpoint-dir", "D", "", "directory of the checkpoint file ckpt.bin"},
          {"resume", "FILE", "", "continue from this checkpoint"},
+         {"save-model", "MODEL", "", "write the model the samples came from (a checkpoint file) for repro generate"},
          {"stop", "RULE", "none", "none (train exactly --iterations) or energy-variance (Sec. III A: stop where Var[E] of\n"
           "                             generated samples comes down to Var[E] of --test; --iterations is then the budget)"},
          {"test", "FILE", "", "held-out samples for --stop energy-variance"},
@@ -217,11 +225,50 @@ int command_augment(int argc, char** argv) {
     start = std::chrono::steady_clock::now();
     Samples augmented = generate_samples(model, augmented_count, sampler, derive_seed(seed, 3), threads, quiet);
     write_samples(out_path, augmented, out_format);
+    if (arg_given(args, "save-model")) checkpoint_save(model, arg_string(args, "save-model"));
     if (!quiet) {
         std::string how = sampler.kind == SamplerKind::ddpm ? "DDPM, all steps"
                                                             : "DDIM, " + std::to_string(sampler.steps) + " steps";
         std::fprintf(stderr, "augment: generated %ld samples (%s) in %.1f s -> %s\n", augmented_count, how.c_str(),
                      seconds_since(start), out_path.c_str());
     }
+    return 0;
+}
+
+int command_generate(int argc, char** argv) {
+    Args args = parse_args(
+        argc, argv, 2, "repro generate MODEL --out SAMPLES [--M-plus M] [--sampler ddpm|ddim --steps S --eta E] [--like FILE]",
+        "Draws M samples from a diffusion model saved by repro augment --save-model (or any of its checkpoints) and\n"
+        "writes them ('-': standard output). The samples come from --seed as in augment: the same --seed and sampler\n"
+        "as the augment run give its samples again; another --seed gives new ones. --like FILE writes them in the\n"
+        "format of that samples file (its 0/1 or -1/+1 values, delimiter and header), e.g. the training data.",
+        {{"out", "FILE", "", "where to write the samples (required)"},
+         {"M-plus", "M", "100000", "number of samples to generate"},
+         {"sampler", "KIND", "ddim", "ddim or ddpm (all T steps; the paper's)"},
+         {"steps", "S", "200", "DDIM steps (with --sampler ddim)"},
+         {"eta", "E", "1", "DDIM eta: 0 deterministic (loses the augmentation gain; README), 1 ancestral"},
+         {"like", "FILE", "", "a samples file whose format (values, delimiter, header) the output takes"},
+         sample_format_option(),
+         {"header", "", "", "the first line of --like FILE is a header even if it looks like numbers"}},
+        1, 1);
+    const int threads = apply_threads(args);
+    const bool quiet = arg_flag(args, "quiet");
+    const long count = (long)int_in_range(args, "M-plus", 1, 100000000);
+    const std::string out_path = arg_string(args, "out");
+    const SamplerOptions sampler = sampler_from_args(args, quick_sampler());
+    SampleFormat like;
+    if (arg_given(args, "like")) read_samples(arg_string(args, "like"), sample_read_options(args, true), &like);
+    SampleFormat format = output_format(args, like);
+    DiffusionModel model;
+    checkpoint_load(&model, args.positional[0]);
+    if (!format.names.empty() && (int)format.names.size() != model.config.denoiser.n)
+        throw std::runtime_error(arg_string(args, "like") + " has " + std::to_string(format.names.size()) +
+                                 " columns but the model makes n = " + std::to_string(model.config.denoiser.n) + " spins");
+    auto start = std::chrono::steady_clock::now();
+    Samples samples = generate_samples(model, count, sampler, derive_seed((uint64_t)arg_int(args, "seed"), 3), threads, quiet);
+    write_samples(out_path, samples, format);
+    if (!quiet)
+        std::fprintf(stderr, "generate: %ld samples of n = %d from %s (iteration %ld) in %.1f s -> %s\n", count,
+                     samples.n, args.positional[0].c_str(), model.iteration, seconds_since(start), out_path.c_str());
     return 0;
 }

@@ -514,6 +514,51 @@ TEST_CASE("repro augment: trains, checkpoints, resumes and writes ±1 samples", 
     rmdir(dir.c_str());
 }
 
+static int run_generate(std::vector<std::string> words) {
+    std::vector<char*> argv;
+    for (std::string& word : words) argv.push_back(&word[0]);
+    return command_generate((int)argv.size(), argv.data());
+}
+
+TEST_CASE("repro augment --stop energy-variance: widths, checkpoints, resume, --save-model and repro generate", "[diffusion]") {
+    std::string dir = temp_dir();
+    Samples train, test;
+    train.count = test.count = 64;
+    train.n = test.n = 6;
+    train.spins = random_spins(64, 6, 8);
+    test.spins = random_spins(64, 6, 9);
+    write_samples(dir + "/train.txt", train);
+    write_samples(dir + "/test.txt", test);
+    auto words = [&](const std::string& budget, const std::string& extra, const std::string& out) {
+        return std::vector<std::string>{"repro", "augment", dir + "/train.txt", "--stop=energy-variance",
+                                        "--test=" + dir + "/test.txt", "--widths=8,8,8", "--batch=16", "--probe=50",
+                                        "--M-plus=200", "--quiet", "--threads=2", "--iterations=" + budget,
+                                        "--out=" + dir + "/" + out, extra};
+    };
+    REQUIRE(run_augment(words("2000", "--save-model=" + dir + "/model.bin", "straight.txt")) == 0);
+    // The same run cut at the first rule checkpoint, then resumed with the full budget, gives the same samples.
+    CHECK_THROWS_AS(run_augment(words("1000", "--checkpoint-every=300", "x.txt")), UsageError);  // needs a directory
+    std::vector<std::string> first = words("1000", "--checkpoint-every=300", "cut.txt");
+    first.push_back("--checkpoint-dir=" + dir + "/ck");
+    REQUIRE(run_augment(first) == 0);
+    DiffusionModel saved;
+    checkpoint_load(&saved, dir + "/ck/ckpt.bin");
+    CHECK(saved.iteration == 1000);
+    CHECK(saved.config.denoiser.widths[0] == 8);
+    REQUIRE(run_augment(words("2000", "--resume=" + dir + "/ck/ckpt.bin", "resumed.txt")) == 0);
+    Samples straight = read_samples(dir + "/straight.txt", true);
+    CHECK(read_samples(dir + "/resumed.txt", true).spins == straight.spins);
+    // The saved model with the same seed and sampler draws the same samples again.
+    REQUIRE(run_generate({"repro", "generate", dir + "/model.bin", "--M-plus=200", "--quiet", "--threads=2",
+                          "--out=" + dir + "/again.txt", "--like=" + dir + "/train.txt"}) == 0);
+    CHECK(read_samples(dir + "/again.txt", true).spins == straight.spins);
+    for (const char* name : {"/train.txt", "/test.txt", "/straight.txt", "/cut.txt", "/resumed.txt", "/again.txt",
+                             "/model.bin", "/ck/ckpt.bin", "/ck/rule_previous.bin", "/ck/rule_trace.csv"})
+        std::remove((dir + name).c_str());
+    rmdir((dir + "/ck").c_str());
+    rmdir(dir.c_str());
+}
+
 TEST_CASE("progress: plain lines without a terminal, every 10 s and 1 %, rate from this call's work", "[diffusion][progress]") {
     CHECK_FALSE(progress_plain_line_due(9.9, 500, 1000));
     CHECK_FALSE(progress_plain_line_due(60.0, 9, 1000));  // less than 1 % more

@@ -199,14 +199,43 @@ TEST_CASE("plot: the gnuplot script names columns by number and refuses unknown 
     std::string script = plot_script(dir, "fig", {curves, heatmap}, layout, "pngcairo");
     CHECK_THAT(script, Catch::Contains("set output 'fig.png'"));
     CHECK_THAT(script, Catch::Contains("set multiplot layout 1,2"));
-    CHECK_THAT(script, Catch::Contains("'fig.csv' using 2:(strcol(1) eq 'aug' ? $3 : NaN):(strcol(4) eq '' ? 0 : column(4))"
-                                       " with yerrorlines"));
+    // 'aug' is a single run (its sd cell is empty): no error bars at all, not zero-length ones.
+    CHECK_THAT(script, Catch::Contains("'fig.csv' using 2:(strcol(1) eq 'aug' ? $3 : NaN) with linespoints"));
+    PlotPanel with_sd = curves;
+    with_sd.series[0].where_value = "obs";
+    CHECK_THAT(plot_script(dir, "fig", {with_sd}, PlotLayout(), "png"),
+               Catch::Contains("'fig.csv' using 2:(strcol(1) eq 'obs' ? $3 : NaN):(strcol(4) eq '' ? 0 : column(4))"
+                               " with yerrorlines"));
+    // A log axis gets labelled tics at 1, 2, 3, 5, 7 per decade and minor tics.
+    CHECK_THAT(script, Catch::Contains("set mxtics 10\nset format x '%g'\nset for [k=-12:12] xtics add (2*10**k, 3*10**k, 5*10**k, 7*10**k)"));
     CHECK_THAT(script, Catch::Contains("0.01 with lines lc rgb '#000000' dt 2"));
     CHECK_THAT(script, Catch::Contains("set cbrange [-0.5:0.5]"));
     CHECK_THAT(script, Catch::Contains("'w.txt' matrix with image"));
     curves.series[0].y = "mse";
     CHECK_THROWS_WITH(plot_script(dir, "fig", {curves}, PlotLayout(), "png"), Catch::Contains("no column 'mse'"));
     CHECK_THROWS(plot_script(dir, "fig", {curves, heatmap}, PlotLayout(), "png"));  // 2 panels in a 1×1 layout
+    std::system(("rm -rf '" + dir + "'").c_str());
+}
+
+TEST_CASE("plot: panels are lettered a, b, c, ... in order, and w_{ij} is written plainly", "[report][plot]") {
+    std::string dir = temp_directory();
+    double w[4] = {0, 0.5, 0.5, 0};
+    write_matrix_text(dir + "/w.txt", w, 2, 2);
+    PlotPanel panel;
+    panel.kind = PanelKind::Heatmap;
+    panel.matrix_file = "w.txt";
+    std::vector<PlotPanel> panels(4, panel);
+    panels[0].title = "(a) true w_{ij}";
+    panels[1].title = "(a) again";
+    panels[2].title = "no letter";
+    panels[3].title = "(c') gain";
+    PlotLayout layout;
+    layout.cols = 4;
+    std::string script = plot_script(dir, "fig", panels, layout, "png");
+    CHECK_THAT(script, Catch::Contains("set title '(a) true w_ij'"));
+    CHECK_THAT(script, Catch::Contains("set title '(b) again'"));
+    CHECK_THAT(script, Catch::Contains("set title 'no letter'"));
+    CHECK_THAT(script, Catch::Contains("set title '(c) gain'"));
     std::system(("rm -rf '" + dir + "'").c_str());
 }
 

@@ -90,6 +90,58 @@ static int augment_stopped_by_energy_variance(const Args& args, const Samples& t
     return 0;
 }
 
+// The options of repro augment, for parse_args and --help.
+static std::vector<OptionSpec> augment_command_options() {
+    return {{"out", "FILE", "", "where to write the augmented samples (required)"},
+            {"M-plus", "M", "100000", "number of samples to generate"},
+            {"iterations", "I", "32000", "total training iterations (a resumed run continues up to I)"},
+            {"batch", "B", "256", "minibatch size"},
+            {"sampler", "KIND", "ddim", "ddim or ddpm (all T steps; the paper's)"},
+            {"steps", "S", "200", "DDIM steps (with --sampler ddim)"},
+            {"eta", "E", "1", "DDIM eta: 0 deterministic (loses the augmentation gain; README), 1 ancestral"},
+            {"widths", "W1,W2,W3", "", "encoder widths, overriding Appendix A's for n"},
+            {"checkpoint-every", "K", "0", "save the training state every K iterations (0: no checkpoints)"},
+            {"checkpoint-dir", "D", "", "directory of the checkpoint file ckpt.bin"},
+            {"resume", "FILE", "", "continue from this checkpoint"},
+            {"save-model", "MODEL", "", "write the model the samples came from (a checkpoint file) for repro generate"},
+            {"stop", "RULE", "none", "none (train exactly --iterations) or energy-variance (Sec. III A: stop where Var[E] of\n"
+             "                             generated samples comes down to Var[E] of --test; --iterations is then the budget)"},
+            {"test", "FILE", "", "held-out samples for --stop energy-variance"},
+            {"probe", "P", "5000", "generated samples for Var[E] at each checkpoint (--stop energy-variance)"},
+            {"ema", "D", "0", "sample from a moving average of the weights (beyond the paper; 0 = off; e.g. 0.999)"},
+            sample_format_option(),
+            {"header", "", "", "the first line of TRAIN (and TEST) is a header of column names even if it looks like numbers"},
+            {"var", "NAME", "", ".mat input: the variable holding the samples (rows = samples)"}};
+}
+
+// The model of a --stop none run: loaded from --resume (checked against the data and the options), or fresh.
+static void start_model(const Args& args, const Samples& train, long iterations, uint64_t seed, DiffusionModel* model) {
+    if (!arg_given(args, "resume")) {
+        DiffusionConfig config = diffusion_config_for(train.n);
+        if (arg_given(args, "widths")) parse_widths(arg_string(args, "widths"), config.denoiser.widths);
+        config.ema_decay = ema_decay_from_args(args);
+        diffusion_init(model, config, derive_seed(seed, 2));
+        return;
+    }
+    checkpoint_load(model, arg_string(args, "resume"));
+    if (model->config.denoiser.n != train.n)
+        throw std::runtime_error(arg_string(args, "resume") + ": the checkpoint is for n = " +
+                                 std::to_string(model->config.denoiser.n) + " spins but " + args.positional[0] +
+                                 " has n = " + std::to_string(train.n));
+    if (arg_given(args, "widths")) {
+        int widths[3];
+        parse_widths(arg_string(args, "widths"), widths);
+        for (int k = 0; k < 3; k++)
+            if (widths[k] != model->config.denoiser.widths[k])
+                throw UsageError("--widths differs from the widths stored in the checkpoint");
+    }
+    if (arg_given(args, "ema") && ema_decay_from_args(args) != model->config.ema_decay)
+        throw UsageError("--ema differs from the EMA decay stored in the checkpoint");
+    if (model->iteration > iterations)
+        throw UsageError("the checkpoint is already at iteration " + std::to_string(model->iteration) +
+                         ", past --iterations " + std::to_string(iterations));
+}
+
 int command_augment(int argc, char** argv) {
     Args args = parse_args(
         argc, argv, 2,
@@ -115,27 +167,7 @@ int command_augment(int argc, char** argv) {
         "checkpoints, the rule's state (rule_previous.bin, rule_trace.csv) is kept in D too, so --resume D/ckpt.bin\n"
         "continues the rule where it stopped. --save-model MODEL keeps the model that generated the samples (the\n"
         "chosen checkpoint), so that `repro generate MODEL` can draw more samples later.",
-        {{"out", "FILE", "", "where to write the augmented samples (required)"},
-         {"M-plus", "M", "100000", "number of samples to generate"},
-         {"iterations", "I", "32000", "total training iterations (a resumed run continues up to I)"},
-         {"batch", "B", "256", "minibatch size"},
-         {"sampler", "KIND", "ddim", "ddim or ddpm (all T steps; the paper's)"},
-         {"steps", "S", "200", "DDIM steps (with --sampler ddim)"},
-         {"eta", "E", "1", "DDIM eta: 0 deterministic (loses the augmentation gain; README), 1 ancestral"},
-         {"widths", "W1,W2,W3", "", "encoder widths, overriding Appendix A's for n"},
-         {"checkpoint-every", "K", "0", "save the training state every K iterations (0: no checkpoints)"},
-         {"checkpoint-dir", "D", "", "directory of the checkpoint file ckpt.bin"},
-         {"resume", "FILE", "", "continue from this checkpoint"},
-         {"save-model", "MODEL", "", "write the model the samples came from (a checkpoint file) for repro generate"},
-         {"stop", "RULE", "none", "none (train exactly --iterations) or energy-variance (Sec. III A: stop where Var[E] of\n"
-          "                             generated samples comes down to Var[E] of --test; --iterations is then the budget)"},
-         {"test", "FILE", "", "held-out samples for --stop energy-variance"},
-         {"probe", "P", "5000", "generated samples for Var[E] at each checkpoint (--stop energy-variance)"},
-         {"ema", "D", "0", "sample from a moving average of the weights (beyond the paper; 0 = off; e.g. 0.999)"},
-         sample_format_option(),
-         {"header", "", "", "the first line of TRAIN (and TEST) is a header of column names even if it looks like numbers"},
-         {"var", "NAME", "", ".mat input: the variable holding the samples (rows = samples)"}},
-        1, 1);
+        augment_command_options(), 1, 1);
     const int threads = apply_threads(args);
     const bool quiet = arg_flag(args, "quiet");
     const uint64_t seed = (uint64_t)arg_int(args, "seed");
@@ -169,30 +201,7 @@ int command_augment(int argc, char** argv) {
 
     // The model: from a checkpoint, or fresh with the same seeds as the figures' pipeline.
     DiffusionModel model;
-    if (arg_given(args, "resume")) {
-        checkpoint_load(&model, arg_string(args, "resume"));
-        if (model.config.denoiser.n != train.n)
-            throw std::runtime_error(arg_string(args, "resume") + ": the checkpoint is for n = " +
-                                     std::to_string(model.config.denoiser.n) + " spins but " + args.positional[0] +
-                                     " has n = " + std::to_string(train.n));
-        if (arg_given(args, "widths")) {
-            int widths[3];
-            parse_widths(arg_string(args, "widths"), widths);
-            for (int k = 0; k < 3; k++)
-                if (widths[k] != model.config.denoiser.widths[k])
-                    throw UsageError("--widths differs from the widths stored in the checkpoint");
-        }
-        if (arg_given(args, "ema") && ema_decay_from_args(args) != model.config.ema_decay)
-            throw UsageError("--ema differs from the EMA decay stored in the checkpoint");
-        if (model.iteration > iterations)
-            throw UsageError("the checkpoint is already at iteration " + std::to_string(model.iteration) +
-                             ", past --iterations " + std::to_string(iterations));
-    } else {
-        DiffusionConfig config = diffusion_config_for(train.n);
-        if (arg_given(args, "widths")) parse_widths(arg_string(args, "widths"), config.denoiser.widths);
-        config.ema_decay = ema_decay_from_args(args);
-        diffusion_init(&model, config, derive_seed(seed, 2));
-    }
+    start_model(args, train, iterations, seed, &model);
     if (!quiet)
         std::fprintf(stderr, "augment: %d samples of n = %d; network widths %d,%d,%d%s, %ld parameters; from iteration %ld "
                      "to %ld, batch %d, %d thread(s)\n", train.count, train.n, model.config.denoiser.widths[0],

@@ -128,11 +128,10 @@ static char line_delimiter(const char* begin, const char* end) {
     return ' ';
 }
 
-// A header line: the column names, split at the delimiter only (a name may hold blanks), without surrounding
-// blanks or the double quotes that spreadsheets and pandas may put around them.
-static void read_header(SampleParse* parse, const char* begin, const char* end, long line) {
-    parse->header_line = line;
-    char delimiter = parse->format.delimiter = line_delimiter(begin, end);
+// The names of a header line, split at the delimiter only (a name may hold blanks), without surrounding blanks or
+// the double quotes that spreadsheets and pandas may put around them. An empty name is kept as "" (an error later).
+static std::vector<std::string> header_names(const char* begin, const char* end, char delimiter) {
+    std::vector<std::string> names;
     for (const char* p = begin;;) {
         const char* name_end = p;
         if (delimiter == ' ') while (name_end < end && !is_blank(*name_end)) name_end++;
@@ -141,13 +140,27 @@ static void read_header(SampleParse* parse, const char* begin, const char* end, 
         while (p < name_end && is_blank(*p)) p++;
         while (name_end > p && is_blank(name_end[-1])) name_end--;
         if (name_end - p >= 2 && *p == '"' && name_end[-1] == '"') p++, name_end--;
-        if (p < name_end || delimiter != ' ') {
-            if (p == name_end) throw format_error(parse->name, line, p - begin + 1, "empty column name in the header");
-            parse->header.emplace_back(p, name_end);
-        }
+        if (p < name_end || delimiter != ' ') names.emplace_back(p, name_end);
         if (field_end == end) break;
         p = field_end + 1;
     }
+    return names;
+}
+
+// A header: asked for, or a first line none of whose fields reads as a number.
+static bool is_header_line(const char* begin, const char* end, bool asked) {
+    if (asked) return true;
+    for (const std::string& name : header_names(begin, end, line_delimiter(begin, end)))
+        if (is_number(name.data(), name.data() + name.size())) return false;
+    return true;
+}
+
+static void read_header(SampleParse* parse, const char* begin, const char* end, long line) {
+    parse->header_line = line;
+    parse->format.delimiter = line_delimiter(begin, end);
+    parse->header = header_names(begin, end, parse->format.delimiter);
+    for (const std::string& name : parse->header)
+        if (name.empty()) throw format_error(parse->name, line, 1, "empty column name in the header");
 }
 
 // --weights-column: a 1-based column number, or a name from the header.
@@ -288,14 +301,8 @@ Samples parse_samples(const std::string& text, const std::string& name, const Sa
     const char* text_end = text.data() + text.size();
     for_each_line(text, [&](const char* begin, const char* end, long line) {
         if (is_skipped_line(begin, end)) return;
-        if (parse.columns == 0 && parse.header_line == 0) {
-            // A header: asked for, or a first line in which no value reads as a number.
-            bool any_number = false;
-            split_line(begin, end, name, line, [&](const char* value_begin, const char* value_end, int) {
-                any_number = any_number || is_number(value_begin, value_end);
-            });
-            if (options.header || !any_number) return read_header(&parse, begin, end, line);
-        }
+        if (parse.columns == 0 && parse.header_line == 0 && is_header_line(begin, end, options.header))
+            return read_header(&parse, begin, end, line);
         data_row(&parse, begin, end, line, text_end);
     });
     finish_samples(&parse, text);

@@ -69,6 +69,10 @@ TEST_CASE("own data: a header of names is detected and kept, a BOM skipped, the 
     CHECK(plain.delimiter == ' ');
     CHECK(plain.names.empty());
     CHECK(written(pm1, plain) == "-1 1\n1 1\n");
+    // Names with numbers in them ("cell 0", as pandas writes a DataFrame's columns) are still a header.
+    SampleFormat cells;
+    CHECK(parse_samples("cell 0,cell 1\n0,1\n", "s.csv", quiet_options(), &cells).count == 1);
+    CHECK(cells.names == std::vector<std::string>{"cell 0", "cell 1"});
     // Tab-separated.
     SampleFormat tabs;
     parse_samples("a\tb\n0\t1\n", "s.tsv", quiet_options(), &tabs);

@@ -1,9 +1,11 @@
 // repro augment: Sec. III A step 3 from the command line. Trains the DDPM of Appendix A on ±1 samples and writes
 // M⁺ generated samples (analog bits) in the samples format, with optional checkpoints and resumption.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "../data/atomic_file.h"
 #include "../data/formats.h"
@@ -43,6 +45,32 @@ static double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// A rough estimate of the whole run, printed at the start: training and sampling rates timed on a throw-away model
+// of the same size (a few iterations and one chunk of 256 samples with 20 steps; the run itself is untouched),
+// times the work ahead. `upper_bound`: the energy-variance rule may stop before its budget.
+static void print_run_estimate(const DiffusionConfig& config, const Samples& train, long iterations, long samples,
+                               const SamplerOptions& sampler, int batch, int threads, bool upper_bound) {
+    DiffusionModel trial;
+    diffusion_init(&trial, config, 12345);
+    ProgressOptions silent;
+    diffusion_train(&trial, train.spins.data(), train.count, 2, batch, threads, silent);  // first steps touch memory
+    auto start = std::chrono::steady_clock::now();
+    diffusion_train(&trial, train.spins.data(), train.count, 8, batch, threads, silent);
+    double seconds_per_iteration = seconds_since(start) / 8;
+    SamplerOptions timing = sampler;
+    timing.kind = SamplerKind::ddim;
+    timing.steps = 20;
+    std::vector<float> out((size_t)256 * config.denoiser.n);
+    start = std::chrono::steady_clock::now();
+    diffusion_sample(trial, 256, timing, 1, out.data(), threads, silent);
+    int steps = sampler.kind == SamplerKind::ddpm ? 1000 : sampler.steps;
+    double seconds_per_sample = seconds_since(start) / 256 / 20 * steps;
+    double train_seconds = iterations * seconds_per_iteration, sample_seconds = samples * seconds_per_sample;
+    std::fprintf(stderr, "augment: estimated time%s: training %.0f s (%ld iterations at %.0f it/s), sampling %.0f s "
+                 "(%ld samples), total %.1f min\n", upper_bound ? " at most" : "", train_seconds, iterations,
+                 1.0 / seconds_per_iteration, sample_seconds, samples, (train_seconds + sample_seconds) / 60);
+}
+
 // --stop energy-variance: the figures' pipeline (experiments/pipeline.h) on the user's own data.
 static int augment_stopped_by_energy_variance(const Args& args, const Samples& train, const std::string& out_path,
                                               const SampleFormat& out_format, long augmented_count, long iterations,
@@ -65,7 +93,14 @@ static int augment_stopped_by_energy_variance(const Args& args, const Samples& t
     if (arg_given(args, "resume")) settings.resume_path = arg_string(args, "resume");
     if (arg_given(args, "save-model")) settings.save_model_path = arg_string(args, "save-model");
     if (iterations < settings.first_checkpoint) throw UsageError("--stop energy-variance needs --iterations >= 1000");
-    if (!quiet) std::fprintf(stderr, "augment: erasure machine on %s for the energies\n", args.positional[0].c_str());
+    if (!quiet) {
+        DiffusionConfig config = diffusion_config_for(train.n);
+        if (settings.widths[0] > 0) std::copy(settings.widths, settings.widths + 3, config.denoiser.widths);
+        long checkpoints = (long)doubling_schedule(settings.first_checkpoint, iterations).size();
+        print_run_estimate(config, train, iterations, augmented_count + checkpoints * settings.probe_count, sampler,
+                           batch, threads, true);
+        std::fprintf(stderr, "augment: erasure machine on %s for the energies\n", args.positional[0].c_str());
+    }
     ErasureResult observed = infer_erasure(train, ErasureGrid(), threads, derive_seed(seed, 10));
     double var_train = energy_stats(observed.params, train).variance;
     double var_test = energy_stats(observed.params, test).variance;
@@ -209,6 +244,8 @@ int command_augment(int argc, char** argv) {
                      model.config.denoiser.skip ? " with skips" : " without skips", (long)model.params.size(),
                      model.iteration, iterations, batch, threads);
 
+    if (!quiet)
+        print_run_estimate(model.config, train, iterations - model.iteration, augmented_count, sampler, batch, threads, false);
     // Training, in segments of K iterations when checkpointing.
     auto start = std::chrono::steady_clock::now();
     long first_iteration = model.iteration;

@@ -76,7 +76,7 @@ void warn_unreliable_samples(const Samples& samples, const SampleFormat& format,
         std::string name = (int)format.names.size() == samples.n ? " (" + format.names[i] + ")" : "";
         std::fprintf(stderr, "warning: spin %d%s is %s in every sample: its bias is not identifiable (the estimate "
                      "only grows with the iterations) and its couplings are meaningless\n", i + 1, name.c_str(),
-                     samples.spins[i] > 0 ? "+1" : "-1");
+                     samples.spins[i] > 0 ? (format.zero_one ? "1" : "+1") : (format.zero_one ? "0" : "-1"));
     }
     if (constant > 5) std::fprintf(stderr, "warning: %d spins in all never change\n", constant);
 }

@@ -6,12 +6,14 @@
 #include "formats.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
+#include <sys/stat.h>
 
 #include "atomic_file.h"
 #include "mat5.h"
@@ -449,10 +451,17 @@ std::string read_input(const std::string& path) {
     return contents;
 }
 
+// A path that exists and is not a regular file (/dev/null, /dev/stdout, a named pipe) is written in place: an atomic
+// write would rename a regular file over it (and, run as root, replace /dev/null).
 void write_output(const std::string& path, const std::string& text) {
-    if (path != "-") return write_file_atomic(path, text);
-    if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0)
-        throw std::runtime_error("error writing standard output");
+    struct stat info;
+    bool special = path != "-" && stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode);
+    if (path != "-" && !special) return write_file_atomic(path, text);
+    FILE* stream = path == "-" ? stdout : std::fopen(path.c_str(), "wb");
+    if (!stream) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+    bool failed = std::fwrite(text.data(), 1, text.size(), stream) != text.size() || std::fflush(stream) != 0;
+    if (stream != stdout) failed = std::fclose(stream) != 0 || failed;
+    if (failed) throw std::runtime_error("error writing " + (path == "-" ? std::string("standard output") : path));
 }
 
 void write_samples(const std::string& path, const Samples& samples, const SampleFormat& format) {

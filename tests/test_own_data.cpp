@@ -8,6 +8,8 @@
 #include <cstring>
 #include <fcntl.h>
 #include <string>
+#include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 #include "../data/atomic_file.h"
@@ -386,4 +388,19 @@ TEST_CASE("own data: the moments exact MLE fits are those of the repeated rows",
     Moments a = sample_moments(weighted), b = sample_moments(expanded);
     CHECK(a.mean == b.mean);
     CHECK(a.correlation == b.correlation);
+}
+
+TEST_CASE("own data: a path that is not a regular file (a named pipe, /dev/null) is written in place, not replaced", "[formats][own]") {
+    std::string fifo = temp_path("pipe");
+    REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
+    std::string received;
+    std::thread reader([&] { received = read_file(fifo); });  // opening a FIFO waits for the writer
+    Samples samples = parse_samples("1 -1\n", "s.txt", true);
+    write_samples(fifo, samples);
+    reader.join();
+    CHECK(received == "1 -1\n");
+    struct stat info;
+    REQUIRE(stat(fifo.c_str(), &info) == 0);
+    CHECK(S_ISFIFO(info.st_mode));  // an atomic write would have renamed a regular file over it
+    std::remove(fifo.c_str());
 }

@@ -19,7 +19,15 @@ ASAN_OBJ = $(ASAN_SRC:%.cpp=build/asan/%.o) build/asan/tests/catch_main.o build/
 # The retina recording is embedded into the binary when it is found here (never committed; see README).
 RETINA_MAT := $(firstword $(wildcard data/retina/bint_fishmovie32_100.mat ../shared/data/retina/bint_fishmovie32_100.mat))
 
-.PHONY: all test bench deps clean help fig2 fig3 fig4 fig5 fig6 figures
+# The git commit goes into `repro --version`, run_info.csv and parameter files. build/version.txt changes only when
+# the commit does, so only experiments/version.o is rebuilt; outside git the version says "unknown".
+GIT_HEAD   := $(shell git rev-parse --short=12 HEAD 2>/dev/null)
+GIT_COMMIT := $(if $(GIT_HEAD),$(GIT_HEAD)$(shell git diff --quiet HEAD -- 2>/dev/null || echo -dirty),unknown)
+VERSION_STAMP := $(shell mkdir -p build && (echo '$(GIT_COMMIT)' | cmp -s - build/version.txt || echo '$(GIT_COMMIT)' > build/version.txt))
+build/experiments/version.o: build/version.txt
+build/experiments/version.o: CXXFLAGS += -DREPRO_GIT_COMMIT='"$(GIT_COMMIT)"'
+
+.PHONY: all test bench deps clean help install fig2 fig3 fig4 fig5 fig6
 all: repro
 
 repro: build/main.o $(LIB_OBJ)
@@ -68,10 +76,27 @@ bench: deps build/bench build/bench_plm
 fig2 fig3 fig4 fig5 fig6: deps repro
 	./repro $@
 
-# Installs the Debian/Ubuntu packages that are missing (only those), with sudo when not root.
+# Installs the Debian/Ubuntu packages that are missing (only those), with sudo when not root. Elsewhere (no dpkg) it
+# checks for the tools and headers themselves: it says what is missing (with the package names of common systems)
+# and stops, or lets make go on when everything is there.
 DEB_PACKAGES = g++ make libopenblas-dev catch2 zlib1g-dev gnuplot-nox
 deps:
-	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@if ! command -v dpkg >/dev/null 2>&1; then \
+	  missing=""; \
+	  command -v $(CXX) >/dev/null 2>&1 || missing="$$missing a C++17 compiler ($(CXX))"; \
+	  for h in cblas.h zlib.h catch2/catch.hpp; do \
+	    printf '#include <%s>\n' $$h | $(CXX) -std=c++17 -fsyntax-only -x c++ - >/dev/null 2>&1 || missing="$$missing $$h"; \
+	  done; \
+	  command -v gnuplot >/dev/null 2>&1 || echo "make deps: gnuplot not found: the figures' PNGs will be skipped (CSV and .gp are still written)" >&2; \
+	  if [ -n "$$missing" ]; then \
+	    echo "make deps: missing:$$missing" >&2; \
+	    echo "  install OpenBLAS, zlib and Catch2 v2 headers, e.g. Fedora: dnf install gcc-c++ make openblas-devel zlib-devel catch2-devel gnuplot;" >&2; \
+	    echo "  macOS: brew install openblas zlib catch2@2 gnuplot (then make CXXFLAGS=-I... LDFLAGS=-L...)" >&2; \
+	    exit 1; \
+	  fi; \
+	  exit 0; \
+	fi; \
+	missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  command -v apt-get >/dev/null || { echo "make deps: please install:$$missing" >&2; exit 1; }; \
 	  sudo=""; [ "$$(id -u)" -ne 0 ] && sudo=sudo; \
@@ -79,13 +104,24 @@ deps:
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
 	fi
 
+# make install PREFIX=~/.local (default /usr/local); DESTDIR for packagers. Installs the program and its licence.
+PREFIX ?= /usr/local
+install: repro
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/repro
+	install -m 755 repro $(DESTDIR)$(PREFIX)/bin/repro
+	install -m 644 LICENSE README.md $(DESTDIR)$(PREFIX)/share/doc/repro/
+
 clean:
 	rm -rf build repro
 
 help:
-	@echo "make          build ./repro (portable; make NATIVE=1 adds -march=native)"
-	@echo "make test     install missing packages, build, run the test suite"
-	@echo "make bench    benchmarks against the peers in ../shared/peers, and the pseudo-likelihood solver's speed"
+	@echo "make              build ./repro (portable; make NATIVE=1 adds -march=native)"
+	@echo "make test         install missing packages, build, run the test suite (TEST_ARGS='[tag]' for a subset)"
+	@echo "make deps         install missing Debian/Ubuntu packages; elsewhere, check the tools and say what is missing"
+	@echo "make bench        benchmarks against the peers in ../shared/peers, and the pseudo-likelihood solver's speed"
 	@echo "make fig2 ... make fig6   build and run one figure at quick scale"
+	@echo "make install      install ./repro into PREFIX/bin (PREFIX=/usr/local; DESTDIR for packaging)"
+	@echo "make clean        remove build/ and ./repro"
+	@echo "make help         this list"
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -6,14 +6,18 @@
 #include "formats.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
+#include <sys/stat.h>
 
 #include "atomic_file.h"
+#include "mat5.h"
+#include "npy.h"
 
 static std::runtime_error format_error(const std::string& name, long line, long column, const std::string& message) {
     return std::runtime_error(name + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message);
@@ -64,6 +68,7 @@ template <typename OnLine>
 static void for_each_line(const std::string& text, OnLine on_line) {
     const char* p = text.data();
     const char* end = p + text.size();
+    if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) p += 3;  // a UTF-8 byte-order mark (spreadsheets write one)
     long line = 1;
     while (p < end) {
         const char* newline = (const char*)std::memchr(p, '\n', (size_t)(end - p));
@@ -94,83 +99,398 @@ static int parse_spin(const char* begin, const char* end, const std::string& nam
     throw format_error(name, line, column, "bad spin value '" + printable(begin, end) + "' (expected -1/+1 or 0/1)");
 }
 
-Samples parse_samples(const std::string& text, const std::string& name, bool quiet) {
+// A token that reads as a number (strtod takes all of it): what tells a data row from a header of names.
+static bool is_number(const char* begin, const char* end) {
+    char buffer[64];
+    size_t length = (size_t)(end - begin);
+    if (length == 0 || length >= sizeof buffer) return false;
+    std::memcpy(buffer, begin, length);
+    buffer[length] = '\0';
+    char* parsed_end = nullptr;
+    std::strtod(buffer, &parsed_end);
+    return parsed_end == buffer + length;
+}
+
+// One text samples file being parsed: what has been seen so far, for the values and for the messages.
+struct SampleParse {
+    std::string name;
+    SampleReadOptions options;
     Samples samples;
-    long first_row_line = 0;
+    SampleFormat format;
+    std::vector<std::string> header;  // every column's name, the weights column included
+    int columns = 0;                  // values per row, the weights column included (0 until the first row)
+    int weight_index = -1;            // 0-based column of the weights; -1: none
+    long header_line = 0, first_row_line = 0, rows = 0;
     long minus_one_line = 0, minus_one_column = 0, zero_line = 0, zero_column = 0;  // first of each, for messages
-    long rows = 0;
+};
+
+static char line_delimiter(const char* begin, const char* end) {
+    if (std::memchr(begin, ',', (size_t)(end - begin))) return ',';
+    if (std::memchr(begin, '\t', (size_t)(end - begin))) return '\t';
+    return ' ';
+}
+
+// The names of a header line, split at the delimiter only (a name may hold blanks), without surrounding blanks or
+// the double quotes that spreadsheets and pandas may put around them. An empty name is kept as "" (an error later).
+static std::vector<std::string> header_names(const char* begin, const char* end, char delimiter) {
+    std::vector<std::string> names;
+    for (const char* p = begin;;) {
+        const char* name_end = p;
+        if (delimiter == ' ') while (name_end < end && !is_blank(*name_end)) name_end++;
+        else while (name_end < end && *name_end != delimiter) name_end++;
+        const char* field_end = name_end;
+        while (p < name_end && is_blank(*p)) p++;
+        while (name_end > p && is_blank(name_end[-1])) name_end--;
+        if (name_end - p >= 2 && *p == '"' && name_end[-1] == '"') p++, name_end--;
+        if (p < name_end || delimiter != ' ') names.emplace_back(p, name_end);
+        if (field_end == end) break;
+        p = field_end + 1;
+    }
+    return names;
+}
+
+// A header: asked for, or a first line none of whose fields reads as a number.
+static bool is_header_line(const char* begin, const char* end, bool asked) {
+    if (asked) return true;
+    for (const std::string& name : header_names(begin, end, line_delimiter(begin, end)))
+        if (is_number(name.data(), name.data() + name.size())) return false;
+    return true;
+}
+
+static void read_header(SampleParse* parse, const char* begin, const char* end, long line) {
+    parse->header_line = line;
+    parse->format.delimiter = line_delimiter(begin, end);
+    parse->header = header_names(begin, end, parse->format.delimiter);
+    for (const std::string& name : parse->header)
+        if (name.empty()) throw format_error(parse->name, line, 1, "empty column name in the header");
+}
+
+// --weights-column: a 1-based column number, or a name from the header.
+static void find_weights_column(SampleParse* parse, long line) {
+    const std::string& wanted = parse->options.weights_column;
+    if (wanted.empty()) return;
+    bool is_index = wanted.find_first_not_of("0123456789") == std::string::npos;
+    if (is_index) {
+        long index = std::atol(wanted.c_str());
+        if (index < 1 || index > parse->columns)
+            throw format_error(parse->name, line, 1, "weights column " + wanted + " does not exist (the rows have " +
+                               std::to_string(parse->columns) + " columns)");
+        parse->weight_index = (int)index - 1;
+        return;
+    }
+    std::string names;
+    for (size_t k = 0; k < parse->header.size(); k++) {
+        if (parse->header[k] == wanted) parse->weight_index = (int)k;
+        names += (k ? ", " : "") + parse->header[k];
+    }
+    if (parse->weight_index < 0)
+        throw format_error(parse->name, parse->header_line ? parse->header_line : line, 1,
+                           parse->header.empty() ? "no header line, so no column is named '" + wanted + "' (give its number)"
+                                                 : "no column named '" + wanted + "' (columns: " + names + ")");
+}
+
+// A file is either ±1 or 0/1; a file holding both -1 and 0 has no consistent meaning.
+static void note_encoding(SampleParse* parse, int spin, long line, long column) {
+    if (spin == -1 && parse->minus_one_line == 0) {
+        parse->minus_one_line = line;
+        parse->minus_one_column = column;
+        if (parse->zero_line)
+            throw format_error(parse->name, line, column, "value -1 in a file that uses 0 (first at line " +
+                               std::to_string(parse->zero_line) + ":" + std::to_string(parse->zero_column) +
+                               "): values must be all -1/+1 or all 0/1");
+    }
+    if (spin == 0 && parse->zero_line == 0) {
+        parse->zero_line = line;
+        parse->zero_column = column;
+        if (parse->minus_one_line)
+            throw format_error(parse->name, line, column, "value 0 in a file that uses -1 (first at line " +
+                               std::to_string(parse->minus_one_line) + ":" + std::to_string(parse->minus_one_column) +
+                               "): values must be all -1/+1 or all 0/1");
+    }
+}
+
+static double parse_weight(const char* begin, const char* end, const std::string& name, long line, long column) {
+    char buffer[64];
+    size_t length = (size_t)(end - begin);
+    if (length < sizeof buffer) {
+        std::memcpy(buffer, begin, length);
+        buffer[length] = '\0';
+        char* parsed_end = nullptr;
+        double value = std::strtod(buffer, &parsed_end);
+        if (parsed_end == buffer + length && std::isfinite(value) && value >= 0) return value;
+    }
+    throw format_error(name, line, column, "bad weight '" + printable(begin, end) + "' (expected a count or weight >= 0)");
+}
+
+// The first data row fixes the number of columns; a bad value there may mean an undetected header.
+static void first_row(SampleParse* parse, const char* begin, const char* end, long line) {
+    parse->first_row_line = line;
+    int values = split_line(begin, end, parse->name, line, [](const char*, const char*, int) {});
+    if (!parse->header.empty() && values != (int)parse->header.size())
+        throw format_error(parse->name, line, end - begin + 1, "row has " + std::to_string(values) + " values, the header (line " +
+                           std::to_string(parse->header_line) + ") has " + std::to_string(parse->header.size()) + " names");
+    if (parse->header.empty()) parse->format.delimiter = line_delimiter(begin, end);
+    parse->columns = values;
+    find_weights_column(parse, line);
+    parse->samples.n = values - (parse->weight_index >= 0 ? 1 : 0);
+    if (parse->samples.n < 1) throw format_error(parse->name, line, 1, "no spin columns besides the weights");
+}
+
+static void data_row(SampleParse* parse, const char* begin, const char* end, long line, const char* text_end) {
+    bool first = parse->columns == 0;
+    if (first) {
+        first_row(parse, begin, end, line);
+        // Reserve once for the most rows the file can hold, so 100 MB of spins are not copied while growing.
+        long lines_left = 1 + (long)std::count(end, text_end, '\n');
+        parse->samples.spins.reserve((size_t)lines_left * (size_t)parse->samples.n);
+    }
+    int values = split_line(begin, end, parse->name, line, [&](const char* value_begin, const char* value_end, int index) {
+        long column = value_begin - begin + 1;
+        if (index >= parse->columns)
+            throw format_error(parse->name, line, column, "row has more than " + std::to_string(parse->columns) +
+                               " values (the first row, line " + std::to_string(parse->first_row_line) + ", has " +
+                               std::to_string(parse->columns) + ")");
+        if (index == parse->weight_index) {
+            parse->samples.weight.push_back(parse_weight(value_begin, value_end, parse->name, line, column));
+            return;
+        }
+        int spin = 0;
+        try {
+            spin = parse_spin(value_begin, value_end, parse->name, line, column);
+        } catch (const std::runtime_error& error) {
+            if (!first || !parse->header.empty()) throw;
+            throw std::runtime_error(std::string(error.what()) + "; if line " + std::to_string(line) +
+                                     " is a header of column names, give --header");
+        }
+        note_encoding(parse, spin, line, column);
+        parse->samples.spins.push_back((float)spin);
+    });
+    if (values != parse->columns)
+        throw format_error(parse->name, line, end - begin + 1, "row has " + std::to_string(values) + " values, expected " +
+                           std::to_string(parse->columns) + " (as in the first row, line " +
+                           std::to_string(parse->first_row_line) + ")");
+    if (++parse->rows > INT_MAX) throw format_error(parse->name, line, 1, "more than 2^31-1 samples");
+}
+
+// 0/1 → ±1, the names of the spin columns, and the total weight check.
+static void finish_samples(SampleParse* parse, const std::string& text) {
+    if (parse->rows == 0)
+        throw format_error(parse->name, 1, 1, text.empty()          ? "empty file: no samples"
+                                              : parse->header_line ? "no samples after the header line"
+                                                                   : "no samples (only comments or blank lines)");
+    Samples& samples = parse->samples;
+    samples.count = (int)parse->rows;
+    if (parse->zero_line) {
+        for (float& spin : samples.spins) spin = spin == 0.0f ? -1.0f : 1.0f;
+        parse->format.zero_one = true;
+        if (!parse->options.quiet)
+            std::fprintf(stderr, "note: %s holds 0/1 values; mapped 0 -> -1 and 1 -> +1\n", parse->name.c_str());
+    }
+    for (size_t k = 0; k < parse->header.size(); k++)
+        if ((int)k != parse->weight_index) parse->format.names.push_back(parse->header[k]);
+    if (parse->weight_index >= 0) {
+        double total = 0.0;
+        for (double weight : samples.weight) total += weight;
+        if (!(total > 0.0)) throw format_error(parse->name, parse->first_row_line, 1, "the weights sum to 0");
+    }
+}
+
+Samples parse_samples(const std::string& text, const std::string& name, const SampleReadOptions& options,
+                      SampleFormat* format) {
+    SampleParse parse;
+    parse.name = name;
+    parse.options = options;
+    const char* text_end = text.data() + text.size();
     for_each_line(text, [&](const char* begin, const char* end, long line) {
         if (is_skipped_line(begin, end)) return;
-        int values = split_line(begin, end, name, line, [&](const char* value_begin, const char* value_end, int index) {
-            long column = value_begin - begin + 1;
-            if (samples.n > 0 && index >= samples.n)
-                throw format_error(name, line, column, "row has more than " + std::to_string(samples.n) +
-                                   " values (the first row, line " + std::to_string(first_row_line) + ", has " +
-                                   std::to_string(samples.n) + ")");
-            int spin = parse_spin(value_begin, value_end, name, line, column);
-            // A file is either ±1 or 0/1; a file holding both -1 and 0 has no consistent meaning.
-            if (spin == -1 && minus_one_line == 0) {
-                minus_one_line = line;
-                minus_one_column = column;
-                if (zero_line)
-                    throw format_error(name, line, column, "value -1 in a file that uses 0 (first at line " +
-                                       std::to_string(zero_line) + ":" + std::to_string(zero_column) +
-                                       "): values must be all -1/+1 or all 0/1");
-            }
-            if (spin == 0 && zero_line == 0) {
-                zero_line = line;
-                zero_column = column;
-                if (minus_one_line)
-                    throw format_error(name, line, column, "value 0 in a file that uses -1 (first at line " +
-                                       std::to_string(minus_one_line) + ":" + std::to_string(minus_one_column) +
-                                       "): values must be all -1/+1 or all 0/1");
-            }
-            samples.spins.push_back((float)spin);
-        });
-        if (samples.n == 0) {
-            samples.n = values;
-            first_row_line = line;
-            // Reserve once for the most rows the file can hold, so 100 MB of spins are not copied while growing.
-            long lines_left = 1 + (long)std::count(end, text.data() + text.size(), '\n');
-            samples.spins.reserve((size_t)lines_left * (size_t)values);
-        } else if (values != samples.n) {
-            throw format_error(name, line, end - begin + 1, "row has " + std::to_string(values) + " values, expected " +
-                               std::to_string(samples.n) + " (as in the first row, line " +
-                               std::to_string(first_row_line) + ")");
-        }
-        if (++rows > INT_MAX) throw format_error(name, line, 1, "more than 2^31-1 samples");
+        if (parse.columns == 0 && parse.header_line == 0 && is_header_line(begin, end, options.header))
+            return read_header(&parse, begin, end, line);
+        data_row(&parse, begin, end, line, text_end);
     });
-    if (rows == 0) throw format_error(name, 1, 1, text.empty() ? "empty file: no samples" : "no samples (only comments or blank lines)");
+    finish_samples(&parse, text);
+    if (format) *format = parse.format;
+    return parse.samples;
+}
+
+Samples parse_samples(const std::string& text, const std::string& name, bool quiet) {
+    SampleReadOptions options;
+    options.quiet = quiet;
+    return parse_samples(text, name, options, nullptr);
+}
+
+// A matrix of spin values (rows = samples) from a binary file; value(row, column) reads one element.
+template <typename Value>
+static Samples samples_from_matrix(size_t rows, size_t columns, Value value, const std::string& name, bool quiet,
+                                   SampleFormat* format) {
+    if (rows == 0 || columns == 0) throw std::runtime_error(name + ": the matrix is empty: no samples");
+    if (rows > INT_MAX || columns > INT_MAX) throw std::runtime_error(name + ": the matrix is too large");
+    Samples samples;
     samples.count = (int)rows;
-    if (zero_line) {
-        for (float& spin : samples.spins) spin = spin == 0.0f ? -1.0f : 1.0f;
-        if (!quiet) std::fprintf(stderr, "note: %s holds 0/1 values; mapped 0 -> -1 and 1 -> +1\n", name.c_str());
+    samples.n = (int)columns;
+    samples.spins.resize(rows * columns);
+    bool seen_zero = false, seen_minus_one = false;
+    for (size_t row = 0; row < rows; row++)
+        for (size_t column = 0; column < columns; column++) {
+            double spin = value(row, column);
+            if (spin != -1.0 && spin != 0.0 && spin != 1.0)
+                throw std::runtime_error(name + ": element (" + std::to_string(row + 1) + ", " + std::to_string(column + 1) +
+                                         ") is " + std::to_string(spin) + ", not a spin value (expected -1/+1 or 0/1)");
+            seen_zero = seen_zero || spin == 0.0;
+            seen_minus_one = seen_minus_one || spin == -1.0;
+            if (seen_zero && seen_minus_one)
+                throw std::runtime_error(name + ": the matrix holds both -1 and 0: values must be all -1/+1 or all 0/1");
+            samples.spins[row * columns + column] = spin > 0 ? 1.0f : -1.0f;
+        }
+    if (format) {
+        *format = SampleFormat();
+        format->zero_one = seen_zero;
     }
+    if (seen_zero && !quiet) std::fprintf(stderr, "note: %s holds 0/1 values; mapped 0 -> -1 and 1 -> +1\n", name.c_str());
     return samples;
 }
 
-Samples read_samples(const std::string& path, bool quiet) { return parse_samples(read_file(path), path, quiet); }
+static Samples samples_from_npy(const std::string& bytes, const std::string& name, bool quiet, SampleFormat* format) {
+    NpyArray array = npy_parse(bytes, name);
+    if (array.shape.size() != 2)
+        throw std::runtime_error(name + ": the array has " + std::to_string(array.shape.size()) +
+                                 " dimensions; samples need a 2-D array (rows = samples, columns = spins)");
+    size_t columns = array.shape[1];
+    return samples_from_matrix(array.shape[0], columns, [&](size_t r, size_t c) { return array.values[r * columns + c]; },
+                               name, quiet, format);
+}
 
-void write_samples(const std::string& path, const Samples& samples) {
+static std::string dims_text(const std::vector<size_t>& dims) {
+    std::string text;
+    for (size_t d = 0; d < dims.size(); d++) text += (d ? "x" : "") + std::to_string(dims[d]);
+    return text;
+}
+
+// The variable asked for, or else the only real numeric one; MATLAB stores column-major: (i, j) at i + rows·j.
+static Samples samples_from_mat(const std::string& bytes, const std::string& name, const SampleReadOptions& options,
+                                SampleFormat* format) {
+    std::vector<MatArray> arrays = mat5_read(bytes.data(), bytes.size(), name);
+    const MatArray* chosen = nullptr;
+    std::string listed;
+    int numeric = 0;
+    for (const MatArray& array : arrays) {
+        listed += (listed.empty() ? "" : ", ") + array.name + " (" + dims_text(array.dims) + ")";
+        if (array.unsupported.empty() && ++numeric == 1) chosen = &array;
+    }
+    if (!options.mat_variable.empty()) chosen = &mat5_find(arrays, options.mat_variable, name);
+    else if (numeric != 1)
+        throw std::runtime_error(name + ": choose the variable with --var NAME (variables: " +
+                                 (listed.empty() ? "none" : listed) + ")");
+    const MatArray& array = *chosen;
+    if (array.dims.size() != 2)
+        throw std::runtime_error(name + ": variable '" + array.name + "' is " + dims_text(array.dims) +
+                                 "; samples need a 2-D matrix (rows = samples, columns = spins)");
+    size_t rows = array.dims[0];
+    return samples_from_matrix(rows, array.dims[1], [&](size_t r, size_t c) { return mat5_value(array, r + rows * c); },
+                               name + ":" + array.name, options.quiet, format);
+}
+
+// What a binary file that is neither .npy nor .mat probably is, for the "convert to text" message; "" if text.
+static std::string binary_kind(const std::string& bytes) {
+    struct Magic { const char* bytes; size_t size; const char* kind; };
+    static const Magic magics[] = {{"PK\x03\x04", 4, "a zip archive (an .xlsx workbook? save it as CSV)"},
+                                   {"\x89HDF", 4, "an HDF5 file (MATLAB -v7.3? save with -v7)"},
+                                   {"\x1f\x8b", 2, "gzip-compressed (gunzip it)"},
+                                   {"PAR1", 4, "a Parquet file"},
+                                   {"\xd0\xcf\x11\xe0", 4, "an old Excel/Office file (save it as CSV)"}};
+    for (const Magic& magic : magics)
+        if (bytes.size() >= magic.size && bytes.compare(0, magic.size, magic.bytes, magic.size) == 0) return magic.kind;
+    if (std::memchr(bytes.data(), '\0', std::min(bytes.size(), (size_t)4096))) return "a binary file";
+    return "";
+}
+
+static bool ends_with(const std::string& text, const std::string& suffix) {
+    return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+Samples read_samples(const std::string& path, const SampleReadOptions& options, SampleFormat* format) {
+    std::string bytes = read_input(path);
+    std::string name = path == "-" ? "(standard input)" : path;
+    bool npy = npy_has_magic(bytes), mat = bytes.compare(0, 6, "MATLAB") == 0 || ends_with(path, ".mat");
+    if ((npy || mat) && !options.weights_column.empty())
+        throw std::runtime_error(name + ": a weights column is read from text files only");
+    if (npy) return samples_from_npy(bytes, name, options.quiet, format);
+    if (mat) return samples_from_mat(bytes, name, options, format);
+    std::string kind = binary_kind(bytes);
+    if (!kind.empty())
+        throw std::runtime_error(name + ": convert to text: this is " + kind + ", not a samples file (text with one "
+                                 "sample per line, .npy or .mat; README \"File formats\")");
+    return parse_samples(bytes, name, options, format);
+}
+
+Samples read_samples(const std::string& path, bool quiet) {
+    SampleReadOptions options;
+    options.quiet = quiet;
+    return read_samples(path, options, nullptr);
+}
+
+void append_samples(Samples* a, const Samples& b, const std::string& what) {
+    if (a->n != b.n)
+        throw std::runtime_error(what + ": the files have n = " + std::to_string(a->n) + " and n = " + std::to_string(b.n));
+    if ((long)a->count + b.count > INT_MAX) throw std::runtime_error(what + ": more than 2^31-1 samples");
+    if (!a->weight.empty() || !b.weight.empty()) {
+        a->weight.resize((size_t)a->count, 1.0);  // a file without weights counts each row once
+        if (b.weight.empty()) a->weight.insert(a->weight.end(), (size_t)b.count, 1.0);
+        else a->weight.insert(a->weight.end(), b.weight.begin(), b.weight.end());
+    }
+    a->spins.insert(a->spins.end(), b.spins.begin(), b.spins.end());
+    a->count += b.count;
+}
+
+std::string read_input(const std::string& path) {
+    if (path != "-") return read_file(path);
+    std::string contents;
+    char buffer[1 << 16];
+    size_t got;
+    while ((got = std::fread(buffer, 1, sizeof buffer, stdin)) > 0) contents.append(buffer, got);
+    if (std::ferror(stdin)) throw std::runtime_error("error reading standard input");
+    return contents;
+}
+
+// A path that exists and is not a regular file (/dev/null, /dev/stdout, a named pipe) is written in place: an atomic
+// write would rename a regular file over it (and, run as root, replace /dev/null).
+void write_output(const std::string& path, const std::string& text) {
+    struct stat info;
+    bool special = path != "-" && stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode);
+    if (path != "-" && !special) return write_file_atomic(path, text);
+    FILE* stream = path == "-" ? stdout : std::fopen(path.c_str(), "wb");
+    if (!stream) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+    bool failed = std::fwrite(text.data(), 1, text.size(), stream) != text.size() || std::fflush(stream) != 0;
+    if (stream != stdout) failed = std::fclose(stream) != 0 || failed;
+    if (failed) throw std::runtime_error("error writing " + (path == "-" ? std::string("standard output") : path));
+}
+
+void write_samples(const std::string& path, const Samples& samples, const SampleFormat& format) {
     if ((long)samples.spins.size() != (long)samples.count * samples.n)
         throw std::runtime_error("write_samples " + path + ": spins hold " + std::to_string(samples.spins.size()) +
                                  " values, expected " + std::to_string(samples.count) + " x " + std::to_string(samples.n));
+    if (!format.names.empty() && (int)format.names.size() != samples.n)
+        throw std::runtime_error("write_samples " + path + ": " + std::to_string(format.names.size()) +
+                                 " column names for n = " + std::to_string(samples.n));
     std::string text;
     text.reserve((size_t)samples.count * (size_t)samples.n * 3);
+    for (size_t i = 0; i < format.names.size(); i++) text += (i ? std::string(1, format.delimiter) : "") + format.names[i];
+    if (!format.names.empty()) text += '\n';
+    const char* minus = format.zero_one ? "0" : "-1";
     for (long row = 0; row < samples.count; row++) {
         for (int i = 0; i < samples.n; i++) {
             float spin = samples.spins[(size_t)row * samples.n + i];
             if (spin != 1.0f && spin != -1.0f)
                 throw std::runtime_error("write_samples " + path + ": sample " + std::to_string(row) + ", spin " +
                                          std::to_string(i) + " is " + std::to_string(spin) + ", not -1 or +1");
-            if (i > 0) text += ' ';
-            if (spin < 0) text += '-';
-            text += '1';
+            if (i > 0) text += format.delimiter;
+            text += spin < 0 ? minus : "1";
         }
         text += '\n';
     }
-    write_file_atomic(path, text);
+    write_output(path, text);
 }
+
+void write_samples(const std::string& path, const Samples& samples) { write_samples(path, samples, SampleFormat()); }
 
 IsingParams parse_params(const std::string& text, const std::string& name) {
     IsingParams params;
@@ -240,13 +560,52 @@ IsingParams parse_params(const std::string& text, const std::string& name) {
     return params;
 }
 
-IsingParams read_params(const std::string& path) { return parse_params(read_file(path), path); }
+const char* const ZERO_ONE_GAUGE_MARK = "gauge 0/1";
 
-void write_params(const std::string& path, const IsingParams& params) {
+// A file written in the 0/1 gauge says so in its first line (write_params's comment); it is read back in ±1 form.
+IsingParams read_params(const std::string& path) {
+    std::string text = read_input(path);
+    IsingParams params = parse_params(text, path);
+    std::string first_line = text.substr(0, text.find('\n'));
+    if (first_line.compare(0, 1, "#") == 0 && first_line.find(ZERO_ONE_GAUGE_MARK) != std::string::npos)
+        return params_from_zero_one(params);
+    return params;
+}
+
+// With σ_i = 2s_i − 1: σ_iσ_j = 4s_is_j − 2s_i − 2s_j + 1, so
+//   E(σ) = −Σ_i b_i(2s_i − 1) − Σ_{i<j} w_ij(4s_is_j − 2s_i − 2s_j + 1)
+//        = −Σ_i (2b_i − 2Σ_{j≠i} w_ij) s_i − Σ_{i<j} 4w_ij s_is_j + const,
+// (each s_i collects 2w_ij from every pair it is in), hence h_i = 2b_i − 2Σ_{j≠i} w_ij and J_ij = 4w_ij.
+IsingParams params_to_zero_one(const IsingParams& pm1) {
+    IsingParams zero_one = pm1;
+    int n = pm1.n;
+    for (int i = 0; i < n; i++) {
+        double row_sum = 0.0;
+        for (int j = 0; j < n; j++) row_sum += pm1.coupling[(size_t)i * n + j];  // the diagonal is 0
+        zero_one.bias[i] = 2.0 * pm1.bias[i] - 2.0 * row_sum;
+    }
+    for (double& coupling : zero_one.coupling) coupling *= 4.0;
+    return zero_one;
+}
+
+IsingParams params_from_zero_one(const IsingParams& zero_one) {
+    IsingParams pm1 = zero_one;
+    int n = zero_one.n;
+    for (double& coupling : pm1.coupling) coupling /= 4.0;
+    for (int i = 0; i < n; i++) {
+        double row_sum = 0.0;
+        for (int j = 0; j < n; j++) row_sum += pm1.coupling[(size_t)i * n + j];
+        pm1.bias[i] = zero_one.bias[i] / 2.0 + row_sum;
+    }
+    return pm1;
+}
+
+void write_params(const std::string& path, const IsingParams& params, const std::string& comment) {
     int n = params.n;
     if ((int)params.bias.size() != n || (long)params.coupling.size() != (long)n * n)
         throw std::runtime_error("write_params " + path + ": parameter arrays do not match n = " + std::to_string(n));
-    std::string text;
+    if (comment.find('\n') != std::string::npos) throw std::runtime_error("write_params " + path + ": comment has a newline");
+    std::string text = comment.empty() ? "" : "# " + comment + "\n";
     char number[32];
     for (int row = -1; row < n; row++) {
         for (int i = 0; i < n; i++) {
@@ -259,7 +618,7 @@ void write_params(const std::string& path, const IsingParams& params) {
         }
         text += '\n';
     }
-    write_file_atomic(path, text);
+    write_output(path, text);
 }
 
 void check_pm1_samples(const Samples& data, int n, const std::string& model, const std::string& where) {

@@ -91,7 +91,7 @@ double diffusion_train(DiffusionModel* model, const float* data_pm1, long count,
     double loss_total = 0.0;
     long failed_at = -1;  // iteration whose loss was not finite
     ProgressLine progress;
-    progress_start(&progress, progress_options);
+    progress_start(&progress, progress_options, start_iteration);  // the rate counts this call's iterations only
     Barrier barrier(workers);
 
     run_workers(workers, [&](int s) {

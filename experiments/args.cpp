@@ -37,12 +37,19 @@ static void print_usage(const std::string& synopsis, const std::string& descript
 }
 
 // The options every command shares and that take effect for the whole process, checked before any work.
+// Only those the command declares (a command that lists only the options that act in it may leave some out).
 static void apply_common_options(const Args& args) {
+    auto declared = [&](const char* name) {
+        for (const OptionSpec& option : args.spec)
+            if (option.name == name) return true;
+        return false;
+    };
     // --seed: a decimal integer 0 ... 2^63-1; no sign, no blanks (" 7" or "-1" are more likely a mistake than a seed).
-    arg_int_in_range(args, "seed", 0, 9223372036854775807LL);
-    arg_int_in_range(args, "threads", 0, 1024);
-    set_replace_read_only(arg_flag(args, "force"));
-    set_max_input_bytes((uint64_t)arg_int_in_range(args, "max-input-bytes", 1, 9223372036854775807LL));
+    if (declared("seed")) arg_int_in_range(args, "seed", 0, 9223372036854775807LL);
+    if (declared("threads")) arg_int_in_range(args, "threads", 0, 1024);
+    if (declared("force")) set_replace_read_only(arg_flag(args, "force"));
+    if (declared("max-input-bytes"))
+        set_max_input_bytes((uint64_t)arg_int_in_range(args, "max-input-bytes", 1, 9223372036854775807LL));
 }
 
 static const OptionSpec* find_option(const std::vector<OptionSpec>& spec, const std::string& name) {
@@ -51,9 +58,10 @@ static const OptionSpec* find_option(const std::vector<OptionSpec>& spec, const 
     return nullptr;
 }
 
-Args parse_args(int argc, char** argv, int first, const std::string& synopsis, const std::string& description,
-                std::vector<OptionSpec> spec, int min_positional, int max_positional) {
-    for (const OptionSpec& option : common_options())
+static Args parse_with_common(int argc, char** argv, int first, const std::string& synopsis,
+                              const std::string& description, std::vector<OptionSpec> spec, int min_positional,
+                              int max_positional, const std::vector<OptionSpec>& common) {
+    for (const OptionSpec& option : common)
         if (!find_option(spec, option.name)) spec.push_back(option);
     Args args;
     args.spec = spec;
@@ -97,6 +105,21 @@ Args parse_args(int argc, char** argv, int first, const std::string& synopsis, c
     }
     apply_common_options(args);
     return args;
+}
+
+Args parse_args(int argc, char** argv, int first, const std::string& synopsis, const std::string& description,
+                std::vector<OptionSpec> spec, int min_positional, int max_positional) {
+    return parse_with_common(argc, argv, first, synopsis, description, spec, min_positional, max_positional,
+                             common_options());
+}
+
+Args parse_args_with(int argc, char** argv, int first, const std::string& synopsis, const std::string& description,
+                     std::vector<OptionSpec> spec, int min_positional, int max_positional,
+                     const std::vector<std::string>& common) {
+    std::vector<OptionSpec> chosen;
+    for (const OptionSpec& option : common_options())
+        if (std::find(common.begin(), common.end(), option.name) != common.end()) chosen.push_back(option);
+    return parse_with_common(argc, argv, first, synopsis, description, spec, min_positional, max_positional, chosen);
 }
 
 bool arg_given(const Args& args, const std::string& name) { return args.values.count(name) > 0; }

@@ -35,6 +35,12 @@ std::vector<OptionSpec> common_options();
 Args parse_args(int argc, char** argv, int first, const std::string& synopsis, const std::string& description,
                 std::vector<OptionSpec> spec, int min_positional, int max_positional);
 
+// The same with only the common options named in `common` (e.g. {"quiet"}), for a command where the others would
+// do nothing and so should not be offered in its --help.
+Args parse_args_with(int argc, char** argv, int first, const std::string& synopsis, const std::string& description,
+                     std::vector<OptionSpec> spec, int min_positional, int max_positional,
+                     const std::vector<std::string>& common);
+
 bool arg_given(const Args& args, const std::string& name);
 bool arg_flag(const Args& args, const std::string& name);
 std::string arg_string(const Args& args, const std::string& name);  // throws UsageError if absent and no default

@@ -1,9 +1,11 @@
 // repro augment: Sec. III A step 3 from the command line. Trains the DDPM of Appendix A on ±1 samples and writes
 // M⁺ generated samples (analog bits) in the samples format, with optional checkpoints and resumption.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include "../data/atomic_file.h"
 #include "../data/formats.h"
@@ -11,9 +13,9 @@
 #include "../diffusion/diffusion.h"
 #include "../ising/energy.h"
 #include "../ising/moments.h"
-#include "../nn/denoiser.h"
 #include "args.h"
 #include "commands.h"
+#include "inputs.h"
 #include "pipeline.h"
 
 static long long int_in_range(const Args& args, const std::string& name, long long lo, long long hi) {
@@ -110,44 +112,6 @@ static void report_fidelity(const Samples& generated, const Samples& train, cons
                  generated_test.magnetisation / yardstick.magnetisation, generated_test.correlation / yardstick.correlation);
 }
 
-// --stop energy-variance: the figures' pipeline (experiments/pipeline.h) on the user's own data.
-static int augment_stopped_by_energy_variance(const Args& args, const Samples& train, const std::string& out_path,
-                                              long augmented_count, long iterations, int batch,
-                                              const SamplerOptions& sampler, uint64_t seed, int threads, bool quiet) {
-    if (!arg_given(args, "test")) throw UsageError("--stop energy-variance needs --test FILE (held-out samples)");
-    if (arg_given(args, "resume") || arg_given(args, "checkpoint-every") || arg_given(args, "widths"))
-        throw UsageError("--stop energy-variance does not combine with --resume, --checkpoint-every or --widths");
-    Samples test = read_samples(arg_string(args, "test"), quiet);
-    require_same_n(arg_string(args, "test"), test.n, args.positional[0], train.n);
-    AugmentSettings settings;
-    settings.batch = batch;
-    settings.max_iterations = iterations;
-    settings.probe_count = (long)int_in_range(args, "probe", 10, 100000000);
-    settings.ema_decay = ema_decay_from_args(args);
-    settings.sampler = sampler;
-    settings.threads = threads;
-    settings.quiet = quiet;
-    if (iterations < settings.first_checkpoint) throw UsageError("--stop energy-variance needs --iterations >= 1000");
-    SolverChoice solver = solver_from_args(args, true);  // the erasure machine on the full grid unless --solver
-    if (!quiet)
-        std::fprintf(stderr, "augment: %s on %s for the energies\n", solver_name(solver).c_str(), args.positional[0].c_str());
-    Inference observed = infer_with(train, solver, threads, derive_seed(seed, 10));
-    double var_train = energy_stats(observed.params, train).variance;
-    double var_test = energy_stats(observed.params, test).variance;
-    if (!quiet) std::fprintf(stderr, "augment: Var[E] train %.3f, test %.3f (the target)\n", var_train, var_test);
-    AugmentTrace trace;
-    Samples augmented = augment_energy_variance_stopped(train, observed.params, var_test, augmented_count, settings,
-                                                        seed, &trace);
-    write_samples(out_path, augmented);
-    std::fprintf(stderr, "augment: %s at iteration %ld; wrote %ld samples to %s\n",
-                 trace.stop.crossed ? "stopped by the energy-variance rule" : "rule never triggered, stopped at the budget",
-                 trace.chosen_iteration, augmented_count, out_path.c_str());
-    report_fidelity(augmented, train, &test);
-    std::printf("iteration,var_e_aug\n");
-    for (size_t k = 0; k < trace.iterations.size(); k++) std::printf("%ld,%.6g\n", trace.iterations[k], trace.variance[k]);
-    return 0;
-}
-
 // The checkpoint file (empty without --checkpoint-every), after every output was checked: before training (hours)
 // and sampling. The checkpoint may be the --resume file (a run continued in place); --out may be no input.
 static std::string checked_outputs(const Args& args, const std::string& out_path, long checkpoint_every) {
@@ -166,27 +130,116 @@ static std::string checked_outputs(const Args& args, const std::string& out_path
     return checkpoint_path;
 }
 
-// --resume FILE: the checkpoint must fit the data and the options (n, --widths, --ema, --iterations, the run record).
-static void resume_model(DiffusionModel* model, const Args& args, const Samples& train, long iterations,
-                         const std::string& record, bool quiet) {
-    const std::string resume_path = arg_string(args, "resume");
-    checkpoint_load(model, resume_path);
-    check_resume_record(resume_path, record, args.positional[0], quiet);
-    if (model->config.denoiser.n != train.n)
-        throw std::runtime_error(resume_path + ": the checkpoint is for n = " + std::to_string(model->config.denoiser.n) +
-                                 " spins but " + args.positional[0] + " has n = " + std::to_string(train.n));
-    if (arg_given(args, "widths")) {
-        int widths[3];
-        parse_widths(arg_string(args, "widths"), widths);
-        for (int k = 0; k < 3; k++)
-            if (widths[k] != model->config.denoiser.widths[k])
-                throw UsageError("--widths differs from the widths stored in the checkpoint");
+// A rough estimate of the whole run, printed at the start: training and sampling rates timed on a throw-away model
+// of the same size (a few iterations and one chunk of 256 samples with 20 steps; the run itself is untouched),
+// times the work ahead. `upper_bound`: the energy-variance rule may stop before its budget.
+static void print_run_estimate(const DiffusionConfig& config, const Samples& train, long iterations, long samples,
+                               const SamplerOptions& sampler, int batch, int threads, bool upper_bound) {
+    DiffusionModel trial;
+    diffusion_init(&trial, config, 12345);
+    ProgressOptions silent;
+    diffusion_train(&trial, train.spins.data(), train.count, 2, batch, threads, silent);  // first steps touch memory
+    auto start = std::chrono::steady_clock::now();
+    diffusion_train(&trial, train.spins.data(), train.count, 8, batch, threads, silent);
+    double seconds_per_iteration = seconds_since(start) / 8;
+    SamplerOptions timing = sampler;
+    timing.kind = SamplerKind::ddim;
+    timing.steps = 20;
+    std::vector<float> out((size_t)256 * config.denoiser.n);
+    start = std::chrono::steady_clock::now();
+    diffusion_sample(trial, 256, timing, 1, out.data(), threads, silent);
+    int steps = sampler.kind == SamplerKind::ddpm ? 1000 : sampler.steps;
+    double seconds_per_sample = seconds_since(start) / 256 / 20 * steps;
+    double train_seconds = iterations * seconds_per_iteration, sample_seconds = samples * seconds_per_sample;
+    std::fprintf(stderr, "augment: estimated time%s: training %.0f s (%ld iterations at %.0f it/s), sampling %.0f s "
+                 "(%ld samples), total %.1f min\n", upper_bound ? " at most" : "", train_seconds, iterations,
+                 1.0 / seconds_per_iteration, sample_seconds, samples, (train_seconds + sample_seconds) / 60);
+}
+
+// --stop energy-variance: the figures' pipeline (experiments/pipeline.h) on the user's own data.
+static int augment_stopped_by_energy_variance(const Args& args, const Samples& train, const std::string& out_path,
+                                              const SampleFormat& out_format, long augmented_count, long iterations,
+                                              int batch, const SamplerOptions& sampler, uint64_t seed, int threads,
+                                              bool quiet) {
+    if (!arg_given(args, "test")) throw UsageError("--stop energy-variance needs --test FILE (held-out samples)");
+    Samples test = read_samples(arg_string(args, "test"), sample_read_options(args, quiet), nullptr);
+    require_same_n(arg_string(args, "test"), test.n, args.positional[0], train.n);
+    AugmentSettings settings;
+    settings.batch = batch;
+    settings.max_iterations = iterations;
+    settings.probe_count = (long)int_in_range(args, "probe", 10, 100000000);
+    settings.ema_decay = ema_decay_from_args(args);
+    settings.sampler = sampler;
+    settings.threads = threads;
+    settings.quiet = quiet;
+    if (arg_given(args, "widths")) parse_widths(arg_string(args, "widths"), settings.widths);
+    settings.checkpoint_every = (long)int_in_range(args, "checkpoint-every", 0, 1000000000);
+    if (settings.checkpoint_every > 0) settings.checkpoint_dir = arg_string(args, "checkpoint-dir");
+    if (arg_given(args, "resume")) settings.resume_path = arg_string(args, "resume");
+    if (arg_given(args, "save-model")) settings.save_model_path = arg_string(args, "save-model");
+    if (iterations < settings.first_checkpoint) throw UsageError("--stop energy-variance needs --iterations >= 1000");
+    if (!quiet) {
+        DiffusionConfig config = diffusion_config_for(train.n);
+        if (settings.widths[0] > 0) std::copy(settings.widths, settings.widths + 3, config.denoiser.widths);
+        long checkpoints = (long)doubling_schedule(settings.first_checkpoint, iterations).size();
+        print_run_estimate(config, train, iterations, augmented_count + checkpoints * settings.probe_count, sampler,
+                           batch, threads, true);
     }
-    if (arg_given(args, "ema") && ema_decay_from_args(args) != model->config.ema_decay)
-        throw UsageError("--ema differs from the EMA decay stored in the checkpoint");
-    if (model->iteration > iterations)
-        throw UsageError("the checkpoint is already at iteration " + std::to_string(model->iteration) +
-                         ", past --iterations " + std::to_string(iterations));
+    SolverChoice solver = solver_from_args(args, true);  // the erasure machine on the full grid unless --solver
+    if (!quiet)
+        std::fprintf(stderr, "augment: %s on %s for the energies\n", solver_name(solver).c_str(), args.positional[0].c_str());
+    Inference observed = infer_with(train, solver, threads, derive_seed(seed, 10));
+    double var_train = energy_stats(observed.params, train).variance;
+    double var_test = energy_stats(observed.params, test).variance;
+    if (!quiet) std::fprintf(stderr, "augment: Var[E] train %.3f, test %.3f (the target)\n", var_train, var_test);
+    AugmentTrace trace;
+    Samples augmented = augment_energy_variance_stopped(train, observed.params, var_test, augmented_count, settings,
+                                                        seed, &trace);
+    write_samples(out_path, augmented, out_format);
+    if (!quiet)
+        std::fprintf(stderr, "augment: %s at iteration %ld; wrote %ld samples to %s\n",
+                 trace.stop.crossed ? "stopped by the energy-variance rule" : "rule never triggered, stopped at the budget",
+                 trace.chosen_iteration, augmented_count, out_path.c_str());
+    report_fidelity(augmented, train, &test);
+    if (!trace.stop.crossed)
+        std::fprintf(stderr, "warning: Var[E] of the generated samples never came down to the test value within "
+                     "--iterations %ld: the model may be under-trained; a larger budget may help\n", iterations);
+    // The rule's trace, as CSV on stderr (stdout stays free for --out -).
+    if (!quiet) {
+        std::fprintf(stderr, "iteration,var_e_aug\n");
+        for (size_t k = 0; k < trace.iterations.size(); k++)
+            std::fprintf(stderr, "%ld,%.6g\n", trace.iterations[k], trace.variance[k]);
+    }
+    return 0;
+}
+
+// The options of repro augment, for parse_args and --help.
+static std::vector<OptionSpec> augment_command_options() {
+    return {{"out", "FILE", "", "where to write the augmented samples (required)"},
+            {"M-plus", "M", "100000", "number of samples to generate"},
+            {"iterations", "I", "32000", "total training iterations (a resumed run continues up to I)"},
+            {"batch", "B", "256", "minibatch size"},
+            {"sampler", "KIND", "ddim", "ddim or ddpm (all T steps; the paper's)"},
+            {"steps", "S", "200", "DDIM steps (with --sampler ddim)"},
+            {"eta", "E", "1", "DDIM eta: 0 deterministic (loses the augmentation gain; README), 1 ancestral"},
+            {"widths", "W1,W2,W3", "", "encoder widths, overriding Appendix A's for n"},
+            {"checkpoint-every", "K", "0", "save the training state every K iterations (0: no checkpoints)"},
+            {"checkpoint-dir", "D", "", "directory of the checkpoint file ckpt.bin"},
+            {"resume", "FILE", "", "continue from this checkpoint"},
+            {"save-model", "MODEL", "", "write the model the samples came from (a checkpoint file) for repro generate"},
+            {"stop", "RULE", "none", "none (train exactly --iterations) or energy-variance (Sec. III A: stop where Var[E] of\n"
+             "                             generated samples comes down to Var[E] of --test; --iterations is then the budget)"},
+            {"test", "FILE", "", "held-out samples for --stop energy-variance"},
+            {"probe", "P", "5000", "generated samples for Var[E] at each checkpoint (--stop energy-variance)"},
+            {"solver", "NAME", "em", "--stop energy-variance: the solver whose parameters define E: em (erasure "
+                                     "machine, the paper's), plm or mf"},
+            {"lambda", "L", "0", "--solver plm: L2 penalty on the couplings, or 'auto'"},
+            {"eps-count", "K", "81", "--solver em: values on the epsilon grid 0.1..0.9"},
+            {"eps-stride", "S", "1", "--solver em: 1 = every epsilon; S > 1 = every S-th, then all within S-1 of the best"},
+            {"ema", "D", "0", "sample from a moving average of the weights (beyond the paper; 0 = off; e.g. 0.999)"},
+            sample_format_option(),
+            {"header", "", "", "the first line of TRAIN (and TEST) is a header of column names even if it looks like numbers"},
+            {"var", "NAME", "", ".mat input: the variable holding the samples (rows = samples)"}};
 }
 
 // A fresh model (Appendix A's network for n, or --widths), once its memory is known to fit.
@@ -205,45 +258,60 @@ static void fresh_model(DiffusionModel* model, const Args& args, const Samples& 
     diffusion_init(model, config, derive_seed(seed, 2));
 }
 
+// The model of a --stop none run: loaded from --resume (checked against the data and the options), or fresh.
+static void start_model(const Args& args, const Samples& train, long iterations, uint64_t seed, int batch, int threads,
+                        const std::string& record, bool quiet, DiffusionModel* model) {
+    if (!arg_given(args, "resume")) {
+        fresh_model(model, args, train, batch, seed, threads);
+        return;
+    }
+    checkpoint_load(model, arg_string(args, "resume"));
+    check_resume_record(arg_string(args, "resume"), record, args.positional[0], quiet);
+    if (model->config.denoiser.n != train.n)
+        throw std::runtime_error(arg_string(args, "resume") + ": the checkpoint is for n = " +
+                                 std::to_string(model->config.denoiser.n) + " spins but " + args.positional[0] +
+                                 " has n = " + std::to_string(train.n));
+    if (arg_given(args, "widths")) {
+        int widths[3];
+        parse_widths(arg_string(args, "widths"), widths);
+        for (int k = 0; k < 3; k++)
+            if (widths[k] != model->config.denoiser.widths[k])
+                throw UsageError("--widths differs from the widths stored in the checkpoint");
+    }
+    if (arg_given(args, "ema") && ema_decay_from_args(args) != model->config.ema_decay)
+        throw UsageError("--ema differs from the EMA decay stored in the checkpoint");
+    if (model->iteration > iterations)
+        throw UsageError("the checkpoint is already at iteration " + std::to_string(model->iteration) +
+                         ", past --iterations " + std::to_string(iterations));
+}
+
 int command_augment(int argc, char** argv) {
     Args args = parse_args(
         argc, argv, 2,
         "repro augment TRAIN --out AUGMENTED [--M-plus M] [--iterations I] [--batch B] [--sampler ddpm|ddim "
-        "--steps S --eta E] [--widths W1,W2,W3] [--checkpoint-every K --checkpoint-dir D] [--resume FILE]",
+        "--steps S --eta E] [--widths W1,W2,W3] [--checkpoint-every K --checkpoint-dir D] [--resume FILE] "
+        "[--stop none|energy-variance --test TEST --probe P] [--save-model MODEL] [--format pm1|01]",
         "Trains the diffusion model of the paper (DDPM, MLP denoiser of Appendix A, T = 1000, Adam lr 1e-4) on the\n"
         "samples in TRAIN for I iterations (Adam steps on minibatches of B), then generates M samples (default:\n"
-        "ancestral DDPM over all 1000 steps; sign(x_0) gives the spins) and writes them to AUGMENTED.\n"
+        "DDIM with eta = 1 on 200 of the 1000 steps, which kept the gain of the paper's ancestral DDPM at a fifth\n"
+        "of the cost (README, \"Quick scale\"); --sampler ddpm is the paper's; sign(x_0) gives the spins) and writes\n"
+        "them to AUGMENTED ('-': standard output) in TRAIN's format: its 0/1 or -1/+1 values, delimiter and header\n"
+        "(--format changes the values). At n = 40 on 2 cores (make bench: 123 it/s; DDPM sampling 928 s per\n"
+        "100,000 samples) the defaults take about 4.5 min of training (32,000 iterations) and about 3 min for the\n"
+        "100,000 samples (15 min with --sampler ddpm).\n"
         "Network: n = 20 without skip connections, n = 60 with widths 200,400,600, any other n 128,256,512 with\n"
         "skips; --widths overrides. With --checkpoint-every K the full training state goes to D/ckpt.bin every K\n"
         "iterations and at the end (atomic writes); --resume D/ckpt.bin continues such a run bit-identically (same\n"
         "--threads) up to --iterations, and with I equal to the checkpoint's iteration only samples.\n"
-        "With --stop energy-variance --test TEST it infers the Ising parameters of TRAIN (--solver, default the\n"
+        "With --stop energy-variance --test TEST it infers the Ising parameters of TRAIN (--solver; default the\n"
         "erasure machine),\n"
         "trains to the checkpoints 1000, 2000, 4000, ... (at most I), and stops at the first checkpoint where Var[E]\n"
         "of --probe generated samples comes down to Var[E(TEST)] (the rule of Sec. III A; it picks that checkpoint or\n"
-        "the one before, whichever is nearer the interpolated crossing), then generates M samples from it.",
-        {{"out", "FILE", "", "where to write the augmented samples (required)"},
-         {"M-plus", "M", "100000", "number of samples to generate"},
-         {"iterations", "I", "32000", "total training iterations (a resumed run continues up to I)"},
-         {"batch", "B", "256", "minibatch size"},
-         {"sampler", "KIND", "ddpm", "ddpm (all T steps; the paper's) or ddim"},
-         {"steps", "S", "100", "DDIM steps (with --sampler ddim)"},
-         {"eta", "E", "0", "DDIM eta: 0 deterministic, 1 ancestral (with --sampler ddim)"},
-         {"widths", "W1,W2,W3", "", "encoder widths, overriding Appendix A's for n"},
-         {"checkpoint-every", "K", "0", "save the training state every K iterations (0: no checkpoints)"},
-         {"checkpoint-dir", "D", "", "directory of the checkpoint file ckpt.bin"},
-         {"resume", "FILE", "", "continue from this checkpoint"},
-         {"stop", "RULE", "none", "none (train exactly --iterations) or energy-variance (Sec. III A: stop where Var[E] of\n"
-          "                             generated samples comes down to Var[E] of --test; --iterations is then the budget)"},
-         {"test", "FILE", "", "held-out samples for --stop energy-variance"},
-         {"probe", "P", "5000", "generated samples for Var[E] at each checkpoint (--stop energy-variance)"},
-         {"solver", "NAME", "em", "--stop energy-variance: the solver whose parameters define E: em (erasure machine, "
-                                  "the paper's), plm or mf"},
-         {"lambda", "L", "0", "--solver plm: L2 penalty on the couplings, or 'auto'"},
-         {"eps-count", "K", "81", "--solver em: values on the epsilon grid 0.1..0.9"},
-         {"eps-stride", "S", "1", "--solver em: 1 = every epsilon; S > 1 = every S-th, then all within S-1 of the best"},
-         {"ema", "D", "0", "sample from a moving average of the weights (beyond the paper; 0 = off; e.g. 0.999)"}},
-        1, 1);
+        "the one before, whichever is nearer the interpolated crossing), then generates M samples from it. With\n"
+        "checkpoints, the rule's state (rule_previous.bin, rule_trace.csv) is kept in D too, so --resume D/ckpt.bin\n"
+        "continues the rule where it stopped. --save-model MODEL keeps the model that generated the samples (the\n"
+        "chosen checkpoint), so that `repro generate MODEL` can draw more samples later.",
+        augment_command_options(), 1, 1);
     const int threads = apply_threads(args);
     const bool quiet = arg_flag(args, "quiet");
     const uint64_t seed = (uint64_t)arg_int(args, "seed");
@@ -252,26 +320,29 @@ int command_augment(int argc, char** argv) {
     const long iterations = (long)int_in_range(args, "iterations", 0, 1000000000);
     const int batch = (int)int_in_range(args, "batch", 1, 65536);
     const long checkpoint_every = (long)int_in_range(args, "checkpoint-every", 0, 1000000000);
-    const SamplerOptions sampler = sampler_from_args(args, SamplerOptions());
+    const SamplerOptions sampler = sampler_from_args(args, quick_sampler());  // DDIM, eta 1, 200 steps
     if (arg_given(args, "probe") && arg_string(args, "stop") != "energy-variance")
         throw UsageError("--probe is used only with --stop energy-variance");
     const std::string checkpoint_path = checked_outputs(args, out_path, checkpoint_every);
 
-    Samples train = read_samples(args.positional[0], quiet);
+    SampleFormat train_format;
+    Samples train = read_samples(args.positional[0], sample_read_options(args, quiet), &train_format);
+    const SampleFormat out_format = output_format(args, train_format);
+    warn_unreliable_samples(train, train_format, quiet);
+    if (iterations == 0 && !arg_given(args, "resume"))
+        std::fprintf(stderr, "augment: warning: --iterations 0: sampling from an untrained network (random weights); "
+                     "its samples are noise, not data like %s\n", args.positional[0].c_str());
     const std::string stop = arg_string(args, "stop");
-    if (stop == "energy-variance") return augment_stopped_by_energy_variance(args, train, out_path, augmented_count,
-                                                                            iterations, batch, sampler, seed, threads, quiet);
+    if (stop == "energy-variance")
+        return augment_stopped_by_energy_variance(args, train, out_path, out_format, augmented_count, iterations, batch,
+                                                  sampler, seed, threads, quiet);
     if (stop != "none") throw UsageError("--stop must be none or energy-variance, got '" + stop + "'");
     if (arg_given(args, "test")) throw UsageError("--test is used only with --stop energy-variance");
 
     // The model: from a checkpoint, or fresh with the same seeds as the figures' pipeline.
     DiffusionModel model;
     const std::string record = run_record(train, batch, seed, threads);
-    if (arg_given(args, "resume")) resume_model(&model, args, train, iterations, record, quiet);
-    else fresh_model(&model, args, train, batch, seed, threads);
-    if (model.iteration == 0 && iterations == 0)
-        std::fprintf(stderr, "augment: warning: --iterations 0: sampling from an untrained network (random weights); "
-                     "its samples are noise, not data like %s\n", args.positional[0].c_str());
+    start_model(args, train, iterations, seed, batch, threads, record, quiet, &model);
     if (!quiet)
         std::fprintf(stderr, "augment: %d samples of n = %d; network widths %d,%d,%d%s, %ld parameters; from iteration %ld "
                      "to %ld, batch %d, %d thread(s)\n", train.count, train.n, model.config.denoiser.widths[0],
@@ -279,6 +350,8 @@ int command_augment(int argc, char** argv) {
                      model.config.denoiser.skip ? " with skips" : " without skips", (long)model.params.size(),
                      model.iteration, iterations, batch, threads);
 
+    if (!quiet)
+        print_run_estimate(model.config, train, iterations - model.iteration, augmented_count, sampler, batch, threads, false);
     // Training, in segments of K iterations when checkpointing.
     auto start = std::chrono::steady_clock::now();
     long first_iteration = model.iteration;
@@ -306,7 +379,8 @@ int command_augment(int argc, char** argv) {
 
     start = std::chrono::steady_clock::now();
     Samples augmented = generate_samples(model, augmented_count, sampler, derive_seed(seed, 3), threads, quiet);
-    write_samples(out_path, augmented);
+    write_samples(out_path, augmented, out_format);
+    if (arg_given(args, "save-model")) checkpoint_save(model, arg_string(args, "save-model"));
     if (!quiet) {
         std::string how = sampler.kind == SamplerKind::ddpm ? "DDPM, all steps"
                                                             : "DDIM, " + std::to_string(sampler.steps) + " steps";
@@ -314,5 +388,43 @@ int command_augment(int argc, char** argv) {
                      seconds_since(start), out_path.c_str());
         report_fidelity(augmented, train, nullptr);
     }
+    return 0;
+}
+
+int command_generate(int argc, char** argv) {
+    Args args = parse_args(
+        argc, argv, 2, "repro generate MODEL --out SAMPLES [--M-plus M] [--sampler ddpm|ddim --steps S --eta E] [--like FILE]",
+        "Draws M samples from a diffusion model saved by repro augment --save-model (or any of its checkpoints) and\n"
+        "writes them ('-': standard output). The samples come from --seed as in augment: the same --seed and sampler\n"
+        "as the augment run give its samples again; another --seed gives new ones. --like FILE writes them in the\n"
+        "format of that samples file (its 0/1 or -1/+1 values, delimiter and header), e.g. the training data.",
+        {{"out", "FILE", "", "where to write the samples (required)"},
+         {"M-plus", "M", "100000", "number of samples to generate"},
+         {"sampler", "KIND", "ddim", "ddim or ddpm (all T steps; the paper's)"},
+         {"steps", "S", "200", "DDIM steps (with --sampler ddim)"},
+         {"eta", "E", "1", "DDIM eta: 0 deterministic (loses the augmentation gain; README), 1 ancestral"},
+         {"like", "FILE", "", "a samples file whose format (values, delimiter, header) the output takes"},
+         sample_format_option(),
+         {"header", "", "", "the first line of --like FILE is a header even if it looks like numbers"}},
+        1, 1);
+    const int threads = apply_threads(args);
+    const bool quiet = arg_flag(args, "quiet");
+    const long count = (long)int_in_range(args, "M-plus", 1, 100000000);
+    const std::string out_path = arg_string(args, "out");
+    const SamplerOptions sampler = sampler_from_args(args, quick_sampler());
+    SampleFormat like;
+    if (arg_given(args, "like")) read_samples(arg_string(args, "like"), sample_read_options(args, true), &like);
+    SampleFormat format = output_format(args, like);
+    DiffusionModel model;
+    checkpoint_load(&model, args.positional[0]);
+    if (!format.names.empty() && (int)format.names.size() != model.config.denoiser.n)
+        throw std::runtime_error(arg_string(args, "like") + " has " + std::to_string(format.names.size()) +
+                                 " columns but the model makes n = " + std::to_string(model.config.denoiser.n) + " spins");
+    auto start = std::chrono::steady_clock::now();
+    Samples samples = generate_samples(model, count, sampler, derive_seed((uint64_t)arg_int(args, "seed"), 3), threads, quiet);
+    write_samples(out_path, samples, format);
+    if (!quiet)
+        std::fprintf(stderr, "generate: %ld samples of n = %d from %s (iteration %ld) in %.1f s -> %s\n", count,
+                     samples.n, args.positional[0].c_str(), model.iteration, seconds_since(start), out_path.c_str());
     return 0;
 }

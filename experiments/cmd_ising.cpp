@@ -26,6 +26,8 @@
 #include "../ising/sk.h"
 #include "args.h"
 #include "commands.h"
+#include "inputs.h"
+#include "version.h"
 
 static double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -116,7 +118,8 @@ int command_sample(int argc, char** argv) {
          {"burn-in", "B", "auto", "sweeps before the first sample of each chain"},
          {"thin", "K", "auto", "sweeps between recorded samples"},
          {"out", "SAMPLES", "", "samples file to write (required)"},
-         {"truth", "TRUTH", "", "true-parameters file to write (default: SAMPLES with .txt replaced by .truth.txt)"}},
+         {"truth", "TRUTH", "", "true-parameters file to write (default: SAMPLES with .txt replaced by .truth.txt)"},
+         {"format", "pm1|01", "pm1", "write the samples as -1/+1 or 0/1"}},
         0, 0);
     int n = (int)int_in_range(args, "n", 1, 100000);
     double g = arg_double(args, "g");
@@ -143,9 +146,12 @@ int command_sample(int argc, char** argv) {
     run_with_progress("sample", "sweeps", metropolis_total_sweeps(count, burn_in, thin), &sweeps_done, quiet, [&]() {
         samples = metropolis_sample(truth, count, burn_in, thin, &rng, threads, &sweeps_done);
     });
+    char comment[200];
+    std::snprintf(comment, sizeof comment, "repro sample: true SK parameters, n %d, g %g, M %d, seed %llu, gauge -1/+1, "
+                  "repro %s", n, g, count, (unsigned long long)arg_int(args, "seed"), repro_version());
     AtomicFileGroup outputs;
-    write_samples(out, samples);
-    write_params(truth_path, truth);
+    write_samples(out, samples, output_format(args, SampleFormat()));
+    write_params(truth_path, truth, comment);
     outputs.commit();
     if (!quiet)
         std::fprintf(stderr, "sample: n = %d, g = %g, M = %d, burn-in %d, thin %d sweeps: %.2f s; wrote %s and %s\n", n,
@@ -196,13 +202,13 @@ static double lambda_option(const Args& args) {
 static void print_spin_list(const char* what, const std::vector<int>& spins, const char* advice) {
     if (spins.empty()) return;
     std::string list;
-    for (size_t k = 0; k < spins.size() && k < 20; k++) list += (k ? ", " : "") + std::to_string(spins[k]);  // 0-based
+    for (size_t k = 0; k < spins.size() && k < 20; k++) list += (k ? ", " : "") + std::to_string(spins[k] + 1);  // 1-based, as the data warnings
     if (spins.size() > 20) list += ", ...";
     std::fprintf(stderr, "warning: %zu %s (spins %s): %s\n", spins.size(), what, list.c_str(), advice);
 }
 
 // PLM with a fixed λ, or λ chosen on plm_lambda_grid() by k-fold or a validation file.
-static IsingParams infer_plm(const Args& args, const Samples& samples, int threads, bool quiet) {
+static IsingParams infer_plm(const Args& args, const Samples& samples, int threads, bool quiet, std::string* how) {
     PlmOptions options;
     options.threads = threads;
     options.tolerance = arg_double(args, "tol");
@@ -212,6 +218,7 @@ static IsingParams infer_plm(const Args& args, const Samples& samples, int threa
     auto start = std::chrono::steady_clock::now();
     PlmResult result;
     std::string chosen_text;
+    double chosen_lambda = 0;
     if (lambda >= 0) {
         options.lambda = lambda;
         result = plm_fit(samples, options);
@@ -223,7 +230,7 @@ static IsingParams infer_plm(const Args& args, const Samples& samples, int threa
             validation = read_samples(arg_string(args, "validation"), quiet);
             require_same_n(args.positional[0], samples.n, arg_string(args, "validation"), validation.n);
         }
-        double chosen = 0;
+        double& chosen = chosen_lambda;
         std::vector<double> scores;
         result = plm_fit_auto_lambda(samples, has_validation ? &validation : nullptr, folds, options, &chosen, &scores);
         std::vector<double> grid = plm_lambda_grid();
@@ -247,11 +254,16 @@ static IsingParams infer_plm(const Args& args, const Samples& samples, int threa
     print_spin_list("spins are predicted perfectly by the others", result.separable_spins,
                     "their couplings are set by --tol, not by the data; use --lambda > 0 or --lambda auto");
     print_spin_list("spins did not converge", result.unconverged_spins, "raise --max-iter or use --lambda > 0");
+    char text[160];
+    std::snprintf(text, sizeof text, "method plm, lambda %g%s%s", lambda >= 0 ? lambda : chosen_lambda,
+                  lambda >= 0 ? "" : " (chosen by held-out pseudo-likelihood)", result.converged ? "" : " (NOT converged)");
+    *how = text;
     return result.params;
 }
 
-static IsingParams infer_mean_field(const Samples& samples, bool quiet) {
+static IsingParams infer_mean_field(const Samples& samples, bool quiet, std::string* how) {
     MeanFieldResult result = mean_field_fit(samples);
+    *how = "method mf (naive mean field)";
     if (!quiet) std::fprintf(stderr, "infer: naive mean field, M = %d, n = %d\n", samples.count, samples.n);
     if (!result.constant_spins.empty())
         std::fprintf(stderr, "infer: mean field clamps the magnetisation of a spin that never flips to +-(1 - 1/(M+1)) "
@@ -263,7 +275,7 @@ static IsingParams infer_mean_field(const Samples& samples, bool quiet) {
 }
 
 static IsingParams infer_erasure_cli(const Args& args, const Samples& samples, const ErasureOptions& options,
-                                     int threads, bool quiet) {
+                                     int threads, bool quiet, std::string* how) {
     auto start = std::chrono::steady_clock::now();
     ErasureResult result;
     std::atomic<long long> runs_done(0);
@@ -281,10 +293,13 @@ static IsingParams infer_erasure_cli(const Args& args, const Samples& samples, c
         std::fprintf(stderr, "infer: erasure machine chose eps = %.6g (largest <E> = %.10g, %d updates); M = %d, "
                      "n = %d, %zu eps values run on %d threads: %.2f s\n", result.chosen_eps, result.chosen_mean_energy,
                      result.iterations, samples.count, samples.n, result.eps_grid.size(), threads, seconds_since(start));
+    char eps[32];
+    std::snprintf(eps, sizeof eps, "%.6g", result.chosen_eps);
+    *how = std::string("method erasure, eps ") + eps;
     return result.params;
 }
 
-static IsingParams infer_exact_mle(const Args& args, const Samples& samples, bool quiet) {
+static IsingParams infer_exact_mle(const Args& args, const Samples& samples, bool quiet, std::string* how) {
     if (samples.n > EXACT_MAX_N)
         throw UsageError("--method mle enumerates all 2^n states: n must be <= " + std::to_string(EXACT_MAX_N) +
                          ", the samples have n = " + std::to_string(samples.n));
@@ -298,18 +313,38 @@ static IsingParams infer_exact_mle(const Args& args, const Samples& samples, boo
                      result.converged ? "converged" : "did NOT converge", result.iterations, result.max_gradient,
                      seconds_since(start));
     if (!result.converged)
-        std::fprintf(stderr, "warning: the exact MLE did not reach --tol; raise --max-iter (weakly constrained "
-                     "directions converge slowly) or use --method plm\n");
+        std::fprintf(stderr, "warning: exact MLE did not reach --tol %g in %d updates: the parameters are not the "
+                     "maximum; raise --max-iter (weakly constrained directions converge slowly; a spin that never "
+                     "changes has no finite maximum) or use --method plm\n", options.tolerance, result.iterations);
+    *how = std::string("method mle") + (result.converged ? "" : " (NOT converged)");
     return result.params;
+}
+
+// The first line of a parameters file: how it was made, so that a file found later says what it is.
+static std::string infer_comment(const std::string& how, const std::string& gauge, const std::vector<std::string>& inputs,
+                                 const Samples& samples) {
+    std::string text = "repro infer: " + how + ", inputs " + paths_text(inputs) + ", n " + std::to_string(samples.n) +
+                       ", M " + std::to_string(samples.count);
+    if (!samples.weight.empty()) {
+        double total = 0.0;
+        for (double weight : samples.weight) total += weight;
+        char number[32];
+        std::snprintf(number, sizeof number, "%.17g", total);
+        text += std::string(" rows of total weight ") + number;
+    }
+    text += gauge == "01" ? std::string(", ") + ZERO_ONE_GAUGE_MARK + ": E(s) = -sum_i h_i s_i - sum_{i<j} J_ij s_i s_j"
+                          : ", gauge -1/+1: E(s) = -sum_i b_i s_i - sum_{i<j} w_ij s_i s_j";
+    return text + ", repro " + repro_version();
 }
 
 int command_infer(int argc, char** argv) {
     Args args = parse_args(
         argc, argv, 2,
-        "repro infer SAMPLES --out PARAMS [--method erasure|plm|mf|mle] [--eps-grid A:B:K] [--lambda L|auto] "
-        "[--max-iter N]",
-        "Infers Ising parameters b_i, w_ij from the samples and writes them (first line the n biases, then n lines\n"
-        "of n couplings, %.17g).\n"
+        "repro infer SAMPLES... --out PARAMS [--method erasure|plm|mf|mle] [--eps-grid A:B:K] [--lambda L|auto] "
+        "[--max-iter N] [--weights-column COL] [--format pm1|01]",
+        "Infers Ising parameters b_i, w_ij from the samples (one or more files, read as one data set; '-' is standard\n"
+        "input) and writes them: a comment line saying how they were made, the n biases, then n lines of n\n"
+        "couplings (%.17g). --out - writes to standard output.\n"
         "  erasure: the erasure machine, Eqs. (12)-(18), the paper's solver, run for every eps of the grid (in\n"
         "           parallel over --threads); each run starts from theta ~ U[-0.5,0.5) (from --seed), updates theta\n"
         "           with gamma = 0.1 while the mean data energy <E> decreases (at most --max-iter updates); the eps\n"
@@ -323,7 +358,7 @@ int command_infer(int argc, char** argv) {
         "           b_i = atanh(m_i) - sum_j w_ij m_j. Cheap, biased for strong couplings.\n"
         "  mle:     exact maximum likelihood, Eqs. (5)-(9), gradient ascent with gamma = 0.1 from zero until every\n"
         "           gradient is below --tol (or --max-iter updates); exact enumeration, so n <= 20.",
-        {{"out", "PARAMS", "", "parameters file to write (required)"},
+        with_sample_input_options({{"out", "PARAMS", "", "parameters file to write (required; - = standard output)"},
          {"method", "NAME", "erasure", "erasure, plm, mf or mle"},
          {"eps-grid", "A:B:K", "0.1:0.9:81", "erasure: K values of eps from A to B (or one value E)"},
          {"eps-stride", "S", "1", "erasure: 1 = run every eps of the grid; S > 1 = every S-th, then all within S-1 "
@@ -333,16 +368,24 @@ int command_infer(int argc, char** argv) {
          {"validation", "FILE", "", "plm --lambda auto: score lambda on these samples instead of cross-validation"},
          {"max-iter", "N", "", "most updates (erasure: 100, the authors' value; plm: 100 Newton steps; mle: 100000)"},
          {"tol", "T", "1e-6", "plm, mle: stop when every |gradient| is below T"},
-         {"verbose", "", "", "erasure: print <E> and the updates for every eps; plm --lambda auto: the scores"}},
-        1, 1);
+         {"verbose", "", "", "erasure: print <E> and the updates for every eps; plm --lambda auto: the scores"},
+         {"format", "pm1|01", "pm1", "pm1: parameters of E(s) for s = -1/+1 (Eq. 2); 01: for s = 0/1, h_i = 2b_i - "
+                                     "2 sum_j w_ij and J_ij = 4w_ij (read back as pm1 by every command)"}}, true),
+        1, 1000);
     std::string method = arg_string(args, "method");
     if (method == "em") method = "erasure";
     if (method != "erasure" && method != "mle" && method != "plm" && method != "mf")
         throw UsageError("--method must be erasure, plm, mf or mle, got '" + method + "'");
     std::string out = arg_string(args, "out");
-    check_output_paths({{"--out", out}}, {{"the input SAMPLES", args.positional[0]}});
+    std::vector<NamedPath> inputs;  // standard input ('-') is no file to protect
+    for (const std::string& input : args.positional)
+        if (input != "-") inputs.push_back({"the input SAMPLES", input});
+    if (arg_given(args, "validation")) inputs.push_back({"--validation", arg_string(args, "validation")});
+    if (out != "-") check_output_paths({{"--out", out}}, inputs);
     int threads = apply_threads(args);
     bool quiet = arg_flag(args, "quiet");
+    std::string gauge = arg_string(args, "format");
+    if (gauge != "pm1" && gauge != "01") throw UsageError("--format must be pm1 or 01, got '" + gauge + "'");
     // Every option is checked before the (possibly large) samples file is read.
     ErasureOptions erasure_options;
     if (method == "erasure") {
@@ -354,27 +397,31 @@ int command_infer(int argc, char** argv) {
     }
     if (method == "plm") lambda_option(args);
     if (!(arg_double(args, "tol") > 0)) throw UsageError("option --tol must be > 0");
-    Samples samples = read_samples(args.positional[0], quiet);
+    SampleFormat input_format;
+    Samples samples = read_sample_inputs(args.positional, sample_read_options(args, quiet), &input_format);
     if (method == "erasure")
         require_memory((double)erasure_memory_bytes(samples.count, samples.n, threads),
                        "the erasure machine at n = " + std::to_string(samples.n) + ", M = " +
                        std::to_string(samples.count) + " on " + std::to_string(threads) + " thread(s)");
-    for (const std::string& warning : inference_data_warnings(samples))
-        std::fprintf(stderr, "infer: warning: %s: %s\n", args.positional[0].c_str(), warning.c_str());
+    warn_unreliable_samples(samples, input_format, quiet);
     IsingParams params;
-    if (method == "erasure") params = infer_erasure_cli(args, samples, erasure_options, threads, quiet);
-    else if (method == "plm") params = infer_plm(args, samples, threads, quiet);
-    else if (method == "mf") params = infer_mean_field(samples, quiet);
-    else params = infer_exact_mle(args, samples, quiet);
-    write_params(out, params);
+    std::string how;  // for the parameter file's comment line
+    if (method == "erasure") params = infer_erasure_cli(args, samples, erasure_options, threads, quiet, &how);
+    else if (method == "plm") params = infer_plm(args, samples, threads, quiet, &how);
+    else if (method == "mf") params = infer_mean_field(samples, quiet, &how);
+    else params = infer_exact_mle(args, samples, quiet, &how);
+    write_params(out, gauge == "01" ? params_to_zero_one(params) : params,
+                 infer_comment(how, gauge, args.positional, samples));
     return 0;
 }
 
 int command_evaluate(int argc, char** argv) {
-    Args args = parse_args(argc, argv, 2, "repro evaluate PARAMS TRUTH",
+    Args args = parse_args_with(argc, argv, 2, "repro evaluate PARAMS TRUTH",
                            "Prints the mean square error of Eq. (23) between inferred and true parameters: the mean\n"
-                           "of the squared differences over the n biases and the n(n-1)/2 couplings w_ij, i < j.",
-                           {}, 2, 2);
+                           "of the squared differences over the n biases and the n(n-1)/2 couplings w_ij, i < j.\n"
+                           "Either file may be '-' (standard input); a file written with infer --format 01 is read\n"
+                           "back in the -1/+1 gauge.",
+                           {}, 2, 2, {});
     IsingParams inferred = read_params(args.positional[0]);
     IsingParams truth = read_params(args.positional[1]);
     require_same_n(args.positional[0], inferred.n, args.positional[1], truth.n);
@@ -385,14 +432,14 @@ int command_evaluate(int argc, char** argv) {
 }
 
 int command_energy(int argc, char** argv) {
-    Args args = parse_args(argc, argv, 2, "repro energy SAMPLES PARAMS",
+    Args args = parse_args_with(argc, argv, 2, "repro energy SAMPLES PARAMS",
                            "Prints the mean and the variance of E(sigma) of Eq. (2) over the samples, as lines\n"
                            "'mean X' and 'variance Y' (variance with 1/M: the variance of the samples themselves),\n"
                            "then 'kurtosis K' (m4/variance^2) and 'variance_relative_se R', the relative standard\n"
                            "error of that variance, sqrt((K-1)/M): a probe of N samples has sqrt((K-1)/N).",
-                           {}, 2, 2);
+                           sample_input_options(false), 2, 2, {"threads", "quiet"});
     apply_threads(args);
-    Samples samples = read_samples(args.positional[0], arg_flag(args, "quiet"));
+    Samples samples = read_samples(args.positional[0], sample_read_options(args, arg_flag(args, "quiet")), nullptr);
     IsingParams params = read_params(args.positional[1]);
     require_same_n(args.positional[0], samples.n, args.positional[1], params.n);
     EnergyStats stats = energy_stats(params, samples);

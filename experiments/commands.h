@@ -7,6 +7,7 @@ int command_infer(int argc, char** argv);        // experiments/cmd_ising.cpp
 int command_evaluate(int argc, char** argv);     // experiments/cmd_ising.cpp
 int command_energy(int argc, char** argv);       // experiments/cmd_ising.cpp
 int command_augment(int argc, char** argv);      // experiments/cmd_augment.cpp
+int command_generate(int argc, char** argv);     // experiments/cmd_augment.cpp
 int command_retina_info(int argc, char** argv);  // experiments/cmd_retina.cpp
 int command_fig2(int argc, char** argv);         // experiments/fig2.cpp
 int command_fig3(int argc, char** argv);         // experiments/fig3.cpp

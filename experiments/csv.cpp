@@ -227,6 +227,27 @@ CsvTable csv_parse(const std::string& text, const std::string& source) {
     return table;
 }
 
-void csv_write(const std::string& path, const CsvTable& table) { write_file_atomic(path, csv_format(table)); }
+// numpy's genfromtxt (and many other readers) split at every comma and know no quoting, so the files written for
+// people hold no commas, quotes or line breaks inside cells: ',' becomes ';', '"' becomes '\'', a line break a
+// space. Every such cell then needs no quotes, and csv_parse reads the file back.
+static std::string plain_cell(const std::string& cell) {
+    std::string plain = cell;
+    for (char& c : plain) {
+        if (c == ',') c = ';';
+        else if (c == '"') c = '\'';
+        else if (c == '\n' || c == '\r') c = ' ';
+    }
+    return plain;
+}
+
+std::string csv_format_plain(const CsvTable& table) {
+    CsvTable plain = table;
+    for (std::string& name : plain.header) name = plain_cell(name);
+    for (std::vector<std::string>& row : plain.rows)
+        for (std::string& cell : row) cell = plain_cell(cell);
+    return csv_format(plain);
+}
+
+void csv_write(const std::string& path, const CsvTable& table) { write_file_atomic(path, csv_format_plain(table)); }
 
 CsvTable csv_read(const std::string& path) { return csv_parse(read_file(path), path); }

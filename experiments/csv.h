@@ -40,6 +40,9 @@ CsvTable csv_filter(const CsvTable& table, const std::string& column, const std:
 // Text form (with trailing newline) and parsing. `source` names the text in error messages ("FILE line L: ...").
 std::string csv_format(const CsvTable& table);
 CsvTable csv_parse(const std::string& text, const std::string& source);
-// Atomic write (data/atomic_file.h) and read.
+// The same table with ',' → ';', '"' → '\'' and line breaks → ' ' inside cells, so no cell needs quotes: what
+// numpy.genfromtxt(delimiter=',', names=True, dtype=None) and pandas.read_csv both read. csv_write writes this.
+std::string csv_format_plain(const CsvTable& table);
+// Atomic write (data/atomic_file.h) of csv_format_plain, and read (which also reads quoted cells).
 void csv_write(const std::string& path, const CsvTable& table);
 CsvTable csv_read(const std::string& path);

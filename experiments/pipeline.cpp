@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "../data/atomic_file.h"
 #include "../ising/energy.h"
 #include "../ising/metrics.h"
 #include "../ising/meanfield.h"
@@ -146,20 +147,78 @@ static double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// The rule's state next to the training state, so that an interrupted run resumes where it was: the model at the
+// last rule checkpoint (the crossing may be chosen there) and Var[E] at every rule checkpoint so far.
+static std::string rule_file(const AugmentSettings& settings, const char* name) {
+    std::string dir = settings.checkpoint_dir;
+    if (dir.empty()) {  // resuming without --checkpoint-dir: the state lies next to the resumed file
+        size_t slash = settings.resume_path.rfind('/');
+        dir = slash == std::string::npos ? "." : settings.resume_path.substr(0, slash);
+    }
+    return dir + "/" + name;
+}
+
+static void save_rule_state(const AugmentSettings& settings, const DiffusionModel& previous, const AugmentTrace& trace) {
+    if (settings.checkpoint_dir.empty()) return;
+    checkpoint_save(previous, rule_file(settings, "rule_previous.bin"));
+    CsvTable table = csv_table({"iteration", "var_e_aug"});
+    for (size_t k = 0; k < trace.iterations.size(); k++)
+        csv_add_row(&table, {csv_integer(trace.iterations[k]), csv_number(trace.variance[k])});
+    csv_write(rule_file(settings, "rule_trace.csv"), table);
+}
+
+// A fresh model with the figures' seed, or the resumed one with the rule's state saved next to it.
+static void start_rule_model(const Samples& train, const AugmentSettings& settings, uint64_t seed, DiffusionModel* model,
+                             DiffusionModel* previous, AugmentTrace* trace) {
+    if (settings.resume_path.empty()) {
+        DiffusionConfig config = diffusion_config_for(train.n);
+        config.ema_decay = settings.ema_decay;
+        if (settings.widths[0] > 0) std::copy(settings.widths, settings.widths + 3, config.denoiser.widths);
+        diffusion_init(model, config, derive_seed(seed, 2));
+        return;
+    }
+    checkpoint_load(model, settings.resume_path);
+    if (model->config.denoiser.n != train.n)
+        throw std::runtime_error(settings.resume_path + ": the checkpoint is for n = " +
+                                 std::to_string(model->config.denoiser.n) + " spins, the data have n = " + std::to_string(train.n));
+    std::string trace_path = rule_file(settings, "rule_trace.csv");
+    if (!path_exists(trace_path)) return;  // interrupted before the first rule checkpoint
+    CsvTable table = csv_read(trace_path);
+    for (size_t row = 0; row < table.rows.size(); row++) {
+        trace->iterations.push_back(csv_int(table, row, "iteration"));
+        trace->variance.push_back(csv_double(table, row, "var_e_aug"));
+    }
+    checkpoint_load(previous, rule_file(settings, "rule_previous.bin"));
+}
+
+// Trains up to `target` iterations, saving the training state every settings.checkpoint_every iterations and at
+// the target when a checkpoint directory is set.
+static void train_to(DiffusionModel* model, const Samples& train, long target, const AugmentSettings& settings) {
+    bool saving = !settings.checkpoint_dir.empty();
+    while (model->iteration < target) {
+        long segment = target - model->iteration;
+        if (saving && settings.checkpoint_every > 0) segment = std::min(segment, settings.checkpoint_every);
+        diffusion_train(model, train.spins.data(), train.count, segment, settings.batch, settings.threads,
+                        progress_options(settings.quiet, "train"));
+        if (saving) checkpoint_save(*model, settings.checkpoint_dir + "/ckpt.bin");
+    }
+}
+
 Samples augment_energy_variance_stopped(const Samples& train, const IsingParams& params_obs, double variance_target,
                                         long augmented_count, const AugmentSettings& settings, uint64_t seed,
                                         AugmentTrace* trace) {
     *trace = AugmentTrace();
     DiffusionModel model, previous;
-    DiffusionConfig config = diffusion_config_for(train.n);
-    config.ema_decay = settings.ema_decay;
-    diffusion_init(&model, config, derive_seed(seed, 2));
+    start_rule_model(train, settings, seed, &model, &previous, trace);
     std::vector<long> schedule = doubling_schedule(settings.first_checkpoint, settings.max_iterations);
     Moments train_moments = sample_moments(train);
     for (size_t k = 0; k < schedule.size(); k++) {
+        if (!trace->iterations.empty() && schedule[k] <= trace->iterations.back()) continue;  // done before a resume
+        if (model.iteration > schedule[k])
+            throw std::runtime_error("the resumed checkpoint is at iteration " + std::to_string(model.iteration) +
+                                     ", past the rule checkpoint " + std::to_string(schedule[k]) + " it has no Var[E] for");
         auto start = std::chrono::steady_clock::now();
-        diffusion_train(&model, train.spins.data(), train.count, schedule[k] - model.iteration, settings.batch,
-                        settings.threads, progress_options(settings.quiet, "train"));
+        train_to(&model, train, schedule[k], settings);
         trace->seconds_training += seconds_since(start);
         start = std::chrono::steady_clock::now();
         Samples probe = generate_samples(model, settings.probe_count, settings.sampler, derive_seed(seed, 100 + k),
@@ -175,11 +234,15 @@ Samples augment_energy_variance_stopped(const Samples& train, const IsingParams&
         trace->stop = energy_variance_stop(trace->iterations, trace->variance, variance_target);
         if (trace->stop.crossed) break;
         previous = model;  // the crossing may lie nearer to this checkpoint than to the next one
+        save_rule_state(settings, previous, *trace);
     }
+    if (trace->iterations.empty()) throw std::runtime_error("the energy-variance rule visited no checkpoint");
+    trace->stop = energy_variance_stop(trace->iterations, trace->variance, variance_target);
     // Crossed: the chosen checkpoint is this one or the one before; not crossed: the last one.
     int last = (int)trace->iterations.size() - 1;
     const DiffusionModel& chosen = (trace->stop.index == last) ? model : previous;
     trace->chosen_iteration = trace->iterations[trace->stop.index];
+    if (!settings.save_model_path.empty()) checkpoint_save(chosen, settings.save_model_path);
     auto start = std::chrono::steady_clock::now();
     Samples augmented = generate_samples(chosen, augmented_count, settings.sampler, derive_seed(seed, 3),
                                          settings.threads, settings.quiet);
@@ -402,6 +465,6 @@ void write_ensemble_run_info(const std::string& out, int argc, char** argv, cons
 std::string claims_markdown(const std::vector<Claim>& claims) {
     std::string md = "## Claims\n\n| claim | measured | verdict |\n|---|---|---|\n";
     for (const Claim& claim : claims)
-        md += "| " + claim.text + " | " + claim.measured + " | " + verdict_name(claim.verdict) + " |\n";
+        md += "| " + markdown_cell(claim.text) + " | " + markdown_cell(claim.measured) + " | " + verdict_name(claim.verdict) + " |\n";
     return md;
 }

@@ -91,6 +91,13 @@ struct AugmentSettings {
     SamplerOptions sampler;
     int threads = 1;
     bool quiet = false;
+    // For `repro augment` (the figures leave these empty): other encoder widths (0: diffusion_config_for(n)); the
+    // training state saved to checkpoint_dir/ckpt.bin every checkpoint_every iterations and at each rule
+    // checkpoint, with the rule's state (rule_previous.bin, rule_trace.csv) next to it; resume_path continues such
+    // a run; save_model_path receives the chosen checkpoint (repro generate draws more samples from it).
+    int widths[3] = {0, 0, 0};
+    long checkpoint_every = 0;
+    std::string checkpoint_dir, resume_path, save_model_path;
 };
 struct AugmentTrace {
     std::vector<long> iterations;      // checkpoints visited

@@ -1,5 +1,7 @@
 #include "plot.h"
 
+#include <cctype>
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -59,6 +61,33 @@ static int point_type(Marker marker) {
         case Marker::None: return 0;
     }
     return 0;
+}
+
+// The terminal is "noenhanced" (so '_' in names prints as itself): TeX-like "w_{ij}" is written plainly as "w_ij".
+static std::string plain_label(const std::string& text) {
+    std::string plain;
+    for (size_t i = 0; i < text.size(); i++) {
+        if (text[i] == '_' && i + 1 < text.size() && text[i + 1] == '{') {
+            size_t close = text.find('}', i + 2);
+            if (close != std::string::npos) {
+                plain += "_" + text.substr(i + 2, close - i - 2);
+                i = close;
+                continue;
+            }
+        }
+        plain += text[i];
+    }
+    return plain;
+}
+
+// Panel letters: a title starting with "(x) " or "(x') " gets the next letter in panel order, so that every panel
+// of a figure has its own letter, a, b, c, ... (whatever letters the figure wrote).
+static std::string relettered(const std::string& title, char* next_letter) {
+    size_t close = title.find(") ");
+    bool lettered = title.size() > 3 && title[0] == '(' && close != std::string::npos && close <= 3 &&
+                    std::islower((unsigned char)title[1]) && (close == 2 || title[2] == '\'');
+    if (!lettered) return title;
+    return std::string("(") + (*next_letter)++ + title.substr(close);
 }
 
 static std::string dash_type(LineKind line) {
@@ -130,23 +159,29 @@ static std::string series_plot_item(const std::string& dir, const PlotSeries& se
         *comment += ", rows with " + series.where_column + " = " + series.where_value;
     }
     std::string item = quoted(series.file) + " using " + std::to_string(x) + ":" + y_using;
-    if (!series.error.empty()) {
+    // Single runs leave every error cell empty: then no error bars at all (not bars of length 0 with their caps).
+    bool error_bars = false;
+    if (!series.error.empty())
+        for (size_t row = 0; row < header.rows.size(); row++)
+            if (series.where_column.empty() || csv_cell(header, row, series.where_column) == series.where_value)
+                error_bars = error_bars || !csv_cell(header, row, series.error).empty();
+    if (error_bars) {
         int e = csv_column(header, series.error) + 1;
         // An empty cell (sd of a single run) draws no bar; it must not drop the point, which a bare column would.
         item += ":(strcol(" + std::to_string(e) + ") eq '' ? 0 : column(" + std::to_string(e) + "))";
         *comment += ", error bar = " + series.error + " (column " + std::to_string(e) + ")";
     }
     *comment += "\n";
-    item += " with " + with_clause(series.style, !series.error.empty());
-    item += series.title.empty() ? " notitle" : " title " + quoted(series.title);
+    item += " with " + with_clause(series.style, error_bars);
+    item += series.title.empty() ? " notitle" : " title " + quoted(plain_label(series.title));
     return item;
 }
 
 static void write_panel(std::string* out, const std::string& dir, const PlotPanel& panel) {
     *out += "reset\n";
-    if (!panel.title.empty()) *out += "set title " + quoted(panel.title) + "\n";
-    if (!panel.xlabel.empty()) *out += "set xlabel " + quoted(panel.xlabel) + "\n";
-    if (!panel.ylabel.empty()) *out += "set ylabel " + quoted(panel.ylabel) + "\n";
+    if (!panel.title.empty()) *out += "set title " + quoted(plain_label(panel.title)) + "\n";
+    if (!panel.xlabel.empty()) *out += "set xlabel " + quoted(plain_label(panel.xlabel)) + "\n";
+    if (!panel.ylabel.empty()) *out += "set ylabel " + quoted(plain_label(panel.ylabel)) + "\n";
     if (panel.kind == PanelKind::Heatmap || panel.kind == PanelKind::Raster) {
         if (panel.matrix_file.empty()) throw std::runtime_error("plot: a heatmap/raster panel needs matrix_file");
         double max_abs = matrix_max_abs(dir + "/" + panel.matrix_file, panel.matrix_skip_lines);
@@ -172,22 +207,32 @@ static void write_panel(std::string* out, const std::string& dir, const PlotPane
     *out += "set datafile separator ','\n";
     // The rows a where-filter turns into NaN are skipped without breaking the series' line.
     *out += "set datafile missing NaN\n";
-    *out += "set key " + (panel.key == "off" ? std::string("off") : panel.key + " noautotitle") + "\n";
-    if (panel.log_x) *out += "set logscale x\n";
-    if (panel.log_y) *out += "set logscale y\n";
+    // An opaque legend: where it must sit over data, the data do not run through its text.
+    *out += "set key " + (panel.key == "off" ? std::string("off") : panel.key + " noautotitle opaque") + "\n";
+    for (const char* axis : {"x", "y"}) {
+        if (!(axis[0] == 'x' ? panel.log_x : panel.log_y)) continue;
+        // gnuplot labels only the decades of a log axis, which leaves a range like 0.004-0.007 with no label: add
+        // labelled tics at 2, 3, 5 and 7 per decade (apart enough not to overlap over 3 decades) and 10 minor tics per
+        // decade, written as plain numbers.
+        std::string a = axis;
+        *out += "set logscale " + a + "\nset m" + a + "tics 10\nset format " + a + " '%g'\n";
+        if (!(axis[0] == 'x' && !panel.xtics.empty()))
+            *out += "set for [k=-12:12] " + a + "tics add (2*10**k, 3*10**k, 5*10**k, 7*10**k)\n";
+    }
     // Axes fit the data with a margin instead of jumping to the next decade/tic.
     *out += "set autoscale fix\nset offsets graph 0.05, graph 0.05, graph 0.08, graph 0.08\n";
     if (!panel.xrange.empty()) *out += "set xrange " + panel.xrange + "\n";
     if (!panel.yrange.empty()) *out += "set yrange " + panel.yrange + "\n";
     if (!panel.xtics.empty()) *out += "set xtics " + panel.xtics + "\n";
     if (panel.diagonal) *out += "set size square\n";
-    *out += "set grid lc rgb '#DDDDDD'\n";
+    *out += std::string("set grid xtics ytics") + (panel.log_x ? " mxtics" : "") + (panel.log_y ? " mytics" : "") +
+            " lc rgb '#DDDDDD', lc rgb '#F2F2F2'\n";
     std::vector<std::string> items;
     for (const PlotSeries& series : panel.series) items.push_back(series_plot_item(dir, series, out));
     for (const PlotReference& reference : panel.references) {
         std::string item = number_text(reference.y) + " with lines lc rgb " + quoted(color_hex(reference.color)) + " " +
                            dash_type(reference.line) + " lw 2";
-        item += reference.title.empty() ? " notitle" : " title " + quoted(reference.title);
+        item += reference.title.empty() ? " notitle" : " title " + quoted(plain_label(reference.title));
         items.push_back(item);
     }
     if (panel.diagonal) items.push_back("x with lines lc rgb '#7F7F7F' dt 1 lw 1 notitle");
@@ -213,9 +258,12 @@ std::string plot_script(const std::string& dir, const std::string& name, const s
     if (multi)
         out += "set multiplot layout " + std::to_string(layout.rows) + "," + std::to_string(layout.cols) +
                (layout.title.empty() ? "" : " title " + quoted(layout.title)) + "\n";
+    char next_letter = 'a';
     for (size_t p = 0; p < panels.size(); p++) {
-        out += "\n# panel " + std::to_string(p + 1) + (panels[p].title.empty() ? "" : ": " + panels[p].title) + "\n";
-        write_panel(&out, dir, panels[p]);
+        PlotPanel panel = panels[p];
+        panel.title = relettered(panel.title, &next_letter);
+        out += "\n# panel " + std::to_string(p + 1) + (panel.title.empty() ? "" : ": " + panel.title) + "\n";
+        write_panel(&out, dir, panel);
     }
     if (multi) out += "\nunset multiplot\n";
     out += "set output\n";

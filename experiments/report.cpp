@@ -1,4 +1,5 @@
 #include "report.h"
+#include "version.h"
 
 #include <algorithm>
 #include <cmath>
@@ -275,6 +276,7 @@ void write_run_info(const std::string& path, const RunInfo& info) {
         csv_add_row(&table, {entry.first, entry.second});
     }
     if (!has_date) csv_add_row(&table, {"date", utc_now()});
+    csv_add_row(&table, {"version", std::string("repro ") + repro_version()});  // which code made the results
     csv_write(path, table);
 }
 
@@ -299,7 +301,7 @@ std::string command_line_text(int argc, char** argv) {
 // ---- results/README.md ----
 
 // Table cells: a '|' would end the cell and a newline the row.
-static std::string cell(const std::string& text) {
+std::string markdown_cell(const std::string& text) {
     std::string out;
     for (char c : text) {
         if (c == '|') out += "\\|";
@@ -396,8 +398,8 @@ static std::string claims_table(const std::vector<Claim>& claims, bool at_a_glan
     std::string out = at_a_glance ? "| figure | claim | measured | verdict |\n|---|---|---|---|\n"
                                   : "| claim | measured | verdict |\n|---|---|---|\n";
     for (const Claim& claim : claims)
-        out += "| " + (at_a_glance ? cell(claim.figure) + " | " : std::string()) + cell(claim.text) + " | " +
-               cell(at_a_glance ? glance_measured_text(claim.measured, 300) : claim.measured) + " | " +
+        out += "| " + (at_a_glance ? markdown_cell(claim.figure) + " | " : std::string()) + markdown_cell(claim.text) + " | " +
+               markdown_cell(at_a_glance ? glance_measured_text(claim.measured, 300) : claim.measured) + " | " +
                verdict_cell(claim.verdict) + " |\n";
     return out;
 }
@@ -468,7 +470,7 @@ std::string results_readme_text(const std::string& results_dir,
                 std::string value = entry.first == "wall_seconds" ? wall_time_text(entry.second) : entry.second;
                 std::string key = entry.first == "wall_seconds" ? "wall time" : entry.first;
                 if (entry.first == "command") value = "`" + value + "`";
-                sections += "| " + cell(key) + " | " + cell(value) + " |\n";
+                sections += "| " + markdown_cell(key) + " | " + markdown_cell(value) + " |\n";
             }
             sections += "\n";
         } else {

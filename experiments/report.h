@@ -91,3 +91,5 @@ std::string results_readme_text(const std::string& results_dir,
 std::string glance_measured_text(const std::string& measured, size_t limit);
 void write_results_readme(const std::string& results_dir,
                           const std::vector<std::pair<std::string, std::string>>& notes = {});
+// Text for one cell of a Markdown table: '|' escaped as "\|", line breaks as spaces (so a row stays one row).
+std::string markdown_cell(const std::string& text);

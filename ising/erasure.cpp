@@ -29,10 +29,11 @@ extern "C" int openblas_get_num_threads(void);
 
 // The samples as the iterations see them: each distinct row once, with its multiplicity, in the order of first
 // appearance. Every sum over μ in Eqs. (12)–(18) becomes a sum over distinct rows weighted by multiplicity.
+// Per-row weights (samples.weight: counts of histogram data) add up the same way: a row of weight c is c repeats.
 struct DistinctRows {
     int count = 0;                     // distinct rows
     int n = 0;
-    long total = 0;                    // M, repeats included
+    double total = 0;                  // M, repeats included (with weights: their sum)
     const Samples* samples = nullptr;  // used directly when no row repeats
     std::vector<float> own_spins;      // count × n, when some rows repeat
     std::vector<double> multiplicity;  // count
@@ -57,27 +58,35 @@ static DistinctRows distinct_rows(const Samples& samples) {
         }
         return a < b;  // equal rows: earliest first, so each group starts with its first appearance
     });
-    std::vector<std::pair<int, int>> groups;  // (first row, multiplicity)
+    // (first row, multiplicity): the number of repeats, or with per-row weights (histogram counts) their sum.
+    // Rows of weight 0 are left out (their log weight would be -inf).
+    bool weighted = !samples.weight.empty();
+    std::vector<std::pair<int, double>> groups;
     for (long start = 0; start < M;) {
         long end = start + 1;
         while (end < M && std::equal(&key[(size_t)order[start] * words], &key[(size_t)order[start] * words] + words,
                                      &key[(size_t)order[end] * words]))
             end++;
-        groups.push_back({order[start], (int)(end - start)});
+        double multiplicity = (double)(end - start);
+        if (weighted) {
+            multiplicity = 0.0;
+            for (long k = start; k < end; k++) multiplicity += samples.weight[(size_t)order[k]];
+        }
+        if (multiplicity > 0.0) groups.push_back({order[start], multiplicity});
         start = end;
     }
     std::sort(groups.begin(), groups.end());
     DistinctRows data;
     data.count = (int)groups.size();
     data.n = n;
-    data.total = M;
     data.samples = &samples;
     data.multiplicity.resize(groups.size());
     data.log_multiplicity.resize(groups.size());
     if ((long)groups.size() < M) data.own_spins.resize(groups.size() * (size_t)n);
     for (size_t g = 0; g < groups.size(); g++) {
         data.multiplicity[g] = groups[g].second;
-        data.log_multiplicity[g] = std::log((double)groups[g].second);
+        data.log_multiplicity[g] = std::log(groups[g].second);
+        data.total += groups[g].second;
         if (!data.own_spins.empty())
             std::copy_n(&samples.spins[(size_t)groups[g].first * n], n, &data.own_spins[g * n]);
     }

@@ -7,26 +7,40 @@
 
 #include "energy.h"
 
+// With per-row weights c_μ (histogram counts) the averages are Σ c_μ σ_μ / Σ c_μ: each block's rows are scaled by c_μ
+// before the sgemm (no longer exact integers, but every sum across blocks is double).
 Moments sample_moments(const Samples& samples) {
     if (samples.count == 0) throw std::runtime_error("sample_moments: no samples");
     int n = samples.n;
+    bool weighted = !samples.weight.empty();
     Moments moments;
     moments.n = n;
     moments.mean.assign(n, 0.0);
     moments.correlation.assign((size_t)n * n, 0.0);
-    std::vector<float> block_correlation((size_t)n * n);
+    std::vector<float> block_correlation((size_t)n * n), scaled(weighted ? (size_t)ENERGY_BLOCK_ROWS * n : 0);
+    double total = 0.0;
     for (int start = 0; start < samples.count; start += ENERGY_BLOCK_ROWS) {
         int rows = std::min(ENERGY_BLOCK_ROWS, samples.count - start);
         const float* spins = samples.spins.data() + (size_t)start * n;
-        // block_correlation[n × n] = spinsᵀ · spins over the block's rows
-        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, n, rows, 1.0f, spins, n, spins, n, 0.0f,
+        const float* right = spins;
+        if (weighted) {
+            for (int row = 0; row < rows; row++)
+                for (int i = 0; i < n; i++) scaled[(size_t)row * n + i] = (float)samples.weight[start + row] * spins[(size_t)row * n + i];
+            right = scaled.data();
+        }
+        // block_correlation[n × n] = spinsᵀ · diag(c) · spins over the block's rows
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, n, rows, 1.0f, spins, n, right, n, 0.0f,
                     block_correlation.data(), n);
         for (size_t k = 0; k < block_correlation.size(); k++) moments.correlation[k] += block_correlation[k];
-        for (int row = 0; row < rows; row++)
-            for (int i = 0; i < n; i++) moments.mean[i] += spins[(size_t)row * n + i];
+        for (int row = 0; row < rows; row++) {
+            double weight = weighted ? samples.weight[start + row] : 1.0;
+            total += weight;
+            for (int i = 0; i < n; i++) moments.mean[i] += weight * spins[(size_t)row * n + i];
+        }
     }
-    for (double& value : moments.mean) value /= samples.count;
-    for (double& value : moments.correlation) value /= samples.count;
+    if (!(total > 0.0)) throw std::runtime_error("sample_moments: the weights sum to 0");
+    for (double& value : moments.mean) value /= total;
+    for (double& value : moments.correlation) value /= total;
     return moments;
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "../data/formats.h"
+#include "../data/npy.h"
 #include "../data/rng.h"
 
 // Parses `text` with both parsers; returns how many of the two threw.
@@ -47,5 +48,27 @@ TEST_CASE("formats under sanitizers: random byte soup", "[formats][asan]") {
             else text += (char)rng_below(&rng, 256);
         }
         parse_both(text);
+    }
+}
+
+TEST_CASE("formats under sanitizers: .npy files cut anywhere, headers and weights columns", "[formats][asan]") {
+    std::string header = "{'descr': '<i2', 'fortran_order': True, 'shape': (2, 3), }";
+    while ((10 + header.size() + 1) % 64) header += ' ';
+    header += '\n';
+    std::string file = std::string("\x93NUMPY\x01\x00", 8) + (char)header.size() + '\0' + header;
+    for (int k = 0; k < 6; k++) file += std::string(k % 2 ? "\x01\x00" : "\xff\xff", 2);
+    REQUIRE(npy_parse(file, "s.npy").values.size() == 6);
+    for (size_t cut = 0; cut < file.size(); cut++) CHECK_THROWS(npy_parse(file.substr(0, cut), "s.npy"));
+    SampleReadOptions options;
+    options.quiet = true;
+    options.weights_column = "w";
+    const char* texts[] = {"a,w\n1,2\n", "w\n1\n", "\"\",w\n1,1\n", "a, ,w\n", "a,w,\n1,1,1\n", "\xEF\xBB", "\xEF\xBB\xBF",
+                           "a\tw\n1\t\n", "\"\n1\n", "a w\n1 nan\n", "a w\n1 1e400\n"};
+    for (const char* text : texts) {
+        try {
+            Samples samples = parse_samples(text, "t", options, nullptr);
+            CHECK(samples.weight.size() == (size_t)samples.count);
+        } catch (const std::runtime_error&) {
+        }
     }
 }

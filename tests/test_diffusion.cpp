@@ -14,6 +14,7 @@
 #include "../data/formats.h"
 #include "../data/rng.h"
 #include "../diffusion/diffusion.h"
+#include "../diffusion/progress.h"
 #include "../diffusion/schedule.h"
 #include "../diffusion/ziggurat.h"
 #include "../experiments/args.h"
@@ -535,4 +536,83 @@ TEST_CASE("repro augment: trains, checkpoints, resumes and writes ±1 samples", 
         std::remove((dir + name).c_str());
     rmdir((dir + "/ck").c_str());
     rmdir(dir.c_str());
+}
+
+static int run_generate(std::vector<std::string> words) {
+    std::vector<char*> argv;
+    for (std::string& word : words) argv.push_back(&word[0]);
+    return command_generate((int)argv.size(), argv.data());
+}
+
+TEST_CASE("repro augment --stop energy-variance: widths, checkpoints, resume, --save-model and repro generate", "[diffusion]") {
+    std::string dir = temp_dir();
+    Samples train, test;
+    train.count = test.count = 64;
+    train.n = test.n = 6;
+    train.spins = random_spins(64, 6, 8);
+    test.spins = random_spins(64, 6, 9);
+    write_samples(dir + "/train.txt", train);
+    write_samples(dir + "/test.txt", test);
+    auto words = [&](const std::string& budget, const std::string& extra, const std::string& out) {
+        return std::vector<std::string>{"repro", "augment", dir + "/train.txt", "--stop=energy-variance",
+                                        "--test=" + dir + "/test.txt", "--widths=8,8,8", "--batch=16", "--probe=50",
+                                        "--M-plus=200", "--quiet", "--threads=2", "--iterations=" + budget,
+                                        "--out=" + dir + "/" + out, extra};
+    };
+    REQUIRE(run_augment(words("2000", "--save-model=" + dir + "/model.bin", "straight.txt")) == 0);
+    // The same run cut at the first rule checkpoint, then resumed with the full budget, gives the same samples.
+    CHECK_THROWS_AS(run_augment(words("1000", "--checkpoint-every=300", "x.txt")), UsageError);  // needs a directory
+    std::vector<std::string> first = words("1000", "--checkpoint-every=300", "cut.txt");
+    first.push_back("--checkpoint-dir=" + dir + "/ck");
+    REQUIRE(run_augment(first) == 0);
+    DiffusionModel saved;
+    checkpoint_load(&saved, dir + "/ck/ckpt.bin");
+    CHECK(saved.iteration == 1000);
+    CHECK(saved.config.denoiser.widths[0] == 8);
+    REQUIRE(run_augment(words("2000", "--resume=" + dir + "/ck/ckpt.bin", "resumed.txt")) == 0);
+    Samples straight = read_samples(dir + "/straight.txt", true);
+    CHECK(read_samples(dir + "/resumed.txt", true).spins == straight.spins);
+    // The saved model with the same seed and sampler draws the same samples again.
+    REQUIRE(run_generate({"repro", "generate", dir + "/model.bin", "--M-plus=200", "--quiet", "--threads=2",
+                          "--out=" + dir + "/again.txt", "--like=" + dir + "/train.txt"}) == 0);
+    CHECK(read_samples(dir + "/again.txt", true).spins == straight.spins);
+    for (const char* name : {"/train.txt", "/test.txt", "/straight.txt", "/cut.txt", "/resumed.txt", "/again.txt",
+                             "/model.bin", "/ck/ckpt.bin", "/ck/rule_previous.bin", "/ck/rule_trace.csv"})
+        std::remove((dir + name).c_str());
+    rmdir((dir + "/ck").c_str());
+    rmdir(dir.c_str());
+}
+
+TEST_CASE("progress: plain lines without a terminal, every 10 s and 1 %, rate from this call's work", "[diffusion][progress]") {
+    CHECK_FALSE(progress_plain_line_due(9.9, 500, 1000));
+    CHECK_FALSE(progress_plain_line_due(60.0, 9, 1000));  // less than 1 % more
+    CHECK(progress_plain_line_due(10.0, 10, 1000));
+    CHECK(progress_text("train", 1500, 2000, "it", 0.25, 50.0) == "train 1500/2000 it (75.0%)  loss 0.2500  50.0 it/s  ETA 10s");
+    CHECK(progress_text("sample", 0, 10, "samples", std::nan(""), 0.0) == "sample 0/10 samples (0.0%)  0.0 samples/s  ETA ?");
+
+    FILE* stream = std::tmpfile();
+    REQUIRE(stream != nullptr);
+    ProgressOptions options;
+    options.show = true;
+    options.terminal = false;
+    options.label = "train";
+    options.stream = stream;
+    ProgressLine line;
+    progress_start(&line, options, 1000);  // resumed at iteration 1000 of 2000
+    progress_update(&line, 1001, 2000, "it", 0.5);  // not due: no time has passed
+    // Pretend 20 s have passed (the struct holds the clock readings; no sleeping in tests).
+    line.start_seconds -= 20.0;
+    line.last_draw_seconds -= 20.0;
+    progress_update(&line, 1500, 2000, "it", 0.5);
+    progress_finish(&line, 2000, 2000, "it", 0.4);
+    std::rewind(stream);
+    char buffer[512] = {0};
+    size_t got = std::fread(buffer, 1, sizeof buffer - 1, stream);
+    std::fclose(stream);
+    std::string text(buffer, got);
+    CHECK(text.find('\r') == std::string::npos);
+    // 500 iterations in ~20 s: the rate counts the iterations of this call, not the 1000 before the checkpoint.
+    CHECK_THAT(text, Catch::StartsWith("train 1500/2000 it (75.0%)  loss 0.5000  2"));
+    CHECK(std::count(text.begin(), text.end(), '\n') == 2);
+    CHECK_THAT(text, Catch::Contains("\ntrain 2000/2000 it (100.0%)  loss 0.4000"));
 }

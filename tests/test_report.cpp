@@ -2,6 +2,8 @@
 // synthetic figure directories (one claim held, one not held, one undecided).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <cmath>
 #include <cstdlib>
 #include <string>
@@ -10,6 +12,7 @@
 #include "../data/atomic_file.h"
 #include "../experiments/csv.h"
 #include "../experiments/plot.h"
+#include "../experiments/pipeline.h"
 #include "../experiments/report.h"
 
 static std::string temp_directory() {
@@ -105,7 +108,10 @@ TEST_CASE("report: results/README.md from synthetic figure directories", "[repor
     std::vector<Claim> back = read_claims(results + "/fig3/claims.csv");
     REQUIRE(back.size() == 3);
     CHECK(back[1].verdict == Verdict::NotHeld);
-    CHECK(back[0].measured == claims[0].measured);
+    // claims.csv has no commas inside cells (numpy reads it): ',' comes back as ';'.
+    std::string measured = claims[0].measured;
+    std::replace(measured.begin(), measured.end(), ',', ';');
+    CHECK(back[0].measured == measured);
     write_file_atomic(results + "/fig3/summary.md",
                       "# Fig. 3 — MSE vs coupling scale g\n\nAugmentation helped at g = 1 | not at 2.\n\n## Details\n\nmore\n");
     write_run_info(results + "/fig3/run_info.csv",
@@ -164,8 +170,11 @@ TEST_CASE("report: long measured texts are shortened in the at-a-glance table on
     make_directories(results + "/fig6");
     write_claims(results + "/fig6/claims.csv", {make_claim("fig6", "augmented > observed at every k", all)});
     std::string readme = results_readme_text(results);
+    std::string measured = all.measured;  // claims.csv holds no commas inside cells
+    std::replace(measured.begin(), measured.end(), ',', ';');
+    glance = glance_measured_text(measured, 300);
     CHECK_THAT(readme, Catch::Contains("| fig6 | augmented > observed at every k | " + glance));
-    CHECK_THAT(readme, Catch::Contains("| augmented > observed at every k | " + all.measured));
+    CHECK_THAT(readme, Catch::Contains("| augmented > observed at every k | " + measured));
     std::system(("rm -rf '" + results + "'").c_str());
 }
 
@@ -190,8 +199,15 @@ TEST_CASE("plot: the gnuplot script names columns by number and refuses unknown 
     std::string script = plot_script(dir, "fig", {curves, heatmap}, layout, "pngcairo");
     CHECK_THAT(script, Catch::Contains("set output 'fig.png'"));
     CHECK_THAT(script, Catch::Contains("set multiplot layout 1,2"));
-    CHECK_THAT(script, Catch::Contains("'fig.csv' using 2:(strcol(1) eq 'aug' ? $3 : NaN):(strcol(4) eq '' ? 0 : column(4))"
-                                       " with yerrorlines"));
+    // 'aug' is a single run (its sd cell is empty): no error bars at all, not zero-length ones.
+    CHECK_THAT(script, Catch::Contains("'fig.csv' using 2:(strcol(1) eq 'aug' ? $3 : NaN) with linespoints"));
+    PlotPanel with_sd = curves;
+    with_sd.series[0].where_value = "obs";
+    CHECK_THAT(plot_script(dir, "fig", {with_sd}, PlotLayout(), "png"),
+               Catch::Contains("'fig.csv' using 2:(strcol(1) eq 'obs' ? $3 : NaN):(strcol(4) eq '' ? 0 : column(4))"
+                               " with yerrorlines"));
+    // A log axis gets labelled tics at 1, 2, 3, 5, 7 per decade and minor tics.
+    CHECK_THAT(script, Catch::Contains("set mxtics 10\nset format x '%g'\nset for [k=-12:12] xtics add (2*10**k, 3*10**k, 5*10**k, 7*10**k)"));
     CHECK_THAT(script, Catch::Contains("0.01 with lines lc rgb '#000000' dt 2"));
     CHECK_THAT(script, Catch::Contains("set cbrange [-0.5:0.5]"));
     CHECK_THAT(script, Catch::Contains("'w.txt' matrix with image"));
@@ -199,4 +215,38 @@ TEST_CASE("plot: the gnuplot script names columns by number and refuses unknown 
     CHECK_THROWS_WITH(plot_script(dir, "fig", {curves}, PlotLayout(), "png"), Catch::Contains("no column 'mse'"));
     CHECK_THROWS(plot_script(dir, "fig", {curves, heatmap}, PlotLayout(), "png"));  // 2 panels in a 1×1 layout
     std::system(("rm -rf '" + dir + "'").c_str());
+}
+
+TEST_CASE("plot: panels are lettered a, b, c, ... in order, and w_{ij} is written plainly", "[report][plot]") {
+    std::string dir = temp_directory();
+    double w[4] = {0, 0.5, 0.5, 0};
+    write_matrix_text(dir + "/w.txt", w, 2, 2);
+    PlotPanel panel;
+    panel.kind = PanelKind::Heatmap;
+    panel.matrix_file = "w.txt";
+    std::vector<PlotPanel> panels(4, panel);
+    panels[0].title = "(a) true w_{ij}";
+    panels[1].title = "(a) again";
+    panels[2].title = "no letter";
+    panels[3].title = "(c') gain";
+    PlotLayout layout;
+    layout.cols = 4;
+    std::string script = plot_script(dir, "fig", panels, layout, "png");
+    CHECK_THAT(script, Catch::Contains("set title '(a) true w_ij'"));
+    CHECK_THAT(script, Catch::Contains("set title '(b) again'"));
+    CHECK_THAT(script, Catch::Contains("set title 'no letter'"));
+    CHECK_THAT(script, Catch::Contains("set title '(c) gain'"));
+    std::system(("rm -rf '" + dir + "'").c_str());
+}
+
+TEST_CASE("report: a '|' inside a claim is escaped in summary.md tables", "[report]") {
+    Claim claim;
+    claim.figure = "fig2";
+    claim.text = "over-trained";
+    claim.measured = "|MSE_aug(last) - MSE_obs| 0.002\nvs 0.003";
+    claim.verdict = Verdict::Undecided;
+    std::string md = claims_markdown({claim});
+    std::string row = md.substr(md.find("| over-trained"));
+    CHECK(row == "| over-trained | \\|MSE_aug(last) - MSE_obs\\| 0.002 vs 0.003 | undecided |\n");
+    CHECK(markdown_cell("a|b") == "a\\|b");
 }

@@ -15,8 +15,10 @@
 #include "../ising/exact.h"
 #include "../ising/metrics.h"
 #include "../ising/metropolis.h"
+#include "../ising/meanfield.h"
 #include "../ising/mle.h"
 #include "../ising/moments.h"
+#include "../ising/plm.h"
 #include "../ising/sk.h"
 #include "args.h"
 #include "commands.h"
@@ -125,72 +127,176 @@ static void parse_eps_grid(const std::string& text, ErasureOptions* options) {
     }
 }
 
+// --lambda: a number >= 0, or "auto" (chosen by held-out pseudo-likelihood); returns -1 for auto.
+static double lambda_option(const Args& args) {
+    std::string text = arg_string(args, "lambda");
+    if (text == "auto") return -1.0;
+    char* end = nullptr;
+    double lambda = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || !std::isfinite(lambda) || lambda < 0)
+        throw UsageError("--lambda needs a number >= 0 or 'auto', got '" + text + "'");
+    return lambda;
+}
+
+static void print_spin_list(const char* what, const std::vector<int>& spins, const char* advice) {
+    if (spins.empty()) return;
+    std::string list;
+    for (size_t k = 0; k < spins.size() && k < 20; k++) list += (k ? ", " : "") + std::to_string(spins[k] + 1);
+    if (spins.size() > 20) list += ", ...";
+    std::fprintf(stderr, "warning: %zu %s (spins %s): %s\n", spins.size(), what, list.c_str(), advice);
+}
+
+// PLM with a fixed λ, or λ chosen on plm_lambda_grid() by k-fold or a validation file.
+static IsingParams infer_plm(const Args& args, const Samples& samples, int threads, bool quiet) {
+    PlmOptions options;
+    options.threads = threads;
+    options.tolerance = arg_double(args, "tol");
+    if (!(options.tolerance > 0)) throw UsageError("option --tol must be > 0");
+    if (arg_given(args, "max-iter")) options.max_iter = (int)int_in_range(args, "max-iter", 0, 100000);
+    double lambda = lambda_option(args);
+    auto start = std::chrono::steady_clock::now();
+    PlmResult result;
+    std::string chosen_text;
+    if (lambda >= 0) {
+        options.lambda = lambda;
+        result = plm_fit(samples, options);
+    } else {
+        int folds = (int)int_in_range(args, "folds", 2, 100);
+        Samples validation;
+        bool has_validation = arg_given(args, "validation");
+        if (has_validation) {
+            validation = read_samples(arg_string(args, "validation"), quiet);
+            require_same_n(args.positional[0], samples.n, arg_string(args, "validation"), validation.n);
+        }
+        double chosen = 0;
+        std::vector<double> scores;
+        result = plm_fit_auto_lambda(samples, has_validation ? &validation : nullptr, folds, options, &chosen, &scores);
+        std::vector<double> grid = plm_lambda_grid();
+        if (arg_flag(args, "verbose")) {
+            std::fprintf(stderr, "      lambda   held-out pseudo-log-likelihood loss per spin (nats)\n");
+            for (size_t k = 0; k < grid.size(); k++)
+                std::fprintf(stderr, "%s %10.3g   %.10g\n", grid[k] == chosen ? "->" : "  ", grid[k], scores[k]);
+        }
+        char text[96];
+        std::snprintf(text, sizeof text, "lambda = %g chosen by %s, ", chosen,
+                      has_validation ? "the validation file" : (std::to_string(folds) + "-fold cross-validation").c_str());
+        chosen_text = text;
+    }
+    if (!quiet)
+        std::fprintf(stderr, "infer: pseudo-likelihood %s%s after at most %d Newton steps per spin (max |gradient| "
+                     "%.3g); M = %d, n = %d: %.2f s\n", chosen_text.c_str(), result.converged ? "converged" : "did NOT converge",
+                     result.max_iterations, result.max_gradient, samples.count, samples.n, seconds_since(start));
+    print_spin_list("spins never flip", result.constant_spins,
+                    "their bias has no finite optimum; set to 1/2 ln(2M+1) with couplings 0");
+    print_spin_list("spins are predicted perfectly by the others", result.separable_spins,
+                    "their couplings are set by --tol, not by the data; use --lambda > 0 or --lambda auto");
+    print_spin_list("spins did not converge", result.unconverged_spins, "raise --max-iter or use --lambda > 0");
+    return result.params;
+}
+
+static IsingParams infer_mean_field(const Samples& samples, bool quiet) {
+    MeanFieldResult result = mean_field_fit(samples);
+    if (!quiet) std::fprintf(stderr, "infer: naive mean field, M = %d, n = %d\n", samples.count, samples.n);
+    print_spin_list("spins never flip", result.constant_spins,
+                    "their magnetisation is clamped to +-(1 - 1/(M+1)) and their couplings set to 0");
+    if (result.ridge > 0)
+        std::fprintf(stderr, "warning: the correlation matrix is singular; a ridge %.3g was added before inverting\n",
+                     result.ridge);
+    return result.params;
+}
+
+static IsingParams infer_erasure_cli(const Args& args, const Samples& samples, const ErasureOptions& options,
+                                     int threads, bool quiet) {
+    auto start = std::chrono::steady_clock::now();
+    ErasureResult result = erasure_machine(samples, options);
+    if (arg_flag(args, "verbose")) {
+        std::fprintf(stderr, "       eps   mean data energy <E>   updates\n");
+        for (size_t k = 0; k < result.eps_grid.size(); k++)
+            std::fprintf(stderr, "%s %8.4f   %20.10g   %7d\n", result.eps_grid[k] == result.chosen_eps ? "->" : "  ",
+                         result.eps_grid[k], result.mean_energy[k], result.iterations_used[k]);
+    }
+    if (!quiet)
+        std::fprintf(stderr, "infer: erasure machine chose eps = %.6g (largest <E> = %.10g, %d updates); M = %d, "
+                     "n = %d, %zu eps values run on %d threads: %.2f s\n", result.chosen_eps, result.chosen_mean_energy,
+                     result.iterations, samples.count, samples.n, result.eps_grid.size(), threads, seconds_since(start));
+    return result.params;
+}
+
+static IsingParams infer_exact_mle(const Args& args, const Samples& samples, bool quiet) {
+    if (samples.n > EXACT_MAX_N)
+        throw UsageError("--method mle enumerates all 2^n states: n must be <= " + std::to_string(EXACT_MAX_N) +
+                         ", the samples have n = " + std::to_string(samples.n));
+    MleOptions options;
+    if (arg_given(args, "max-iter")) options.max_iter = (int)int_in_range(args, "max-iter", 0, 100000000);
+    options.tolerance = arg_double(args, "tol");
+    auto start = std::chrono::steady_clock::now();
+    MleResult result = exact_mle(sample_moments(samples), options);
+    if (!quiet)
+        std::fprintf(stderr, "infer: exact MLE %s after %d updates (max |gradient| %.3g); %.2f s\n",
+                     result.converged ? "converged" : "did NOT converge", result.iterations, result.max_gradient,
+                     seconds_since(start));
+    if (!result.converged)
+        std::fprintf(stderr, "warning: the exact MLE did not reach --tol; raise --max-iter (weakly constrained "
+                     "directions converge slowly) or use --method plm\n");
+    return result.params;
+}
+
 int command_infer(int argc, char** argv) {
     Args args = parse_args(
-        argc, argv, 2, "repro infer SAMPLES --out PARAMS [--method erasure|mle] [--eps-grid A:B:K] [--max-iter N]",
+        argc, argv, 2,
+        "repro infer SAMPLES --out PARAMS [--method erasure|plm|mf|mle] [--eps-grid A:B:K] [--lambda L|auto] "
+        "[--max-iter N]",
         "Infers Ising parameters b_i, w_ij from the samples and writes them (first line the n biases, then n lines\n"
         "of n couplings, %.17g).\n"
-        "  erasure: the erasure machine, Eqs. (12)-(18), run for every eps of the grid (in parallel over --threads);\n"
-        "           each run starts from theta ~ U[-0.5,0.5) (from --seed), updates theta with gamma = 0.1 while the\n"
-        "           mean data energy <E> decreases (at most --max-iter updates); the eps whose result has the\n"
-        "           largest <E> is chosen and printed on stderr. --verbose lists every eps with <E> and updates.\n"
+        "  erasure: the erasure machine, Eqs. (12)-(18), the paper's solver, run for every eps of the grid (in\n"
+        "           parallel over --threads); each run starts from theta ~ U[-0.5,0.5) (from --seed), updates theta\n"
+        "           with gamma = 0.1 while the mean data energy <E> decreases (at most --max-iter updates); the eps\n"
+        "           whose result has the largest <E> is chosen. --verbose lists every eps with <E> and updates.\n"
+        "  plm:     pseudo-likelihood maximisation (Ravikumar et al. 2010; Aurell & Ekeberg 2012), the field's\n"
+        "           standard solver: per spin, Newton's method on the mean negative conditional log-likelihood\n"
+        "           + lambda * sum_j w_ij^2 until every |gradient| < --tol, then w_ij <- (w_ij + w_ji)/2.\n"
+        "           --lambda auto picks lambda on a grid (0, 1e-5 ... 0.1) by the held-out pseudo-likelihood\n"
+        "           (--folds-fold cross-validation, or --validation FILE); --verbose lists the scores.\n"
+        "  mf:      naive mean field: w = -C^-1 off the diagonal (C the connected correlations),\n"
+        "           b_i = atanh(m_i) - sum_j w_ij m_j. Cheap, biased for strong couplings.\n"
         "  mle:     exact maximum likelihood, Eqs. (5)-(9), gradient ascent with gamma = 0.1 from zero until every\n"
         "           gradient is below --tol (or --max-iter updates); exact enumeration, so n <= 20.",
         {{"out", "PARAMS", "", "parameters file to write (required)"},
-         {"method", "NAME", "erasure", "erasure or mle"},
+         {"method", "NAME", "erasure", "erasure, plm, mf or mle"},
          {"eps-grid", "A:B:K", "0.1:0.9:81", "erasure: K values of eps from A to B (or one value E)"},
          {"eps-stride", "S", "1", "erasure: 1 = run every eps of the grid; S > 1 = every S-th, then all within S-1 "
                                   "of the best (same choice when <E> has one maximum, ~3x faster at S = 6)"},
-         {"max-iter", "N", "", "most updates (default 100 for erasure, the authors' value; 100000 for mle)"},
-         {"tol", "T", "1e-6", "mle: stop when every |gradient| is below T"},
-         {"verbose", "", "", "erasure: print <E> and the updates used for every eps"}},
+         {"lambda", "L", "0", "plm: L2 penalty on the couplings (0 = the plain estimator), or 'auto'"},
+         {"folds", "K", "5", "plm --lambda auto: folds of the cross-validation"},
+         {"validation", "FILE", "", "plm --lambda auto: score lambda on these samples instead of cross-validation"},
+         {"max-iter", "N", "", "most updates (erasure: 100, the authors' value; plm: 100 Newton steps; mle: 100000)"},
+         {"tol", "T", "1e-6", "plm, mle: stop when every |gradient| is below T"},
+         {"verbose", "", "", "erasure: print <E> and the updates for every eps; plm --lambda auto: the scores"}},
         1, 1);
     std::string method = arg_string(args, "method");
-    if (method != "erasure" && method != "mle") throw UsageError("--method must be erasure or mle, got '" + method + "'");
+    if (method == "em") method = "erasure";
+    if (method != "erasure" && method != "mle" && method != "plm" && method != "mf")
+        throw UsageError("--method must be erasure, plm, mf or mle, got '" + method + "'");
     std::string out = arg_string(args, "out");
     int threads = apply_threads(args);
     bool quiet = arg_flag(args, "quiet");
     // Every option is checked before the (possibly large) samples file is read.
     ErasureOptions erasure_options;
-    MleOptions mle_options;
     if (method == "erasure") {
         parse_eps_grid(arg_string(args, "eps-grid"), &erasure_options);
         if (arg_given(args, "max-iter")) erasure_options.max_iter = (int)int_in_range(args, "max-iter", 0, 100000000);
         erasure_options.eps_stride = (int)int_in_range(args, "eps-stride", 1, 100000);
         erasure_options.threads = threads;
         erasure_options.seed = (uint64_t)arg_int(args, "seed");
-    } else {
-        if (arg_given(args, "max-iter")) mle_options.max_iter = (int)int_in_range(args, "max-iter", 0, 100000000);
-        mle_options.tolerance = arg_double(args, "tol");
-        if (!(mle_options.tolerance > 0)) throw UsageError("option --tol must be > 0");
     }
+    if (method == "plm") lambda_option(args);
+    if (!(arg_double(args, "tol") > 0)) throw UsageError("option --tol must be > 0");
     Samples samples = read_samples(args.positional[0], quiet);
-    auto start = std::chrono::steady_clock::now();
     IsingParams params;
-    if (method == "erasure") {
-        ErasureResult result = erasure_machine(samples, erasure_options);
-        params = result.params;
-        if (arg_flag(args, "verbose")) {
-            std::fprintf(stderr, "       eps   mean data energy <E>   updates\n");
-            for (size_t k = 0; k < result.eps_grid.size(); k++)
-                std::fprintf(stderr, "%s %8.4f   %20.10g   %7d\n", result.eps_grid[k] == result.chosen_eps ? "->" : "  ",
-                             result.eps_grid[k], result.mean_energy[k], result.iterations_used[k]);
-        }
-        if (!quiet)
-            std::fprintf(stderr, "infer: erasure machine chose eps = %.6g (largest <E> = %.10g, %d updates); M = %d, "
-                         "n = %d, %zu eps values run on %d threads: %.2f s\n", result.chosen_eps, result.chosen_mean_energy,
-                         result.iterations, samples.count, samples.n, result.eps_grid.size(), threads, seconds_since(start));
-    } else {
-        if (samples.n > EXACT_MAX_N)
-            throw UsageError("--method mle enumerates all 2^n states: n must be <= " + std::to_string(EXACT_MAX_N) +
-                             ", the samples have n = " + std::to_string(samples.n));
-        MleResult result = exact_mle(sample_moments(samples), mle_options);
-        params = result.params;
-        if (!quiet)
-            std::fprintf(stderr, "infer: exact MLE %s after %d updates (max |gradient| %.3g); %.2f s\n",
-                         result.converged ? "converged" : "did NOT converge", result.iterations, result.max_gradient,
-                         seconds_since(start));
-    }
+    if (method == "erasure") params = infer_erasure_cli(args, samples, erasure_options, threads, quiet);
+    else if (method == "plm") params = infer_plm(args, samples, threads, quiet);
+    else if (method == "mf") params = infer_mean_field(samples, quiet);
+    else params = infer_exact_mle(args, samples, quiet);
     write_params(out, params);
     return 0;
 }

@@ -32,7 +32,11 @@ struct PlmResult {
     double max_gradient = 0.0;          // the largest |∂f_i/∂θ| left at the returned parameters
     bool converged = false;             // every spin reached the tolerance
     std::vector<int> constant_spins;    // spins that never flip in the data (their bias has no finite optimum)
-    std::vector<int> unconverged_spins; // spins whose Newton iteration hit max_iter (e.g. separable data, λ = 0)
+    std::vector<int> unconverged_spins; // spins whose Newton iteration hit max_iter
+    // Spins the others predict (almost) perfectly (mean conditional loss below 1e-4 nats, e.g. a copy of another
+    // spin): with λ = 0 their couplings grow until the gradient falls below the tolerance, so their size is set by
+    // the tolerance, not by the data. Use a penalty (λ > 0) for them.
+    std::vector<int> separable_spins;
 };
 
 // f_i and its gradient at θ = (b_i at index i, w_ij at j ≠ i) for spin i (exposed for the finite-difference test).
@@ -40,7 +44,7 @@ double plm_spin_objective(const Samples& samples, int spin, const std::vector<do
                           std::vector<double>* gradient);
 
 // PLM on every spin, then symmetrised. A spin that never flips gets couplings 0 and the bias
-// ½·ln(2M + 1)·σ_i (its frequency with half a pseudo-observation of the other sign), and is listed.
+// ½·ln(2M + 1)·σ_i (its frequency with one pseudo-observation shared between the two signs), and is listed.
 PlmResult plm_fit(const Samples& samples, const PlmOptions& options);
 
 // The mean negative pseudo-log-likelihood per spin and sample, (1/(M n)) Σ_μ Σ_i log(1 + exp(−2σ_i h_i)), of

@@ -1,0 +1,388 @@
+// Pseudo-likelihood maximisation (see plm.h).
+//
+// All spins take their Newton steps together, so that every pass over the data is a pair of matrix products:
+// with Θ the n × n matrix whose row i is spin i's parameters (Θ_ii = b_i, Θ_ij = w_ij), the local fields of a
+// block of rows S are F = S Θᵀ with the self-coupling replaced by the bias, h_i = F_i − Θ_ii σ_i + Θ_ii, and the
+// gradients of all spins are Rᵀ S (one dgemm each). Each spin still has its own Hessian, line search and
+// convergence test: the spins do not interact, they only share the passes.
+#include "plm.h"
+
+#include <algorithm>
+#include <cblas.h>
+#include <cmath>
+#include <cstdio>
+#include <stdexcept>
+
+#include "../data/workers.h"
+#include "linear_solve.h"
+
+namespace {
+
+constexpr int BLOCK_ROWS = 1024;          // rows per dgemm
+constexpr long HESSIAN_ROWS = 32768;      // rows the Hessian is taken over at most (see hessian_stride)
+constexpr double ARMIJO_C = 1e-4;         // sufficient decrease of the line search
+constexpr int MAX_HALVINGS = 40;
+
+// The Hessian only sets the speed of Newton's method, not where it converges (the gradient does), so it is taken
+// over every stride-th row: at most HESSIAN_ROWS rows, a relative error of ~1/√32768 ≈ 0.6 % in each entry, which
+// leaves the convergence fast ("subsampled Newton", Byrd, Chin, Neveitt & Nocedal 2011). Below 32,768 rows it is
+// the exact Hessian.
+long hessian_stride(long M) { return std::max(1L, (M + HESSIAN_ROWS - 1) / HESSIAN_ROWS); }
+
+// Per-pass sums for every spin (one set per worker; added up after the pass).
+struct PassSums {
+    std::vector<double> loss;      // n: Σ_μ log(1 + exp(−2σ_i h_i))
+    std::vector<double> gradient;  // n × n: row i = Σ_μ ∂/∂θ_i of the loss (before 1/M and the penalty)
+    // Spin i's Hessian Σ_μ d_μi x_μ x_μᵀ (d = 4 s(1−s)) over the subsampled rows, for all spins at once: with
+    // x_μj = σ_μj (j ≠ i) and x_μi = 1, its entries are Σ_μ d_μi σ_μj σ_μk away from row/column i, and
+    // Σ_μ d_μi σ_μk on them. So pair_moments[i][(j,k)] = Σ_μ d_μi σ_μj σ_μk (j ≤ k, packed) and
+    // single_moments[i][k] = Σ_μ d_μi σ_μk hold every spin's Hessian: one sgemm each per block of rows.
+    std::vector<float> pair_moments;    // n × n(n+1)/2
+    std::vector<float> single_moments;  // n × n
+    long hessian_rows = 0;
+};
+
+int pair_count(int n) { return n * (n + 1) / 2; }
+// Index of the pair (j, k), j ≤ k, in the packed upper triangle, row by row.
+size_t pair_index(int j, int k, int n) { return (size_t)j * n - (size_t)j * (j - 1) / 2 + (k - j); }
+
+// Adds the subsampled rows' Hessian moments: pair_moments += Dᵀ P, single_moments += Dᵀ Σ, where Σ holds the
+// picked rows' spins, P their pairwise products σ_jσ_k (j ≤ k) and D their weights d_μi.
+void add_hessian_moments(const std::vector<double>& S, const std::vector<double>& D, const std::vector<int>& picked,
+                         int n, PassSums* sums) {
+    int rows = (int)picked.size(), pairs = pair_count(n);
+    std::vector<float> spins((size_t)rows * n), weights((size_t)rows * n), products((size_t)rows * pairs);
+    for (int p = 0; p < rows; p++) {
+        const double* sigma = &S[(size_t)picked[p] * n];
+        for (int j = 0; j < n; j++) {
+            spins[(size_t)p * n + j] = (float)sigma[j];
+            weights[(size_t)p * n + j] = (float)D[(size_t)picked[p] * n + j];
+            for (int k = j; k < n; k++) products[(size_t)p * pairs + pair_index(j, k, n)] = (float)(sigma[j] * sigma[k]);
+        }
+    }
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, pairs, rows, 1.0f, weights.data(), n, products.data(), pairs,
+                1.0f, sums->pair_moments.data(), pairs);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, n, rows, 1.0f, weights.data(), n, spins.data(), n, 1.0f,
+                sums->single_moments.data(), n);
+    sums->hessian_rows += rows;
+}
+
+// One pass over rows [first, last) at parameters `theta` (n × n, row i = spin i). Always sums the losses; with
+// `derivatives` also the gradients and the subsampled Hessian moments.
+void pass_rows(const Samples& data, const std::vector<double>& theta, long first, long last, bool derivatives,
+               PassSums* sums) {
+    int n = data.n;
+    long stride = hessian_stride(data.count);
+    std::vector<double> S((size_t)BLOCK_ROWS * n), F((size_t)BLOCK_ROWS * n), R((size_t)BLOCK_ROWS * n),
+        D((size_t)BLOCK_ROWS * n), RtS((size_t)n * n);
+    for (long start = first; start < last; start += BLOCK_ROWS) {
+        int rows = (int)std::min<long>(BLOCK_ROWS, last - start);
+        const float* spins = data.spins.data() + (size_t)start * n;
+        for (size_t k = 0; k < (size_t)rows * n; k++) S[k] = spins[k];
+        // F = S Θᵀ: F[μ][i] = Σ_j Θ_ij σ_μj.
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, n, n, 1.0, S.data(), n, theta.data(), n, 0.0,
+                    F.data(), n);
+        for (int mu = 0; mu < rows; mu++)
+            for (int i = 0; i < n; i++) {
+                double sigma = S[(size_t)mu * n + i], bias = theta[(size_t)i * n + i];
+                double h = F[(size_t)mu * n + i] - bias * sigma + bias;  // h_i = b_i + Σ_{j≠i} w_ij σ_j
+                double z = 2.0 * sigma * h;
+                // log(1 + e^{−z}) and s = 1/(1 + e^{z}) from one exponential, e = e^{−|z|}, without overflow.
+                double e = std::exp(-std::fabs(z));
+                sums->loss[i] += std::max(-z, 0.0) + std::log1p(e);
+                double s = z > 0 ? e / (1.0 + e) : 1.0 / (1.0 + e);
+                R[(size_t)mu * n + i] = -2.0 * sigma * s;  // ∂ loss / ∂h_i
+                D[(size_t)mu * n + i] = 4.0 * s * (1.0 - s);  // ∂² loss / ∂h_i²
+            }
+        if (!derivatives) continue;
+        // Gradient: Σ_μ r_μi x_μ with x_μj = σ_μj (j ≠ i) and x_μi = 1, i.e. (Rᵀ S)_ij with the diagonal replaced.
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, n, rows, 1.0, R.data(), n, S.data(), n, 0.0,
+                    RtS.data(), n);
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < n; j++) sums->gradient[(size_t)i * n + j] += j == i ? 0.0 : RtS[(size_t)i * n + j];
+        for (int mu = 0; mu < rows; mu++)
+            for (int i = 0; i < n; i++) sums->gradient[(size_t)i * n + i] += R[(size_t)mu * n + i];
+        std::vector<int> picked;
+        for (int mu = 0; mu < rows; mu++)
+            if ((start + mu) % stride == 0) picked.push_back(mu);
+        if (!picked.empty()) add_hessian_moments(S, D, picked, n, sums);
+    }
+}
+
+// One pass over all rows, split across `threads` workers by contiguous shards, summed afterwards.
+PassSums pass(const Samples& data, const std::vector<double>& theta, bool derivatives, int threads) {
+    int n = data.n;
+    threads = std::max(1, std::min<int>(threads, (int)((data.count + BLOCK_ROWS - 1) / BLOCK_ROWS)));
+    std::vector<PassSums> parts(threads);
+    for (PassSums& part : parts) {
+        part.loss.assign(n, 0.0);
+        if (derivatives) {
+            part.gradient.assign((size_t)n * n, 0.0);
+            part.pair_moments.assign((size_t)n * pair_count(n), 0.0f);
+            part.single_moments.assign((size_t)n * n, 0.0f);
+        }
+    }
+    long per_worker = (data.count + threads - 1) / threads;
+    per_worker = (per_worker + BLOCK_ROWS - 1) / BLOCK_ROWS * BLOCK_ROWS;
+    run_workers(threads, [&](int worker) {
+        long first = std::min<long>(data.count, worker * per_worker), last = std::min<long>(data.count, first + per_worker);
+        pass_rows(data, theta, first, last, derivatives, &parts[worker]);
+    });
+    PassSums total = std::move(parts[0]);
+    for (int t = 1; t < threads; t++) {
+        for (int i = 0; i < n; i++) total.loss[i] += parts[t].loss[i];
+        for (size_t k = 0; k < total.gradient.size(); k++) total.gradient[k] += parts[t].gradient[k];
+        for (size_t k = 0; k < total.pair_moments.size(); k++) total.pair_moments[k] += parts[t].pair_moments[k];
+        for (size_t k = 0; k < total.single_moments.size(); k++) total.single_moments[k] += parts[t].single_moments[k];
+        total.hessian_rows += parts[t].hessian_rows;
+    }
+    return total;
+}
+
+// f_i = loss_i / M + λ Σ_{j≠i} θ_ij².
+double penalised_objective(double loss_sum, long M, const double* theta_row, int spin, int n, double lambda) {
+    double penalty = 0;
+    for (int j = 0; j < n; j++)
+        if (j != spin) penalty += theta_row[j] * theta_row[j];
+    return loss_sum / (double)M + lambda * penalty;
+}
+
+// Spins whose value never changes in the data: +1 or −1 for those, 0 for the others.
+std::vector<int> constant_spin_signs(const Samples& data) {
+    int n = data.n;
+    std::vector<int> sign(n);
+    for (int i = 0; i < n; i++) sign[i] = data.spins[i] > 0 ? 1 : -1;
+    for (long mu = 1; mu < data.count; mu++)
+        for (int i = 0; i < n; i++)
+            if (sign[i] != 0 && (data.spins[(size_t)mu * n + i] > 0 ? 1 : -1) != sign[i]) sign[i] = 0;
+    return sign;
+}
+
+void check_samples(const Samples& data, const char* where) {
+    if (data.count < 1 || data.n < 1 || data.spins.size() != (size_t)data.count * data.n)
+        throw std::runtime_error(std::string(where) + ": no samples");
+}
+
+}  // namespace
+
+double plm_spin_objective(const Samples& samples, int spin, const std::vector<double>& theta, double lambda,
+                          std::vector<double>* gradient) {
+    check_samples(samples, "plm_spin_objective");
+    int n = samples.n;
+    if (spin < 0 || spin >= n || (int)theta.size() != n) throw std::invalid_argument("plm_spin_objective: bad spin or θ");
+    std::vector<double> all((size_t)n * n, 0.0);
+    std::copy(theta.begin(), theta.end(), all.begin() + (size_t)spin * n);
+    PassSums sums = pass(samples, all, true, 1);
+    if (gradient) {
+        gradient->assign(n, 0.0);
+        for (int j = 0; j < n; j++)
+            (*gradient)[j] = sums.gradient[(size_t)spin * n + j] / samples.count + (j == spin ? 0.0 : 2.0 * lambda * theta[j]);
+    }
+    return penalised_objective(sums.loss[spin], samples.count, theta.data(), spin, n, lambda);
+}
+
+namespace {
+
+// Newton's direction for spin i: solve (H_i + 2λ I_couplings) Δ = −g_i. H_i is the subsampled Hessian mean.
+std::vector<double> newton_direction(const PassSums& sums, int spin, int n, const std::vector<double>& gradient,
+                                     double lambda) {
+    std::vector<double> H((size_t)n * n);
+    const float* pairs = sums.pair_moments.data() + (size_t)spin * pair_count(n);
+    const float* singles = sums.single_moments.data() + (size_t)spin * n;
+    for (int j = 0; j < n; j++)
+        for (int k = j; k < n; k++) {
+            // x_i = 1 in place of σ_i: row/column i take Σ d σ_k; (i, i) is Σ d, the pair (i, i) since σ_i² = 1.
+            double value = (j == spin && k != spin) ? singles[k] : (k == spin && j != spin) ? singles[j]
+                                                                                             : pairs[pair_index(j, k, n)];
+            H[(size_t)j * n + k] = H[(size_t)k * n + j] = value / (double)sums.hessian_rows;
+        }
+    for (int j = 0; j < n; j++)
+        if (j != spin) H[(size_t)j * n + j] += 2.0 * lambda;
+    std::vector<double> direction(n);
+    for (int j = 0; j < n; j++) direction[j] = -gradient[j];
+    solve_positive_definite(H, n, &direction);  // adds a small ridge if H is singular (collinear spins)
+    return direction;
+}
+
+struct SpinProgress {
+    double objective = 0;
+    std::vector<double> gradient;
+    double largest_gradient = 0;
+    int iterations = 0;
+    bool converged = false, stopped = false;
+};
+
+// Objectives and gradients of every spin at the pass's parameters.
+void read_objectives(const PassSums& sums, const std::vector<double>& theta, long M, int n, double lambda,
+                     std::vector<SpinProgress>* spins) {
+    for (int i = 0; i < n; i++) {
+        SpinProgress& spin = (*spins)[i];
+        spin.objective = penalised_objective(sums.loss[i], M, theta.data() + (size_t)i * n, i, n, lambda);
+        spin.gradient.assign(n, 0.0);
+        spin.largest_gradient = 0;
+        for (int j = 0; j < n; j++) {
+            double g = sums.gradient[(size_t)i * n + j] / (double)M + (j == i ? 0.0 : 2.0 * lambda * theta[(size_t)i * n + j]);
+            spin.gradient[j] = g;
+            spin.largest_gradient = std::max(spin.largest_gradient, std::fabs(g));
+        }
+    }
+}
+
+// Copies spin i's sums (its loss, gradient row and Hessian moments) from one pass to another.
+void copy_spin_sums(const PassSums& from, int i, int n, PassSums* to) {
+    size_t pairs = pair_count(n);
+    to->loss[i] = from.loss[i];
+    std::copy_n(from.gradient.begin() + (size_t)i * n, n, to->gradient.begin() + (size_t)i * n);
+    std::copy_n(from.pair_moments.begin() + i * pairs, pairs, to->pair_moments.begin() + i * pairs);
+    std::copy_n(from.single_moments.begin() + (size_t)i * n, n, to->single_moments.begin() + (size_t)i * n);
+}
+
+// Backtracking line search along each stepping spin's Newton direction, all spins sharing each pass:
+// t = 1, ½, ¼, … until f_i(θ + tΔ) ≤ f_i(θ) + c·t·g_iᵀΔ (Armijo). A spin whose predicted decrease is below the
+// rounding of f takes the full step (it is in Newton's quadratic regime); one that finds no step stops.
+// The trial passes also take the derivatives, so `*sums` ends up describing the accepted parameters and the next
+// Newton step needs no pass of its own (usually t = 1 is accepted: one pass per Newton step).
+void line_search(const Samples& data, const std::vector<std::vector<double>>& directions, double lambda, int threads,
+                 std::vector<double>* theta, std::vector<SpinProgress>* spins, PassSums* sums_at_theta) {
+    int n = data.n;
+    std::vector<int> searching;
+    for (int i = 0; i < n; i++)
+        if (!directions[i].empty()) searching.push_back(i);
+    double t = 1.0;
+    for (int halving = 0; halving <= MAX_HALVINGS && !searching.empty(); halving++, t *= 0.5) {
+        std::vector<double> trial = *theta;
+        for (int i : searching)
+            for (int j = 0; j < n; j++) trial[(size_t)i * n + j] += t * directions[i][j];
+        PassSums sums = pass(data, trial, true, threads);
+        std::vector<int> still;
+        for (int i : searching) {
+            SpinProgress& spin = (*spins)[i];
+            double slope = 0;
+            for (int j = 0; j < n; j++) slope += spin.gradient[j] * directions[i][j];
+            double f = penalised_objective(sums.loss[i], data.count, trial.data() + (size_t)i * n, i, n, lambda);
+            bool rounding_regime = -slope < 1e-14 * std::max(1.0, std::fabs(spin.objective));
+            if (f <= spin.objective + ARMIJO_C * t * slope || (halving == 0 && rounding_regime)) {
+                std::copy(trial.begin() + (size_t)i * n, trial.begin() + (size_t)(i + 1) * n, theta->begin() + (size_t)i * n);
+                copy_spin_sums(sums, i, n, sums_at_theta);
+            } else if (halving == MAX_HALVINGS) {
+                spin.stopped = true;
+            } else {
+                still.push_back(i);
+            }
+        }
+        searching = still;
+    }
+}
+
+}  // namespace
+
+PlmResult plm_fit(const Samples& samples, const PlmOptions& options) {
+    check_samples(samples, "pseudo-likelihood");
+    if (!(options.lambda >= 0) || !(options.tolerance > 0) || options.max_iter < 0)
+        throw std::invalid_argument("pseudo-likelihood: need lambda >= 0, tolerance > 0, max_iter >= 0");
+    int n = samples.n;
+    long M = samples.count;
+    std::vector<int> constant = constant_spin_signs(samples);
+    std::vector<double> theta((size_t)n * n, 0.0);
+    std::vector<SpinProgress> spins(n);
+    PlmResult result;
+    for (int i = 0; i < n; i++)
+        if (constant[i] != 0) {
+            // No finite optimum: one pseudo-observation shared between the signs, p(flip) = ½/(M + 1), couplings 0.
+            theta[(size_t)i * n + i] = constant[i] * 0.5 * std::log(2.0 * M + 1.0);
+            spins[i].converged = true;
+            result.constant_spins.push_back(i);
+        }
+    PassSums sums = pass(samples, theta, true, options.threads);
+    for (int iteration = 0;; iteration++) {
+        std::vector<SpinProgress> measured = spins;
+        read_objectives(sums, theta, M, n, options.lambda, &measured);
+        std::vector<std::vector<double>> directions(n);
+        bool any = false;
+        for (int i = 0; i < n; i++) {
+            if (constant[i] != 0) continue;
+            SpinProgress& spin = spins[i];
+            spin.objective = measured[i].objective;
+            spin.gradient = measured[i].gradient;
+            spin.largest_gradient = measured[i].largest_gradient;
+            spin.converged = spin.largest_gradient < options.tolerance;
+            if (spin.converged || spin.stopped || iteration >= options.max_iter) continue;
+            directions[i] = newton_direction(sums, i, n, spin.gradient, options.lambda);
+            spin.iterations++;
+            any = true;
+        }
+        if (!any) break;
+        line_search(samples, directions, options.lambda, options.threads, &theta, &spins, &sums);
+    }
+
+    result.params.n = n;
+    result.params.bias.resize(n);
+    result.params.coupling.assign((size_t)n * n, 0.0);
+    result.converged = true;
+    for (int i = 0; i < n; i++) {
+        result.params.bias[i] = theta[(size_t)i * n + i];
+        for (int j = 0; j < n; j++)
+            if (j != i) result.params.coupling[(size_t)i * n + j] = 0.5 * (theta[(size_t)i * n + j] + theta[(size_t)j * n + i]);
+        result.max_iterations = std::max(result.max_iterations, spins[i].iterations);
+        if (constant[i] != 0) continue;
+        result.max_gradient = std::max(result.max_gradient, spins[i].largest_gradient);
+        if (spins[i].objective < 1e-4) result.separable_spins.push_back(i);
+        if (!spins[i].converged) {
+            result.converged = false;
+            result.unconverged_spins.push_back(i);
+        }
+    }
+    return result;
+}
+
+double plm_mean_loss(const IsingParams& params, const Samples& samples) {
+    check_samples(samples, "plm_mean_loss");
+    int n = samples.n;
+    if (params.n != n) throw std::invalid_argument("plm_mean_loss: the parameters and the samples differ in n");
+    std::vector<double> theta = params.coupling;
+    for (int i = 0; i < n; i++) theta[(size_t)i * n + i] = params.bias[i];
+    PassSums sums = pass(samples, theta, false, 1);
+    double total = 0;
+    for (double loss : sums.loss) total += loss;
+    return total / ((double)samples.count * n);
+}
+
+std::vector<double> plm_lambda_grid() {
+    // λ multiplies a sum of n − 1 squared couplings against a mean loss of order 1 per row: the useful range scales
+    // like 1/M, so the grid spans 10⁻⁵ … 10⁻¹ in half decades, with 0 (the plain estimator) first.
+    return {0.0, 1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1};
+}
+
+PlmResult plm_fit_auto_lambda(const Samples& samples, const Samples* validation, int folds, const PlmOptions& options,
+                              double* chosen, std::vector<double>* scores) {
+    check_samples(samples, "pseudo-likelihood");
+    std::vector<double> grid = plm_lambda_grid();
+    if (!validation && (folds < 2 || folds > samples.count))
+        throw std::invalid_argument("pseudo-likelihood: cross-validation needs 2 <= folds <= M");
+    scores->assign(grid.size(), 0.0);
+    int n = samples.n;
+    for (size_t g = 0; g < grid.size(); g++) {
+        PlmOptions trial = options;
+        trial.lambda = grid[g];
+        if (validation) {
+            (*scores)[g] = plm_mean_loss(plm_fit(samples, trial).params, *validation);
+            continue;
+        }
+        for (int fold = 0; fold < folds; fold++) {
+            long first = samples.count * fold / folds, last = samples.count * (fold + 1) / folds;
+            Samples train, held;
+            train.n = held.n = n;
+            held.count = (int)(last - first);
+            train.count = samples.count - held.count;
+            held.spins.assign(samples.spins.begin() + first * n, samples.spins.begin() + last * n);
+            train.spins.assign(samples.spins.begin(), samples.spins.begin() + first * n);
+            train.spins.insert(train.spins.end(), samples.spins.begin() + last * n, samples.spins.end());
+            (*scores)[g] += plm_mean_loss(plm_fit(train, trial).params, held) / folds;
+        }
+    }
+    size_t best = std::min_element(scores->begin(), scores->end()) - scores->begin();
+    *chosen = grid[best];
+    PlmOptions final_options = options;
+    final_options.lambda = grid[best];
+    return plm_fit(samples, final_options);
+}

@@ -1,0 +1,190 @@
+// Pseudo-likelihood (ising/plm.h) and naive mean-field (ising/meanfield.h) against exact answers: finite
+// differences of the per-spin objective, a 2-spin case by hand, agreement with exact MLE on exact samples as M
+// grows, independent spins for mean field, and the degenerate inputs (a spin that never flips, separable data).
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "../data/rng.h"
+#include "../ising/exact.h"
+#include "../ising/meanfield.h"
+#include "../ising/metrics.h"
+#include "../ising/mle.h"
+#include "../ising/moments.h"
+#include "../ising/plm.h"
+#include "../ising/sk.h"
+
+static Samples exact_samples(const IsingParams& params, int count, uint64_t seed) {
+    Rng rng;
+    rng_seed(&rng, seed, 0);
+    return exact_sample(params, count, &rng);
+}
+
+TEST_CASE("PLM: the per-spin gradient matches finite differences of the objective", "[ising][plm]") {
+    Rng rng;
+    rng_seed(&rng, 5, 0);
+    IsingParams truth = draw_sk_params(6, 1.0, &rng);
+    Samples samples = exact_samples(truth, 1500, 7);  // more than one 1024-row block
+    for (double lambda : {0.0, 0.01}) {
+        for (int spin : {0, 3, 5}) {
+            std::vector<double> theta(6);
+            for (double& t : theta) t = rng_uniform(&rng) - 0.5;
+            std::vector<double> gradient;
+            plm_spin_objective(samples, spin, theta, lambda, &gradient);
+            for (int j = 0; j < 6; j++) {
+                const double h = 1e-5;
+                std::vector<double> up = theta, down = theta;
+                up[j] += h;
+                down[j] -= h;
+                double numeric = (plm_spin_objective(samples, spin, up, lambda, nullptr) -
+                                  plm_spin_objective(samples, spin, down, lambda, nullptr)) / (2 * h);
+                CHECK(gradient[j] == Approx(numeric).margin(1e-7));
+            }
+        }
+    }
+}
+
+TEST_CASE("PLM: two spins by hand", "[ising][plm]") {
+    // Rows (+,+) ×3, (−,−) ×3, (+,−) ×1, (−,+) ×1: symmetric, so b = 0, and p(σ_1 = σ_2) = 3/4 gives
+    // 1/(1 + e^{−2w}) = 3/4, w = ½ ln 3 — the exact MLE too (for two spins the pseudo-likelihood is the likelihood
+    // up to the marginal of the other spin, which does not depend on w when b = 0).
+    Samples samples;
+    samples.n = 2;
+    for (auto row : {std::vector<float>{1, 1}, {1, 1}, {1, 1}, {-1, -1}, {-1, -1}, {-1, -1}, {1, -1}, {-1, 1}}) {
+        samples.spins.insert(samples.spins.end(), row.begin(), row.end());
+        samples.count++;
+    }
+    PlmOptions tight;
+    tight.tolerance = 1e-12;
+    PlmResult result = plm_fit(samples, tight);
+    REQUIRE(result.converged);
+    CHECK(result.params.bias[0] == Approx(0.0).margin(1e-9));
+    CHECK(result.params.bias[1] == Approx(0.0).margin(1e-9));
+    CHECK(result.params.coupling[1] == Approx(0.5 * std::log(3.0)).epsilon(1e-7));
+    CHECK(result.params.coupling[2] == Approx(0.5 * std::log(3.0)).epsilon(1e-7));
+    CHECK(result.max_iterations <= 10);
+}
+
+TEST_CASE("PLM and exact MLE agree on exact samples and both approach the truth as M grows", "[ising][plm]") {
+    Rng rng;
+    rng_seed(&rng, 11, 0);
+    IsingParams truth = draw_sk_params(8, 1.0, &rng);
+    double previous_plm = 1e9, previous_mle = 1e9;
+    for (int M : {2000, 20000, 200000}) {
+        Samples samples = exact_samples(truth, M, 100 + M);
+        PlmOptions options;
+        options.threads = 2;
+        PlmResult plm = plm_fit(samples, options);
+        REQUIRE(plm.converged);
+        CHECK(plm.max_gradient < 1e-6);
+        MleResult mle = exact_mle(sample_moments(samples), MleOptions());
+        double mse_plm = parameter_mse(plm.params, truth), mse_mle = parameter_mse(mle.params, truth);
+        // Both are consistent estimators with errors of order L/M; they differ by less than their own error.
+        CHECK(parameter_mse(plm.params, mle.params) < 0.5 * std::max(mse_plm, mse_mle) + 1e-6);
+        CHECK(mse_plm < previous_plm);
+        CHECK(mse_mle < previous_mle);
+        previous_plm = mse_plm;
+        previous_mle = mse_mle;
+    }
+    CHECK(previous_plm < 2e-4);
+}
+
+TEST_CASE("PLM: the thread count does not change the answer beyond rounding", "[ising][plm]") {
+    Rng rng;
+    rng_seed(&rng, 3, 0);
+    IsingParams truth = draw_sk_params(10, 1.0, &rng);
+    Samples samples = exact_samples(truth, 5000, 9);
+    PlmOptions one, two;
+    two.threads = 2;
+    IsingParams a = plm_fit(samples, one).params, b = plm_fit(samples, two).params;
+    CHECK(parameter_mse(a, b) < 1e-16);
+}
+
+TEST_CASE("PLM: a spin that never flips gets a finite bias and a warning list; separable data stay finite",
+          "[ising][plm]") {
+    Rng rng;
+    rng_seed(&rng, 4, 0);
+    IsingParams truth = draw_sk_params(4, 1.0, &rng);
+    Samples samples = exact_samples(truth, 400, 2);
+    for (int mu = 0; mu < samples.count; mu++) samples.spins[mu * 4 + 2] = 1.0f;  // spin 2 always +1
+    PlmResult result = plm_fit(samples, PlmOptions());
+    REQUIRE(result.constant_spins == std::vector<int>{2});
+    CHECK(result.params.bias[2] == Approx(0.5 * std::log(801.0)));
+    for (double w : result.params.coupling) CHECK(std::isfinite(w));
+    CHECK(result.separable_spins.empty());
+    // Spin 1 a copy of spin 0: w_01 → ∞ without a penalty. The answer stays finite (the couplings grow until the
+    // gradient is below the tolerance), and spins 0 and 1 are listed as separable.
+    for (int mu = 0; mu < samples.count; mu++) samples.spins[mu * 4 + 1] = samples.spins[mu * 4 + 0];
+    PlmResult separable = plm_fit(samples, PlmOptions());
+    CHECK(separable.separable_spins == std::vector<int>{0, 1});
+    CHECK(separable.params.coupling[1] > 3.0);
+    for (double w : separable.params.coupling) CHECK(std::isfinite(w));
+    for (double b : separable.params.bias) CHECK(std::isfinite(b));
+    // With too few Newton steps allowed it says it did not converge, still finite.
+    PlmOptions options;
+    options.max_iter = 2;
+    PlmResult short_run = plm_fit(samples, options);
+    CHECK_FALSE(short_run.converged);
+    CHECK_FALSE(short_run.unconverged_spins.empty());
+    for (double w : short_run.params.coupling) CHECK(std::isfinite(w));
+    // A penalty makes the problem strictly convex: it converges with moderate couplings and nothing separable.
+    options.lambda = 1e-3;
+    options.max_iter = 100;
+    PlmResult penalised = plm_fit(samples, options);
+    CHECK(penalised.converged);
+    CHECK(penalised.separable_spins.empty());
+    CHECK(penalised.params.coupling[1] < separable.params.coupling[1]);
+}
+
+TEST_CASE("PLM: lambda chosen by cross-validation is on the grid and the held-out loss is finite", "[ising][plm]") {
+    Rng rng;
+    rng_seed(&rng, 8, 0);
+    IsingParams truth = draw_sk_params(8, 1.0, &rng);
+    Samples samples = exact_samples(truth, 300, 4);
+    double chosen = -1;
+    std::vector<double> scores;
+    PlmResult result = plm_fit_auto_lambda(samples, nullptr, 5, PlmOptions(), &chosen, &scores);
+    std::vector<double> grid = plm_lambda_grid();
+    REQUIRE(scores.size() == grid.size());
+    for (double s : scores) CHECK(std::isfinite(s));
+    CHECK(std::find(grid.begin(), grid.end(), chosen) != grid.end());
+    // With only 300 rows for 36 parameters a penalty helps the held-out pseudo-likelihood.
+    CHECK(chosen > 0);
+    CHECK(result.converged);
+    // plm_mean_loss of the truth on its own samples is near the exact expected conditional entropy (in nats).
+    Samples big = exact_samples(truth, 100000, 12);
+    CHECK(plm_mean_loss(truth, big) < plm_mean_loss(result.params, big) + 1e-3);
+}
+
+TEST_CASE("mean field: exact for independent spins; couplings from the inverse correlation matrix", "[ising][meanfield]") {
+    // Independent spins: C is diagonal, so w = 0 and b_i = atanh(m_i) exactly (on the data's own moments).
+    IsingParams independent;
+    independent.n = 3;
+    independent.bias = {0.3, -0.7, 0.0};
+    independent.coupling.assign(9, 0.0);
+    Samples samples = exact_samples(independent, 200000, 1);
+    Moments moments = sample_moments(samples);
+    MeanFieldResult mf = mean_field_fit(samples);
+    for (int i = 0; i < 3; i++) {
+        double field = 0;
+        for (int j = 0; j < 3; j++) field += mf.params.coupling[i * 3 + j] * moments.mean[j];
+        CHECK(mf.params.bias[i] == Approx(std::atanh(moments.mean[i]) - field).margin(1e-12));
+        CHECK(mf.params.bias[i] == Approx(independent.bias[i]).margin(0.01));
+    }
+    for (int k = 0; k < 9; k++) CHECK(std::fabs(mf.params.coupling[k]) < 0.01);
+    // Weak couplings: mean field is first order in w, so it is close to the truth.
+    Rng rng;
+    rng_seed(&rng, 2, 0);
+    IsingParams weak = draw_sk_params(6, 0.2, &rng);
+    MeanFieldResult fit = mean_field_fit(exact_samples(weak, 400000, 3));
+    CHECK(parameter_mse(fit.params, weak) < 1e-4);
+    // A constant spin is clamped and decoupled, everything finite.
+    Samples constant = exact_samples(weak, 1000, 5);
+    for (int mu = 0; mu < constant.count; mu++) constant.spins[mu * 6 + 4] = -1.0f;
+    MeanFieldResult clamped = mean_field_fit(constant);
+    CHECK(clamped.constant_spins == std::vector<int>{4});
+    CHECK(clamped.params.bias[4] == Approx(-std::atanh(1.0 - 1.0 / 1001.0)));
+    for (double w : clamped.params.coupling) CHECK(std::isfinite(w));
+}

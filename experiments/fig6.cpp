@@ -337,10 +337,6 @@ std::vector<Claim> fig6_claims(const CsvTable& measure_rows, const ModelEstimate
     return claims;
 }
 
-}  // namespace
-
-namespace {
-
 // fig6_checkpoints.csv (every member's checkpoints) and fig6_choices.csv (the checkpoint each rule chose), with
 // Var[E(aug)] as a multiple of each member's own Var[E(test)], so that one line (1) is every member's stop line.
 void write_checkpoint_tables(const std::string& out, const CsvTable& checkpoint_rows, const CsvTable& stop_rows) {
@@ -442,7 +438,7 @@ void fig6_plot(const Fig6Settings& s, int members) {
 // "0.9312 ± 0.0012" from the estimate at k.
 std::string cell_at(const ModelEstimates& e, int model, int measure, int k) {
     if (e[model][measure].empty()) return "";
-    return estimate_text(e[model][measure][k - 1], measure == 3 ? "%.4f" : "%.4f");
+    return estimate_text(e[model][measure][k - 1], "%.4f");
 }
 
 // The model with the largest mean of a measure at k (the models that have it).

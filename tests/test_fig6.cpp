@@ -45,7 +45,7 @@ TEST_CASE("fig6: every model and measure on the same hidden sets, tiny run", "[f
     CsvTable silent = csv_filter(table, "model", "silent"), independent = csv_filter(table, "model", "independent");
     for (size_t r = 0; r < silent.rows.size(); r++)
         CHECK(csv_double(silent, r, "accuracy_mean") == csv_double(independent, r, "accuracy_mean"));
-    CHECK(read_claims(out + "/claims.csv").size() == 12);
+    CHECK(read_claims(out + "/claims.csv").size() == 13);
     CHECK(csv_read(out + "/fig6_checkpoints.csv").rows.size() == 2);  // one checkpoint per member
     CsvTable choices = csv_read(out + "/fig6_choices.csv");
     CHECK(choices.rows.size() == 4);  // the energy-variance and held-out choices of each member

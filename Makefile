@@ -76,8 +76,12 @@ test: deps build/run_tests build/run_tests_asan repro
 build/bench: tests/bench.cpp $(LIB_OBJ)
 	$(CXX) $(CXXFLAGS) -o $@ $(filter %.cpp %.o,$^) $(LDLIBS)
 
-bench: deps build/bench
+build/bench_plm: tests/bench_plm.cpp $(LIB_OBJ)
+	$(CXX) $(CXXFLAGS) -o $@ $(filter %.cpp %.o,$^) $(LDLIBS)
+
+bench: deps build/bench build/bench_plm
 	./build/bench
+	./build/bench_plm
 
 fig2 fig3 fig4 fig5 fig6: deps repro
 	./repro $@
@@ -99,7 +103,7 @@ clean:
 help:
 	@echo "make          build ./repro (portable; make NATIVE=1 adds -march=native)"
 	@echo "make test     install missing packages, build, run the test suite"
-	@echo "make bench    benchmarks against the peers in ../shared/peers"
+	@echo "make bench    benchmarks against the peers in ../shared/peers, and the pseudo-likelihood solver's speed"
 	@echo "make fig2 ... make fig6   build and run one figure at quick scale"
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <new>
 
 #include "experiments/args.h"
 #include "experiments/commands.h"
@@ -25,6 +26,7 @@ static const Command commands[] = {
     {"fig4", command_fig4, "Fig. 4: MSE vs M and M+"},
     {"fig5", command_fig5, "Fig. 5: RBM and VAE against diffusion"},
     {"fig6", command_fig6, "Fig. 6: retina, reconstruction of missing neurons"},
+    {"fig7", command_fig7, "Fig. 7 (beyond the paper): does augmentation help each solver (EM, PLM, MF)?"},
     {"all", command_all, "every figure, then results/README.md"},
 };
 
@@ -47,6 +49,10 @@ int main(int argc, char** argv) {
         } catch (const UsageError& error) {
             std::fprintf(stderr, "repro %s: %s (see repro %s --help)\n", command.name, error.what(), command.name);
             return 2;
+        } catch (const std::bad_alloc&) {
+            std::fprintf(stderr, "repro %s: error: out of memory: the data or the model are larger than this machine's "
+                         "memory allows (smaller n, M, --M-plus or --widths need less)\n", command.name);
+            return 1;
         } catch (const std::exception& error) {
             std::fprintf(stderr, "repro %s: error: %s\n", command.name, error.what());
             return 1;

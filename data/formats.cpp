@@ -194,6 +194,10 @@ IsingParams parse_params(const std::string& text, const std::string& name) {
                 throw format_error(name, line, column, "bad number '" + printable(value_begin, value_end) + "'");
             if (!std::isfinite(value))
                 throw format_error(name, line, column, "parameter is " + printable(value_begin, value_end) + ", not a finite number");
+            if (std::fabs(value) > PARAMS_MAX_ABS)
+                throw format_error(name, line, column, "parameter " + printable(value_begin, value_end) +
+                                   " is out of range: |b_i|, |w_ij| must be at most 1e6 (energies are computed in single "
+                                   "precision, and exp(-E) of Eq. (2) is 0 or infinite long before)");
             if (row < 0) {
                 params.bias.push_back(value);
             } else {

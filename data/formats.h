@@ -34,6 +34,12 @@ void write_samples(const std::string& path, const Samples& samples);
 // `model` (e.g. "the RBM") in function `where`; throws std::runtime_error saying what is wrong otherwise.
 void check_pm1_samples(const Samples& data, int n, const std::string& model, const std::string& where);
 
+// Largest |b_i| or |w_ij| read_params accepts. Energies are sums of n² terms computed in float (max 3.4e38), their
+// fourth powers in double (the kurtosis) and squared differences in double (Eq. 23): a bias of 4e38 or 1e300 gave
+// NaN or inf. At 1e6 every one of these stays finite for n up to 10^5, and no Ising model one can sample or infer
+// has fields anywhere near it (exp(-1e6) underflows).
+constexpr double PARAMS_MAX_ABS = 1e6;
+
 IsingParams read_params(const std::string& path);
 IsingParams parse_params(const std::string& text, const std::string& name);
 // Writes with %.17g so a round trip is exact (atomic write).

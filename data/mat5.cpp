@@ -127,6 +127,7 @@ static MatArray parse_matrix(const uint8_t* buffer, size_t size, const std::stri
     offset = flags.next;
     if (array.class_id == 0 || array.class_id > 16) {  // opaque objects have no dimensions sub-element
         array.unsupported = class_description(array.class_id);
+        if (array.class_id != 17) array.unsupported += " (class id " + std::to_string(array.class_id) + ")";
         return array;
     }
 
@@ -308,7 +309,13 @@ std::vector<MatArray> mat5_read_file(const std::string& path) {
 const MatArray& mat5_find(const std::vector<MatArray>& arrays, const std::string& name,
                           const std::string& name_for_errors) {
     std::string names;
+    int unnamed = 0;  // arrays whose layout is unknown (their name is not read)
     for (const MatArray& array : arrays) {
+        if (array.name.empty() && !array.unsupported.empty()) {
+            names += std::string(names.empty() ? "" : ", ") + "an unreadable array: " + array.unsupported;
+            unnamed++;
+            continue;
+        }
         if (array.name == name) {
             if (!array.unsupported.empty())
                 throw std::runtime_error(name_for_errors + ": variable '" + name + "' is " + array.unsupported +
@@ -318,7 +325,8 @@ const MatArray& mat5_find(const std::vector<MatArray>& arrays, const std::string
         names += (names.empty() ? "" : ", ") + array.name;
     }
     throw std::runtime_error(name_for_errors + ": no variable '" + name + "' (variables: " +
-                             (names.empty() ? "none" : names) + ")");
+                             (names.empty() ? "none" : names) + ")" +
+                             (unnamed ? "; the variable may be one of the unreadable arrays" : ""));
 }
 
 double mat5_value(const MatArray& array, size_t index) {

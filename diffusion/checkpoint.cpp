@@ -141,6 +141,13 @@ void checkpoint_load(DiffusionModel* model, const std::string& path) {
                                  "needs " + std::to_string(denoiser_param_count(config.denoiser)));
     // The three arrays (their size is fixed by the validated config), then in version 2 the EMA decay and, when it
     // is on, the fourth array; the hash must follow right after them.
+    // A forged config with huge widths must not allocate before the bytes are known to be there (it ended in a
+    // bare std::bad_alloc).
+    if ((uint64_t)param_count * 3 * sizeof(float) > (uint64_t)(reader.end - reader.offset))
+        throw std::runtime_error(path + ": checkpoint config needs " + std::to_string(param_count) + " parameters (" +
+                                 std::to_string((uint64_t)param_count * 3 * sizeof(float)) + " bytes with the Adam "
+                                 "moments) but the file holds only " + std::to_string(reader.end - reader.offset) +
+                                 " bytes after its header");
     auto read_array = [&](std::vector<float>* array) {
         array->resize(param_count);
         reader.read(array->data(), param_count * sizeof(float), "the parameters");

@@ -7,6 +7,9 @@
 #include <cstdlib>
 #include <stdexcept>
 #include <thread>
+#include <unistd.h>
+
+#include "../data/atomic_file.h"
 
 extern "C" void openblas_set_num_threads(int num_threads);
 
@@ -15,6 +18,9 @@ std::vector<OptionSpec> common_options() {
         {"seed", "S", "1", "seed of every random draw (a run is reproducible from it)"},
         {"threads", "K", "0", "threads to use (0 = all cores)"},
         {"quiet", "", "", "no progress output on stderr"},
+        {"force", "", "", "replace output files that are read-only"},
+        {"max-input-bytes", "B", std::to_string(DEFAULT_MAX_INPUT_BYTES),
+         "refuse input files larger than B bytes (a guard against reading a device or a wrong file)"},
     };
 }
 
@@ -28,6 +34,15 @@ static void print_usage(const std::string& synopsis, const std::string& descript
         std::printf("\n");
     }
     std::printf("  %-26s %s\n", "--help", "show this help");
+}
+
+// The options every command shares and that take effect for the whole process, checked before any work.
+static void apply_common_options(const Args& args) {
+    // --seed: a decimal integer 0 ... 2^63-1; no sign, no blanks (" 7" or "-1" are more likely a mistake than a seed).
+    arg_int_in_range(args, "seed", 0, 9223372036854775807LL);
+    arg_int_in_range(args, "threads", 0, 1024);
+    set_replace_read_only(arg_flag(args, "force"));
+    set_max_input_bytes((uint64_t)arg_int_in_range(args, "max-input-bytes", 1, 9223372036854775807LL));
 }
 
 static const OptionSpec* find_option(const std::vector<OptionSpec>& spec, const std::string& name) {
@@ -59,6 +74,8 @@ Args parse_args(int argc, char** argv, int first, const std::string& synopsis, c
             }
             const OptionSpec* option = find_option(spec, name);
             if (!option) throw UsageError("unknown option --" + name);
+            // The second of two values would win silently, and a script that sets one twice is likely wrong.
+            if (args.values.count(name)) throw UsageError("option --" + name + " is given twice");
             if (option->value_name.empty()) {
                 if (has_inline_value) throw UsageError("option --" + name + " takes no value");
                 args.values[name] = "1";
@@ -78,6 +95,7 @@ Args parse_args(int argc, char** argv, int first, const std::string& synopsis, c
         if (count < min_positional) throw UsageError("missing argument(s); usage: " + synopsis);
         throw UsageError("unexpected argument '" + args.positional[max_positional] + "'; usage: " + synopsis);
     }
+    apply_common_options(args);
     return args;
 }
 
@@ -99,8 +117,19 @@ long long arg_int(const Args& args, const std::string& name) {
     char* end = nullptr;
     errno = 0;
     long long value = std::strtoll(text.c_str(), &end, 10);
-    if (text.empty() || *end != '\0' || errno != 0)
-        throw UsageError("option --" + name + " needs an integer, got '" + text + "'");
+    // strtoll skips leading blanks and takes a '+'; an option value is digits with an optional '-', nothing else.
+    bool digits_only = !text.empty() && (text[0] == '-' || (text[0] >= '0' && text[0] <= '9'));
+    if (!digits_only || *end != '\0' || errno == ERANGE)
+        throw UsageError("option --" + name + " needs an integer from -9223372036854775808 to 9223372036854775807, got '" +
+                         text + "'");
+    return value;
+}
+
+long long arg_int_in_range(const Args& args, const std::string& name, long long lo, long long hi) {
+    long long value = arg_int(args, name);
+    if (value < lo || value > hi)
+        throw UsageError("option --" + name + " must be between " + std::to_string(lo) + " and " + std::to_string(hi) +
+                         ", got " + arg_string(args, name));
     return value;
 }
 
@@ -133,4 +162,13 @@ void require_same_n(const std::string& path_a, int n_a, const std::string& path_
     if (n_a != n_b)
         throw std::runtime_error(path_a + " has n = " + std::to_string(n_a) + " but " + path_b + " has n = " +
                                  std::to_string(n_b));
+}
+
+void require_memory(double bytes, const std::string& what) {
+    double physical = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGE_SIZE);
+    if (physical <= 0 || bytes <= physical) return;
+    char message[160];
+    std::snprintf(message, sizeof message, " needs about %.3g GB of memory, but this machine has %.3g GB",
+                  bytes / 1e9, physical / 1e9);
+    throw std::runtime_error(what + message);
 }

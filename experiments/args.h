@@ -24,19 +24,24 @@ struct UsageError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-// Options every command accepts: --seed, --threads, --quiet, --help.
+// Options every command accepts: --seed, --threads, --quiet, --force (replace read-only outputs),
+// --max-input-bytes (largest input file read), --help.
 std::vector<OptionSpec> common_options();
 
 // Parses argv[first..argc) against spec (common options are added). "--help"/"-h" prints the usage text built
 // from `synopsis`, `description` and the spec to stdout and exits 0. Both "--key value" and "--key=value" work.
-// Throws UsageError for unknown options, missing values, or a positional count outside [min_pos, max_pos].
+// Throws UsageError for unknown options, an option given twice, missing values, or a positional count outside
+// [min_pos, max_pos]. Checks --seed (0 ... 2^63-1) and --threads, and applies --force and --max-input-bytes.
 Args parse_args(int argc, char** argv, int first, const std::string& synopsis, const std::string& description,
                 std::vector<OptionSpec> spec, int min_positional, int max_positional);
 
 bool arg_given(const Args& args, const std::string& name);
 bool arg_flag(const Args& args, const std::string& name);
 std::string arg_string(const Args& args, const std::string& name);  // throws UsageError if absent and no default
-long long arg_int(const Args& args, const std::string& name);        // checked integer
+long long arg_int(const Args& args, const std::string& name);        // checked integer (digits, optional '-')
+// A checked integer in [lo, hi], checked before the caller narrows it to int: "--steps 4294967297" is an error,
+// not 1. Throws UsageError naming the range otherwise.
+long long arg_int_in_range(const Args& args, const std::string& name, long long lo, long long hi);
 double arg_double(const Args& args, const std::string& name);       // checked finite number
 // Applies --threads (0 = all cores) to OpenBLAS and returns the thread count to use for our own threads.
 int apply_threads(const Args& args);
@@ -47,3 +52,8 @@ void require_same_n(const std::string& path_a, int n_a, const std::string& path_
 // The option's value if given on the command line, else `fallback` (for defaults that depend on --scale).
 long long arg_int_or(const Args& args, const std::string& name, long long fallback);
 double arg_double_or(const Args& args, const std::string& name, double fallback);
+
+// Refuses, before allocating, a command whose estimated memory `bytes` exceeds the machine's physical memory
+// (a bare std::bad_alloc hours later says nothing). `what` says what needs it, e.g. "the erasure machine at
+// n = 2000 on 2 threads". Throws std::runtime_error with both numbers.
+void require_memory(double bytes, const std::string& what);

@@ -7,8 +7,11 @@
 
 #include "../data/atomic_file.h"
 #include "../data/formats.h"
+#include "../data/output_paths.h"
 #include "../diffusion/diffusion.h"
 #include "../ising/energy.h"
+#include "../ising/moments.h"
+#include "../nn/denoiser.h"
 #include "args.h"
 #include "commands.h"
 #include "pipeline.h"
@@ -42,6 +45,71 @@ static double seconds_since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// What a checkpoint cannot record but a resumed run must share with the run that wrote it, kept next to it in
+// CHECKPOINT.run.txt (written in the same all-or-nothing group): the training data (a hash of the spins), the batch
+// size, --seed (it seeds the sampling) and --threads (training sums in per-thread order).
+static std::string run_record(const Samples& train, int batch, uint64_t seed, int threads) {
+    uint64_t hash = 1469598103934665603ull;  // FNV-1a over n, M and the spins
+    auto mix = [&](uint64_t value) {
+        for (int k = 0; k < 8; k++) hash = (hash ^ ((value >> (8 * k)) & 0xFF)) * 1099511628211ull;
+    };
+    mix((uint64_t)train.n);
+    mix((uint64_t)train.count);
+    for (float spin : train.spins) mix(spin > 0 ? 1 : 0);
+    char text[256];
+    std::snprintf(text, sizeof text, "data %016llx\nbatch %d\nseed %llu\nthreads %d\n", (unsigned long long)hash,
+                  batch, (unsigned long long)seed, threads);
+    return text;
+}
+
+static std::string record_field(const std::string& record, const std::string& key) {
+    size_t at = record.find(key + " ");
+    if (at == std::string::npos) return "";
+    size_t end = record.find('\n', at);
+    return record.substr(at + key.size() + 1, end == std::string::npos ? std::string::npos : end - at - key.size() - 1);
+}
+
+// --resume: different data or batch would continue another run than the one checkpointed (refused); a different
+// seed or thread count gives a valid run that differs from the uninterrupted one (a warning).
+static void check_resume_record(const std::string& checkpoint, const std::string& now, const std::string& train_path,
+                                bool quiet) {
+    std::string path = checkpoint + ".run.txt";
+    if (!path_exists(path)) {
+        if (!quiet) std::fprintf(stderr, "augment: note: %s has no %s (written by older versions); data, batch, seed "
+                                 "and threads cannot be compared with the run that wrote it\n", checkpoint.c_str(), path.c_str());
+        return;
+    }
+    std::string then = read_file(path);
+    if (record_field(then, "data") != record_field(now, "data"))
+        throw UsageError("--resume " + checkpoint + " was trained on other data than " + train_path + " (see " + path +
+                         "); resuming would mix two data sets");
+    if (record_field(then, "batch") != record_field(now, "batch"))
+        throw UsageError("--resume " + checkpoint + " was trained with --batch " + record_field(then, "batch") +
+                         ", not " + record_field(now, "batch"));
+    for (const char* key : {"seed", "threads"})
+        if (record_field(then, key) != record_field(now, key))
+            std::fprintf(stderr, "augment: warning: --%s %s differs from the %s of the checkpointed run (%s): the result "
+                         "will differ from an uninterrupted run\n", key, record_field(now, key).c_str(),
+                         record_field(then, key).c_str(), key);
+}
+
+// Generator fidelity (ising/moments.h): the generated set's first two moments against the training data, and with a
+// test set also against it, next to the yardstick — the training data against the test data, which differ only by
+// finite-M noise. A ratio near 1 means the generator is as faithful as the data can show.
+static void report_fidelity(const Samples& generated, const Samples& train, const Samples* test) {
+    Moments generated_moments = sample_moments(generated), train_moments = sample_moments(train);
+    std::fprintf(stderr, "augment: fidelity, generated vs training data: %s\n",
+                 fidelity_text(moment_distance(generated_moments, train_moments)).c_str());
+    if (!test) return;
+    Moments test_moments = sample_moments(*test);
+    MomentDistance generated_test = moment_distance(generated_moments, test_moments);
+    MomentDistance yardstick = moment_distance(train_moments, test_moments);
+    std::fprintf(stderr, "augment: fidelity, generated vs test data: %s; training vs test data (the yardstick): %s; "
+                 "the generator is %.2fx (magnetisations) and %.2fx (correlations) as far from the test data as the "
+                 "training data are\n", fidelity_text(generated_test).c_str(), fidelity_text(yardstick).c_str(),
+                 generated_test.magnetisation / yardstick.magnetisation, generated_test.correlation / yardstick.correlation);
+}
+
 // --stop energy-variance: the figures' pipeline (experiments/pipeline.h) on the user's own data.
 static int augment_stopped_by_energy_variance(const Args& args, const Samples& train, const std::string& out_path,
                                               long augmented_count, long iterations, int batch,
@@ -60,8 +128,10 @@ static int augment_stopped_by_energy_variance(const Args& args, const Samples& t
     settings.threads = threads;
     settings.quiet = quiet;
     if (iterations < settings.first_checkpoint) throw UsageError("--stop energy-variance needs --iterations >= 1000");
-    if (!quiet) std::fprintf(stderr, "augment: erasure machine on %s for the energies\n", args.positional[0].c_str());
-    ErasureResult observed = infer_erasure(train, ErasureGrid(), threads, derive_seed(seed, 10));
+    SolverChoice solver = solver_from_args(args, true);  // the erasure machine on the full grid unless --solver
+    if (!quiet)
+        std::fprintf(stderr, "augment: %s on %s for the energies\n", solver_name(solver).c_str(), args.positional[0].c_str());
+    Inference observed = infer_with(train, solver, threads, derive_seed(seed, 10));
     double var_train = energy_stats(observed.params, train).variance;
     double var_test = energy_stats(observed.params, test).variance;
     if (!quiet) std::fprintf(stderr, "augment: Var[E] train %.3f, test %.3f (the target)\n", var_train, var_test);
@@ -72,9 +142,67 @@ static int augment_stopped_by_energy_variance(const Args& args, const Samples& t
     std::fprintf(stderr, "augment: %s at iteration %ld; wrote %ld samples to %s\n",
                  trace.stop.crossed ? "stopped by the energy-variance rule" : "rule never triggered, stopped at the budget",
                  trace.chosen_iteration, augmented_count, out_path.c_str());
+    report_fidelity(augmented, train, &test);
     std::printf("iteration,var_e_aug\n");
     for (size_t k = 0; k < trace.iterations.size(); k++) std::printf("%ld,%.6g\n", trace.iterations[k], trace.variance[k]);
     return 0;
+}
+
+// The checkpoint file (empty without --checkpoint-every), after every output was checked: before training (hours)
+// and sampling. The checkpoint may be the --resume file (a run continued in place); --out may be no input.
+static std::string checked_outputs(const Args& args, const std::string& out_path, long checkpoint_every) {
+    std::string checkpoint_path;
+    if (checkpoint_every > 0) {
+        if (!arg_given(args, "checkpoint-dir")) throw UsageError("--checkpoint-every needs --checkpoint-dir");
+        checkpoint_path = arg_string(args, "checkpoint-dir") + "/ckpt.bin";
+    } else if (arg_given(args, "checkpoint-dir")) {
+        throw UsageError("--checkpoint-dir needs --checkpoint-every K");
+    }
+    const std::string resume_path = arg_given(args, "resume") ? arg_string(args, "resume") : "";
+    const std::string test_path = arg_given(args, "test") ? arg_string(args, "test") : "";
+    check_output_paths({{"--out", out_path}, {"the checkpoint (--checkpoint-dir)", checkpoint_path}},
+                       {{"the input TRAIN", args.positional[0]}, {"--test", test_path}});
+    refuse_same_file({"--out", out_path}, {"--resume", resume_path});
+    return checkpoint_path;
+}
+
+// --resume FILE: the checkpoint must fit the data and the options (n, --widths, --ema, --iterations, the run record).
+static void resume_model(DiffusionModel* model, const Args& args, const Samples& train, long iterations,
+                         const std::string& record, bool quiet) {
+    const std::string resume_path = arg_string(args, "resume");
+    checkpoint_load(model, resume_path);
+    check_resume_record(resume_path, record, args.positional[0], quiet);
+    if (model->config.denoiser.n != train.n)
+        throw std::runtime_error(resume_path + ": the checkpoint is for n = " + std::to_string(model->config.denoiser.n) +
+                                 " spins but " + args.positional[0] + " has n = " + std::to_string(train.n));
+    if (arg_given(args, "widths")) {
+        int widths[3];
+        parse_widths(arg_string(args, "widths"), widths);
+        for (int k = 0; k < 3; k++)
+            if (widths[k] != model->config.denoiser.widths[k])
+                throw UsageError("--widths differs from the widths stored in the checkpoint");
+    }
+    if (arg_given(args, "ema") && ema_decay_from_args(args) != model->config.ema_decay)
+        throw UsageError("--ema differs from the EMA decay stored in the checkpoint");
+    if (model->iteration > iterations)
+        throw UsageError("the checkpoint is already at iteration " + std::to_string(model->iteration) +
+                         ", past --iterations " + std::to_string(iterations));
+}
+
+// A fresh model (Appendix A's network for n, or --widths), once its memory is known to fit.
+static void fresh_model(DiffusionModel* model, const Args& args, const Samples& train, int batch, uint64_t seed,
+                        int threads) {
+    DiffusionConfig config = diffusion_config_for(train.n);
+    if (arg_given(args, "widths")) parse_widths(arg_string(args, "widths"), config.denoiser.widths);
+    config.ema_decay = ema_decay_from_args(args);
+    // Weights, gradients, two Adam moments and the average (4 bytes each, a gradient per thread), and the
+    // activations of a batch (a generous 32 floats per unit of width).
+    const int* w = config.denoiser.widths;
+    require_memory(4.0 * denoiser_param_count(config.denoiser) * (4 + threads) +
+                       4.0 * 32 * batch * (w[0] + w[1] + w[2] + train.n + config.denoiser.embed_dim),
+                   "a denoiser with widths " + std::to_string(w[0]) + "," + std::to_string(w[1]) + "," +
+                       std::to_string(w[2]) + " for n = " + std::to_string(train.n));
+    diffusion_init(model, config, derive_seed(seed, 2));
 }
 
 int command_augment(int argc, char** argv) {
@@ -89,7 +217,8 @@ int command_augment(int argc, char** argv) {
         "skips; --widths overrides. With --checkpoint-every K the full training state goes to D/ckpt.bin every K\n"
         "iterations and at the end (atomic writes); --resume D/ckpt.bin continues such a run bit-identically (same\n"
         "--threads) up to --iterations, and with I equal to the checkpoint's iteration only samples.\n"
-        "With --stop energy-variance --test TEST it infers the Ising parameters of TRAIN with the erasure machine,\n"
+        "With --stop energy-variance --test TEST it infers the Ising parameters of TRAIN (--solver, default the\n"
+        "erasure machine),\n"
         "trains to the checkpoints 1000, 2000, 4000, ... (at most I), and stops at the first checkpoint where Var[E]\n"
         "of --probe generated samples comes down to Var[E(TEST)] (the rule of Sec. III A; it picks that checkpoint or\n"
         "the one before, whichever is nearer the interpolated crossing), then generates M samples from it.",
@@ -108,6 +237,11 @@ int command_augment(int argc, char** argv) {
           "                             generated samples comes down to Var[E] of --test; --iterations is then the budget)"},
          {"test", "FILE", "", "held-out samples for --stop energy-variance"},
          {"probe", "P", "5000", "generated samples for Var[E] at each checkpoint (--stop energy-variance)"},
+         {"solver", "NAME", "em", "--stop energy-variance: the solver whose parameters define E: em (erasure machine, "
+                                  "the paper's), plm or mf"},
+         {"lambda", "L", "0", "--solver plm: L2 penalty on the couplings, or 'auto'"},
+         {"eps-count", "K", "81", "--solver em: values on the epsilon grid 0.1..0.9"},
+         {"eps-stride", "S", "1", "--solver em: 1 = every epsilon; S > 1 = every S-th, then all within S-1 of the best"},
          {"ema", "D", "0", "sample from a moving average of the weights (beyond the paper; 0 = off; e.g. 0.999)"}},
         1, 1);
     const int threads = apply_threads(args);
@@ -119,14 +253,9 @@ int command_augment(int argc, char** argv) {
     const int batch = (int)int_in_range(args, "batch", 1, 65536);
     const long checkpoint_every = (long)int_in_range(args, "checkpoint-every", 0, 1000000000);
     const SamplerOptions sampler = sampler_from_args(args, SamplerOptions());
-    std::string checkpoint_path;
-    if (checkpoint_every > 0) {
-        if (!arg_given(args, "checkpoint-dir")) throw UsageError("--checkpoint-every needs --checkpoint-dir");
-        make_directories(arg_string(args, "checkpoint-dir"));
-        checkpoint_path = arg_string(args, "checkpoint-dir") + "/ckpt.bin";
-    } else if (arg_given(args, "checkpoint-dir")) {
-        throw UsageError("--checkpoint-dir needs --checkpoint-every K");
-    }
+    if (arg_given(args, "probe") && arg_string(args, "stop") != "energy-variance")
+        throw UsageError("--probe is used only with --stop energy-variance");
+    const std::string checkpoint_path = checked_outputs(args, out_path, checkpoint_every);
 
     Samples train = read_samples(args.positional[0], quiet);
     const std::string stop = arg_string(args, "stop");
@@ -137,30 +266,12 @@ int command_augment(int argc, char** argv) {
 
     // The model: from a checkpoint, or fresh with the same seeds as the figures' pipeline.
     DiffusionModel model;
-    if (arg_given(args, "resume")) {
-        checkpoint_load(&model, arg_string(args, "resume"));
-        if (model.config.denoiser.n != train.n)
-            throw std::runtime_error(arg_string(args, "resume") + ": the checkpoint is for n = " +
-                                     std::to_string(model.config.denoiser.n) + " spins but " + args.positional[0] +
-                                     " has n = " + std::to_string(train.n));
-        if (arg_given(args, "widths")) {
-            int widths[3];
-            parse_widths(arg_string(args, "widths"), widths);
-            for (int k = 0; k < 3; k++)
-                if (widths[k] != model.config.denoiser.widths[k])
-                    throw UsageError("--widths differs from the widths stored in the checkpoint");
-        }
-        if (arg_given(args, "ema") && ema_decay_from_args(args) != model.config.ema_decay)
-            throw UsageError("--ema differs from the EMA decay stored in the checkpoint");
-        if (model.iteration > iterations)
-            throw UsageError("the checkpoint is already at iteration " + std::to_string(model.iteration) +
-                             ", past --iterations " + std::to_string(iterations));
-    } else {
-        DiffusionConfig config = diffusion_config_for(train.n);
-        if (arg_given(args, "widths")) parse_widths(arg_string(args, "widths"), config.denoiser.widths);
-        config.ema_decay = ema_decay_from_args(args);
-        diffusion_init(&model, config, derive_seed(seed, 2));
-    }
+    const std::string record = run_record(train, batch, seed, threads);
+    if (arg_given(args, "resume")) resume_model(&model, args, train, iterations, record, quiet);
+    else fresh_model(&model, args, train, batch, seed, threads);
+    if (model.iteration == 0 && iterations == 0)
+        std::fprintf(stderr, "augment: warning: --iterations 0: sampling from an untrained network (random weights); "
+                     "its samples are noise, not data like %s\n", args.positional[0].c_str());
     if (!quiet)
         std::fprintf(stderr, "augment: %d samples of n = %d; network widths %d,%d,%d%s, %ld parameters; from iteration %ld "
                      "to %ld, batch %d, %d thread(s)\n", train.count, train.n, model.config.denoiser.widths[0],
@@ -178,7 +289,10 @@ int command_augment(int argc, char** argv) {
         loss = diffusion_train(&model, train.spins.data(), train.count, segment, batch, threads,
                                progress_options(quiet, "train"));
         if (checkpoint_every > 0) {
+            AtomicFileGroup files;
             checkpoint_save(model, checkpoint_path);
+            write_file_atomic(checkpoint_path + ".run.txt", record);
+            files.commit();
             if (!quiet)
                 std::fprintf(stderr, "augment: iteration %ld, mean loss %.4f, checkpoint %s\n", model.iteration, loss,
                              checkpoint_path.c_str());
@@ -198,6 +312,7 @@ int command_augment(int argc, char** argv) {
                                                             : "DDIM, " + std::to_string(sampler.steps) + " steps";
         std::fprintf(stderr, "augment: generated %ld samples (%s) in %.1f s -> %s\n", augmented_count, how.c_str(),
                      seconds_since(start), out_path.c_str());
+        report_fidelity(augmented, train, nullptr);
     }
     return 0;
 }

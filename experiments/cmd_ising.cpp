@@ -7,9 +7,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <thread>
 
+#include "../data/atomic_file.h"
 #include "../data/formats.h"
+#include "../data/output_paths.h"
 #include "../data/rng.h"
+#include "../diffusion/progress.h"
 #include "../ising/energy.h"
 #include "../ising/erasure.h"
 #include "../ising/exact.h"
@@ -54,11 +58,52 @@ static std::string default_truth_path(const std::string& out) {
     return stem + ".truth.txt";
 }
 
+// Runs work() while a second thread draws the progress line of diffusion/progress.h from the counter `done` (of
+// `total` `unit`s, with rate and ETA; on a terminal) and, when after 10 s the run looks longer than a minute, prints
+// one line with the projected time (in logs too): a sampling or inference run of hours said nothing before. The
+// cost is measured rather than predicted, because it depends on the data (accepted flips cost O(n) each, the
+// erasure machine stops when <E> stops falling).
+template <typename Work>
+static void run_with_progress(const char* label, const char* unit, long long total, std::atomic<long long>* done,
+                              bool quiet, Work work) {
+    std::atomic<bool> finished(false);
+    std::thread monitor([&]() {
+        ProgressLine line;
+        progress_start(&line, progress_options(quiet, label));
+        double start = monotonic_seconds();
+        bool projected = quiet;
+        while (!finished) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            long long now = done->load();
+            double elapsed = monotonic_seconds() - start;
+            if (!projected && elapsed >= 10 && now > 0) {
+                projected = true;
+                double all = elapsed * (double)total / (double)now;
+                if (all > 60)
+                    std::fprintf(stderr, "%s: %.1f%% of %lld %s after %.0f s: about %.0f minutes in all\n", label,
+                                 100.0 * now / total, total, unit, elapsed, all / 60);
+            }
+            progress_update(&line, (long)now, (long)total, unit, NAN);
+        }
+        progress_finish(&line, (long)done->load(), (long)total, unit, NAN);
+    });
+    try {
+        work();
+    } catch (...) {
+        finished = true;
+        monitor.join();
+        throw;
+    }
+    finished = true;
+    monitor.join();
+}
+
 int command_sample(int argc, char** argv) {
     Args args = parse_args(
         argc, argv, 2, "repro sample --n N --g G --M M --out SAMPLES [--truth TRUTH] [--burn-in B] [--thin K]",
         "Draws Sherrington-Kirkpatrick parameters b_i, w_ij ~ N(0, g^2/n) (i<j; Sec. III A, step 1) and M samples\n"
-        "from p(sigma) = exp(-E(sigma))/Z by single-spin-flip Metropolis in 64 independent chains (step 2).\n"
+        "from p(sigma) = exp(-E(sigma))/Z by single-spin-flip Metropolis in 64 independent chains (M if M < 64;\n"
+        "step 2).\n"
         "Writes the samples (one per line, n values -1/+1) and the true parameters (first line the n biases,\n"
         "then n lines of n couplings). The samples depend on --seed only, not on --threads.\n"
         "Default burn-in and thinning ('auto', in sweeps of n flips): thin = max(10, ceil(n/4 * exp(6(g'-1)))),\n"
@@ -77,9 +122,13 @@ int command_sample(int argc, char** argv) {
     double g = arg_double(args, "g");
     if (g < 0) throw UsageError("option --g must be >= 0");
     int count = (int)int_in_range(args, "M", 1, 2000000000LL / n);
+    // The couplings (n^2 doubles), their text (~24 bytes each), the samples (4 bytes a spin) and their text.
+    require_memory((double)n * n * (8 + 24) + (double)count * n * (4 + 3),
+                   "sample --n " + std::to_string(n) + " --M " + std::to_string(count));
     std::string out = arg_string(args, "out");
     std::string truth_path = arg_given(args, "truth") ? arg_string(args, "truth") : default_truth_path(out);
-    if (truth_path == out) throw UsageError("--truth and --out name the same file");
+    // Both outputs are checked before hours of sampling, and written all-or-nothing below.
+    check_output_paths({{"--out", out}, {"--truth", truth_path}}, {});
     int threads = apply_threads(args);
     bool quiet = arg_flag(args, "quiet");
 
@@ -89,9 +138,15 @@ int command_sample(int argc, char** argv) {
     int burn_in = sweeps_option(args, "burn-in", metropolis_default_burn_in(truth));
     int thin = sweeps_option(args, "thin", metropolis_default_thin(truth));
     auto start = std::chrono::steady_clock::now();
-    Samples samples = metropolis_sample(truth, count, burn_in, thin, &rng, threads);
+    Samples samples;
+    std::atomic<long long> sweeps_done(0);
+    run_with_progress("sample", "sweeps", metropolis_total_sweeps(count, burn_in, thin), &sweeps_done, quiet, [&]() {
+        samples = metropolis_sample(truth, count, burn_in, thin, &rng, threads, &sweeps_done);
+    });
+    AtomicFileGroup outputs;
     write_samples(out, samples);
     write_params(truth_path, truth);
+    outputs.commit();
     if (!quiet)
         std::fprintf(stderr, "sample: n = %d, g = %g, M = %d, burn-in %d, thin %d sweeps: %.2f s; wrote %s and %s\n", n,
                      g, count, burn_in, thin, seconds_since(start), out.c_str(), truth_path.c_str());
@@ -141,7 +196,7 @@ static double lambda_option(const Args& args) {
 static void print_spin_list(const char* what, const std::vector<int>& spins, const char* advice) {
     if (spins.empty()) return;
     std::string list;
-    for (size_t k = 0; k < spins.size() && k < 20; k++) list += (k ? ", " : "") + std::to_string(spins[k] + 1);
+    for (size_t k = 0; k < spins.size() && k < 20; k++) list += (k ? ", " : "") + std::to_string(spins[k]);  // 0-based
     if (spins.size() > 20) list += ", ...";
     std::fprintf(stderr, "warning: %zu %s (spins %s): %s\n", spins.size(), what, list.c_str(), advice);
 }
@@ -186,8 +241,9 @@ static IsingParams infer_plm(const Args& args, const Samples& samples, int threa
         std::fprintf(stderr, "infer: pseudo-likelihood %s%s after at most %d Newton steps per spin (max |gradient| "
                      "%.3g); M = %d, n = %d: %.2f s\n", chosen_text.c_str(), result.converged ? "converged" : "did NOT converge",
                      result.max_iterations, result.max_gradient, samples.count, samples.n, seconds_since(start));
-    print_spin_list("spins never flip", result.constant_spins,
-                    "their bias has no finite optimum; set to 1/2 ln(2M+1) with couplings 0");
+    if (!result.constant_spins.empty())
+        std::fprintf(stderr, "infer: pseudo-likelihood sets the bias of a spin that never flips to +-1/2 ln(2M+1) "
+                     "(one pseudo-observation shared between the signs) and its couplings to 0\n");
     print_spin_list("spins are predicted perfectly by the others", result.separable_spins,
                     "their couplings are set by --tol, not by the data; use --lambda > 0 or --lambda auto");
     print_spin_list("spins did not converge", result.unconverged_spins, "raise --max-iter or use --lambda > 0");
@@ -197,8 +253,9 @@ static IsingParams infer_plm(const Args& args, const Samples& samples, int threa
 static IsingParams infer_mean_field(const Samples& samples, bool quiet) {
     MeanFieldResult result = mean_field_fit(samples);
     if (!quiet) std::fprintf(stderr, "infer: naive mean field, M = %d, n = %d\n", samples.count, samples.n);
-    print_spin_list("spins never flip", result.constant_spins,
-                    "their magnetisation is clamped to +-(1 - 1/(M+1)) and their couplings set to 0");
+    if (!result.constant_spins.empty())
+        std::fprintf(stderr, "infer: mean field clamps the magnetisation of a spin that never flips to +-(1 - 1/(M+1)) "
+                     "and sets its couplings to 0\n");
     if (result.ridge > 0)
         std::fprintf(stderr, "warning: the correlation matrix is singular; a ridge %.3g was added before inverting\n",
                      result.ridge);
@@ -208,7 +265,12 @@ static IsingParams infer_mean_field(const Samples& samples, bool quiet) {
 static IsingParams infer_erasure_cli(const Args& args, const Samples& samples, const ErasureOptions& options,
                                      int threads, bool quiet) {
     auto start = std::chrono::steady_clock::now();
-    ErasureResult result = erasure_machine(samples, options);
+    ErasureResult result;
+    std::atomic<long long> runs_done(0);
+    ErasureOptions with_progress = options;
+    with_progress.runs_done = &runs_done;
+    run_with_progress("infer", "eps runs", erasure_planned_runs(with_progress), &runs_done, quiet,
+                      [&]() { result = erasure_machine(samples, with_progress); });
     if (arg_flag(args, "verbose")) {
         std::fprintf(stderr, "       eps   mean data energy <E>   updates\n");
         for (size_t k = 0; k < result.eps_grid.size(); k++)
@@ -278,6 +340,7 @@ int command_infer(int argc, char** argv) {
     if (method != "erasure" && method != "mle" && method != "plm" && method != "mf")
         throw UsageError("--method must be erasure, plm, mf or mle, got '" + method + "'");
     std::string out = arg_string(args, "out");
+    check_output_paths({{"--out", out}}, {{"the input SAMPLES", args.positional[0]}});
     int threads = apply_threads(args);
     bool quiet = arg_flag(args, "quiet");
     // Every option is checked before the (possibly large) samples file is read.
@@ -292,6 +355,12 @@ int command_infer(int argc, char** argv) {
     if (method == "plm") lambda_option(args);
     if (!(arg_double(args, "tol") > 0)) throw UsageError("option --tol must be > 0");
     Samples samples = read_samples(args.positional[0], quiet);
+    if (method == "erasure")
+        require_memory((double)erasure_memory_bytes(samples.count, samples.n, threads),
+                       "the erasure machine at n = " + std::to_string(samples.n) + ", M = " +
+                       std::to_string(samples.count) + " on " + std::to_string(threads) + " thread(s)");
+    for (const std::string& warning : inference_data_warnings(samples))
+        std::fprintf(stderr, "infer: warning: %s: %s\n", args.positional[0].c_str(), warning.c_str());
     IsingParams params;
     if (method == "erasure") params = infer_erasure_cli(args, samples, erasure_options, threads, quiet);
     else if (method == "plm") params = infer_plm(args, samples, threads, quiet);
@@ -309,7 +378,9 @@ int command_evaluate(int argc, char** argv) {
     IsingParams inferred = read_params(args.positional[0]);
     IsingParams truth = read_params(args.positional[1]);
     require_same_n(args.positional[0], inferred.n, args.positional[1], truth.n);
-    std::printf("%.10g\n", parameter_mse(inferred, truth));
+    double mse = parameter_mse(inferred, truth);
+    if (!std::isfinite(mse)) throw std::runtime_error("the mean square error is not a finite number");
+    std::printf("%.10g\n", mse);
     return 0;
 }
 
@@ -325,8 +396,18 @@ int command_energy(int argc, char** argv) {
     IsingParams params = read_params(args.positional[1]);
     require_same_n(args.positional[0], samples.n, args.positional[1], params.n);
     EnergyStats stats = energy_stats(params, samples);
+    if (!std::isfinite(stats.mean) || !std::isfinite(stats.variance))
+        throw std::runtime_error("the energies of " + args.positional[0] + " under " + args.positional[1] +
+                                 " are not finite numbers");
     std::printf("mean %.10g\nvariance %.10g\n", stats.mean, stats.variance);
-    std::printf("kurtosis %.6g\nvariance_relative_se %.6g\n", stats.kurtosis,
-                std::sqrt((stats.kurtosis - 1) / (double)samples.count));
+    if (stats.variance > 0) {
+        std::printf("kurtosis %.6g\nvariance_relative_se %.6g\n", stats.kurtosis,
+                    std::sqrt((stats.kurtosis - 1) / (double)samples.count));
+    } else {
+        // One sample, or every sample at the same energy: m4/variance^2 is 0/0.
+        std::printf("kurtosis undefined\nvariance_relative_se undefined\n");
+        std::fprintf(stderr, "energy: note: the variance is 0 (%s), so the kurtosis m4/variance^2 is undefined\n",
+                     samples.count == 1 ? "M = 1" : "every sample has the same energy");
+    }
     return 0;
 }

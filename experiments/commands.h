@@ -13,4 +13,5 @@ int command_fig3(int argc, char** argv);         // experiments/fig3.cpp
 int command_fig4(int argc, char** argv);         // experiments/fig4.cpp
 int command_fig5(int argc, char** argv);         // experiments/fig5.cpp
 int command_fig6(int argc, char** argv);         // experiments/fig6.cpp
+int command_fig7(int argc, char** argv);         // experiments/fig7.cpp (beyond the paper: solvers x augmentation)
 int command_all(int argc, char** argv);          // experiments/all.cpp

@@ -42,7 +42,7 @@ struct Fig2Settings {
     long M_plus;
     std::vector<long> checkpoints;
     int batch;
-    ErasureGrid grid;
+    SolverChoice solver;  // the erasure machine unless --solver says otherwise
     SamplerOptions sampler;
     uint64_t seed;
 };
@@ -77,11 +77,12 @@ std::vector<long> parse_checkpoint_list(const std::string& text) {
 std::string settings_text(const Fig2Settings& s) {
     char text[512];
     std::snprintf(text, sizeof text, "n=%d g=%.17g M=%d M_test=%d M_plus=%ld batch=%d eps=%d/%d sampler=%s steps=%d "
-                  "eta=%.17g seed=%llu checkpoints=", s.n, s.g, s.M, s.M_test, s.M_plus, s.batch, s.grid.count, s.grid.stride,
+                  "eta=%.17g seed=%llu checkpoints=", s.n, s.g, s.M, s.M_test, s.M_plus, s.batch, s.solver.grid.count, s.solver.grid.stride,
                   s.sampler.kind == SamplerKind::ddpm ? "ddpm" : "ddim", s.sampler.steps, s.sampler.eta,
                   (unsigned long long)s.seed);
     std::string out = text;
     for (long c : s.checkpoints) out += std::to_string(c) + ",";
+    if (s.solver.kind != SolverKind::Erasure) out += " solver=" + solver_name(s.solver);  // unchanged for the paper's
     return out;
 }
 
@@ -113,6 +114,7 @@ int command_fig2(int argc, char** argv) {
         {"checkpoints", "LIST", "", "comma-separated checkpoint iterations (overrides --iterations)"}};
     for (const OptionSpec& option : diffusion_options()) spec.push_back(option);  // --batch, --sampler, --steps, --eta
     for (const OptionSpec& option : erasure_options()) spec.push_back(option);    // --eps-count, --eps-stride
+    for (const OptionSpec& option : solver_options()) spec.push_back(option);     // --solver, --lambda
     Args args = parse_args(
         argc, argv, 2, "repro fig2 [--scale quick|paper] [--out DIR] [options]",
         "Fig. 2: MSE of inverse Ising inference from diffusion-augmented data along the diffusion training, the\n"
@@ -136,7 +138,7 @@ int command_fig2(int argc, char** argv) {
     else if (paper && !arg_given(args, "iterations")) s.checkpoints = paper_checkpoints();
     else s.checkpoints = doubling_schedule(std::min(1000L, last), last);
     s.batch = (int)arg_int(args, "batch");
-    s.grid = erasure_grid_from_args(args, paper);
+    s.solver = solver_from_args(args, paper);
     s.sampler = sampler_from_args(args, paper ? SamplerOptions() : quick_sampler());  // paper: DDPM, all 1000 steps
     s.seed = (uint64_t)arg_int(args, "seed");
     bool quiet = arg_flag(args, "quiet");
@@ -158,8 +160,8 @@ int command_fig2(int argc, char** argv) {
     say("sampling the SK model (n=" + std::to_string(s.n) + ", 2M=" + std::to_string(2 * s.M) + ")");
     SkData data = make_sk_data(s.n, s.g, s.M, s.M_test, s.seed, threads);
     write_params(out + "/params_true.txt", data.truth);
-    say("erasure machine on the observed data");
-    ErasureResult observed = infer_erasure(data.train, s.grid, threads, derive_seed(s.seed, 10));
+    say("inference (" + solver_name(s.solver) + ") on the observed data");
+    Inference observed = infer_with(data.train, s.solver, threads, derive_seed(s.seed, 10));
     write_params(out + "/params_obs.txt", observed.params);
     double mse_obs = parameter_mse(observed.params, data.truth);
     double var_train = energy_stats(observed.params, data.train).variance;
@@ -178,11 +180,11 @@ int command_fig2(int argc, char** argv) {
         rng_seed(&rng, derive_seed(s.seed, 4));
         Samples fresh = metropolis_sample(data.truth, (int)s.M_plus, metropolis_default_burn_in(data.truth),
                                           metropolis_default_thin(data.truth), &rng, threads);
-        ErasureResult oracle = infer_erasure(fresh, s.grid, threads, derive_seed(s.seed, 10));
+        Inference oracle = infer_with(fresh, s.solver, threads, derive_seed(s.seed, 10));
         say("bootstrap control: " + std::to_string(s.M_plus) + " rows drawn with replacement from the training set");
         rng_seed(&rng, derive_seed(s.seed, 5));
         Samples replicated = bootstrap_samples(data.train, s.M_plus, &rng);
-        ErasureResult bootstrap = infer_erasure(replicated, s.grid, threads, derive_seed(s.seed, 10));
+        Inference bootstrap = infer_with(replicated, s.solver, threads, derive_seed(s.seed, 10));
         controls = csv_table({"control", "mse", "var_e"});
         csv_add_row(&controls, {"oracle", csv_number(parameter_mse(oracle.params, data.truth)),
                                 csv_number(energy_stats(observed.params, fresh).variance)});
@@ -218,8 +220,8 @@ int command_fig2(int argc, char** argv) {
         Samples augmented = generate_samples(model, s.M_plus, s.sampler, derive_seed(s.seed, 1000 + checkpoint),
                                              threads, quiet);
         auto t2 = std::chrono::steady_clock::now();
-        ErasureResult aug = infer_erasure(augmented, s.grid, threads, derive_seed(s.seed, 10));
-        ErasureResult aug_obs = infer_erasure(samples_concat(augmented, data.train), s.grid, threads,
+        Inference aug = infer_with(augmented, s.solver, threads, derive_seed(s.seed, 10));
+        Inference aug_obs = infer_with(samples_concat(augmented, data.train), s.solver, threads,
                                               derive_seed(s.seed, 10));
         write_params(out + "/params_aug_" + std::to_string(checkpoint) + ".txt", aug.params);
         CsvTable row = csv_table({"iteration", "mse_aug", "mse_aug_obs", "var_e_aug", "var_e_probe", "eps_aug",
@@ -231,7 +233,7 @@ int command_fig2(int argc, char** argv) {
         double var_probe = energy_stats(observed.params, sample_rows(augmented, 0, std::min<long>(PROBE_CHECK, s.M_plus))).variance;
         csv_add_row(&row, {csv_integer(checkpoint), csv_number(mse_aug),
                            csv_number(parameter_mse(aug_obs.params, data.truth)), csv_number(var_aug), csv_number(var_probe),
-                           csv_number(aug.chosen_eps),
+                           csv_number(aug.eps),
                            csv_number(std::chrono::duration<double>(t1 - t0).count()),
                            csv_number(std::chrono::duration<double>(t2 - t1).count())});
         csv_write(row_path, row);
@@ -260,7 +262,7 @@ int command_fig2(int argc, char** argv) {
     for (auto& kv : std::vector<std::pair<std::string, double>>{
              {"mse_obs", mse_obs}, {"mse_oracle", mse_oracle}, {"mse_bootstrap", mse_bootstrap},
              {"var_e_train", var_train}, {"var_e_test", var_test}, {"var_e_oracle", var_oracle},
-             {"eps_obs", observed.chosen_eps}, {"stop_iteration_test_rule", (double)s.checkpoints[stop_test.index]},
+             {"eps_obs", observed.eps}, {"stop_iteration_test_rule", (double)s.checkpoints[stop_test.index]},
              {"stop_iteration_train_rule", (double)s.checkpoints[stop_train.index]},
              {"mse_at_stop_test_rule", mse_stop}, {"mse_at_stop_train_rule", mse_stop_train},
              {"best_iteration", (double)s.checkpoints[best]}, {"best_mse", mse[best]}})
@@ -414,7 +416,7 @@ int command_fig2(int argc, char** argv) {
     md += "| M train, M test | " + std::to_string(s.M) + ", " + std::to_string(s.M_test) + " |\n";
     md += "| M+ per checkpoint | " + std::to_string(s.M_plus) + " |\n";
     md += "| sampler | " + sampler_text + " |\n| batch | " + std::to_string(s.batch) + " |\n";
-    md += "| epsilon grid | " + erasure_grid_text(s.grid) + " |\n";
+    md += "| epsilon grid | " + erasure_grid_text(s.solver.grid) + " |\n";
     md += "| seed, threads | " + std::to_string(s.seed) + ", " + std::to_string(threads) + " |\n";
     md += "| wall time | " + fmt("%.0f", wall_total) + " s" +
           (wall_before > 0 ? " over several invocations (the last one " + fmt("%.0f", wall) + " s)" : std::string()) + " (training " + fmt("%.0f", train_seconds) +
@@ -423,7 +425,7 @@ int command_fig2(int argc, char** argv) {
     for (size_t k = 0; k < s.checkpoints.size(); k++)
         md += "| " + std::to_string(s.checkpoints[k]) + " | " + fmt("%.5f", mse[k]) + " | " + fmt("%.5f", mse_union[k]) +
               " | " + fmt("%.2f", variance[k]) + " |\n";
-    md += "\nReferences: MSE_obs " + fmt("%.5f", mse_obs) + " (epsilon " + fmt("%.2f", observed.chosen_eps) +
+    md += "\nReferences: MSE_obs " + fmt("%.5f", mse_obs) + " (epsilon " + fmt("%.2f", observed.eps) +
           "), oracle " + fmt("%.5f", mse_oracle) + ", bootstrap " + fmt("%.5f", mse_bootstrap) +
           "; Var[E] train " + fmt("%.2f", var_train) + ", test " + fmt("%.2f", var_test) + ", oracle samples " +
           fmt("%.2f", var_oracle) + ".\n\n";

@@ -37,7 +37,8 @@ int command_fig3(int argc, char** argv) {
     std::vector<double> g_list = parse_double_list(
         arg_given(args, "g-list") ? arg_string(args, "g-list") : (paper ? "0.5,0.75,1,1.25,1.5,1.75,2" : "0.5,1,2"), "g-list");
     int ensembles = (int)arg_int_or(args, "ensembles", paper ? 10 : 1);
-    ErasureGrid grid = erasure_grid_from_args(args, paper);
+    SolverChoice solver = solver_from_args(args, paper);
+    const ErasureGrid& grid = solver.grid;
     long M_plus = arg_int_or(args, "M-plus", paper ? 100000 : 20000);
     uint64_t seed = (uint64_t)arg_int(args, "seed");
     int threads = apply_threads(args);
@@ -49,7 +50,7 @@ int command_fig3(int argc, char** argv) {
     for (double g : g_list) g_values.push_back(csv_number(g));
     for (int e = 0; e < ensembles; e++) ensemble_values.push_back(std::to_string(e));
     std::vector<Job> design = design_grid({{"g", g_values}, {"ens", ensemble_values}});
-    const auto shared = augment_design_params(augment, grid, seed);
+    const auto shared = augment_design_params(augment, solver, seed);
     for (Job& job : design) {
         job.params.insert(job.params.end(),
                           {{"n", std::to_string(n)}, {"M", std::to_string(M)}, {"M_plus", std::to_string(M_plus)}});
@@ -58,7 +59,7 @@ int command_fig3(int argc, char** argv) {
     JobFunction run = [&](const Job& job, int) {
         double g = job_double(job, "g");
         uint64_t job_seed = derive_seed(seed, 3000 + (uint64_t)job_int(job, "ens") * 1000 + (uint64_t)(g * 100));
-        SkAugmentResult r = run_sk_augmentation(n, g, M, {M_plus}, false, augment, grid, job_seed);
+        SkAugmentResult r = run_sk_augmentation(n, g, M, {M_plus}, false, augment, solver, job_seed);
         CsvTable rows = csv_table({"mse_obs", "mse_aug", "stop_iteration", "stop_crossed", "var_e_train", "var_e_test",
                                    "eps_obs", "eps_aug"});
         csv_add_row(&rows, {csv_number(r.mse_obs), csv_number(r.mse_aug[0]), csv_integer(r.trace.chosen_iteration),

@@ -57,7 +57,8 @@ int command_fig4(int argc, char** argv) {
     std::vector<long> M_plus_list = parse_long_list(arg_given(args, "M-plus-list") ? arg_string(args, "M-plus-list")
                                                     : (paper ? "10000,30000,100000,300000" : "5000,10000,20000"), "M-plus-list");
     int ensembles = (int)arg_int_or(args, "ensembles", paper ? 10 : 1);
-    ErasureGrid grid = erasure_grid_from_args(args, paper);
+    SolverChoice solver = solver_from_args(args, paper);
+    const ErasureGrid& grid = solver.grid;
     uint64_t seed = (uint64_t)arg_int(args, "seed");
     int threads = apply_threads(args);
     AugmentSettings augment = augment_settings_from_args(args, paper, 32000, 2000, threads);
@@ -81,7 +82,7 @@ int command_fig4(int argc, char** argv) {
     }
     std::string plus_list_text;
     for (long m : M_plus_list) plus_list_text += (plus_list_text.empty() ? "" : ":") + std::to_string(m);
-    const auto shared = augment_design_params(augment, grid, seed);
+    const auto shared = augment_design_params(augment, solver, seed);
     for (Job& job : design) {
         job.params.insert(job.params.end(), {{"M_plus", std::to_string(M_plus)}, {"M_plus_list", plus_list_text}});
         job.params.insert(job.params.end(), shared.begin(), shared.end());
@@ -96,7 +97,7 @@ int command_fig4(int argc, char** argv) {
             for (long m : M_plus_list)
                 if (m != M_plus) counts.push_back(m);
         std::sort(counts.begin(), counts.end());
-        SkAugmentResult r = run_sk_augmentation(n, 1.0, M, counts, sweep, augment, grid, job_seed);
+        SkAugmentResult r = run_sk_augmentation(n, 1.0, M, counts, sweep, augment, solver, job_seed);
         CsvTable rows = csv_table({"m_plus", "panel_a_c", "panel_d_f", "mse_obs", "mse_aug", "mse_aug_obs", "stop_iteration", "stop_crossed"});
         for (size_t k = 0; k < counts.size(); k++) {
             bool in_sweep = sweep && std::find(M_plus_list.begin(), M_plus_list.end(), counts[k]) != M_plus_list.end();

@@ -49,7 +49,8 @@ int command_fig5(int argc, char** argv) {
     int n = (int)arg_int(args, "n");
     std::vector<long> M_list = parse_long_list(arg_given(args, "M-list") ? arg_string(args, "M-list") : (paper ? "1000,2000,4000,8000" : "1000,2000,4000"), "M-list");
     int ensembles = (int)arg_int_or(args, "ensembles", paper ? 10 : 1);
-    ErasureGrid grid = erasure_grid_from_args(args, paper);
+    SolverChoice solver = solver_from_args(args, paper);
+    const ErasureGrid& grid = solver.grid;
     long M_plus = arg_int_or(args, "M-plus", paper ? 100000 : 20000);
     int rbm_epochs = (int)arg_int(args, "rbm-epochs"), vae_epochs = (int)arg_int(args, "vae-epochs");
     uint64_t seed = (uint64_t)arg_int(args, "seed");
@@ -67,7 +68,7 @@ int command_fig5(int argc, char** argv) {
     for (long M : M_list) M_values.push_back(std::to_string(M));
     for (int e = 0; e < ensembles; e++) ensemble_values.push_back(std::to_string(e));
     std::vector<Job> design = design_grid({{"M", M_values}, {"ens", ensemble_values}});
-    const auto shared = augment_design_params(augment, grid, seed);
+    const auto shared = augment_design_params(augment, solver, seed);
     for (Job& job : design) {
         job.params.insert(job.params.end(), {{"n", std::to_string(n)}, {"M_plus", std::to_string(M_plus)},
                                              {"rbm_epochs", std::to_string(rbm_epochs)},
@@ -81,7 +82,7 @@ int command_fig5(int argc, char** argv) {
         uint64_t job_seed = derive_seed(seed, 5000 + (uint64_t)ensemble * 100000 + (uint64_t)M);
         auto say = [&](const std::string& text) { if (!augment.quiet) std::fprintf(stderr, "fig5 %s: %s\n", job.id.c_str(), text.c_str()); };
         SkData data = make_sk_data(n, 1.0, M, M, job_seed, threads);
-        ErasureResult observed = infer_erasure(data.train, grid, threads, derive_seed(job_seed, 10));
+        Inference observed = infer_with(data.train, solver, threads, derive_seed(job_seed, 10));
         double var_test = energy_stats(observed.params, data.test).variance;
         std::vector<IsingParams> inferred = {observed.params};
         std::vector<double> seconds = {0};
@@ -95,7 +96,7 @@ int command_fig5(int argc, char** argv) {
         vae_options.epochs = vae_epochs;
         vae_train(&vae, data.train, vae_options, &rng);
         Samples from_vae = vae_generate(vae, (int)M_plus, false, &rng);
-        inferred.push_back(infer_erasure(from_vae, grid, threads, derive_seed(job_seed, 10)).params);
+        inferred.push_back(infer_with(from_vae, solver, threads, derive_seed(job_seed, 10)).params);
         auto t1 = std::chrono::steady_clock::now();
         seconds.push_back(std::chrono::duration<double>(t1 - t0).count());
         say("VAE done");
@@ -107,7 +108,7 @@ int command_fig5(int argc, char** argv) {
         rbm_options.epochs = rbm_epochs;
         rbm_train(&rbm, data.train, rbm_options, &rng);
         Samples from_rbm = rbm_generate(rbm, (int)M_plus, RBM_DEFAULT_BURN_IN, &rng);
-        inferred.push_back(infer_erasure(from_rbm, grid, threads, derive_seed(job_seed, 10)).params);
+        inferred.push_back(infer_with(from_rbm, solver, threads, derive_seed(job_seed, 10)).params);
         auto t2 = std::chrono::steady_clock::now();
         seconds.push_back(std::chrono::duration<double>(t2 - t1).count());
         say("RBM done");
@@ -115,7 +116,7 @@ int command_fig5(int argc, char** argv) {
         AugmentTrace trace;
         Samples from_diffusion = augment_energy_variance_stopped(data.train, observed.params, var_test, M_plus, augment,
                                                                  derive_seed(job_seed, 20), &trace);
-        inferred.push_back(infer_erasure(from_diffusion, grid, threads, derive_seed(job_seed, 10)).params);
+        inferred.push_back(infer_with(from_diffusion, solver, threads, derive_seed(job_seed, 10)).params);
         seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t2).count());
 
         CsvTable rows = csv_table({"generator", "mse", "seconds", "stop_iteration"});

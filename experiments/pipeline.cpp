@@ -9,7 +9,9 @@
 
 #include "../ising/energy.h"
 #include "../ising/metrics.h"
+#include "../ising/meanfield.h"
 #include "../ising/metropolis.h"
+#include "../ising/plm.h"
 #include "../ising/sk.h"
 
 uint64_t derive_seed(uint64_t seed, uint64_t purpose) {
@@ -70,6 +72,66 @@ ErasureResult infer_erasure(const Samples& samples, const ErasureGrid& grid, int
     return erasure_machine(samples, options);
 }
 
+Inference infer_with(const Samples& samples, const SolverChoice& solver, int threads, uint64_t seed) {
+    Inference result;
+    if (solver.kind == SolverKind::Erasure) {
+        ErasureResult fit = infer_erasure(samples, solver.grid, threads, seed);
+        result.params = fit.params;
+        result.eps = fit.chosen_eps;
+    } else if (solver.kind == SolverKind::Plm) {
+        PlmOptions options;
+        options.threads = threads;
+        options.lambda = solver.plm_lambda;
+        if (solver.plm_lambda_auto) {
+            std::vector<double> scores;
+            result.params = plm_fit_auto_lambda(samples, nullptr, 5, options, &result.lambda, &scores).params;
+        } else {
+            result.params = plm_fit(samples, options).params;
+            result.lambda = solver.plm_lambda;
+        }
+    } else {
+        result.params = mean_field_fit(samples).params;
+    }
+    return result;
+}
+
+std::string solver_name(const SolverChoice& solver) {
+    if (solver.kind == SolverKind::Erasure) return "em";
+    if (solver.kind == SolverKind::MeanField) return "mf";
+    if (solver.plm_lambda_auto) return "plm-auto";
+    if (solver.plm_lambda == 0) return "plm";
+    char text[48];
+    std::snprintf(text, sizeof text, "plm-lambda%g", solver.plm_lambda);
+    return text;
+}
+
+std::vector<OptionSpec> solver_options() {
+    return {{"solver", "NAME", "em", "inverse Ising solver: em (erasure machine, the paper's), plm (pseudo-likelihood) "
+                                     "or mf (mean field)"},
+            {"lambda", "L", "0", "plm: L2 penalty on the couplings, or 'auto' (5-fold cross-validation)"}};
+}
+
+SolverChoice solver_from_args(const Args& args, bool paper) {
+    SolverChoice solver;
+    solver.grid = erasure_grid_from_args(args, paper);
+    std::string name = arg_string(args, "solver");
+    if (name == "em" || name == "erasure") solver.kind = SolverKind::Erasure;
+    else if (name == "plm") solver.kind = SolverKind::Plm;
+    else if (name == "mf") solver.kind = SolverKind::MeanField;
+    else throw UsageError("--solver must be em, plm or mf, got '" + name + "'");
+    std::string lambda = arg_string(args, "lambda");
+    if (lambda != "0" && solver.kind != SolverKind::Plm) throw UsageError("--lambda applies to --solver plm only");
+    if (lambda == "auto") {
+        solver.plm_lambda_auto = true;
+    } else {
+        char* end = nullptr;
+        solver.plm_lambda = std::strtod(lambda.c_str(), &end);
+        if (lambda.empty() || *end != '\0' || !std::isfinite(solver.plm_lambda) || solver.plm_lambda < 0)
+            throw UsageError("--lambda needs a number >= 0 or 'auto', got '" + lambda + "'");
+    }
+    return solver;
+}
+
 Samples generate_samples(const DiffusionModel& model, long count, const SamplerOptions& sampler, uint64_t seed,
                          int threads, bool quiet) {
     Samples out;
@@ -93,6 +155,7 @@ Samples augment_energy_variance_stopped(const Samples& train, const IsingParams&
     config.ema_decay = settings.ema_decay;
     diffusion_init(&model, config, derive_seed(seed, 2));
     std::vector<long> schedule = doubling_schedule(settings.first_checkpoint, settings.max_iterations);
+    Moments train_moments = sample_moments(train);
     for (size_t k = 0; k < schedule.size(); k++) {
         auto start = std::chrono::steady_clock::now();
         diffusion_train(&model, train.spins.data(), train.count, schedule[k] - model.iteration, settings.batch,
@@ -104,9 +167,11 @@ Samples augment_energy_variance_stopped(const Samples& train, const IsingParams&
         trace->seconds_sampling += seconds_since(start);
         trace->iterations.push_back(schedule[k]);
         trace->variance.push_back(energy_stats(params_obs, probe).variance);
+        trace->fidelity.push_back(moment_distance(sample_moments(probe), train_moments));
         if (!settings.quiet)
-            std::fprintf(stderr, "  checkpoint %ld: Var[E(aug)] = %.3f (target Var[E(test)] = %.3f)\n", schedule[k],
-                         trace->variance.back(), variance_target);
+            std::fprintf(stderr, "  checkpoint %ld: Var[E(aug)] = %.3f (target Var[E(test)] = %.3f); probe vs training "
+                         "data: %s\n", schedule[k], trace->variance.back(), variance_target,
+                         fidelity_text(trace->fidelity.back()).c_str());
         trace->stop = energy_variance_stop(trace->iterations, trace->variance, variance_target);
         if (trace->stop.crossed) break;
         previous = model;  // the crossing may lie nearer to this checkpoint than to the next one
@@ -122,6 +187,12 @@ Samples augment_energy_variance_stopped(const Samples& train, const IsingParams&
     return augmented;
 }
 
+std::string fidelity_text(const MomentDistance& distance) {
+    char text[96];
+    std::snprintf(text, sizeof text, "mean |dm| %.3g, mean |dC| %.3g", distance.magnetisation, distance.correlation);
+    return text;
+}
+
 SamplerOptions sampler_from_args(const Args& args, const SamplerOptions& fallback) {
     SamplerOptions sampler = fallback;
     if (arg_given(args, "sampler")) {
@@ -130,7 +201,10 @@ SamplerOptions sampler_from_args(const Args& args, const SamplerOptions& fallbac
         else if (kind == "ddim") sampler.kind = SamplerKind::ddim;
         else throw UsageError("--sampler must be ddpm or ddim, got '" + kind + "'");
     }
-    sampler.steps = (int)arg_int_or(args, "steps", sampler.steps);
+    // DDPM runs all T steps with its own noise: a --steps or --eta given with it would be ignored silently.
+    if (sampler.kind == SamplerKind::ddpm && (arg_given(args, "steps") || arg_given(args, "eta")))
+        throw UsageError("--steps and --eta apply to --sampler ddim only; --sampler ddpm runs all 1000 steps");
+    if (arg_given(args, "steps")) sampler.steps = (int)arg_int_in_range(args, "steps", 1, 1000);
     sampler.eta = arg_double_or(args, "eta", sampler.eta);
     if (sampler.steps < 1 || sampler.steps > 1000) throw UsageError("--steps must be in 1..1000");
     if (sampler.eta < 0 || sampler.eta > 1) throw UsageError("--eta must be in [0, 1]");
@@ -150,12 +224,12 @@ SamplerOptions quick_sampler() {
 }
 
 SkAugmentResult run_sk_augmentation(int n, double g, int M, const std::vector<long>& augmented_counts, bool with_union,
-                                    const AugmentSettings& settings, const ErasureGrid& grid, uint64_t seed) {
+                                    const AugmentSettings& settings, const SolverChoice& solver, uint64_t seed) {
     SkAugmentResult result;
     SkData data = make_sk_data(n, g, M, M, seed, settings.threads);
-    ErasureResult observed = infer_erasure(data.train, grid, settings.threads, derive_seed(seed, 10));
+    Inference observed = infer_with(data.train, solver, settings.threads, derive_seed(seed, 10));
     result.mse_obs = parameter_mse(observed.params, data.truth);
-    result.eps_obs = observed.chosen_eps;
+    result.eps_obs = observed.eps;
     result.var_train = energy_stats(observed.params, data.train).variance;
     result.var_test = energy_stats(observed.params, data.test).variance;
     long most = *std::max_element(augmented_counts.begin(), augmented_counts.end());
@@ -164,12 +238,11 @@ SkAugmentResult run_sk_augmentation(int n, double g, int M, const std::vector<lo
     result.augmented_counts = augmented_counts;
     for (long count : augmented_counts) {
         Samples part = sample_rows(augmented, 0, count);
-        ErasureResult aug = infer_erasure(part, grid, settings.threads, derive_seed(seed, 10));
+        Inference aug = infer_with(part, solver, settings.threads, derive_seed(seed, 10));
         result.mse_aug.push_back(parameter_mse(aug.params, data.truth));
-        result.eps_aug.push_back(aug.chosen_eps);
+        result.eps_aug.push_back(aug.eps);
         if (with_union) {
-            ErasureResult both = infer_erasure(samples_concat(part, data.train), grid, settings.threads,
-                                               derive_seed(seed, 10));
+            Inference both = infer_with(samples_concat(part, data.train), solver, settings.threads, derive_seed(seed, 10));
             result.mse_aug_obs.push_back(parameter_mse(both.params, data.truth));
         }
     }
@@ -207,7 +280,7 @@ Args parse_ensemble_figure_args(int argc, char** argv, const std::string& figure
                                 const std::string& description, bool* paper) {
     std::vector<OptionSpec> spec = {{"scale", "S", "quick", "quick (<= 30 min on 2 cores) or paper (" + paper_design + ")"},
                                     {"out", "DIR", "results/" + figure, "output directory"}};
-    for (const std::vector<OptionSpec>& group : {own, erasure_options(), augment_options(), job_options()})
+    for (const std::vector<OptionSpec>& group : {own, erasure_options(), solver_options(), augment_options(), job_options()})
         spec.insert(spec.end(), group.begin(), group.end());
     Args args = parse_args(argc, argv, 2, usage, description, spec, 0, 0);
     std::string scale = arg_string(args, "scale");
@@ -239,10 +312,11 @@ float ema_decay_from_args(const Args& args) {
 }
 
 std::vector<std::pair<std::string, std::string>> augment_design_params(const AugmentSettings& settings,
-                                                                      const ErasureGrid& grid, uint64_t seed) {
+                                                                      const SolverChoice& solver, uint64_t seed) {
     std::vector<std::pair<std::string, std::string>> params = {
         {"max_iter", std::to_string(settings.max_iterations)}, {"probe", std::to_string(settings.probe_count)},
-        {"sampler", sampler_name(settings.sampler)}, {"eps", erasure_grid_text(grid)}, {"seed", std::to_string(seed)}};
+        {"sampler", sampler_name(settings.sampler)}, {"eps", erasure_grid_text(solver.grid)}, {"seed", std::to_string(seed)}};
+    if (solver.kind != SolverKind::Erasure) params.push_back({"solver", solver_name(solver)});
     if (settings.ema_decay > 0.0f) {
         char text[32];
         std::snprintf(text, sizeof text, "%g", settings.ema_decay);  // "0.999", not the float's 0.99900001…
@@ -251,12 +325,19 @@ std::vector<std::pair<std::string, std::string>> augment_design_params(const Aug
     return params;
 }
 
+std::vector<std::pair<std::string, std::string>> augment_design_params(const AugmentSettings& settings,
+                                                                      const ErasureGrid& grid, uint64_t seed) {
+    SolverChoice erasure;
+    erasure.grid = grid;
+    return augment_design_params(settings, erasure, seed);
+}
+
 AugmentSettings augment_settings_from_args(const Args& args, bool paper, long quick_iterations, long quick_probe,
                                            int threads) {
     AugmentSettings settings;
     settings.max_iterations = arg_int_or(args, "iterations", paper ? 512000 : quick_iterations);
     settings.probe_count = arg_int_or(args, "probe", paper ? 10000 : quick_probe);
-    settings.batch = (int)arg_int(args, "batch");
+    settings.batch = (int)arg_int_in_range(args, "batch", 1, 65536);
     settings.sampler = sampler_from_args(args, paper ? SamplerOptions() : quick_sampler());
     settings.threads = threads;
     settings.quiet = arg_flag(args, "quiet");
@@ -293,8 +374,9 @@ std::vector<OptionSpec> erasure_options() {
 
 ErasureGrid erasure_grid_from_args(const Args& args, bool paper) {
     ErasureGrid grid;
-    grid.count = (int)arg_int(args, "eps-count");
-    grid.stride = (int)arg_int_or(args, "eps-stride", paper ? 1 : QUICK_EPS_STRIDE);
+    grid.count = (int)arg_int_in_range(args, "eps-count", 1, 10000);
+    grid.stride = arg_given(args, "eps-stride") ? (int)arg_int_in_range(args, "eps-stride", 1, 100000)
+                                                : (paper ? 1 : QUICK_EPS_STRIDE);
     if (grid.count < 1 || grid.count > 10000 || grid.stride < 1) throw UsageError("need 1 <= eps-count <= 10000 and eps-stride >= 1");
     return grid;
 }

@@ -10,6 +10,7 @@
 #include "../data/rng.h"
 #include "../diffusion/diffusion.h"
 #include "../ising/erasure.h"
+#include "../ising/moments.h"
 #include "args.h"
 #include "jobs.h"
 #include "report.h"
@@ -47,6 +48,31 @@ std::string erasure_grid_text(const ErasureGrid& grid);
 // The erasure machine with the project's defaults (100 iterations, γ = 0.1) on the grid, on `threads`.
 ErasureResult infer_erasure(const Samples& samples, const ErasureGrid& grid, int threads, uint64_t seed);
 
+// The solver of a pipeline (beyond the paper, whose solver is the erasure machine): --solver em|plm|mf.
+//   em   the erasure machine (ising/erasure.h) on `grid`, the paper's and the default
+//   plm  pseudo-likelihood (ising/plm.h) with the L2 penalty `plm_lambda` (0: the plain estimator), or with λ chosen
+//        by 5-fold cross-validation of the held-out pseudo-likelihood when plm_lambda_auto
+//   mf   naive mean field (ising/meanfield.h)
+enum class SolverKind { Erasure, Plm, MeanField };
+struct SolverChoice {
+    SolverKind kind = SolverKind::Erasure;
+    ErasureGrid grid;
+    double plm_lambda = 0.0;
+    bool plm_lambda_auto = false;
+};
+struct Inference {
+    IsingParams params;
+    double eps = 0.0;     // the erasure machine's chosen ε (0 for the other solvers)
+    double lambda = 0.0;  // PLM's λ (chosen, with plm_lambda_auto)
+};
+Inference infer_with(const Samples& samples, const SolverChoice& solver, int threads, uint64_t seed);
+// "em", "plm", "plm-auto", "mf" (for design parameters, column names and summaries).
+std::string solver_name(const SolverChoice& solver);
+// --solver em|plm|mf and --lambda L|auto, added to erasure_options() by the figures that take them.
+std::vector<OptionSpec> solver_options();
+// The solver from --solver/--lambda with the erasure grid from erasure_grid_from_args.
+SolverChoice solver_from_args(const Args& args, bool paper);
+
 // Generates `count` ±1 samples from the model (analog bits).
 Samples generate_samples(const DiffusionModel& model, long count, const SamplerOptions& sampler, uint64_t seed,
                          int threads, bool quiet);
@@ -69,6 +95,7 @@ struct AugmentSettings {
 struct AugmentTrace {
     std::vector<long> iterations;      // checkpoints visited
     std::vector<double> variance;      // Var[E] of the probe at each
+    std::vector<MomentDistance> fidelity;  // the probe's moments against the training data's (ising/moments.h)
     StopDecision stop;                 // index into iterations
     long chosen_iteration = 0;
     double seconds_training = 0, seconds_sampling = 0;
@@ -76,6 +103,9 @@ struct AugmentTrace {
 Samples augment_energy_variance_stopped(const Samples& train, const IsingParams& params_obs, double variance_target,
                                         long augmented_count, const AugmentSettings& settings, uint64_t seed,
                                         AugmentTrace* trace);
+
+// "mean |dm| 0.031, mean |dC| 0.025" for logs and summaries.
+std::string fidelity_text(const MomentDistance& distance);
 
 // --sampler ddpm|ddim, --steps S, --eta E (each optional; `fallback` fills what is not given).
 SamplerOptions sampler_from_args(const Args& args, const SamplerOptions& fallback);
@@ -94,7 +124,7 @@ struct SkAugmentResult {
     AugmentTrace trace;
 };
 SkAugmentResult run_sk_augmentation(int n, double g, int M, const std::vector<long>& augmented_counts, bool with_union,
-                                    const AugmentSettings& settings, const ErasureGrid& grid, uint64_t seed);
+                                    const AugmentSettings& settings, const SolverChoice& solver, uint64_t seed);
 
 // Per-figure design values that depend on --scale: "1000,2000,4000" → numbers.
 std::vector<long> parse_long_list(const std::string& text, const std::string& option);
@@ -116,7 +146,10 @@ Args parse_ensemble_figure_args(int argc, char** argv, const std::string& figure
 // --ema D: the moving average of the weights (diffusion.h, DiffusionConfig::ema_decay), checked to be in [0, 1).
 float ema_decay_from_args(const Args& args);
 // The design parameters every augmenting figure (fig3–fig6) ends its jobs with: max_iter, probe, sampler, eps, seed,
-// and ema only when --ema is set (D > 0), so designs without it, and the parts they produced, stay as they were.
+// ema only when --ema is set (D > 0) and solver only when it is not the erasure machine, so designs without them,
+// and the parts they produced, stay as they were.
+std::vector<std::pair<std::string, std::string>> augment_design_params(const AugmentSettings& settings,
+                                                                      const SolverChoice& solver, uint64_t seed);
 std::vector<std::pair<std::string, std::string>> augment_design_params(const AugmentSettings& settings,
                                                                       const ErasureGrid& grid, uint64_t seed);
 // A short name of the sampler for design parameters and summaries: "ddpm" or "ddim100eta1".

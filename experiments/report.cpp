@@ -84,6 +84,30 @@ Judgement judge_less(const std::string& a_name, const Estimate& a, const std::st
     return judgement;
 }
 
+Judgement judge_paired_less(const std::string& a_name, const std::vector<double>& a, const std::string& b_name,
+                            const std::vector<double>& b) {
+    if (a.size() != b.size() || a.empty()) throw std::runtime_error("judge_paired_less: need as many a as b, at least one");
+    std::vector<double> difference(a.size());
+    for (size_t k = 0; k < a.size(); k++) difference[k] = a[k] - b[k];
+    Estimate d = estimate_of(difference), mean_a = estimate_of(a), mean_b = estimate_of(b);
+    check_finite(a_name, mean_a);
+    check_finite(b_name, mean_b);
+    Judgement judgement;
+    std::string sides = a_name + " " + estimate_text(mean_a) + " vs " + b_name + " " + estimate_text(mean_b);
+    if (!has_error_bar(d)) {
+        judgement.verdict = d.mean < 0 ? Verdict::Held : d.mean > 0 ? Verdict::NotHeld : Verdict::Undecided;
+        judgement.measured = sides + " (single run)";
+        return judgement;
+    }
+    double standard_error = d.sd / std::sqrt((double)d.count);
+    judgement.verdict = d.mean < -2 * standard_error ? Verdict::Held
+                        : d.mean > 2 * standard_error ? Verdict::NotHeld
+                                                       : Verdict::Undecided;
+    judgement.measured = sides + " (paired, n = " + std::to_string(d.count) + "; mean difference " + number(d.mean, 2) +
+                         ", 2·SE " + number(2 * standard_error, 2) + ")";
+    return judgement;
+}
+
 Judgement judge_all(const std::vector<std::string>& labels, const std::vector<Judgement>& judgements) {
     if (labels.size() != judgements.size() || judgements.empty())
         throw std::runtime_error("judge_all: need one label per judgement, and at least one");
@@ -378,6 +402,23 @@ static std::string claims_table(const std::vector<Claim>& claims, bool at_a_glan
     return out;
 }
 
+// "Against the field's standard solver": fig7's opening paragraph and claims, near the top of the report, because
+// a reader who wants to use the method must know how it compares with pseudo-likelihood (empty without fig7).
+static std::string solver_section(const std::string& results_dir) {
+    std::string dir = results_dir + "/fig7";
+    if (!path_exists(dir + "/summary.md")) return "";
+    std::string heading, paragraph;
+    summary_header(dir + "/summary.md", &heading, &paragraph);
+    std::string out = "## Against the field's standard solver\n\n";
+    out += "The paper infers with the erasure machine only. Fig. 7 (beyond the paper) feeds the same observed, "
+           "augmented and fresh samples to pseudo-likelihood maximisation (PLM, the field's standard solver), PLM with "
+           "its penalty chosen by cross-validation, and naive mean field, member by member (paired).\n\n";
+    out += paragraph + "\n\n";
+    if (path_exists(dir + "/claims.csv")) out += claims_table(read_claims(dir + "/claims.csv"), true) + "\n";
+    out += "Full summary: [fig7/summary.md](fig7/summary.md)\n\n";
+    return out;
+}
+
 std::string results_readme_text(const std::string& results_dir,
                                 const std::vector<std::pair<std::string, std::string>>& notes) {
     // Figure directories in numeric order, plus figures only named in notes.
@@ -462,6 +503,7 @@ std::string results_readme_text(const std::string& results_dir,
            "exceeds twice its standard error (SE from the ensembles' sample sd), *not held* when it is that large the "
            "other way, and *undecided at this scale* when the error bars cannot separate them; a single run (no error "
            "bar) is judged on the plain numbers and says so.\n\n";
+    out += solver_section(results_dir);
     out += "## Claims at a glance\n\n";
     if (all_claims.empty()) {
         out += "No figure has checked claims yet.\n\n";

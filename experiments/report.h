@@ -46,6 +46,11 @@ Claim make_claim(const std::string& figure, const std::string& text, const Judge
 Estimate single_run(double value);
 // Is a < b? (the rule above). Names label the numbers in the measured text. Throws on a non-finite mean.
 Judgement judge_less(const std::string& a_name, const Estimate& a, const std::string& b_name, const Estimate& b);
+// Is a < b for paired members (the same data and model give a_k and b_k)? The rule above applied to the paired
+// differences d_k = a_k − b_k: held if mean(d) < −2·SE, SE = sd(d)/√count; not held if mean(d) > 2·SE; with a single
+// pair the sign decides ("single run"). Pairing removes the between-member spread that both sides share.
+Judgement judge_paired_less(const std::string& a_name, const std::vector<double>& a, const std::string& b_name,
+                            const std::vector<double>& b);
 // Claims that hold at every point: held if every judgement is held, not held if any is, else undecided.
 // `labels` name the points ("g=0.5"); the measured text lists each one.
 Judgement judge_all(const std::vector<std::string>& labels, const std::vector<Judgement>& judgements);

@@ -15,6 +15,7 @@
 #include <cblas.h>
 #include <cmath>
 #include <exception>
+#include <mutex>
 #include <numeric>
 #include <stdexcept>
 #include <string>
@@ -179,8 +180,11 @@ static ErasureFit fit_one(const DistinctRows& data, double eps, const ErasureOpt
         std::copy(theta.coupling.begin(), theta.coupling.end(), ws->coupling.begin());
         bool last = iteration == options.max_iter;
         double mean_energy = data_pass(data, eps, !last, ws);
-        // The stopping rule: go on only while ⟨E(σ̂)⟩ decreases (a NaN also stops); keep the previous θ.
-        if (iteration > 0 && !(mean_energy < best.mean_energy)) break;
+        // The stopping rule: go on only while ⟨E(σ̂)⟩ does not increase (a NaN also stops); keep the previous θ.
+        // "Does not increase" rather than "decreases": when ⟨E⟩ does not depend on θ at all (n = 1 with balanced
+        // data: ⟨E⟩ = -b·0 = 0 for every b), a strict test stopped at once and returned the random start
+        // (b = 0.229 for seed 1, where the MLE is 0); now the updates shrink b towards the answer (0.9^100·b).
+        if (iteration > 0 && !(mean_energy <= best.mean_energy)) break;
         best.params = theta;
         best.mean_energy = mean_energy;
         best.iterations = iteration;
@@ -221,15 +225,47 @@ ErasureFit erasure_fit(const Samples& samples, double eps, const ErasureOptions&
     return fit_one(data, eps, options, &ws);
 }
 
+// What the grid scan keeps: ⟨E⟩ and the updates of every ε run, but the parameters of the best one so far only
+// (keeping every ε's n × n parameters took 1.6 GB at n = 2000 on the 81-value grid; README: O(M·n + n²)).
+struct GridScan {
+    std::vector<double> mean_energy;  // per grid index
+    std::vector<int> iterations;
+    std::vector<char> done;
+    int best = -1;                    // grid index of the largest ⟨E⟩ so far (ties: the smallest ε; NaN never wins)
+    IsingParams best_params;
+    std::mutex lock;
+    explicit GridScan(int count) : mean_energy(count), iterations(count), done(count, 0) {}
+};
+
+// Whether grid index k with ⟨E⟩ = energy beats the best so far. The order of the comparisons does not depend on
+// which thread finishes first, so the choice does not depend on the thread count.
+static bool beats_best(const GridScan& scan, int k, double energy) {
+    if (scan.best < 0) return true;
+    double mine = std::isnan(energy) ? -INFINITY : energy;
+    double best = std::isnan(scan.mean_energy[scan.best]) ? -INFINITY : scan.mean_energy[scan.best];
+    return mine > best || (mine == best && k < scan.best);
+}
+
+static void record_fit(GridScan* scan, int k, ErasureFit* fit) {
+    std::lock_guard<std::mutex> guard(scan->lock);
+    scan->mean_energy[k] = fit->mean_energy;
+    scan->iterations[k] = fit->iterations;
+    scan->done[k] = 1;
+    if (beats_best(*scan, k, fit->mean_energy)) {
+        scan->best = k;
+        scan->best_params = std::move(fit->params);
+    }
+}
+
 // Runs the fits for the grid indices in `which` (skipping those already done), in parallel: each thread takes
 // the next ε from a shared counter and runs it with a single-threaded BLAS (these GEMMs are too small for BLAS
 // threads to pay; whole runs in parallel do). Each run depends only on its ε and the seed, so the result does not
 // depend on the thread count.
 static void run_fits(const DistinctRows& data, const std::vector<double>& grid, const std::vector<int>& which,
-                     const ErasureOptions& options, std::vector<ErasureFit>* fits, std::vector<char>* done) {
+                     const ErasureOptions& options, GridScan* scan) {
     std::vector<int> todo;
     for (int k : which)
-        if (!(*done)[k]) todo.push_back(k);
+        if (!scan->done[k]) todo.push_back(k);
     int threads = std::max(1, std::min(options.threads, (int)todo.size()));
     int blas_threads = openblas_get_num_threads();
     openblas_set_num_threads(1);
@@ -240,7 +276,11 @@ static void run_fits(const DistinctRows& data, const std::vector<double>& grid, 
         workers.emplace_back([&, t]() {
             try {
                 Workspace ws(data.n);
-                for (int j; (j = next++) < (int)todo.size();) (*fits)[todo[j]] = fit_one(data, grid[todo[j]], options, &ws);
+                for (int j; (j = next++) < (int)todo.size();) {
+                    ErasureFit fit = fit_one(data, grid[todo[j]], options, &ws);
+                    record_fit(scan, todo[j], &fit);
+                    if (options.runs_done) options.runs_done->fetch_add(1);
+                }
             } catch (...) {
                 errors[t] = std::current_exception();
             }
@@ -249,15 +289,13 @@ static void run_fits(const DistinctRows& data, const std::vector<double>& grid, 
     openblas_set_num_threads(blas_threads);
     for (std::exception_ptr& error : errors)
         if (error) std::rethrow_exception(error);
-    for (int k : todo) (*done)[k] = 1;
 }
 
-// Among the grid indices done, the one with the largest <E> (ties: the smallest ε).
-static int best_done(const std::vector<ErasureFit>& fits, const std::vector<char>& done) {
-    int best = -1;
-    for (int k = 0; k < (int)fits.size(); k++)
-        if (done[k] && (best < 0 || fits[k].mean_energy > fits[best].mean_energy)) best = k;
-    return best;
+int erasure_planned_runs(const ErasureOptions& options) {
+    int count = options.eps_count, stride = std::max(1, options.eps_stride);
+    if (stride == 1) return count;
+    int coarse = (count - 1) / stride + 1 + ((count - 1) % stride != 0);
+    return std::min(count, coarse + 2 * (stride - 1));  // the fine window's values between its coarse neighbours
 }
 
 ErasureResult erasure_machine(const Samples& samples, const ErasureOptions& options) {
@@ -266,30 +304,61 @@ ErasureResult erasure_machine(const Samples& samples, const ErasureOptions& opti
     std::vector<double> grid = erasure_eps_grid(options);
     DistinctRows data = distinct_rows(samples);
     int count = (int)grid.size(), stride = options.eps_stride;
-    std::vector<ErasureFit> fits(count);
-    std::vector<char> done(count, 0);
+    GridScan scan(count);
     // Every stride-th grid value (both ends included) — with stride 1, the whole grid — ...
     std::vector<int> coarse;
     for (int k = 0; k < count; k += stride) coarse.push_back(k);
     if (coarse.back() != count - 1) coarse.push_back(count - 1);
-    run_fits(data, grid, coarse, options, &fits, &done);
+    run_fits(data, grid, coarse, options, &scan);
     // ... then every value between the best one's coarse neighbours.
-    int best = best_done(fits, done);
+    int best = scan.best;
     std::vector<int> fine;
     for (int k = std::max(0, best - stride + 1); k <= std::min(count - 1, best + stride - 1); k++) fine.push_back(k);
-    run_fits(data, grid, fine, options, &fits, &done);
-    int chosen = best_done(fits, done);
+    run_fits(data, grid, fine, options, &scan);
+    int chosen = scan.best;
 
     ErasureResult result;
     for (int k = 0; k < count; k++) {
-        if (!done[k]) continue;
+        if (!scan.done[k]) continue;
         result.eps_grid.push_back(grid[k]);
-        result.mean_energy.push_back(fits[k].mean_energy);
-        result.iterations_used.push_back(fits[k].iterations);
+        result.mean_energy.push_back(scan.mean_energy[k]);
+        result.iterations_used.push_back(scan.iterations[k]);
     }
-    result.params = fits[chosen].params;
+    result.params = std::move(scan.best_params);
     result.chosen_eps = grid[chosen];
-    result.chosen_mean_energy = fits[chosen].mean_energy;
-    result.iterations = fits[chosen].iterations;
+    result.chosen_mean_energy = scan.mean_energy[chosen];
+    result.iterations = scan.iterations[chosen];
     return result;
+}
+
+size_t erasure_memory_bytes(long count, int n, int threads) {
+    size_t rows = (size_t)count * (size_t)n, square = (size_t)n * (size_t)n;
+    size_t distinct = rows * sizeof(float) + (size_t)count * (((size_t)n + 63) / 64 * 8 + 4 + 8 + 16 + 16);
+    size_t per_thread = square * (2 * sizeof(double) + sizeof(float) * 2 + sizeof(double) * 2) +
+                        (size_t)ENERGY_BLOCK_ROWS * n * 2 * sizeof(float);  // Workspace, θ and the kept fit
+    return distinct + (size_t)std::max(1, threads) * per_thread + square * sizeof(double);
+}
+
+std::vector<std::string> inference_data_warnings(const Samples& samples) {
+    std::vector<std::string> warnings;
+    int n = samples.n, constant = 0;
+    std::string listed;  // the first five, e.g. "spin 0 (+1), spin 7 (-1)"
+    for (int i = 0; i < n; i++) {
+        float first = samples.spins[i];
+        long row = 1;
+        while (row < samples.count && samples.spins[(size_t)row * n + i] == first) row++;
+        if (row < samples.count) continue;
+        if (++constant <= 5) listed += (listed.empty() ? "" : ", ") + ("spin " + std::to_string(i)) + (first > 0 ? " (+1)" : " (-1)");
+    }
+    if (constant > 0)
+        warnings.push_back(std::to_string(constant) + (constant == 1 ? " spin has" : " spins have") + " the same value in all " +
+                           std::to_string(samples.count) + " samples: " + listed + (constant > 5 ? ", ..." : "") +
+                           "; the maximum-likelihood bias of such a spin is infinite (its sign) and its couplings are "
+                           "not determined, so the values written for it are set by the method's stopping rule, not "
+                           "by the data");
+    if (samples.count < n)
+        warnings.push_back("M = " + std::to_string(samples.count) + " samples for n = " + std::to_string(n) +
+                           " spins: fewer samples than spins, so the n(n-1)/2 couplings are far from determined by the "
+                           "data; expect large errors");
+    return warnings;
 }

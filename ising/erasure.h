@@ -16,7 +16,9 @@
 // Precision: the GEMMs run in float (exact ±1 inputs, ~7 digits per block sum), every sum across blocks and every
 // parameter is double; see erasure.cpp for the measured effect.
 #pragma once
+#include <atomic>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "../data/formats.h"
@@ -33,7 +35,12 @@ struct ErasureOptions {
     int threads = 1;              // ε values run in parallel; OpenBLAS is set to 1 thread during the call (a
                                   // process-wide setting), then restored
     uint64_t seed = 1;            // draws the initial θ
+    std::atomic<long long>* runs_done = nullptr;  // if given, +1 per finished ε run (for a progress line)
 };
+
+// The most ε runs erasure_machine makes with these options (all of the grid at stride 1; the coarse values plus
+// the fine window otherwise): the total of a progress line.
+int erasure_planned_runs(const ErasureOptions& options);
 
 // One ε: the parameters the stopping rule kept, their mean data energy ⟨E(σ̂)⟩, and the updates it took.
 struct ErasureFit {
@@ -61,3 +68,12 @@ ErasureFit erasure_fit(const Samples& samples, double eps, const ErasureOptions&
 // The erasure machine over the ε grid; returns the fit at the ε with the largest ⟨E(σ̂)⟩ among those run
 // (ties: smallest ε).
 ErasureResult erasure_machine(const Samples& samples, const ErasureOptions& options);
+
+// Bytes erasure_machine needs for `count` samples of n spins on `threads` threads (samples excluded): the distinct
+// rows, and per thread the workspace and two sets of n × n parameters. For a check before allocating.
+size_t erasure_memory_bytes(long count, int n, int threads);
+
+// What the data cannot determine, one message per case (empty when none): a spin with the same value in every
+// sample (its maximum-likelihood bias is infinite), fewer samples than spins. The inference still runs; the
+// command line prints these as warnings.
+std::vector<std::string> inference_data_warnings(const Samples& samples);

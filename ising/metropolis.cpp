@@ -28,7 +28,7 @@ static void add_scaled(double* __restrict__ out, const double* __restrict__ in, 
 
 // One chain: writes its samples to rows chain, chain + chains, chain + 2·chains, … of spins_out [count × n].
 static void run_chain(const IsingParams& params, int count, int burn_in, int thin, int chain, int chains, uint64_t seed,
-                      float* spins_out) {
+                      float* spins_out, std::atomic<long long>* sweeps_done) {
     int n = params.n;
     Rng rng;
     rng_seed(&rng, seed, (uint64_t)chain);
@@ -47,6 +47,7 @@ static void run_chain(const IsingParams& params, int count, int burn_in, int thi
             // h_j += 2 σ_i w_ji for all j (row i of W = column i; w_ii = 0, so h_i itself does not change)
             add_scaled(field.data(), &params.coupling[(size_t)i * n], 2.0 * spin[i], n);
         }
+        if (sweeps_done) sweeps_done->fetch_add(1, std::memory_order_relaxed);
     };
     for (int s = 0; s < burn_in; s++) sweep();
     for (long row = chain; row < count; row += chains) {
@@ -55,7 +56,14 @@ static void run_chain(const IsingParams& params, int count, int burn_in, int thi
     }
 }
 
-Samples metropolis_sample(const IsingParams& params, int count, int burn_in, int thin, Rng* rng, int threads) {
+static int chain_count(int count) { return std::min(METROPOLIS_CHAINS, count); }
+
+long long metropolis_total_sweeps(int count, int burn_in, int thin) {
+    return (long long)chain_count(count) * burn_in + (long long)count * thin;
+}
+
+Samples metropolis_sample(const IsingParams& params, int count, int burn_in, int thin, Rng* rng, int threads,
+                          std::atomic<long long>* sweeps_done) {
     if (count < 1 || burn_in < 0 || thin < 1)
         throw std::runtime_error("metropolis_sample: need count >= 1, burn_in >= 0, thin >= 1 (got " +
                                  std::to_string(count) + ", " + std::to_string(burn_in) + ", " + std::to_string(thin) + ")");
@@ -64,7 +72,7 @@ Samples metropolis_sample(const IsingParams& params, int count, int burn_in, int
     samples.n = params.n;
     samples.spins.resize((size_t)count * params.n);
     uint64_t seed = rng_next(rng);
-    int chains = METROPOLIS_CHAINS;
+    int chains = chain_count(count);
     if (threads < 1) threads = 1;
     if (threads > chains) threads = chains;
     // Thread t runs chains t, t + threads, …; each chain owns its generator and its rows, so no two threads
@@ -73,7 +81,7 @@ Samples metropolis_sample(const IsingParams& params, int count, int burn_in, int
     for (int t = 0; t < threads; t++)
         workers.emplace_back([&, t]() {
             for (int chain = t; chain < chains; chain += threads)
-                run_chain(params, count, burn_in, thin, chain, chains, seed, samples.spins.data());
+                run_chain(params, count, burn_in, thin, chain, chains, seed, samples.spins.data(), sweeps_done);
         });
     for (std::thread& worker : workers) worker.join();
     return samples;

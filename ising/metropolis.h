@@ -1,6 +1,8 @@
 // Metropolis sampling of p(σ) = exp(-E(σ))/Z, Eqs. (1)–(2) (Sec. III A, step 2): single-spin flips, many
 // independent chains.
 #pragma once
+#include <atomic>
+
 #include "../data/formats.h"
 #include "../data/rng.h"
 
@@ -29,9 +31,14 @@ int metropolis_default_thin(const IsingParams& params);
 // uniformly random start.
 int metropolis_default_burn_in(const IsingParams& params);
 
-// `count` samples (rows interleaved over the chains: row r comes from chain r mod 64, so any prefix of the rows
+// `count` samples (rows interleaved over the chains: row r comes from chain r mod the chain count, so any prefix of the rows
 // mixes all chains). Each chain starts from uniformly random spins, runs `burn_in` sweeps, then records one
 // sample every `thin` sweeps. A sweep visits the spins in order i = 0 … n-1 (a systematic scan; every single-flip
 // step keeps p(σ) invariant, so the sweep does too) and flips σ_i with probability min(1, exp(-ΔE)),
 // ΔE = 2 σ_i h_i, where the local fields h_i = b_i + Σ_j w_ij σ_j are kept up to date (O(n) per accepted flip).
-Samples metropolis_sample(const IsingParams& params, int count, int burn_in, int thin, Rng* rng, int threads);
+// Fewer rows than METROPOLIS_CHAINS: only `count` chains run (one row each), so that M = 10 does not burn in 64
+// chains for 10 rows. If `sweeps_done` is given, each chain adds 1 to it per sweep, for a progress line.
+Samples metropolis_sample(const IsingParams& params, int count, int burn_in, int thin, Rng* rng, int threads,
+                          std::atomic<long long>* sweeps_done = nullptr);
+// The sweeps metropolis_sample makes in all: chains × burn_in + count × thin (its cost is that × n flip attempts).
+long long metropolis_total_sweeps(int count, int burn_in, int thin);

@@ -42,3 +42,20 @@ void largest_moment_errors(const Samples& samples, const Moments& exact, double*
         }
     }
 }
+
+MomentDistance moment_distance(const Moments& a, const Moments& b) {
+    if (a.n != b.n || a.n < 1) throw std::invalid_argument("moment_distance: the two sets differ in n");
+    const int n = a.n;
+    MomentDistance distance;
+    for (int i = 0; i < n; i++) distance.magnetisation += std::fabs(a.mean[i] - b.mean[i]) / n;
+    if (n < 2) return distance;
+    const double pairs = n * (n - 1) / 2.0;
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++) {
+            const size_t ij = (size_t)i * n + j;
+            double connected_a = a.correlation[ij] - a.mean[i] * a.mean[j];
+            double connected_b = b.correlation[ij] - b.mean[i] * b.mean[j];
+            distance.correlation += std::fabs(connected_a - connected_b) / pairs;
+        }
+    return distance;
+}

@@ -185,7 +185,7 @@ namespace {
 
 // Newton's direction for spin i: solve (H_i + 2λ I_couplings) Δ = −g_i. H_i is the subsampled Hessian mean.
 std::vector<double> newton_direction(const PassSums& sums, int spin, int n, const std::vector<double>& gradient,
-                                     double lambda) {
+                                     double lambda, const std::vector<int>& constant) {
     std::vector<double> H((size_t)n * n);
     const float* pairs = sums.pair_moments.data() + (size_t)spin * pair_count(n);
     const float* singles = sums.single_moments.data() + (size_t)spin * n;
@@ -198,8 +198,15 @@ std::vector<double> newton_direction(const PassSums& sums, int spin, int n, cons
         }
     for (int j = 0; j < n; j++)
         if (j != spin) H[(size_t)j * n + j] += 2.0 * lambda;
+    // A spin that never flips is a constant feature, the same as the bias: its coupling is not identifiable, so it is
+    // held at 0 (its row and column of H replaced by the identity, its gradient component ignored).
+    for (int j = 0; j < n; j++)
+        if (j != spin && constant[j] != 0) {
+            for (int k = 0; k < n; k++) H[(size_t)j * n + k] = H[(size_t)k * n + j] = 0.0;
+            H[(size_t)j * n + j] = 1.0;
+        }
     std::vector<double> direction(n);
-    for (int j = 0; j < n; j++) direction[j] = -gradient[j];
+    for (int j = 0; j < n; j++) direction[j] = (j != spin && constant[j] != 0) ? 0.0 : -gradient[j];
     solve_positive_definite(H, n, &direction);  // adds a small ridge if H is singular (collinear spins)
     return direction;
 }
@@ -214,7 +221,7 @@ struct SpinProgress {
 
 // Objectives and gradients of every spin at the pass's parameters.
 void read_objectives(const PassSums& sums, const std::vector<double>& theta, long M, int n, double lambda,
-                     std::vector<SpinProgress>* spins) {
+                     const std::vector<int>& constant, std::vector<SpinProgress>* spins) {
     for (int i = 0; i < n; i++) {
         SpinProgress& spin = (*spins)[i];
         spin.objective = penalised_objective(sums.loss[i], M, theta.data() + (size_t)i * n, i, n, lambda);
@@ -222,6 +229,7 @@ void read_objectives(const PassSums& sums, const std::vector<double>& theta, lon
         spin.largest_gradient = 0;
         for (int j = 0; j < n; j++) {
             double g = sums.gradient[(size_t)i * n + j] / (double)M + (j == i ? 0.0 : 2.0 * lambda * theta[(size_t)i * n + j]);
+            if (j != i && constant[j] != 0) g = 0.0;  // held at 0 (see newton_direction)
             spin.gradient[j] = g;
             spin.largest_gradient = std::max(spin.largest_gradient, std::fabs(g));
         }
@@ -296,7 +304,7 @@ PlmResult plm_fit(const Samples& samples, const PlmOptions& options) {
     PassSums sums = pass(samples, theta, true, options.threads);
     for (int iteration = 0;; iteration++) {
         std::vector<SpinProgress> measured = spins;
-        read_objectives(sums, theta, M, n, options.lambda, &measured);
+        read_objectives(sums, theta, M, n, options.lambda, constant, &measured);
         std::vector<std::vector<double>> directions(n);
         bool any = false;
         for (int i = 0; i < n; i++) {
@@ -307,7 +315,7 @@ PlmResult plm_fit(const Samples& samples, const PlmOptions& options) {
             spin.largest_gradient = measured[i].largest_gradient;
             spin.converged = spin.largest_gradient < options.tolerance;
             if (spin.converged || spin.stopped || iteration >= options.max_iter) continue;
-            directions[i] = newton_direction(sums, i, n, spin.gradient, options.lambda);
+            directions[i] = newton_direction(sums, i, n, spin.gradient, options.lambda, constant);
             spin.iterations++;
             any = true;
         }

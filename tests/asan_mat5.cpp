@@ -366,4 +366,10 @@ TEST_CASE("retina: the loader checks the variable's name, shape and values", "[m
                       Contains("expected 297 x 160 x 953"));
     std::string other = matrix_element(matrix_data("spikes", 6, {2, 1}, miUINT8, std::string("\1\0", 2)));
     CHECK_THROWS_WITH(load(mat_header() + other), Contains("no variable 'bint' (variables: spikes)"));
+    // An array of a class the reader does not know: its layout is unknown, so its name is not read; the message
+    // says so instead of "variables: none".
+    std::string unknown = matrix_element(matrix_data("bint", 99, {297, 160, 953}, miUINT8, values));
+    CHECK_THROWS_WITH(load(mat_header() + unknown),
+                      Contains("variables: an unreadable array: an array of unknown class (class id 99)") &&
+                          Contains("may be one of the unreadable arrays"));
 }

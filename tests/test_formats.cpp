@@ -96,7 +96,8 @@ TEST_CASE("parameters: write then read is exact (%.17g), blanks and commas accep
     IsingParams params;
     params.n = 6;
     params.coupling.assign(36, 0.0);
-    for (int i = 0; i < 6; i++) params.bias.push_back(rng_normal(&rng) * std::pow(10.0, (int)(rng_uniform(&rng) * 40) - 20));
+    // magnitudes 1e-20 ... 1e5 (read_params refuses beyond PARAMS_MAX_ABS = 1e6)
+    for (int i = 0; i < 6; i++) params.bias.push_back(rng_normal(&rng) * std::pow(10.0, (int)(rng_uniform(&rng) * 26) - 20));
     for (int i = 0; i < 6; i++)
         for (int j = i + 1; j < 6; j++) params.coupling[i * 6 + j] = params.coupling[j * 6 + i] = rng_normal(&rng) / 3.0;
     params.bias[2] = 5e-324;  // smallest subnormal

@@ -112,7 +112,18 @@ TEST_CASE("PLM: a spin that never flips gets a finite bias and a warning list; s
     PlmResult result = plm_fit(samples, PlmOptions());
     REQUIRE(result.constant_spins == std::vector<int>{2});
     CHECK(result.params.bias[2] == Approx(0.5 * std::log(801.0)));
+    for (int j = 0; j < 4; j++) CHECK(result.params.coupling[2 * 4 + j] == 0.0);  // not identifiable: held at 0
+    for (int j = 0; j < 4; j++) CHECK(result.params.coupling[j * 4 + 2] == 0.0);
     for (double w : result.params.coupling) CHECK(std::isfinite(w));
+    // The other spins' fits are those of the data without spin 2 (a constant feature adds nothing).
+    Samples without;
+    without.n = 3;
+    without.count = samples.count;
+    for (int mu = 0; mu < samples.count; mu++)
+        for (int i : {0, 1, 3}) without.spins.push_back(samples.spins[mu * 4 + i]);
+    PlmResult reduced = plm_fit(without, PlmOptions());
+    CHECK(result.params.bias[3] == Approx(reduced.params.bias[2]).margin(1e-6));
+    CHECK(result.params.coupling[0 * 4 + 3] == Approx(reduced.params.coupling[0 * 3 + 2]).margin(1e-6));
     CHECK(result.separable_spins.empty());
     // Spin 1 a copy of spin 0: w_01 → ∞ without a penalty. The answer stays finite (the couplings grow until the
     // gradient is below the tolerance), and spins 0 and 1 are listed as separable.
@@ -187,4 +198,29 @@ TEST_CASE("mean field: exact for independent spins; couplings from the inverse c
     CHECK(clamped.constant_spins == std::vector<int>{4});
     CHECK(clamped.params.bias[4] == Approx(-std::atanh(1.0 - 1.0 / 1001.0)));
     for (double w : clamped.params.coupling) CHECK(std::isfinite(w));
+}
+
+TEST_CASE("generator fidelity: moment distances match a direct computation", "[ising][fidelity]") {
+    // Two hand-made sets of 3 spins: a = {(+,+,−), (−,+,+)}, b = {(+,+,+)}.
+    Samples a, b;
+    a.n = b.n = 3;
+    a.count = 2;
+    b.count = 1;
+    a.spins = {1, 1, -1, -1, 1, 1};
+    b.spins = {1, 1, 1};
+    MomentDistance d = moment_distance(sample_moments(a), sample_moments(b));
+    // m(a) = (0, 1, 0), m(b) = (1, 1, 1): mean |Δm| = (1 + 0 + 1)/3.
+    CHECK(d.magnetisation == Approx(2.0 / 3.0));
+    // C(a): C01 = 0 − 0·1 = 0, C02 = −1 − 0 = −1, C12 = 0 − 1·0 = 0; C(b) = 0 everywhere: mean |ΔC| = 1/3.
+    CHECK(d.correlation == Approx(1.0 / 3.0));
+    // Exact samples against the exact moments: the distance shrinks like 1/√M.
+    Rng rng;
+    rng_seed(&rng, 21, 0);
+    IsingParams truth = draw_sk_params(8, 1.0, &rng);
+    Moments exact = exact_moments(truth, nullptr);
+    MomentDistance small = moment_distance(sample_moments(exact_samples(truth, 1000, 1)), exact);
+    MomentDistance large = moment_distance(sample_moments(exact_samples(truth, 100000, 2)), exact);
+    CHECK(large.magnetisation < small.magnetisation / 3);
+    CHECK(large.correlation < small.correlation / 3);
+    CHECK(small.magnetisation < 0.05);
 }

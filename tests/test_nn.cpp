@@ -198,8 +198,19 @@ TEST_CASE("adam: matches the PyTorch update computed by hand, zeroes gradients",
             CHECK(grads[i] == 0.0f);
         }
     }
-    // The first step moves every parameter by ≈ lr against its gradient's sign (Adam's normalisation).
     CHECK_THROWS(adam_update(params.data(), grads.data(), m.data(), v.data(), count, config, 0));
+    // The first step from zero moments moves every parameter by lr against its gradient's sign, whatever the
+    // gradient's size: m̂ = g, v̂ = g², so Δθ = −lr·g/(|g| + ε) (Adam's normalisation; ε = 1e-8 matters only for
+    // |g| near 1e-8, so the gradients here span 1e-4 … 1e2).
+    std::vector<float> fresh_m(count, 0.0f), fresh_v(count, 0.0f), before(count);
+    for (int i = 0; i < count; i++) {
+        grads[i] = (float)((i % 2 ? 1.0 : -1.0) * std::pow(10.0, -4.0 + 6.0 * i / (count - 1)));
+        before[i] = params[i];
+    }
+    std::vector<float> signs(grads);
+    adam_update(params.data(), grads.data(), fresh_m.data(), fresh_v.data(), count, config, 1);
+    for (int i = 0; i < count; i++)
+        CHECK(params[i] - before[i] == Approx(signs[i] > 0 ? -0.01 : 0.01).epsilon(1e-3));
 }
 
 TEST_CASE("denoiser: Appendix A shapes", "[nn]") {

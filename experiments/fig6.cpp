@@ -114,9 +114,10 @@ struct AugmentRun {
     Samples augmented;         // M⁺ patterns from the checkpoint the energy-variance rule chose
 };
 
-// Trains on split.train through the whole budget (the rule's choice is then known, and so is what a later
-// checkpoint would have given); at each checkpoint scores a probe (see CheckpointScore); finally generates M⁺
-// patterns from the checkpoint the energy-variance rule chose (kept in memory: one copy per checkpoint).
+// Trains on split.train through the whole budget (so that what a later checkpoint would have given is known too);
+// at each checkpoint scores a probe (see CheckpointScore); finally generates M⁺ patterns from the checkpoint the
+// energy-variance rule chose. The rule's first crossing decides between a checkpoint and the one before, so at most
+// two copies of the model are kept, whatever the budget.
 AugmentRun augment_and_probe(const Fig6Settings& s, const RetinaSplit& split, const IsingParams& params_obs,
                              double var_test, const HiddenSets& validation, const HiddenSets& scored, uint64_t seed) {
     const AugmentSettings& a = s.augment;
@@ -125,13 +126,14 @@ AugmentRun augment_and_probe(const Fig6Settings& s, const RetinaSplit& split, co
     DiffusionConfig config = diffusion_config_for(split.train.n);
     config.ema_decay = a.ema_decay;
     diffusion_init(&model, config, derive_seed(seed, 2));
-    std::vector<DiffusionModel> kept;
+    DiffusionModel previous, chosen;
+    bool decided = false;
     std::vector<long> iterations;
     std::vector<double> variances;
     for (long iteration : doubling_schedule(a.first_checkpoint, a.max_iterations)) {
         diffusion_train(&model, split.train.spins.data(), split.train.count, iteration - model.iteration, a.batch,
                         a.threads, progress_options(a.quiet, "train"));
-        Samples probe = generate_samples(model, a.probe_count, a.sampler, derive_seed(seed, 100 + kept.size()),
+        Samples probe = generate_samples(model, a.probe_count, a.sampler, derive_seed(seed, 100 + iterations.size()),
                                          a.threads, a.quiet);
         IsingParams fitted = plm_fit(probe, s.plm).params;
         CheckpointScore score;
@@ -140,17 +142,22 @@ AugmentRun augment_and_probe(const Fig6Settings& s, const RetinaSplit& split, co
         score.heldout = mean_conditional_log2_likelihood(fitted, split.test, validation, s.threads);
         score.scored = score_ising(fitted, split.test, scored, s.threads);
         run.checkpoints.push_back(score);
-        kept.push_back(model);
         iterations.push_back(iteration);
         variances.push_back(score.variance);
+        if (!decided) {
+            run.stop = energy_variance_stop(iterations, variances, var_test);
+            decided = run.stop.crossed;
+            if (decided) chosen = (run.stop.index == (int)iterations.size() - 1) ? model : previous;
+            previous = model;
+        }
         if (!s.quiet)
             std::fprintf(stderr, "  checkpoint %ld: Var[E(aug)] %.1f (test %.1f), held-out log2 p %.4f\n", iteration,
                          score.variance, var_test, score.heldout);
     }
-    run.stop = energy_variance_stop(iterations, variances, var_test);
+    if (!decided) chosen = model;  // not triggered: the last checkpoint (run.stop says so)
     for (size_t c = 1; c < run.checkpoints.size(); c++)
         if (run.checkpoints[c].heldout > run.checkpoints[run.heldout_index].heldout) run.heldout_index = (int)c;
-    run.augmented = generate_samples(kept[run.stop.index], s.M_plus, a.sampler, derive_seed(seed, 3), a.threads, a.quiet);
+    run.augmented = generate_samples(chosen, s.M_plus, a.sampler, derive_seed(seed, 3), a.threads, a.quiet);
     return run;
 }
 

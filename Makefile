@@ -16,8 +16,11 @@ TEST_OBJ = $(TEST_SRC:%.cpp=build/%.o) build/tests/catch_main.o
 ASAN_SRC = $(wildcard tests/asan_*.cpp) $(wildcard data/*.cpp)
 ASAN_OBJ = $(ASAN_SRC:%.cpp=build/asan/%.o) build/asan/tests/catch_main.o build/retina_embed.o
 
-# The retina recording is embedded into the binary when it is found here (never committed; see README).
-RETINA_MAT := $(firstword $(wildcard data/retina/bint_fishmovie32_100.mat ../shared/data/retina/bint_fishmovie32_100.mat))
+# The retina recording (committed; data/retina/README.md) is embedded into the binary. The build checks its sha256
+# once (the stamp below) so that an altered or truncated copy stops the build instead of giving other numbers.
+RETINA_MAT    = data/retina/bint_fishmovie32_100.mat
+RETINA_SHA256 = 50fa85a05950b76033809c8468f70c91fcd0c76d04587a685c1b76085f7f4dae
+RETINA_STAMP  = build/retina_sha256.ok
 
 # The git commit goes into `repro --version`, run_info.csv and parameter files. build/version.txt changes only when
 # the commit does, so only experiments/version.o is rebuilt; outside git the version says "unknown".
@@ -48,9 +51,24 @@ build/asan/%.o: %.cpp
 # -O1 and the sanitizers: a false positive in a system header, silenced for that one object.
 build/asan/tests/catch_main.o: CXXFLAGS += -Wno-maybe-uninitialized
 
-build/retina_embed.o: data/retina_embed.S $(RETINA_MAT) Makefile
+build/retina_embed.o: data/retina_embed.S $(RETINA_STAMP) Makefile
 	@mkdir -p build
-	$(CXX) -c -o $@ $< $(if $(RETINA_MAT),-DRETINA_MAT_PATH='"$(abspath $(RETINA_MAT))"')
+	$(CXX) -c -o $@ $< -DRETINA_MAT_PATH='"$(abspath $(RETINA_MAT))"'
+
+$(RETINA_STAMP): $(RETINA_MAT)
+	@mkdir -p build
+	@echo "$(RETINA_SHA256)  $(RETINA_MAT)" | sha256sum --check --status || { \
+	  echo "error: $(RETINA_MAT) does not have the sha256 of the published recording" >&2; \
+	  echo "  expected $(RETINA_SHA256)" >&2; \
+	  echo "  got      $$(sha256sum $(RETINA_MAT) | cut -d' ' -f1)" >&2; \
+	  echo "  it was altered or truncated: restore it with 'git checkout -- $(RETINA_MAT)' (data/retina/README.md)" >&2; \
+	  exit 1; }
+	@touch $@
+
+# Without this rule a missing recording would stop make with "No rule to make target".
+$(RETINA_MAT):
+	@echo "error: $@ is missing; it is part of the repository: 'git checkout -- $@' (data/retina/README.md)" >&2
+	@exit 1
 
 build/run_tests: $(TEST_OBJ) $(LIB_OBJ)
 	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)

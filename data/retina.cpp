@@ -7,7 +7,7 @@
 #include "atomic_file.h"
 #include "mat5.h"
 
-// Layout of bint in the published file (SOURCE.md): repeat × neuron × bin.
+// Layout of bint in the published file (data/retina/README.md): repeat × neuron × bin.
 static const int retina_repeats = 297, retina_neurons = 160, retina_bins_per_repeat = 953;
 
 bool retina_embedded() { return retina_mat_size > 0; }

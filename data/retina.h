@@ -1,7 +1,7 @@
 // The salamander retina recording of Sec. III B (Marre et al. 2017, https://doi.org/10.15479/AT:ISTA:61):
 // 160 ganglion cells, 297 repeats of a 953-bin (20 ms) movie, stored in bint_fishmovie32_100.mat as the variable
 // bint (297 × 160 × 953, repeat × neuron × bin). Here it becomes a 160 × 283041 raster of 0/1 by concatenating the
-// repeats in order: X[n, r·953 + t] = bint[r, n, t] (see ../shared/data/retina/SOURCE.md).
+// repeats in order: X[n, r·953 + t] = bint[r, n, t] (see data/retina/README.md).
 // Memory: the raster is 45 MB of uint8; loading peaks at about twice that (the parsed variable plus the raster).
 #pragma once
 #include <cstddef>
@@ -12,8 +12,8 @@
 #include "formats.h"
 #include "rng.h"
 
-// The MAT-file embedded at build time by data/retina_embed.S; retina_mat_size is 0 when the Makefile did not find
-// it (data/retina/bint_fishmovie32_100.mat or ../shared/data/retina/bint_fishmovie32_100.mat).
+// The MAT-file embedded at build time by data/retina_embed.S from data/retina/bint_fishmovie32_100.mat (committed;
+// the Makefile checks its sha256 first). retina_mat_size is 0 only in a build that did not define RETINA_MAT_PATH.
 extern "C" const unsigned char retina_mat_data[];
 extern "C" const unsigned long retina_mat_size;
 

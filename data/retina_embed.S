@@ -1,5 +1,6 @@
-/* Embeds the salamander retina MAT-file into the binary when the Makefile found it (RETINA_MAT_PATH);
-   otherwise the embedded blob is empty and fig6 asks for --data. GNU assembler syntax (x86-64 and ARM). */
+/* Embeds the salamander retina MAT-file (data/retina/bint_fishmovie32_100.mat, whose sha256 the Makefile checks)
+   into the binary at RETINA_MAT_PATH; a build without that define gets an empty blob, and fig6 then asks for --data.
+   GNU assembler syntax (x86-64 and ARM). */
     .section .rodata
     .global retina_mat_data
     .global retina_mat_size

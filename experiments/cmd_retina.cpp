@@ -1,6 +1,6 @@
 // repro retina-info [--data PATH] [--top K]: what the salamander retina recording of Sec. III B looks like —
 // shape, fraction of ones, the most active neurons (the paper keeps the 40 most active) and population counts.
-// The numbers can be compared with ../shared/data/retina/SOURCE.md.
+// The numbers can be compared with data/retina/README.md.
 #include <algorithm>
 #include <cstdio>
 

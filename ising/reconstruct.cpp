@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <exception>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -46,14 +48,44 @@ static void check_pattern(const IsingParams& params, const float* pattern, const
                                      std::to_string(pattern[i]) + ", not ±1");
 }
 
-// The walk behind completion_energies and reconstruct_exact. Visits every completion of the hidden spins in
-// Gray-code order from all −1; if `record`, writes each energy to energy_by_mask[mask]; returns the mask of the
-// first minimum-energy completion in *best_mask and its energy. (`record` is a template parameter so that the
-// search itself has no store through energy_by_mask in its loop: the compiler would have to assume that store
-// may change field[], and reload it every step, which makes the walk 1.5x slower.)
-template <bool record>
+// What the walk does at each completion besides tracking the minimum: nothing (the search), store the energy
+// (completion_energies), or sum its Boltzmann weight (the conditional likelihood).
+enum class WalkMode { Search, Record, Partition };
+
+// What a Partition walk returns besides the minimum: log Σ_completions exp(−E) (natural log) and the energy of the
+// completion `target_mask`.
+struct WalkPartition {
+    uint64_t target_mask = 0;
+    double log_sum = 0;
+    double target_energy = 0;
+};
+
+// Running log-sum-exp of −E: the sum is kept relative to the largest −E seen so far (`top`). Terms more than 60
+// nats below the top add less than 1e-26 of it and are skipped, so almost no completion pays for an exp().
+struct LogSumExp {
+    double top, sum = 1.0;  // Σ exp(−E − top)
+    explicit LogSumExp(double first_energy) : top(-first_energy) {}
+    void add(double energy) {
+        double x = -energy;
+        if (x > top) {
+            sum = sum * std::exp(top - x) + 1.0;
+            top = x;
+        } else if (x > top - 60.0) {
+            sum += std::exp(x - top);
+        }
+    }
+    double log() const { return top + std::log(sum); }
+};
+
+// The walk behind completion_energies, reconstruct_exact and conditional_log2_likelihood. Visits every completion
+// of the hidden spins in Gray-code order from all −1; Record writes each energy to energy_by_mask[mask], Partition
+// fills *partition; returns the mask of the first minimum-energy completion in *best_mask and its energy. (The
+// mode is a template parameter so that the search itself has no store through energy_by_mask in its loop: the
+// compiler would have to assume that store may change field[], and reload it every step, which makes the walk
+// 1.5x slower.)
+template <WalkMode mode>
 static double gray_code_walk(const IsingParams& params, const float* pattern, const int* hidden, int k,
-                             double* energy_by_mask, uint64_t* best_mask) {
+                             double* energy_by_mask, uint64_t* best_mask, WalkPartition* partition = nullptr) {
     check_pattern(params, pattern, hidden, k);
     const int n = params.n;
     const double* bias = params.bias.data();
@@ -85,7 +117,9 @@ static double gray_code_walk(const IsingParams& params, const float* pattern, co
 
     uint64_t mask = 0, best = 0;
     double best_energy = energy;
-    if (record) energy_by_mask[0] = energy;
+    if (mode == WalkMode::Record) energy_by_mask[0] = energy;
+    LogSumExp weights(energy);
+    double target_energy = energy;
     const uint64_t completions = (uint64_t)1 << k;
     for (uint64_t step = 1; step < completions; step++) {
         // Gray code: step s flips the bit at the position of the lowest set bit of s.
@@ -104,11 +138,19 @@ static double gray_code_walk(const IsingParams& params, const float* pattern, co
             f[c + 2] += row[c + 2] * change;
             f[c + 3] += row[c + 3] * change;
         }
-        if (record) energy_by_mask[mask] = energy;
+        if (mode == WalkMode::Record) energy_by_mask[mask] = energy;
+        if (mode == WalkMode::Partition) {
+            weights.add(energy);
+            if (mask == partition->target_mask) target_energy = energy;
+        }
         if (energy < best_energy) {
             best_energy = energy;
             best = mask;
         }
+    }
+    if (mode == WalkMode::Partition) {
+        partition->log_sum = weights.log();
+        partition->target_energy = target_energy;
     }
     *best_mask = best;
     return best_energy;
@@ -116,12 +158,12 @@ static double gray_code_walk(const IsingParams& params, const float* pattern, co
 
 void completion_energies(const IsingParams& params, const float* pattern, const int* hidden, int k, double* energy) {
     uint64_t best_mask;
-    gray_code_walk<true>(params, pattern, hidden, k, energy, &best_mask);
+    gray_code_walk<WalkMode::Record>(params, pattern, hidden, k, energy, &best_mask);
 }
 
 double reconstruct_exact(const IsingParams& params, float* pattern, const int* hidden, int k) {
     uint64_t best_mask;
-    double best_energy = gray_code_walk<false>(params, pattern, hidden, k, nullptr, &best_mask);
+    double best_energy = gray_code_walk<WalkMode::Search>(params, pattern, hidden, k, nullptr, &best_mask);
     for (int b = 0; b < k; b++) pattern[hidden[b]] = (best_mask >> b) & 1 ? 1.0f : -1.0f;
     return best_energy;
 }
@@ -154,6 +196,27 @@ static void check_hidden_sets(const Samples& test, const HiddenSets& hidden) {
         if (i < 0 || i >= test.n) throw std::runtime_error("reconstruct: hidden spin " + std::to_string(i));
 }
 
+// body(p) for every pattern p < count, spread over `threads` threads that take the next pattern from a shared
+// counter (patterns are independent). The first exception a body throws stops the others and is rethrown here.
+static void for_each_pattern(int count, int threads, const std::function<void(int)>& body) {
+    std::atomic<int> next_pattern(0);
+    std::exception_ptr first_error;
+    std::atomic<bool> failed(false);
+    auto worker = [&]() {
+        try {
+            for (int p = next_pattern++; p < count && !failed; p = next_pattern++) body(p);
+        } catch (...) {
+            if (!failed.exchange(true)) first_error = std::current_exception();
+        }
+    };
+    threads = std::max(1, std::min(threads, count));
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; t++) pool.emplace_back(worker);
+    worker();
+    for (std::thread& thread : pool) thread.join();
+    if (first_error) std::rethrow_exception(first_error);
+}
+
 Samples reconstruct_test_set_exact(const IsingParams& params, const Samples& test, const HiddenSets& hidden,
                                    int threads) {
     check_hidden_sets(test, hidden);
@@ -161,25 +224,10 @@ Samples reconstruct_test_set_exact(const IsingParams& params, const Samples& tes
         throw std::runtime_error("reconstruct: parameters have n = " + std::to_string(params.n) +
                                  ", test patterns " + std::to_string(test.n));
     Samples result = test;
-    // Patterns are independent; threads take the next pattern from a shared counter.
-    std::atomic<int> next_pattern(0);
-    std::exception_ptr first_error;
-    std::atomic<bool> failed(false);
-    auto worker = [&]() {
-        try {
-            for (int p = next_pattern++; p < test.count && !failed; p = next_pattern++)
-                reconstruct_exact(params, result.spins.data() + (size_t)p * test.n,
-                                  hidden.index.data() + (size_t)p * hidden.k, hidden.k);
-        } catch (...) {
-            if (!failed.exchange(true)) first_error = std::current_exception();
-        }
-    };
-    threads = std::max(1, std::min(threads, test.count));
-    std::vector<std::thread> pool;
-    for (int t = 1; t < threads; t++) pool.emplace_back(worker);
-    worker();
-    for (std::thread& thread : pool) thread.join();
-    if (first_error) std::rethrow_exception(first_error);
+    for_each_pattern(test.count, threads, [&](int p) {
+        reconstruct_exact(params, result.spins.data() + (size_t)p * test.n, hidden.index.data() + (size_t)p * hidden.k,
+                          hidden.k);
+    });
     return result;
 }
 
@@ -217,4 +265,97 @@ double reconstruction_accuracy(const Samples& test, const Samples& reconstructed
             correct += reconstructed.spins[at] == test.spins[at];
         }
     return (double)correct / ((double)hidden.count * hidden.k);
+}
+
+double conditional_log2_likelihood(const IsingParams& params, const float* pattern, const int* hidden, int k) {
+    WalkPartition partition;
+    for (int b = 0; b < k; b++) {
+        float spin = (hidden[b] >= 0 && hidden[b] < params.n) ? pattern[hidden[b]] : 0.0f;
+        if (spin != 1.0f && spin != -1.0f)
+            throw std::runtime_error("conditional_log2_likelihood: hidden spin " + std::to_string(hidden[b]) +
+                                     " has no ±1 value to score");
+        if (spin > 0) partition.target_mask |= (uint64_t)1 << b;
+    }
+    uint64_t best_mask;
+    gray_code_walk<WalkMode::Partition>(params, pattern, hidden, k, nullptr, &best_mask, &partition);
+    // p(σᵐ | σᵒ) = exp(−E(σᵐ, σᵒ)) / Σ_completions exp(−E): the observed part's normaliser cancels.
+    return (-partition.target_energy - partition.log_sum) / std::log(2.0);
+}
+
+std::vector<double> independent_spike_probability(const Samples& training) {
+    if (training.count <= 0) throw std::runtime_error("independent_spike_probability: no training samples");
+    std::vector<long> active(training.n, 0);
+    for (int m = 0; m < training.count; m++)
+        for (int i = 0; i < training.n; i++) active[i] += training.spins[(size_t)m * training.n + i] > 0;
+    std::vector<double> probability(training.n);
+    for (int i = 0; i < training.n; i++) probability[i] = (active[i] + 0.5) / (training.count + 1.0);
+    return probability;
+}
+
+double independent_log2_likelihood(const std::vector<double>& spike_probability, const float* pattern,
+                                   const int* hidden, int k) {
+    double sum = 0.0;
+    for (int b = 0; b < k; b++) {
+        double p = spike_probability[hidden[b]];
+        sum += std::log2(pattern[hidden[b]] > 0 ? p : 1.0 - p);
+    }
+    return sum;
+}
+
+double mean_conditional_log2_likelihood(const IsingParams& params, const Samples& test, const HiddenSets& hidden,
+                                        int threads) {
+    check_hidden_sets(test, hidden);
+    if (params.n != test.n || hidden.count == 0 || hidden.k == 0)
+        throw std::runtime_error("mean_conditional_log2_likelihood: parameters for n = " + std::to_string(params.n) +
+                                 ", test patterns n = " + std::to_string(test.n) + ", or nothing hidden");
+    std::vector<double> per_pattern(test.count);
+    for_each_pattern(test.count, threads, [&](int p) {
+        per_pattern[p] = conditional_log2_likelihood(params, test.spins.data() + (size_t)p * test.n,
+                                                     hidden.index.data() + (size_t)p * hidden.k, hidden.k);
+    });
+    double sum = 0.0;  // in pattern order, so the result does not depend on `threads`
+    for (double value : per_pattern) sum += value;
+    return sum / ((double)test.count * hidden.k);
+}
+
+double mean_independent_log2_likelihood(const std::vector<double>& spike_probability, const Samples& test,
+                                        const HiddenSets& hidden) {
+    check_hidden_sets(test, hidden);
+    if ((int)spike_probability.size() != test.n || hidden.count == 0 || hidden.k == 0)
+        throw std::runtime_error("mean_independent_log2_likelihood: model for " +
+                                 std::to_string(spike_probability.size()) + " spins, test patterns n = " +
+                                 std::to_string(test.n) + ", or nothing hidden");
+    double sum = 0.0;
+    for (int p = 0; p < test.count; p++)
+        sum += independent_log2_likelihood(spike_probability, test.spins.data() + (size_t)p * test.n,
+                                           hidden.index.data() + (size_t)p * hidden.k, hidden.k);
+    return sum / ((double)test.count * hidden.k);
+}
+
+ReconstructionScores reconstruction_scores(const Samples& test, const Samples& reconstructed,
+                                           const HiddenSets& hidden) {
+    check_hidden_sets(test, hidden);
+    if (reconstructed.count != test.count || reconstructed.n != test.n)
+        throw std::runtime_error("reconstruction_scores: reconstructed set has another shape than the test set");
+    if (hidden.count == 0 || hidden.k == 0) throw std::runtime_error("reconstruction_scores: nothing was hidden");
+    ReconstructionScores scores;
+    long active_restored = 0, silent_restored = 0;
+    for (int p = 0; p < test.count; p++)
+        for (int b = 0; b < hidden.k; b++) {
+            size_t at = (size_t)p * test.n + hidden.index[(size_t)p * hidden.k + b];
+            bool restored = reconstructed.spins[at] == test.spins[at];
+            if (test.spins[at] > 0) {
+                scores.active++;
+                active_restored += restored;
+            } else {
+                scores.silent++;
+                silent_restored += restored;
+            }
+        }
+    const double nan = std::nan("");
+    scores.accuracy = (double)(active_restored + silent_restored) / (double)(scores.active + scores.silent);
+    scores.spike_recall = scores.active ? (double)active_restored / scores.active : nan;
+    scores.silence_recall = scores.silent ? (double)silent_restored / scores.silent : nan;
+    scores.balanced_accuracy = 0.5 * (scores.spike_recall + scores.silence_recall);
+    return scores;
 }

@@ -337,10 +337,7 @@ TEST_CASE("mat5: hostile sizes are refused before anything is allocated", "[mat5
 }
 
 TEST_CASE("mat5: the embedded retina recording parses under the sanitizers", "[mat5]") {
-    if (retina_mat_size == 0) {
-        WARN("no embedded retina data in this build; skipped");
-        return;
-    }
+    REQUIRE(retina_mat_size > 0);  // the Makefile embeds data/retina/bint_fishmovie32_100.mat (committed)
     std::vector<MatArray> arrays = mat5_read(retina_mat_data, retina_mat_size, "embedded");
     const MatArray& bint = mat5_find(arrays, "bint", "embedded");
     CHECK(bint.dims == std::vector<size_t>{297, 160, 953});

@@ -2,6 +2,7 @@
 // search against brute force on random models, the baselines, and the accuracy bookkeeping.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -204,4 +205,151 @@ TEST_CASE("reconstruct: test sets, baselines and accuracy", "[reconstruct]") {
     CHECK(guessed.spins == std::vector<float>{1, -1, 1});
     CHECK(reconstruction_accuracy(small_test, guessed, all_hidden) == 0.0);
     CHECK_THROWS_AS(reconstruction_accuracy(small_test, guessed, hidden), std::runtime_error);
+}
+
+// log2 p(σᵐ | σᵒ) by brute force: every completion's energy from Eq. (2) directly, log-sum-exp in long double.
+static double brute_conditional_log2(const IsingParams& params, const std::vector<float>& pattern,
+                                     const std::vector<int>& hidden) {
+    int k = (int)hidden.size();
+    long double top = -1e300L, target = 0;
+    std::vector<long double> minus_energy((size_t)1 << k);
+    for (uint64_t mask = 0; mask < minus_energy.size(); mask++) {
+        minus_energy[mask] = -direct_energy(params, complete(pattern, hidden, mask));
+        top = std::max(top, minus_energy[mask]);
+        if (complete(pattern, hidden, mask) == pattern) target = minus_energy[mask];
+    }
+    long double sum = 0;
+    for (long double x : minus_energy) sum += std::exp(x - top);
+    return (double)((target - top - std::log(sum)) / std::log(2.0L));
+}
+
+TEST_CASE("reconstruct: conditional log-likelihood equals brute-force enumeration", "[reconstruct]") {
+    Rng rng;
+    rng_seed(&rng, 31);
+    for (int trial = 0; trial < 200; trial++) {
+        int n = 2 + (int)rng_below(&rng, 9);
+        int k = 1 + (int)rng_below(&rng, std::min(n, 8));
+        // Strong couplings too (scale 8): energies spread over hundreds of nats, where the skipped terms matter.
+        IsingParams params = random_params(n, trial % 3 == 0 ? 8.0 : 0.6, &rng);
+        std::vector<float> pattern = random_pattern(n, &rng);
+        HiddenSets sets = draw_hidden_sets(1, n, k, &rng);
+        std::vector<int> hidden(sets.index.begin(), sets.index.end());
+        INFO("trial " << trial << " n " << n << " k " << k);
+        double expected = brute_conditional_log2(params, pattern, hidden);
+        REQUIRE(conditional_log2_likelihood(params, pattern.data(), hidden.data(), k) ==
+                Approx(expected).margin(1e-9 * (1 + std::fabs(expected))));
+    }
+}
+
+TEST_CASE("reconstruct: the conditional probabilities of all completions sum to one", "[reconstruct]") {
+    Rng rng;
+    rng_seed(&rng, 32);
+    const int n = 9, k = 5;
+    IsingParams params = random_params(n, 0.8, &rng);
+    std::vector<float> pattern = random_pattern(n, &rng);
+    std::vector<int> hidden = {0, 2, 3, 6, 8};
+    double total = 0;
+    for (uint64_t mask = 0; mask < ((uint64_t)1 << k); mask++) {
+        std::vector<float> completed = complete(pattern, hidden, mask);
+        total += std::exp2(conditional_log2_likelihood(params, completed.data(), hidden.data(), k));
+    }
+    CHECK(total == Approx(1.0).margin(1e-12));
+    // One hidden spin: p(σ_h | rest) = 1/(1 + exp(−2σ_h h)), h its local field (the logistic form).
+    IsingParams one = random_params(4, 1.0, &rng);
+    std::vector<float> spins = {1, -1, -1, 1};
+    int h = 2;
+    double field = one.bias[h];
+    for (int j = 0; j < 4; j++) field += one.coupling[h * 4 + j] * spins[j];
+    CHECK(conditional_log2_likelihood(one, spins.data(), &h, 1) ==
+          Approx(-std::log2(1 + std::exp(-2 * spins[h] * field))).margin(1e-12));
+    // A zero model is a fair coin for every hidden spin: exactly −1 bit each.
+    IsingParams zero = random_params(n, 0.0, &rng);
+    CHECK(conditional_log2_likelihood(zero, pattern.data(), hidden.data(), k) == Approx(-5.0).margin(1e-12));
+    // The hidden spins must carry the values to score.
+    std::vector<float> blank = pattern;
+    blank[3] = 0;
+    CHECK_THROWS_AS(conditional_log2_likelihood(params, blank.data(), hidden.data(), k), std::runtime_error);
+}
+
+TEST_CASE("reconstruct: test-set conditional log-likelihood and the independent baseline", "[reconstruct]") {
+    Rng rng;
+    rng_seed(&rng, 33);
+    const int n = 10, count = 120, k = 3;
+    IsingParams params = random_params(n, 0.5, &rng);
+    Samples test;
+    test.count = count;
+    test.n = n;
+    for (int p = 0; p < count; p++) {
+        std::vector<float> pattern = random_pattern(n, &rng);
+        test.spins.insert(test.spins.end(), pattern.begin(), pattern.end());
+    }
+    HiddenSets hidden = draw_hidden_sets(count, n, k, &rng);
+    double sum = 0;
+    for (int p = 0; p < count; p++) {
+        std::vector<float> pattern(test.spins.begin() + p * n, test.spins.begin() + (p + 1) * n);
+        std::vector<int> row(hidden.index.begin() + p * k, hidden.index.begin() + (p + 1) * k);
+        sum += brute_conditional_log2(params, pattern, row);
+    }
+    double mean = mean_conditional_log2_likelihood(params, test, hidden, 3);
+    CHECK(mean == Approx(sum / (count * k)).margin(1e-9));
+    CHECK(mean_conditional_log2_likelihood(params, test, hidden, 1) == mean);  // same sum order whatever the threads
+
+    // Independent model: spikes + ½ over M + 1. Spin 0 fires in 1 of 4 patterns, spin 1 never, spin 2 always.
+    Samples training;
+    training.count = 4;
+    training.n = 3;
+    training.spins = {1, -1, 1, -1, -1, 1, -1, -1, 1, -1, -1, 1};
+    std::vector<double> p = independent_spike_probability(training);
+    REQUIRE(p.size() == 3);
+    CHECK(p[0] == Approx(1.5 / 5));
+    CHECK(p[1] == Approx(0.5 / 5));
+    CHECK(p[2] == Approx(4.5 / 5));
+    Samples small_test;
+    small_test.count = 2;
+    small_test.n = 3;
+    small_test.spins = {1, -1, -1, -1, 1, 1};
+    HiddenSets sets;
+    sets.count = 2;
+    sets.k = 2;
+    sets.index = {0, 2, 1, 2};  // pattern 0 hides spins 0 and 2, pattern 1 spins 1 and 2
+    double expected = (std::log2(0.3) + std::log2(0.1) + std::log2(0.1) + std::log2(0.9)) / 4;
+    CHECK(mean_independent_log2_likelihood(p, small_test, sets) == Approx(expected).margin(1e-12));
+    // The Ising model with couplings 0 and tanh b_i = 2p_i − 1 is the independent model: the same likelihood.
+    IsingParams independent = random_params(3, 0.0, &rng);
+    for (int i = 0; i < 3; i++) independent.bias[i] = std::atanh(2 * p[i] - 1);
+    CHECK(mean_conditional_log2_likelihood(independent, small_test, sets, 1) == Approx(expected).margin(1e-12));
+}
+
+TEST_CASE("reconstruct: spike recall and balanced accuracy", "[reconstruct]") {
+    Samples test;
+    test.count = 2;
+    test.n = 4;
+    test.spins = {1, -1, -1, 1,   // pattern 0
+                  -1, 1, -1, -1}; // pattern 1
+    HiddenSets hidden;
+    hidden.count = 2;
+    hidden.k = 3;
+    hidden.index = {0, 1, 3, 0, 1, 2};  // hidden truth: +1 −1 +1 | −1 +1 −1 (3 active, 3 silent)
+    Samples guess = test;
+    guess.spins = {1, 1, -1, -1,     // restores spin 0 (active), misses 1 (silent → +1) and 3 (active → −1)
+                   -1, 1, -1, -1};   // restores all three
+    ReconstructionScores scores = reconstruction_scores(test, guess, hidden);
+    CHECK(scores.active == 3);
+    CHECK(scores.silent == 3);
+    CHECK(scores.accuracy == Approx(4.0 / 6));
+    CHECK(scores.accuracy == reconstruction_accuracy(test, guess, hidden));
+    CHECK(scores.spike_recall == Approx(2.0 / 3));
+    CHECK(scores.silence_recall == Approx(2.0 / 3));
+    CHECK(scores.balanced_accuracy == Approx(2.0 / 3));
+    // All silent: no spike restored, every silence restored; balanced accuracy 1/2 whatever the spike rate.
+    ReconstructionScores silent = reconstruction_scores(test, reconstruct_test_set_all_silent(test, hidden), hidden);
+    CHECK(silent.spike_recall == 0.0);
+    CHECK(silent.silence_recall == 1.0);
+    CHECK(silent.balanced_accuracy == 0.5);
+    CHECK(silent.accuracy == 0.5);
+    // No hidden spike: recall undefined (NaN), not 0 or 1.
+    Samples quiet = test;
+    for (float& spin : quiet.spins) spin = -1;
+    CHECK(std::isnan(reconstruction_scores(quiet, quiet, hidden).spike_recall));
+    CHECK(reconstruction_scores(quiet, quiet, hidden).silence_recall == 1.0);
 }

@@ -9,7 +9,11 @@
 MeanFieldResult mean_field_fit(const Samples& samples) {
     if (samples.count < 1 || samples.n < 1) throw std::runtime_error("mean field: no samples");
     int n = samples.n;
-    long M = samples.count;
+    double M = samples.count;  // with row weights (histogram data), their total
+    if (!samples.weight.empty()) {
+        M = 0;
+        for (double w : samples.weight) M += w;
+    }
     Moments moments = sample_moments(samples);
     MeanFieldResult result;
     // A spin that never flips has m_i = ±1 (atanh infinite) and a zero row in C: its magnetisation is taken with

@@ -39,17 +39,27 @@ struct PassSums {
     // single_moments[i][k] = Σ_μ d_μi σ_μk hold every spin's Hessian: one sgemm each per block of rows.
     std::vector<float> pair_moments;    // n × n(n+1)/2
     std::vector<float> single_moments;  // n × n
-    long hessian_rows = 0;
+    double hessian_weight = 0;  // Σ of the subsampled rows' weights (their count when rows are unweighted)
 };
 
 int pair_count(int n) { return n * (n + 1) / 2; }
 // Index of the pair (j, k), j ≤ k, in the packed upper triangle, row by row.
 size_t pair_index(int j, int k, int n) { return (size_t)j * n - (size_t)j * (j - 1) / 2 + (k - j); }
 
+// A row's weight: its count in histogram data (Samples::weight), else 1. Every sum over μ below is weighted, and the
+// means divide by the total weight, so a row of weight c is the same as c copies of it.
+double row_weight(const Samples& data, long mu) { return data.weight.empty() ? 1.0 : data.weight[mu]; }
+double total_weight(const Samples& data) {
+    if (data.weight.empty()) return (double)data.count;
+    double total = 0;
+    for (double w : data.weight) total += w;
+    return total;
+}
+
 // Adds the subsampled rows' Hessian moments: pair_moments += Dᵀ P, single_moments += Dᵀ Σ, where Σ holds the
 // picked rows' spins, P their pairwise products σ_jσ_k (j ≤ k) and D their weights d_μi.
 void add_hessian_moments(const std::vector<double>& S, const std::vector<double>& D, const std::vector<int>& picked,
-                         int n, PassSums* sums) {
+                         const std::vector<double>& row_weights, int n, PassSums* sums) {
     int rows = (int)picked.size(), pairs = pair_count(n);
     std::vector<float> spins((size_t)rows * n), weights((size_t)rows * n), products((size_t)rows * pairs);
     for (int p = 0; p < rows; p++) {
@@ -64,7 +74,7 @@ void add_hessian_moments(const std::vector<double>& S, const std::vector<double>
                 1.0f, sums->pair_moments.data(), pairs);
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, n, rows, 1.0f, weights.data(), n, spins.data(), n, 1.0f,
                 sums->single_moments.data(), n);
-    sums->hessian_rows += rows;
+    for (int p = 0; p < rows; p++) sums->hessian_weight += row_weights[picked[p]];
 }
 
 // One pass over rows [first, last) at parameters `theta` (n × n, row i = spin i). Always sums the losses; with
@@ -74,11 +84,12 @@ void pass_rows(const Samples& data, const std::vector<double>& theta, long first
     int n = data.n;
     long stride = hessian_stride(data.count);
     std::vector<double> S((size_t)BLOCK_ROWS * n), F((size_t)BLOCK_ROWS * n), R((size_t)BLOCK_ROWS * n),
-        D((size_t)BLOCK_ROWS * n), RtS((size_t)n * n);
+        D((size_t)BLOCK_ROWS * n), RtS((size_t)n * n), weights(BLOCK_ROWS);
     for (long start = first; start < last; start += BLOCK_ROWS) {
         int rows = (int)std::min<long>(BLOCK_ROWS, last - start);
         const float* spins = data.spins.data() + (size_t)start * n;
         for (size_t k = 0; k < (size_t)rows * n; k++) S[k] = spins[k];
+        for (int mu = 0; mu < rows; mu++) weights[mu] = row_weight(data, start + mu);
         // F = S Θᵀ: F[μ][i] = Σ_j Θ_ij σ_μj.
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, n, n, 1.0, S.data(), n, theta.data(), n, 0.0,
                     F.data(), n);
@@ -88,11 +99,11 @@ void pass_rows(const Samples& data, const std::vector<double>& theta, long first
                 double h = F[(size_t)mu * n + i] - bias * sigma + bias;  // h_i = b_i + Σ_{j≠i} w_ij σ_j
                 double z = 2.0 * sigma * h;
                 // log(1 + e^{−z}) and s = 1/(1 + e^{z}) from one exponential, e = e^{−|z|}, without overflow.
-                double e = std::exp(-std::fabs(z));
-                sums->loss[i] += std::max(-z, 0.0) + std::log1p(e);
+                double e = std::exp(-std::fabs(z)), c = weights[mu];
+                sums->loss[i] += c * (std::max(-z, 0.0) + std::log1p(e));
                 double s = z > 0 ? e / (1.0 + e) : 1.0 / (1.0 + e);
-                R[(size_t)mu * n + i] = -2.0 * sigma * s;  // ∂ loss / ∂h_i
-                D[(size_t)mu * n + i] = 4.0 * s * (1.0 - s);  // ∂² loss / ∂h_i²
+                R[(size_t)mu * n + i] = c * -2.0 * sigma * s;     // ∂ loss / ∂h_i, times the row's weight
+                D[(size_t)mu * n + i] = c * 4.0 * s * (1.0 - s);  // ∂² loss / ∂h_i², times the row's weight
             }
         if (!derivatives) continue;
         // Gradient: Σ_μ r_μi x_μ with x_μj = σ_μj (j ≠ i) and x_μi = 1, i.e. (Rᵀ S)_ij with the diagonal replaced.
@@ -105,7 +116,7 @@ void pass_rows(const Samples& data, const std::vector<double>& theta, long first
         std::vector<int> picked;
         for (int mu = 0; mu < rows; mu++)
             if ((start + mu) % stride == 0) picked.push_back(mu);
-        if (!picked.empty()) add_hessian_moments(S, D, picked, n, sums);
+        if (!picked.empty()) add_hessian_moments(S, D, picked, weights, n, sums);
     }
 }
 
@@ -134,33 +145,40 @@ PassSums pass(const Samples& data, const std::vector<double>& theta, bool deriva
         for (size_t k = 0; k < total.gradient.size(); k++) total.gradient[k] += parts[t].gradient[k];
         for (size_t k = 0; k < total.pair_moments.size(); k++) total.pair_moments[k] += parts[t].pair_moments[k];
         for (size_t k = 0; k < total.single_moments.size(); k++) total.single_moments[k] += parts[t].single_moments[k];
-        total.hessian_rows += parts[t].hessian_rows;
+        total.hessian_weight += parts[t].hessian_weight;
     }
     return total;
 }
 
 // f_i = loss_i / M + λ Σ_{j≠i} θ_ij².
-double penalised_objective(double loss_sum, long M, const double* theta_row, int spin, int n, double lambda) {
+double penalised_objective(double loss_sum, double M, const double* theta_row, int spin, int n, double lambda) {
     double penalty = 0;
     for (int j = 0; j < n; j++)
         if (j != spin) penalty += theta_row[j] * theta_row[j];
-    return loss_sum / (double)M + lambda * penalty;
+    return loss_sum / M + lambda * penalty;
 }
 
-// Spins whose value never changes in the data: +1 or −1 for those, 0 for the others.
+// Spins whose value never changes in the rows of positive weight: +1 or −1 for those, 0 for the others.
 std::vector<int> constant_spin_signs(const Samples& data) {
     int n = data.n;
-    std::vector<int> sign(n);
-    for (int i = 0; i < n; i++) sign[i] = data.spins[i] > 0 ? 1 : -1;
-    for (long mu = 1; mu < data.count; mu++)
-        for (int i = 0; i < n; i++)
-            if (sign[i] != 0 && (data.spins[(size_t)mu * n + i] > 0 ? 1 : -1) != sign[i]) sign[i] = 0;
+    std::vector<int> sign(n, 2);  // 2: no row of positive weight seen yet
+    for (long mu = 0; mu < data.count; mu++) {
+        if (!(row_weight(data, mu) > 0)) continue;
+        for (int i = 0; i < n; i++) {
+            int value = data.spins[(size_t)mu * n + i] > 0 ? 1 : -1;
+            sign[i] = sign[i] == 2 ? value : (sign[i] == value ? value : 0);
+        }
+    }
+    for (int& s : sign)
+        if (s == 2) s = 0;
     return sign;
 }
 
 void check_samples(const Samples& data, const char* where) {
     if (data.count < 1 || data.n < 1 || data.spins.size() != (size_t)data.count * data.n)
         throw std::runtime_error(std::string(where) + ": no samples");
+    if (!data.weight.empty() && (data.weight.size() != (size_t)data.count || !(total_weight(data) > 0)))
+        throw std::runtime_error(std::string(where) + ": the row weights must be one per row, with a positive total");
 }
 
 }  // namespace
@@ -176,9 +194,10 @@ double plm_spin_objective(const Samples& samples, int spin, const std::vector<do
     if (gradient) {
         gradient->assign(n, 0.0);
         for (int j = 0; j < n; j++)
-            (*gradient)[j] = sums.gradient[(size_t)spin * n + j] / samples.count + (j == spin ? 0.0 : 2.0 * lambda * theta[j]);
+            (*gradient)[j] = sums.gradient[(size_t)spin * n + j] / total_weight(samples) +
+                             (j == spin ? 0.0 : 2.0 * lambda * theta[j]);
     }
-    return penalised_objective(sums.loss[spin], samples.count, theta.data(), spin, n, lambda);
+    return penalised_objective(sums.loss[spin], total_weight(samples), theta.data(), spin, n, lambda);
 }
 
 namespace {
@@ -194,7 +213,7 @@ std::vector<double> newton_direction(const PassSums& sums, int spin, int n, cons
             // x_i = 1 in place of σ_i: row/column i take Σ d σ_k; (i, i) is Σ d, the pair (i, i) since σ_i² = 1.
             double value = (j == spin && k != spin) ? singles[k] : (k == spin && j != spin) ? singles[j]
                                                                                              : pairs[pair_index(j, k, n)];
-            H[(size_t)j * n + k] = H[(size_t)k * n + j] = value / (double)sums.hessian_rows;
+            H[(size_t)j * n + k] = H[(size_t)k * n + j] = value / sums.hessian_weight;
         }
     for (int j = 0; j < n; j++)
         if (j != spin) H[(size_t)j * n + j] += 2.0 * lambda;
@@ -220,7 +239,7 @@ struct SpinProgress {
 };
 
 // Objectives and gradients of every spin at the pass's parameters.
-void read_objectives(const PassSums& sums, const std::vector<double>& theta, long M, int n, double lambda,
+void read_objectives(const PassSums& sums, const std::vector<double>& theta, double M, int n, double lambda,
                      const std::vector<int>& constant, std::vector<SpinProgress>* spins) {
     for (int i = 0; i < n; i++) {
         SpinProgress& spin = (*spins)[i];
@@ -228,7 +247,7 @@ void read_objectives(const PassSums& sums, const std::vector<double>& theta, lon
         spin.gradient.assign(n, 0.0);
         spin.largest_gradient = 0;
         for (int j = 0; j < n; j++) {
-            double g = sums.gradient[(size_t)i * n + j] / (double)M + (j == i ? 0.0 : 2.0 * lambda * theta[(size_t)i * n + j]);
+            double g = sums.gradient[(size_t)i * n + j] / M + (j == i ? 0.0 : 2.0 * lambda * theta[(size_t)i * n + j]);
             if (j != i && constant[j] != 0) g = 0.0;  // held at 0 (see newton_direction)
             spin.gradient[j] = g;
             spin.largest_gradient = std::max(spin.largest_gradient, std::fabs(g));
@@ -267,7 +286,7 @@ void line_search(const Samples& data, const std::vector<std::vector<double>>& di
             SpinProgress& spin = (*spins)[i];
             double slope = 0;
             for (int j = 0; j < n; j++) slope += spin.gradient[j] * directions[i][j];
-            double f = penalised_objective(sums.loss[i], data.count, trial.data() + (size_t)i * n, i, n, lambda);
+            double f = penalised_objective(sums.loss[i], total_weight(data), trial.data() + (size_t)i * n, i, n, lambda);
             bool rounding_regime = -slope < 1e-14 * std::max(1.0, std::fabs(spin.objective));
             if (f <= spin.objective + ARMIJO_C * t * slope || (halving == 0 && rounding_regime)) {
                 std::copy(trial.begin() + (size_t)i * n, trial.begin() + (size_t)(i + 1) * n, theta->begin() + (size_t)i * n);
@@ -289,7 +308,7 @@ PlmResult plm_fit(const Samples& samples, const PlmOptions& options) {
     if (!(options.lambda >= 0) || !(options.tolerance > 0) || options.max_iter < 0)
         throw std::invalid_argument("pseudo-likelihood: need lambda >= 0, tolerance > 0, max_iter >= 0");
     int n = samples.n;
-    long M = samples.count;
+    double M = total_weight(samples);  // the number of rows when they are unweighted
     std::vector<int> constant = constant_spin_signs(samples);
     std::vector<double> theta((size_t)n * n, 0.0);
     std::vector<SpinProgress> spins(n);
@@ -352,7 +371,7 @@ double plm_mean_loss(const IsingParams& params, const Samples& samples) {
     PassSums sums = pass(samples, theta, false, 1);
     double total = 0;
     for (double loss : sums.loss) total += loss;
-    return total / ((double)samples.count * n);
+    return total / (total_weight(samples) * n);
 }
 
 std::vector<double> plm_lambda_grid() {
@@ -385,6 +404,11 @@ PlmResult plm_fit_auto_lambda(const Samples& samples, const Samples* validation,
             held.spins.assign(samples.spins.begin() + first * n, samples.spins.begin() + last * n);
             train.spins.assign(samples.spins.begin(), samples.spins.begin() + first * n);
             train.spins.insert(train.spins.end(), samples.spins.begin() + last * n, samples.spins.end());
+            if (!samples.weight.empty()) {
+                held.weight.assign(samples.weight.begin() + first, samples.weight.begin() + last);
+                train.weight.assign(samples.weight.begin(), samples.weight.begin() + first);
+                train.weight.insert(train.weight.end(), samples.weight.begin() + last, samples.weight.end());
+            }
             (*scores)[g] += plm_mean_loss(plm_fit(train, trial).params, held) / folds;
         }
     }

@@ -224,3 +224,25 @@ TEST_CASE("generator fidelity: moment distances match a direct computation", "[i
     CHECK(large.correlation < small.correlation / 3);
     CHECK(small.magnetisation < 0.05);
 }
+
+TEST_CASE("PLM and mean field: a row of weight c is c copies of the row (histogram data)", "[ising][plm]") {
+    Rng rng;
+    rng_seed(&rng, 31, 0);
+    IsingParams truth = draw_sk_params(5, 1.0, &rng);
+    Samples distinct = exact_samples(truth, 300, 6), repeated;
+    repeated.n = distinct.n = 5;
+    distinct.weight.resize(distinct.count);
+    for (int mu = 0; mu < distinct.count; mu++) {
+        int copies = 1 + (int)rng_below(&rng, 4);  // 1 … 4
+        distinct.weight[mu] = copies;
+        for (int c = 0; c < copies; c++) {
+            repeated.spins.insert(repeated.spins.end(), distinct.spins.begin() + mu * 5, distinct.spins.begin() + (mu + 1) * 5);
+            repeated.count++;
+        }
+    }
+    PlmOptions tight;
+    tight.tolerance = 1e-10;
+    CHECK(parameter_mse(plm_fit(distinct, tight).params, plm_fit(repeated, tight).params) < 1e-18);
+    CHECK(parameter_mse(mean_field_fit(distinct).params, mean_field_fit(repeated).params) < 1e-20);
+    CHECK(plm_mean_loss(truth, distinct) == Approx(plm_mean_loss(truth, repeated)).epsilon(1e-12));
+}

@@ -81,10 +81,10 @@ build/run_tests_asan: $(ASAN_OBJ)
 test: deps build/run_tests build/run_tests_asan repro
 	@sh tests/run_tests.sh $(TEST_ARGS)
 
-build/bench: tests/bench.cpp $(LIB_OBJ)
+build/bench: tests/bench.cpp tests/bench_clock.h $(LIB_OBJ)
 	$(CXX) $(CXXFLAGS) -o $@ $(filter %.cpp %.o,$^) $(LDLIBS)
 
-build/bench_plm: tests/bench_plm.cpp $(LIB_OBJ)
+build/bench_plm: tests/bench_plm.cpp tests/bench_clock.h $(LIB_OBJ)
 	$(CXX) $(CXXFLAGS) -o $@ $(filter %.cpp %.o,$^) $(LDLIBS)
 
 bench: deps build/bench build/bench_plm

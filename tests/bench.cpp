@@ -19,20 +19,9 @@
 #include <vector>
 
 #include "../data/rng.h"
+#include "bench_clock.h"
 #include "../diffusion/diffusion.h"
 #include "../data/workers.h"
-
-static double cpu_seconds() {
-    rusage usage;
-    getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + 1e-6 * (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
-}
-
-static double peak_rss_mib() {
-    rusage usage;
-    getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_maxrss / 1024.0;
-}
 
 static std::string cpu_model() {
     std::string model = "unknown CPU";

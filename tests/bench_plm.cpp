@@ -9,22 +9,11 @@
 #include <thread>
 
 #include "../data/rng.h"
+#include "bench_clock.h"
 #include "../ising/metrics.h"
 #include "../ising/metropolis.h"
 #include "../ising/plm.h"
 #include "../ising/sk.h"
-
-static double cpu_seconds() {
-    rusage usage;
-    getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + 1e-6 * (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
-}
-
-static double peak_rss_mib() {
-    rusage usage;
-    getrusage(RUSAGE_SELF, &usage);
-    return usage.ru_maxrss / 1024.0;
-}
 
 static void bench_plm(int n, int M, int threads) {
     Rng rng;

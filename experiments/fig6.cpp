@@ -600,7 +600,7 @@ int command_fig6(int argc, char** argv) {
         "diffusion-augmented data, scored by accuracy, spike recall, balanced accuracy and\n"
         "log2 p(hidden | observed). Writes fig6.csv, fig6.png (+ fig6.gp), summary.md, claims.csv,\n"
         "run_info.csv; parts/ holds one file per job.",
-        &paper);
+        &paper, false);  // both solvers run (EM and PLM): no --solver
     auto start_time = std::chrono::steady_clock::now();
     Fig6Settings s = fig6_settings(args, paper);
     make_directories(s.out);

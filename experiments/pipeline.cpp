@@ -340,10 +340,11 @@ std::vector<double> parse_double_list(const std::string& text, const std::string
 
 Args parse_ensemble_figure_args(int argc, char** argv, const std::string& figure, const std::string& paper_design,
                                 const std::vector<OptionSpec>& own, const std::string& usage,
-                                const std::string& description, bool* paper) {
+                                const std::string& description, bool* paper, bool takes_solver) {
     std::vector<OptionSpec> spec = {{"scale", "S", "quick", "quick (<= 30 min on 2 cores) or paper (" + paper_design + ")"},
                                     {"out", "DIR", "results/" + figure, "output directory"}};
-    for (const std::vector<OptionSpec>& group : {own, erasure_options(), solver_options(), augment_options(), job_options()})
+    std::vector<OptionSpec> solver = takes_solver ? solver_options() : std::vector<OptionSpec>();
+    for (const std::vector<OptionSpec>& group : {own, erasure_options(), solver, augment_options(), job_options()})
         spec.insert(spec.end(), group.begin(), group.end());
     Args args = parse_args(argc, argv, 2, usage, description, spec, 0, 0);
     std::string scale = arg_string(args, "scale");

@@ -144,12 +144,13 @@ std::vector<OptionSpec> augment_options();
 std::vector<OptionSpec> diffusion_options();
 AugmentSettings augment_settings_from_args(const Args& args, bool paper, long quick_iterations, long quick_probe,
                                            int threads);
-// The command line of an ensemble figure (fig3–fig6): --scale and --out first, the figure's own options, then the
-// shared ones (erasure_options, augment_options, job_options), parsed with `usage` and `description` for --help.
-// `paper_design` describes --scale paper in the help. Checks --scale; *paper tells whether it is "paper".
+// The command line of an ensemble figure (fig3–fig7): --scale and --out first, the figure's own options, then the
+// shared ones (erasure_options, solver_options when `takes_solver`, augment_options, job_options), parsed with
+// `usage` and `description` for --help. `paper_design` describes --scale paper in the help. Checks --scale; *paper
+// tells whether it is "paper". Figures that run several solvers themselves (fig6, fig7) pass takes_solver = false.
 Args parse_ensemble_figure_args(int argc, char** argv, const std::string& figure, const std::string& paper_design,
                                 const std::vector<OptionSpec>& own, const std::string& usage,
-                                const std::string& description, bool* paper);
+                                const std::string& description, bool* paper, bool takes_solver = true);
 // --ema D: the moving average of the weights (diffusion.h, DiffusionConfig::ema_decay), checked to be in [0, 1).
 float ema_decay_from_args(const Args& args);
 // The design parameters every augmenting figure (fig3–fig6) ends its jobs with: max_iter, probe, sampler, eps, seed,

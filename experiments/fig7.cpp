@@ -199,8 +199,10 @@ void plot_fig7(const std::string& out) {
         panel->ylabel = "MSE of the couplings and fields";
         panel->log_x = panel->log_y = true;
         panel->xtics = "(500, 1000, 2000, 4000, 8000)";
+        panel->key = "below";  // under the panel, off the data
     }
     em.title = "(a) erasure machine (the paper's) and mean field";
+    em.yrange = "[0.001:0.05]";  // mean field's failed members (MSE up to 0.07) would flatten the rest
     em.series = {series("em_obs", "black", LineKind::Dashed, Marker::OpenCircle, "EM obs"),
                  series("em_aug", "orange", LineKind::Solid, Marker::Cross, "EM aug"),
                  series("em_aug_obs", "green", LineKind::Solid, Marker::FilledCircle, "EM aug+obs"),
@@ -220,6 +222,8 @@ void plot_fig7(const std::string& out) {
     ratio.log_x = true;
     ratio.xtics = em.xtics;
     ratio.references.push_back({1.0, LineKind::Dashed, "black", "1"});
+    ratio.key = "below";
+    ratio.yrange = "[0.3:2.5]";
     const std::vector<std::pair<std::string, std::string>> colors = {
         {"em", "red"}, {"plm", "black"}, {"plm-auto", "green"}, {"mf", "blue"}};
     for (const auto& [solver, color] : colors)
@@ -228,7 +232,7 @@ void plot_fig7(const std::string& out) {
     PlotLayout layout;
     layout.cols = 3;
     layout.panel_width = 560;
-    layout.panel_height = 460;
+    layout.panel_height = 560;
     plot_write_and_render(out, "fig7", {em, plm, ratio}, layout);
 }
 
@@ -251,6 +255,20 @@ std::vector<Claim> fig7_claims(const std::vector<PointValues>& points) {
                    judge_all(labels, plm_aug_obs)),
         make_claim("fig7", "(iii) PLM on the observed data beats the erasure machine on augmented data at every M",
                    judge_all(labels, plm_beats_em))};
+    // (v) the strongest plain baseline against the best augmented arm of any solver at that point (by mean MSE).
+    std::vector<Judgement> baseline_best;
+    for (const PointValues& p : points) {
+        std::string best;
+        for (const std::string& solver : SOLVERS)
+            for (const char* data : {"aug", "aug_obs"}) {
+                std::string key = solver + "/" + data;
+                if (best.empty() || estimate_of(p.mse.at(key)).mean < estimate_of(p.mse.at(best)).mean) best = key;
+            }
+        baseline_best.push_back(judge_paired_less("PLM (lambda by CV) obs", p.mse.at("plm-auto/obs"), "best augmented (" +
+                                                  best + ")", p.mse.at(best)));
+    }
+    claims.push_back(make_claim("fig7", "(v) PLM with lambda by CV on the observed data alone beats the best augmented "
+                                "pipeline (any solver, aug or aug+obs) at every M", judge_all(labels, baseline_best)));
     // (iv) per solver, where aug+obs beats obs: held where it does at some M, not held where it clearly does not
     // at any M, undecided otherwise; the measured text lists every M.
     for (const std::string& solver : SOLVERS) {
@@ -303,7 +321,8 @@ std::string headline(const std::vector<PointValues>& points, const std::vector<C
     md += "Augmentation lowers the erasure machine's MSE at every M: " + std::string(verdict_name(claims[0].verdict)) +
           "; lowers PLM's: " + verdict_name(claims[1].verdict) + " (aug alone), " + verdict_name(claims[2].verdict) +
           " (aug+obs); PLM on the observed data beats the paper's augmented pipeline at every M: " +
-          verdict_name(claims[3].verdict) + ".";
+          verdict_name(claims[3].verdict) + "; PLM with lambda by cross-validation on the observed data alone beats "
+          "the best augmented pipeline of any solver at every M: " + verdict_name(claims[4].verdict) + ".";
     return md;
 }
 

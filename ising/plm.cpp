@@ -60,21 +60,27 @@ double total_weight(const Samples& data) {
 // picked rows' spins, P their pairwise products σ_jσ_k (j ≤ k) and D their weights d_μi.
 void add_hessian_moments(const std::vector<double>& S, const std::vector<double>& D, const std::vector<int>& picked,
                          const std::vector<double>& row_weights, int n, PassSums* sums) {
-    int rows = (int)picked.size(), pairs = pair_count(n);
-    std::vector<float> spins((size_t)rows * n), weights((size_t)rows * n), products((size_t)rows * pairs);
-    for (int p = 0; p < rows; p++) {
-        const double* sigma = &S[(size_t)picked[p] * n];
-        for (int j = 0; j < n; j++) {
-            spins[(size_t)p * n + j] = (float)sigma[j];
-            weights[(size_t)p * n + j] = (float)D[(size_t)picked[p] * n + j];
-            for (int k = j; k < n; k++) products[(size_t)p * pairs + pair_index(j, k, n)] = (float)(sigma[j] * sigma[k]);
+    int pairs = pair_count(n);
+    // The pairwise products take n(n+1)/2 floats per row: at most ~32 MB of them at a time (n = 1000: 16 rows).
+    int chunk = (int)std::max<long>(1, std::min<long>((long)picked.size(), (8L << 20) / pairs));
+    std::vector<float> spins((size_t)chunk * n), weights((size_t)chunk * n), products((size_t)chunk * pairs);
+    for (size_t first = 0; first < picked.size(); first += chunk) {
+        int rows = (int)std::min<size_t>(chunk, picked.size() - first);
+        for (int p = 0; p < rows; p++) {
+            int mu = picked[first + p];
+            const double* sigma = &S[(size_t)mu * n];
+            for (int j = 0; j < n; j++) {
+                spins[(size_t)p * n + j] = (float)sigma[j];
+                weights[(size_t)p * n + j] = (float)D[(size_t)mu * n + j];
+                for (int k = j; k < n; k++) products[(size_t)p * pairs + pair_index(j, k, n)] = (float)(sigma[j] * sigma[k]);
+            }
+            sums->hessian_weight += row_weights[mu];
         }
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, pairs, rows, 1.0f, weights.data(), n, products.data(),
+                    pairs, 1.0f, sums->pair_moments.data(), pairs);
+        cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, n, rows, 1.0f, weights.data(), n, spins.data(), n, 1.0f,
+                    sums->single_moments.data(), n);
     }
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, pairs, rows, 1.0f, weights.data(), n, products.data(), pairs,
-                1.0f, sums->pair_moments.data(), pairs);
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, n, rows, 1.0f, weights.data(), n, spins.data(), n, 1.0f,
-                sums->single_moments.data(), n);
-    for (int p = 0; p < rows; p++) sums->hessian_weight += row_weights[picked[p]];
 }
 
 // One pass over rows [first, last) at parameters `theta` (n × n, row i = spin i). Always sums the losses; with
@@ -308,6 +314,13 @@ PlmResult plm_fit(const Samples& samples, const PlmOptions& options) {
     if (!(options.lambda >= 0) || !(options.tolerance > 0) || options.max_iter < 0)
         throw std::invalid_argument("pseudo-likelihood: need lambda >= 0, tolerance > 0, max_iter >= 0");
     int n = samples.n;
+    // Every spin's Hessian moments at once: n·n(n+1)/2 floats per worker (and two passes' worth during a line
+    // search). Fine up to a few hundred spins (n = 300: 54 MB per worker); refuse with the figure beyond that.
+    double hessian_bytes = 3.0 * std::max(1, options.threads) * 4.0 * n * (double)pair_count(n);
+    if (hessian_bytes > 8e9)
+        throw std::runtime_error("pseudo-likelihood: n = " + std::to_string(n) + " needs about " +
+                                 std::to_string((long)(hessian_bytes / 1e9)) + " GB for the spins' Hessians (they grow "
+                                 "like n^3); this solver is built for n up to ~700; use --threads 1, or --method mf");
     double M = total_weight(samples);  // the number of rows when they are unweighted
     std::vector<int> constant = constant_spin_signs(samples);
     std::vector<double> theta((size_t)n * n, 0.0);

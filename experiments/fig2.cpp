@@ -269,9 +269,14 @@ int command_fig2(int argc, char** argv) {
         csv_add_row(&references, {kv.first, csv_number(kv.second)});
     csv_write(out + "/references.csv", references);
 
-    // Scatter panels (b)–(d): observed vs augmented at 1,000, 32,000 and the last checkpoint.
-    std::vector<long> panel_iterations = {nearest_checkpoint(s.checkpoints, 1000),
-                                          nearest_checkpoint(s.checkpoints, 32000), s.checkpoints.back()};
+    // Scatter panels (b)–(d): observed vs augmented at 1,000, 32,000 and the last checkpoint — or, when the last is
+    // 32,000 (the quick scale), at the checkpoint between the first and the last on the log axis, so that the three
+    // panels show three different models.
+    long first_panel = nearest_checkpoint(s.checkpoints, 1000), last_panel = s.checkpoints.back();
+    long middle_panel = nearest_checkpoint(s.checkpoints, 32000);
+    if (middle_panel == last_panel || middle_panel == first_panel)
+        middle_panel = nearest_checkpoint(s.checkpoints, (long)std::sqrt((double)first_panel * last_panel));
+    std::vector<long> panel_iterations = {first_panel, middle_panel, last_panel};
     CsvTable scatter = csv_table({"iteration", "true", "observed", "augmented"});
     std::vector<double> truth_flat = flatten_parameters(data.truth), obs_flat = flatten_parameters(observed.params);
     for (long iteration : panel_iterations) {
@@ -286,7 +291,7 @@ int command_fig2(int argc, char** argv) {
     std::vector<PlotPanel> panels;
     PlotPanel heat;
     heat.kind = PanelKind::Heatmap;
-    heat.title = "(a) true couplings w_{ij}";
+    heat.title = "(a) true couplings w_ij";
     heat.matrix_file = "params_true.txt";
     heat.matrix_skip_lines = 1;
     panels.push_back(heat);
@@ -318,6 +323,10 @@ int command_fig2(int argc, char** argv) {
     mse_panel.references.push_back({mse_obs, LineKind::Dashed, "black", "observed only"});
     mse_panel.references.push_back({mse_oracle, LineKind::Dotted, "green", "oracle (fresh M+)"});
     mse_panel.references.push_back({mse_bootstrap, LineKind::Dotted, "gray", "bootstrap (M+ copies)"});
+    // Where the energy-variance rule stopped (Sec. III A), or the last checkpoint standing in when it did not fire.
+    PlotMarker stop_marker{(double)s.checkpoints[stop_test.index], "red",
+                           stop_test.crossed ? "rule stops" : "rule did not fire (last)"};
+    mse_panel.markers.push_back(stop_marker);
     panels.push_back(mse_panel);
     PlotPanel var_panel;
     var_panel.title = "(f) energy variance";
@@ -328,6 +337,7 @@ int command_fig2(int argc, char** argv) {
                                 style_line("orange", LineKind::Solid, Marker::FilledCircle), "augmented"});
     var_panel.references.push_back({var_train, LineKind::Dashed, "black", "train"});
     var_panel.references.push_back({var_test, LineKind::Dotted, "red", "test"});
+    var_panel.markers.push_back(stop_marker);
     panels.push_back(var_panel);
     PlotLayout layout;
     layout.rows = 2;

@@ -227,6 +227,14 @@ static void write_panel(std::string* out, const std::string& dir, const PlotPane
     if (panel.diagonal) *out += "set size square\n";
     *out += std::string("set grid xtics ytics") + (panel.log_x ? " mxtics" : "") + (panel.log_y ? " mytics" : "") +
             " lc rgb '#DDDDDD', lc rgb '#F2F2F2'\n";
+    for (const PlotMarker& marker : panel.markers) {
+        std::string x = number_text(marker.x);
+        *out += "set arrow from " + x + ", graph 0 to " + x + ", graph 1 nohead lc rgb " + quoted(color_hex(marker.color)) +
+                " dt 2 lw 1.5\n";
+        if (!marker.label.empty())
+            *out += "set label " + quoted(plain_label(marker.label)) + " at " + x + ", graph 0.97 offset 0.5,0 tc rgb " +
+                    quoted(color_hex(marker.color)) + "\n";
+    }
     std::vector<std::string> items;
     for (const PlotSeries& series : panel.series) items.push_back(series_plot_item(dir, series, out));
     for (const PlotReference& reference : panel.references) {

@@ -41,6 +41,14 @@ struct PlotReference {
     std::string title;
 };
 
+// A vertical line x = value across the whole panel with a short label at its top (e.g. where a stopping rule
+// stopped).
+struct PlotMarker {
+    double x = 0;
+    std::string color = "red";
+    std::string label;
+};
+
 // Xy: series and references on x/y axes. Heatmap: a matrix file as colours on a blue–white–red scale symmetric
 // about 0, row 0 at the top (e.g. the couplings w_ij). Raster: a matrix of +1 (active, red), −1 (silent, blue) and
 // 0 (hidden, white), e.g. neurons × time bins of retina patterns.
@@ -56,6 +64,7 @@ struct PlotPanel {
     std::string xtics;               // gnuplot tics like "(1000, 4000, 16000)", useful on a log axis ("" = automatic)
     std::vector<PlotSeries> series;
     std::vector<PlotReference> references;
+    std::vector<PlotMarker> markers;  // Xy panels only
     std::string matrix_file;         // Heatmap/Raster: numbers separated by spaces, one matrix row per line
     int matrix_skip_lines = 0;       // lines to skip first (1 for a parameters file, whose first line is the biases)
 };

@@ -232,7 +232,7 @@ static void write_panel(std::string* out, const std::string& dir, const PlotPane
         *out += "set arrow from " + x + ", graph 0 to " + x + ", graph 1 nohead lc rgb " + quoted(color_hex(marker.color)) +
                 " dt 2 lw 1.5\n";
         if (!marker.label.empty())
-            *out += "set label " + quoted(plain_label(marker.label)) + " at " + x + ", graph 0.97 offset 0.5,0 tc rgb " +
+            *out += "set label " + quoted(plain_label(marker.label)) + " at " + x + ", graph 0.04 right offset -0.5,0 front tc rgb " +
                     quoted(color_hex(marker.color)) + "\n";
     }
     std::vector<std::string> items;

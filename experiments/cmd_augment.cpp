@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "../data/clock.h"
 #include "../data/atomic_file.h"
 #include "../data/formats.h"
 #include "../data/output_paths.h"
@@ -41,10 +42,6 @@ static void parse_widths(const std::string& text, int widths[3]) {
         start = comma + 1;
     }
     if (count != 3) throw UsageError("--widths needs three positive integers like 128,256,512, got '" + text + "'");
-}
-
-static double seconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 // What a checkpoint cannot record but a resumed run must share with the run that wrote it, kept next to it in

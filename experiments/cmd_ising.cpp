@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 
+#include "../data/clock.h"
 #include "../data/atomic_file.h"
 #include "../data/formats.h"
 #include "../data/output_paths.h"
@@ -28,10 +29,6 @@
 #include "commands.h"
 #include "inputs.h"
 #include "version.h"
-
-static double seconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 static long long int_in_range(const Args& args, const std::string& name, long long lo, long long hi) {
     long long value = arg_int(args, name);

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "../data/clock.h"
 #include "../data/atomic_file.h"
 #include "../ising/energy.h"
 #include "../ising/metrics.h"
@@ -141,10 +142,6 @@ Samples generate_samples(const DiffusionModel& model, long count, const SamplerO
     out.spins.resize((size_t)count * out.n);
     diffusion_sample(model, count, sampler, seed, out.spins.data(), threads, progress_options(quiet, "sample"));
     return out;
-}
-
-static double seconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 // The rule's state next to the training state, so that an interrupted run resumes where it was: the model at the

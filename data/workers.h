@@ -1,5 +1,5 @@
-// The threading every parallel loop of the project shares (diffusion training and sampling, pseudo-likelihood):
-// `count` workers, each running its own single-threaded BLAS calls on its
+// The threading every parallel loop of the project shares (diffusion training and sampling, pseudo-likelihood, the
+// erasure machine's ε runs): `count` workers, each running its own single-threaded BLAS calls on its
 // own rows (measured here: two such workers beat one two-threaded BLAS call on the whole batch, and they also
 // split the element-wise work, which BLAS threads would not). Workers that must move in step wait at a Barrier.
 #pragma once

@@ -14,18 +14,15 @@
 #include <atomic>
 #include <cblas.h>
 #include <cmath>
-#include <exception>
 #include <mutex>
 #include <numeric>
 #include <stdexcept>
 #include <string>
-#include <thread>
 
 #include "../data/rng.h"
+#include "../data/workers.h"
 #include "energy.h"
 
-extern "C" void openblas_set_num_threads(int num_threads);
-extern "C" int openblas_get_num_threads(void);
 
 // The samples as the iterations see them: each distinct row once, with its multiplicity, in the order of first
 // appearance. Every sum over μ in Eqs. (12)–(18) becomes a sum over distinct rows weighted by multiplicity.
@@ -276,28 +273,15 @@ static void run_fits(const DistinctRows& data, const std::vector<double>& grid, 
     for (int k : which)
         if (!scan->done[k]) todo.push_back(k);
     int threads = std::max(1, std::min(options.threads, (int)todo.size()));
-    int blas_threads = openblas_get_num_threads();
-    openblas_set_num_threads(1);
     std::atomic<int> next(0);
-    std::vector<std::exception_ptr> errors(threads);
-    std::vector<std::thread> workers;
-    for (int t = 0; t < threads; t++)
-        workers.emplace_back([&, t]() {
-            try {
-                Workspace ws(data.n);
-                for (int j; (j = next++) < (int)todo.size();) {
-                    ErasureFit fit = fit_one(data, grid[todo[j]], options, &ws);
-                    record_fit(scan, todo[j], &fit);
-                    if (options.runs_done) options.runs_done->fetch_add(1);
-                }
-            } catch (...) {
-                errors[t] = std::current_exception();
-            }
-        });
-    for (std::thread& worker : workers) worker.join();
-    openblas_set_num_threads(blas_threads);
-    for (std::exception_ptr& error : errors)
-        if (error) std::rethrow_exception(error);
+    run_workers(threads, [&](int) {  // one-thread BLAS per worker (data/workers.h)
+        Workspace ws(data.n);
+        for (int j; (j = next++) < (int)todo.size();) {
+            ErasureFit fit = fit_one(data, grid[todo[j]], options, &ws);
+            record_fit(scan, todo[j], &fit);
+            if (options.runs_done) options.runs_done->fetch_add(1);
+        }
+    });
 }
 
 int erasure_planned_runs(const ErasureOptions& options) {
@@ -348,7 +332,8 @@ size_t erasure_memory_bytes(long count, int n, int threads) {
     return distinct + (size_t)std::max(1, threads) * per_thread + square * sizeof(double);
 }
 
-std::vector<std::string> inference_data_warnings(const Samples& samples) {
+std::vector<std::string> inference_data_warnings(const Samples& samples, const std::vector<std::string>& names,
+                                                 bool zero_one) {
     std::vector<std::string> warnings;
     int n = samples.n, constant = 0;
     std::string listed;  // the first five, e.g. "spin 0 (+1), spin 7 (-1)"
@@ -357,7 +342,10 @@ std::vector<std::string> inference_data_warnings(const Samples& samples) {
         long row = 1;
         while (row < samples.count && samples.spins[(size_t)row * n + i] == first) row++;
         if (row < samples.count) continue;
-        if (++constant <= 5) listed += (listed.empty() ? "" : ", ") + ("spin " + std::to_string(i)) + (first > 0 ? " (+1)" : " (-1)");
+        if (++constant > 5) continue;
+        std::string name = (int)names.size() == n ? " " + names[i] : "";
+        std::string value = zero_one ? (first > 0 ? "1" : "0") : (first > 0 ? "+1" : "-1");
+        listed += (listed.empty() ? "" : ", ") + ("spin " + std::to_string(i)) + name + " (" + value + ")";
     }
     if (constant > 0)
         warnings.push_back(std::to_string(constant) + (constant == 1 ? " spin has" : " spins have") + " the same value in all " +

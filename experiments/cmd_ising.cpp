@@ -199,7 +199,7 @@ static double lambda_option(const Args& args) {
 static void print_spin_list(const char* what, const std::vector<int>& spins, const char* advice) {
     if (spins.empty()) return;
     std::string list;
-    for (size_t k = 0; k < spins.size() && k < 20; k++) list += (k ? ", " : "") + std::to_string(spins[k] + 1);  // 1-based, as the data warnings
+    for (size_t k = 0; k < spins.size() && k < 20; k++) list += (k ? ", " : "") + std::to_string(spins[k]);  // 0-based, as the data warnings
     if (spins.size() > 20) list += ", ...";
     std::fprintf(stderr, "warning: %zu %s (spins %s): %s\n", spins.size(), what, list.c_str(), advice);
 }

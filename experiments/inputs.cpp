@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "../ising/erasure.h"
+
 std::vector<OptionSpec> sample_input_options(bool weights) {
     std::vector<OptionSpec> options = {
         {"header", "", "", "the first line of the samples is a header of column names even if it looks like numbers "
@@ -63,22 +65,8 @@ SampleFormat output_format(const Args& args, const SampleFormat& input) {
 
 void warn_unreliable_samples(const Samples& samples, const SampleFormat& format, bool quiet) {
     if (quiet) return;
-    if (samples.count < samples.n)
-        std::fprintf(stderr, "warning: %d samples of %d spins: fewer samples than spins, so the couplings are poorly "
-                     "determined\n", samples.count, samples.n);
-    int constant = 0;
-    for (int i = 0; i < samples.n; i++) {
-        bool changes = false;
-        for (long row = 1; row < samples.count && !changes; row++)
-            changes = samples.spins[(size_t)row * samples.n + i] != samples.spins[i];
-        if (changes) continue;
-        if (++constant > 5) continue;
-        std::string name = (int)format.names.size() == samples.n ? " (" + format.names[i] + ")" : "";
-        std::fprintf(stderr, "warning: spin %d%s is %s in every sample: its bias is not identifiable (the estimate "
-                     "only grows with the iterations) and its couplings are meaningless\n", i + 1, name.c_str(),
-                     samples.spins[i] > 0 ? (format.zero_one ? "1" : "+1") : (format.zero_one ? "0" : "-1"));
-    }
-    if (constant > 5) std::fprintf(stderr, "warning: %d spins in all never change\n", constant);
+    for (const std::string& warning : inference_data_warnings(samples, format.names, format.zero_one))
+        std::fprintf(stderr, "warning: %s\n", warning.c_str());
 }
 
 std::string paths_text(const std::vector<std::string>& paths) {

@@ -22,7 +22,7 @@ OptionSpec sample_format_option();
 SampleFormat output_format(const Args& args, const SampleFormat& input);
 
 // Warnings on stderr (unless quiet): fewer samples than spins; a spin that never changes (its bias has no finite
-// estimate). `format` gives the column names if there are any.
+// estimate): inference_data_warnings (ising/erasure.h), with the column names and values of `format`.
 void warn_unreliable_samples(const Samples& samples, const SampleFormat& format, bool quiet);
 
 // "a.csv b.csv" for parameter-file comments.

@@ -75,5 +75,7 @@ size_t erasure_memory_bytes(long count, int n, int threads);
 
 // What the data cannot determine, one message per case (empty when none): a spin with the same value in every
 // sample (its maximum-likelihood bias is infinite), fewer samples than spins. The inference still runs; the
-// command line prints these as warnings.
-std::vector<std::string> inference_data_warnings(const Samples& samples);
+// command line prints these as warnings. Spins are named by their 0-based column, with the header's `names` when
+// given, and their value as the file wrote it (0/1 when `zero_one`, else -1/+1).
+std::vector<std::string> inference_data_warnings(const Samples& samples, const std::vector<std::string>& names = {},
+                                                 bool zero_one = false);

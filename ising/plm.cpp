@@ -244,10 +244,11 @@ struct SpinProgress {
     bool converged = false, stopped = false;
 };
 
-// Objectives and gradients of every spin at the pass's parameters.
+// Objectives and gradients of every spin that can move (not a constant one) at the pass's parameters.
 void read_objectives(const PassSums& sums, const std::vector<double>& theta, double M, int n, double lambda,
                      const std::vector<int>& constant, std::vector<SpinProgress>* spins) {
     for (int i = 0; i < n; i++) {
+        if (constant[i] != 0) continue;
         SpinProgress& spin = (*spins)[i];
         spin.objective = penalised_objective(sums.loss[i], M, theta.data() + (size_t)i * n, i, n, lambda);
         spin.gradient.assign(n, 0.0);
@@ -335,16 +336,12 @@ PlmResult plm_fit(const Samples& samples, const PlmOptions& options) {
         }
     PassSums sums = pass(samples, theta, true, options.threads);
     for (int iteration = 0;; iteration++) {
-        std::vector<SpinProgress> measured = spins;
-        read_objectives(sums, theta, M, n, options.lambda, constant, &measured);
+        read_objectives(sums, theta, M, n, options.lambda, constant, &spins);
         std::vector<std::vector<double>> directions(n);
         bool any = false;
         for (int i = 0; i < n; i++) {
             if (constant[i] != 0) continue;
             SpinProgress& spin = spins[i];
-            spin.objective = measured[i].objective;
-            spin.gradient = measured[i].gradient;
-            spin.largest_gradient = measured[i].largest_gradient;
             spin.converged = spin.largest_gradient < options.tolerance;
             if (spin.converged || spin.stopped || iteration >= options.max_iter) continue;
             directions[i] = newton_direction(sums, i, n, spin.gradient, options.lambda, constant);

@@ -30,6 +30,15 @@ static std::string params_error(const std::string& text) {
     return "";
 }
 
+TEST_CASE("parameters: values the computation cannot represent are refused with FILE:LINE:COL", "[formats][hostile]") {
+    // A bias of 4e38 is finite in double but inf in the float energies: energy printed "mean -nan".
+    using Catch::Matchers::Contains;
+    CHECK_THAT(params_error("4e38 0\n0 1\n1 0\n"), Contains("p.txt:1:1: parameter 4e38 is out of range") &&
+                                                      Contains("at most 1e6"));
+    CHECK_THAT(params_error("0 0\n0 1e300\n1e300 0\n"), Contains("p.txt:2:3: parameter 1e300 is out of range"));
+    CHECK(params_error("1e6 -1e6\n0 -1e6\n-1e6 0\n") == "");
+}
+
 static std::string temp_path(const std::string& name) { return "/tmp/repro_test_" + std::to_string(getpid()) + "_" + name; }
 
 TEST_CASE("samples: accepted spellings, comments, separators, 0/1 mapping", "[formats]") {

@@ -86,23 +86,6 @@ TEST_CASE("memory: a command that cannot fit says how much it needs", "[args][ho
     CHECK_FALSE(path_exists("/tmp/repro_never.txt"));
 }
 
-static std::string params_error(const std::string& text) {
-    try {
-        parse_params(text, "p.txt");
-    } catch (const std::runtime_error& error) {
-        return error.what();
-    }
-    return "";
-}
-
-TEST_CASE("parameters: values the computation cannot represent are refused with FILE:LINE:COL", "[formats][hostile]") {
-    // A bias of 4e38 is finite in double but inf in the float energies: energy printed "mean -nan".
-    CHECK_THAT(params_error("4e38 0\n0 1\n1 0\n"), Contains("p.txt:1:1: parameter 4e38 is out of range") &&
-                                                      Contains("at most 1e6"));
-    CHECK_THAT(params_error("0 0\n0 1e300\n1e300 0\n"), Contains("p.txt:2:3: parameter 1e300 is out of range"));
-    CHECK(params_error("1e6 -1e6\n0 -1e6\n-1e6 0\n") == "");
-}
-
 // Runs a command with stdout (or, with stream 2, stderr) sent to a file; returns what it printed there.
 static std::string printed_by(int (*command)(int, char**), std::vector<std::string> words, const std::string& file,
                               int stream = 1) {

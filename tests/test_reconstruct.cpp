@@ -27,6 +27,18 @@ static std::vector<float> random_pattern(int n, Rng* rng) {
     return pattern;
 }
 
+// `count` random patterns as a test set (drawn pattern by pattern, as random_pattern does).
+static Samples random_patterns(int count, int n, Rng* rng) {
+    Samples patterns;
+    patterns.count = count;
+    patterns.n = n;
+    for (int p = 0; p < count; p++) {
+        std::vector<float> pattern = random_pattern(n, rng);
+        patterns.spins.insert(patterns.spins.end(), pattern.begin(), pattern.end());
+    }
+    return patterns;
+}
+
 // Eq. (2) written out directly, the reference for everything below.
 static double direct_energy(const IsingParams& params, const std::vector<float>& spin) {
     double energy = 0;
@@ -146,13 +158,7 @@ TEST_CASE("reconstruct: test sets, baselines and accuracy", "[reconstruct]") {
     rng_seed(&rng, 25);
     const int n = 12, count = 300, k = 4;
     IsingParams params = random_params(n, 0.5, &rng);
-    Samples test;
-    test.count = count;
-    test.n = n;
-    for (int p = 0; p < count; p++) {
-        std::vector<float> pattern = random_pattern(n, &rng);
-        test.spins.insert(test.spins.end(), pattern.begin(), pattern.end());
-    }
+    Samples test = random_patterns(count, n, &rng);
     HiddenSets hidden = draw_hidden_sets(count, n, k, &rng);
 
     // The threaded whole-set version equals pattern-by-pattern reconstruction, whatever the thread count.
@@ -276,13 +282,7 @@ TEST_CASE("reconstruct: test-set conditional log-likelihood and the independent 
     rng_seed(&rng, 33);
     const int n = 10, count = 120, k = 3;
     IsingParams params = random_params(n, 0.5, &rng);
-    Samples test;
-    test.count = count;
-    test.n = n;
-    for (int p = 0; p < count; p++) {
-        std::vector<float> pattern = random_pattern(n, &rng);
-        test.spins.insert(test.spins.end(), pattern.begin(), pattern.end());
-    }
+    Samples test = random_patterns(count, n, &rng);
     HiddenSets hidden = draw_hidden_sets(count, n, k, &rng);
     double sum = 0;
     for (int p = 0; p < count; p++) {

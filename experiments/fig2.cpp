@@ -62,6 +62,8 @@ struct Fig2Settings {
 
 // Everything that does not depend on the diffusion model: the data, the observed-only fits, the fixed references.
 struct Fig2Base {
+    int member = 0;
+    uint64_t seed = 0;  // sk_point_seed of (n, g, M, member): every draw of this member derives from it
     SkData data;
     Inference observed;
     double mse_obs = 0, mse_obs_plm = 0, mse_obs_plm_cv = 0, lambda_obs_plm_cv = 0;
@@ -165,15 +167,17 @@ Fig2Settings fig2_settings(const Args& args) {
 }
 
 // 1–2. Data, observed-only inference (the solver and PLM) and the fixed energy variances and moments.
-Fig2Base fig2_base(const Fig2Settings& s, int threads, const std::function<void(const std::string&)>& say) {
+Fig2Base fig2_base(const Fig2Settings& s, int member, int threads, const std::function<void(const std::string&)>& say) {
     Fig2Base base;
+    base.member = member;
+    base.seed = sk_point_seed(s.seed, s.n, s.g, s.M, member);
     say("sampling the SK model (n=" + std::to_string(s.n) + ", 2M=" + std::to_string(2 * s.M) + ")");
-    base.data = make_sk_data(s.n, s.g, s.M, s.M_test, s.seed, threads);
+    base.data = make_sk_data(s.n, s.g, s.M, s.M_test, base.seed, threads);
     say("inference (" + solver_name(s.solver) + ", plm, plm-cv) on the observed data");
-    base.observed = infer_with(base.data.train, s.solver, threads, derive_seed(s.seed, 10));
+    base.observed = infer_with(base.data.train, s.solver, threads, derive_seed(base.seed, 10));
     base.mse_obs = parameter_mse(base.observed.params, base.data.truth);
     base.mse_obs_plm = parameter_mse(infer_with(base.data.train, plm_solver(false), threads, 0).params, base.data.truth);
-    Inference cv = infer_with(base.data.train, plm_solver(true), threads, derive_seed(s.seed, 11));
+    Inference cv = infer_with(base.data.train, plm_solver(true), threads, derive_seed(base.seed, 11));
     base.mse_obs_plm_cv = parameter_mse(cv.params, base.data.truth);
     base.lambda_obs_plm_cv = cv.lambda;
     base.var_train = energy_stats(base.observed.params, base.data.train).variance;
@@ -195,16 +199,16 @@ CsvTable fig2_controls(const Fig2Settings& s, const Fig2Base& base, const std::s
     say("oracle control: " + std::to_string(s.M_plus) + " fresh Metropolis samples of the true model");
     const IsingParams& truth = base.data.truth;
     Rng rng;
-    rng_seed(&rng, derive_seed(s.seed, 4));
+    rng_seed(&rng, derive_seed(base.seed, 4));
     Samples fresh = metropolis_sample(truth, (int)s.M_plus, metropolis_default_burn_in(truth),
                                       metropolis_default_thin(truth), &rng, threads);
     say("bootstrap control: " + std::to_string(s.M_plus) + " rows drawn with replacement from the training set");
-    rng_seed(&rng, derive_seed(s.seed, 5));
+    rng_seed(&rng, derive_seed(base.seed, 5));
     Samples replicated = bootstrap_samples(base.data.train, s.M_plus, &rng);
     CsvTable controls = csv_table({"control", "mse", "mse_plm", "var_e"});
     for (const auto& [name, samples] : {std::pair<std::string, const Samples*>{"oracle", &fresh},
                                         {"bootstrap", &replicated}}) {
-        Inference fit = infer_with(*samples, s.solver, threads, derive_seed(s.seed, 10));
+        Inference fit = infer_with(*samples, s.solver, threads, derive_seed(base.seed, 10));
         Inference plm = infer_with(*samples, plm_solver(false), threads, 0);
         csv_add_row(&controls, {name, csv_number(parameter_mse(fit.params, truth)),
                                 csv_number(parameter_mse(plm.params, truth)),
@@ -234,11 +238,11 @@ const std::vector<std::string> CHECKPOINT_COLUMNS = {
 CsvTable fig2_checkpoint(const DiffusionModel& model, const Fig2Base& base, const Fig2Settings& s, long checkpoint,
                          double seconds_train, int threads, bool quiet, const std::string& out) {
     auto t0 = std::chrono::steady_clock::now();
-    Samples augmented = generate_samples(model, s.M_plus, s.sampler, derive_seed(s.seed, 1000 + checkpoint), threads, quiet);
+    Samples augmented = generate_samples(model, s.M_plus, s.sampler, derive_seed(base.seed, 1000 + checkpoint), threads, quiet);
     double seconds_sample = seconds_since(t0);
     Samples union_set = samples_concat(augmented, base.data.train);
-    Inference aug = infer_with(augmented, s.solver, threads, derive_seed(s.seed, 10));
-    Inference aug_obs = infer_with(union_set, s.solver, threads, derive_seed(s.seed, 10));
+    Inference aug = infer_with(augmented, s.solver, threads, derive_seed(base.seed, 10));
+    Inference aug_obs = infer_with(union_set, s.solver, threads, derive_seed(base.seed, 10));
     Inference plm = infer_with(augmented, plm_solver(false), threads, 0);
     Inference plm_union = infer_with(union_set, plm_solver(false), threads, 0);
     write_params(out + "/params_aug_" + std::to_string(checkpoint) + ".txt", aug.params);
@@ -271,7 +275,9 @@ CsvTable fig2_train_along_schedule(const Fig2Base& base, const Fig2Settings& s, 
         checkpoint_load(&model, model_path);
         say("resuming from " + model_path + " at iteration " + std::to_string(model.iteration));
     } else {
-        diffusion_init(&model, diffusion_config_for(s.n), derive_seed(s.seed, 2));
+        // The same initial weights as the energy-variance pipeline of fig3–fig5 and fig7 for this point and member
+        // (augment_energy_variance_stopped with seed derive_seed(point seed, 20)), so the models agree across figures.
+        diffusion_init(&model, diffusion_config_for(s.n), derive_seed(derive_seed(base.seed, 20), 2));
     }
     CsvTable table = csv_table(CHECKPOINT_COLUMNS);
     for (long checkpoint : s.checkpoints) {
@@ -330,11 +336,11 @@ CsvTable fig2_final(const Fig2Base& base, const Fig2Settings& s, const Fig2Stops
             checkpoint_load(&model, out + "/work/models/" + std::to_string(iteration) + ".bin");
             auto t0 = std::chrono::steady_clock::now();
             Samples augmented = generate_samples(model, s.final_M_plus, SamplerOptions(),
-                                                 derive_seed(s.seed, 3000000 + iteration), threads, quiet);
+                                                 derive_seed(base.seed, 3000000 + iteration), threads, quiet);
             double seconds = seconds_since(t0);
-            Inference aug = infer_with(augmented, s.solver, threads, derive_seed(s.seed, 10));
+            Inference aug = infer_with(augmented, s.solver, threads, derive_seed(base.seed, 10));
             Inference aug_obs = infer_with(samples_concat(augmented, base.data.train), s.solver, threads,
-                                           derive_seed(s.seed, 10));
+                                           derive_seed(base.seed, 10));
             Inference plm = infer_with(augmented, plm_solver(false), threads, 0);
             MomentDistance to_test = moment_distance(sample_moments(augmented), base.test_moments);
             CsvTable row = csv_table({"iteration", "mse_aug", "mse_aug_obs", "mse_aug_plm", "var_e_aug", "fid_m_test",
@@ -367,13 +373,14 @@ std::vector<long> scatter_iterations(const std::vector<long>& checkpoints) {
     return {first, middle, last};
 }
 
-void fig2_write_scatter(const Fig2Base& base, const std::vector<long>& iterations, const std::string& out) {
+void fig2_write_scatter(const Fig2Base& base, const std::vector<long>& iterations, const std::string& member_dir,
+                        const std::string& out) {
     CsvTable scatter = csv_table({"iteration", "true", "observed", "augmented"});
     std::vector<double> truth_flat = flatten_parameters(base.data.truth);
     std::vector<double> obs_flat = flatten_parameters(base.observed.params);
     for (long iteration : iterations) {
         std::vector<double> aug_flat =
-            flatten_parameters(read_params(out + "/params_aug_" + std::to_string(iteration) + ".txt"));
+            flatten_parameters(read_params(member_dir + "/params_aug_" + std::to_string(iteration) + ".txt"));
         for (size_t k = 0; k < truth_flat.size(); k++)
             csv_add_row(&scatter, {csv_integer(iteration), csv_number(truth_flat[k]), csv_number(obs_flat[k]),
                                    csv_number(aug_flat[k])});
@@ -393,7 +400,7 @@ PlotPanel along_training_panel(const std::string& title, const std::string& ylab
 void fig2_plot(const Fig2Base& base, const CsvTable& controls, const Fig2Settings& s, const Fig2Stops& stops,
                const std::string& out) {
     std::vector<long> iterations = scatter_iterations(s.checkpoints);
-    fig2_write_scatter(base, iterations, out);
+    fig2_write_scatter(base, iterations, out + "/member_" + std::to_string(base.member), out);
     std::vector<PlotPanel> panels(1);
     panels[0].kind = PanelKind::Heatmap;
     panels[0].title = "(a) true couplings w_ij";
@@ -603,6 +610,50 @@ std::string fig2_headline(const CsvTable& table, const Fig2Settings& s, const Fi
            fmt("%.5f", base.mse_obs_plm) + " (lambda 0) and " + fmt("%.5f", base.mse_obs_plm_cv) + " (lambda by cross-validation).\n\n";
 }
 
+// One member: its own data, observed-only fits, controls, diffusion training along the schedule, stops and final
+// step, under OUT/member_<k>/ (resumable: work/ holds the state).
+struct Fig2Member {
+    Fig2Base base;
+    CsvTable controls, table, final_table;
+    Fig2Stops stops;
+};
+
+void fig2_write_references(const Fig2Member& m, const Fig2Settings& s, const std::string& path) {
+    std::vector<double> mse = csv_doubles(m.table, "mse_aug");
+    const Fig2Base& b = m.base;
+    CsvTable references = csv_table({"quantity", "value"});
+    for (auto& kv : std::vector<std::pair<std::string, double>>{
+             {"mse_obs", b.mse_obs}, {"mse_obs_plm", b.mse_obs_plm}, {"mse_obs_plm_cv", b.mse_obs_plm_cv},
+             {"mse_oracle", csv_double(m.controls, 0, "mse")}, {"mse_bootstrap", csv_double(m.controls, 1, "mse")},
+             {"var_e_train", b.var_train}, {"var_e_test", b.var_test}, {"var_e_oracle", csv_double(m.controls, 0, "var_e")},
+             {"eps_obs", b.observed.eps}, {"fid_m_train_test", b.yardstick.magnetisation},
+             {"fid_c_train_test", b.yardstick.correlation}, {"rule_fired", m.stops.test.crossed ? 1.0 : 0.0},
+             {"stop_iteration_test_rule", (double)s.checkpoints[m.stops.test.index]},
+             {"stop_iteration_train_rule", (double)s.checkpoints[m.stops.train.index]},
+             {"mse_at_stop_test_rule", mse[m.stops.test.index]}, {"mse_at_stop_train_rule", mse[m.stops.train.index]},
+             {"best_iteration", (double)s.checkpoints[m.stops.best]}, {"best_mse", mse[m.stops.best]}})
+        csv_add_row(&references, {kv.first, csv_number(kv.second)});
+    csv_write(path, references);
+}
+
+Fig2Member fig2_member(const Fig2Settings& s, int member, const std::string& out, int threads, bool quiet,
+                       const std::function<void(const std::string&)>& say) {
+    std::string dir = out + "/member_" + std::to_string(member), work = dir + "/work";
+    make_directories(work);
+    Fig2Member m;
+    m.base = fig2_base(s, member, threads, say);
+    write_params(dir + "/params_true.txt", m.base.data.truth);
+    write_params(dir + "/params_obs.txt", m.base.observed.params);
+    m.controls = fig2_controls(s, m.base, work, threads, say);
+    m.table = fig2_train_along_schedule(m.base, s, dir, threads, quiet, say);
+    csv_write(dir + "/fig2.csv", m.table);
+    m.stops = fig2_stops(m.table, s, m.base);
+    m.final_table = fig2_final(m.base, s, m.stops, dir, threads, quiet, say);
+    if (!m.final_table.rows.empty()) csv_write(dir + "/final.csv", m.final_table);
+    fig2_write_references(m, s, dir + "/references.csv");
+    return m;
+}
+
 }  // namespace
 
 int command_fig2(int argc, char** argv) {
@@ -612,7 +663,8 @@ int command_fig2(int argc, char** argv) {
         "energy variances of Fig. 2f, the generator's fidelity and the energy-variance stopping rule; with the oracle\n"
         "and bootstrap controls and pseudo-likelihood beside the erasure machine.\n"
         "Writes fig2.csv, references.csv, final.csv, params_*.txt, fig2.png (+ fig2.gp), summary.md, claims.csv,\n"
-        "run_info.csv. Rerunning the same command continues an interrupted run (state in OUT/work/).",
+        "run_info.csv; each member's own under OUT/member_<k>/. Rerunning the same command continues an interrupted\n"
+        "run (state in OUT/member_<k>/work/).",
         fig2_options(), 0, 0);
     auto start_time = std::chrono::steady_clock::now();
     Fig2Settings s = fig2_settings(args);
@@ -628,33 +680,18 @@ int command_fig2(int argc, char** argv) {
     write_file_atomic(settings_path, settings);
     auto say = [&](const std::string& text) { if (!quiet) std::fprintf(stderr, "fig2: %s\n", text.c_str()); };
 
-    Fig2Base base = fig2_base(s, threads, say);
+    Fig2Member first = fig2_member(s, 0, out, threads, quiet, say);
+    const Fig2Base& base = first.base;
+    const CsvTable& table = first.table;
+    const CsvTable& controls = first.controls;
+    const Fig2Stops& stops = first.stops;
+    const CsvTable& final_table = first.final_table;
     write_params(out + "/params_true.txt", base.data.truth);
-    write_params(out + "/params_obs.txt", base.observed.params);
-    CsvTable controls = fig2_controls(s, base, work, threads, say);
-    CsvTable table = fig2_train_along_schedule(base, s, out, threads, quiet, say);
     csv_write(out + "/fig2.csv", table);
-    Fig2Stops stops = fig2_stops(table, s, base);
-    CsvTable final_table = fig2_final(base, s, stops, out, threads, quiet, say);
-    if (!final_table.rows.empty()) csv_write(out + "/final.csv", final_table);
-    std::vector<double> mse = csv_doubles(table, "mse_aug");
-    CsvTable references = csv_table({"quantity", "value"});
-    for (auto& kv : std::vector<std::pair<std::string, double>>{
-             {"mse_obs", base.mse_obs}, {"mse_obs_plm", base.mse_obs_plm}, {"mse_obs_plm_cv", base.mse_obs_plm_cv},
-             {"mse_oracle", csv_double(controls, 0, "mse")}, {"mse_bootstrap", csv_double(controls, 1, "mse")},
-             {"var_e_train", base.var_train}, {"var_e_test", base.var_test}, {"var_e_oracle", csv_double(controls, 0, "var_e")},
-             {"eps_obs", base.observed.eps}, {"fid_m_train_test", base.yardstick.magnetisation},
-             {"fid_c_train_test", base.yardstick.correlation}, {"rule_fired", stops.test.crossed ? 1.0 : 0.0},
-             {"stop_iteration_test_rule", (double)s.checkpoints[stops.test.index]},
-             {"stop_iteration_train_rule", (double)s.checkpoints[stops.train.index]},
-             {"mse_at_stop_test_rule", mse[stops.test.index]}, {"mse_at_stop_train_rule", mse[stops.train.index]},
-             {"best_iteration", (double)s.checkpoints[stops.best]}, {"best_mse", mse[stops.best]}})
-        csv_add_row(&references, {kv.first, csv_number(kv.second)});
-    csv_write(out + "/references.csv", references);
+    fig2_write_references(first, s, out + "/references.csv");
     fig2_plot(base, controls, s, stops, out);
     std::vector<Claim> claims = fig2_claims(table, s, base, stops);
     write_claims(out + "/claims.csv", claims);
-
     // A resumed run adds its wall time to the invocations before it (work/wall_seconds.txt, rewritten once at the end).
     double wall = seconds_since(start_time);
     std::string wall_path = work + "/wall_seconds.txt";

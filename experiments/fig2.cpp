@@ -130,7 +130,8 @@ std::vector<OptionSpec> fig2_options() {
                                   "checkpoint (long 100000, else 0 = none)"},
         {"iterations", "I", "", "last checkpoint (quick 32000, paper and long 1000000)"},
         {"checkpoints", "LIST", "", "comma-separated checkpoint iterations (overrides --iterations)"},
-        {"save-every", "I", "10000", "save the model in training every I iterations (what an interruption can lose)"}};
+        {"save-every", "I", "10000", "save the model in training every I iterations (what an interruption can lose)"},
+        {"members", "K", "", "members: new true parameters, data and diffusion model each (quick 3, paper 10, long 1)"}};
     for (const OptionSpec& option : diffusion_options()) spec.push_back(option);  // --batch, --sampler, --steps, --eta
     for (const OptionSpec& option : erasure_options()) spec.push_back(option);    // --eps-count, --eps-stride
     for (const OptionSpec& option : solver_options()) spec.push_back(option);     // --solver, --lambda
@@ -363,253 +364,6 @@ CsvTable fig2_final(const Fig2Base& base, const Fig2Settings& s, const Fig2Stops
 
 namespace {
 
-// Scatter panels (b)–(d): observed vs augmented at 1,000, 32,000 and the last checkpoint — or, when the last is
-// 32,000 (the quick scale), at the checkpoint between the first and the last on the log axis, so that the three
-// panels show three different models.
-std::vector<long> scatter_iterations(const std::vector<long>& checkpoints) {
-    long first = nearest_checkpoint(checkpoints, 1000), last = checkpoints.back();
-    long middle = nearest_checkpoint(checkpoints, 32000);
-    if (middle == last || middle == first) middle = nearest_checkpoint(checkpoints, (long)std::sqrt((double)first * last));
-    return {first, middle, last};
-}
-
-void fig2_write_scatter(const Fig2Base& base, const std::vector<long>& iterations, const std::string& member_dir,
-                        const std::string& out) {
-    CsvTable scatter = csv_table({"iteration", "true", "observed", "augmented"});
-    std::vector<double> truth_flat = flatten_parameters(base.data.truth);
-    std::vector<double> obs_flat = flatten_parameters(base.observed.params);
-    for (long iteration : iterations) {
-        std::vector<double> aug_flat =
-            flatten_parameters(read_params(member_dir + "/params_aug_" + std::to_string(iteration) + ".txt"));
-        for (size_t k = 0; k < truth_flat.size(); k++)
-            csv_add_row(&scatter, {csv_integer(iteration), csv_number(truth_flat[k]), csv_number(obs_flat[k]),
-                                   csv_number(aug_flat[k])});
-    }
-    csv_write(out + "/scatter.csv", scatter);
-}
-
-PlotPanel along_training_panel(const std::string& title, const std::string& ylabel) {
-    PlotPanel panel;
-    panel.title = title;
-    panel.xlabel = "iterations";
-    panel.ylabel = ylabel;
-    panel.log_x = true;
-    return panel;
-}
-
-void fig2_plot(const Fig2Base& base, const CsvTable& controls, const Fig2Settings& s, const Fig2Stops& stops,
-               const std::string& out) {
-    std::vector<long> iterations = scatter_iterations(s.checkpoints);
-    fig2_write_scatter(base, iterations, out + "/member_" + std::to_string(base.member), out);
-    std::vector<PlotPanel> panels(1);
-    panels[0].kind = PanelKind::Heatmap;
-    panels[0].title = "(a) true couplings w_ij";
-    panels[0].matrix_file = "params_true.txt";
-    panels[0].matrix_skip_lines = 1;
-    const char* letters[] = {"(b)", "(c)", "(d)"};
-    for (int p = 0; p < 3; p++) {
-        PlotPanel panel;
-        std::string it = std::to_string(iterations[p]);
-        panel.title = std::string(letters[p]) + " " + it + " iterations";
-        panel.xlabel = "true";
-        panel.ylabel = "inferred";
-        panel.diagonal = true;
-        panel.key = "top left";
-        panel.series.push_back({"scatter.csv", "true", "observed", "", "iteration", it,
-                                style_points("black", Marker::FilledCircle), "observed (M)"});
-        panel.series.push_back({"scatter.csv", "true", "augmented", "", "iteration", it,
-                                style_points("orange", Marker::Cross), "augmented (M+)"});
-        panel.series[0].style.point_size = 0.5;
-        panels.push_back(panel);
-    }
-    // Where the energy-variance rule stopped (Sec. III A), or the last checkpoint standing in when it did not fire.
-    PlotMarker stop_marker{(double)s.checkpoints[stops.test.index], "red",
-                           stops.test.crossed ? "rule stops" : "rule did not fire (last)"};
-    PlotPanel mse = along_training_panel("(e) MSE along diffusion training", "MSE");
-    mse.series.push_back({"fig2.csv", "iteration", "mse_aug", "", "", "",
-                          style_line("orange", LineKind::Solid, Marker::FilledCircle), "augmented"});
-    mse.series.push_back({"fig2.csv", "iteration", "mse_aug_obs", "", "", "",
-                          style_line("sky", LineKind::Solid, Marker::OpenCircle), "aug+obs"});
-    mse.series.push_back({"fig2.csv", "iteration", "mse_aug_plm", "", "", "",
-                          style_line("purple", LineKind::Solid, Marker::Cross), "augmented, PLM"});
-    mse.references.push_back({base.mse_obs, LineKind::Dashed, "black", "observed only"});
-    mse.references.push_back({base.mse_obs_plm_cv, LineKind::Dashed, "purple", "observed only, PLM-CV"});
-    mse.references.push_back({csv_double(controls, 0, "mse"), LineKind::Dotted, "green", "oracle (fresh M+)"});
-    mse.references.push_back({csv_double(controls, 1, "mse"), LineKind::Dotted, "gray", "bootstrap (M+ copies)"});
-    mse.markers.push_back(stop_marker);
-    panels.push_back(mse);
-    PlotPanel variance = along_training_panel("(f) energy variance", "Var[E]");
-    variance.series.push_back({"fig2.csv", "iteration", "var_e_aug", "", "", "",
-                               style_line("orange", LineKind::Solid, Marker::FilledCircle), "augmented"});
-    variance.references.push_back({base.var_train, LineKind::Dashed, "black", "train"});
-    variance.references.push_back({base.var_test, LineKind::Dotted, "red", "test"});
-    variance.markers.push_back(stop_marker);
-    panels.push_back(variance);
-    PlotPanel fidelity = along_training_panel("(g) generator fidelity vs test data", "mean |difference|");
-    fidelity.series.push_back({"fig2.csv", "iteration", "fid_m_test", "", "", "",
-                               style_line("orange", LineKind::Solid, Marker::FilledCircle), "|dm_i|"});
-    fidelity.series.push_back({"fig2.csv", "iteration", "fid_c_test", "", "", "",
-                               style_line("sky", LineKind::Solid, Marker::OpenCircle), "|dC_ij|"});
-    fidelity.references.push_back({base.yardstick.magnetisation, LineKind::Dashed, "orange", "train vs test |dm_i|"});
-    fidelity.references.push_back({base.yardstick.correlation, LineKind::Dotted, "sky", "train vs test |dC_ij|"});
-    fidelity.markers.push_back(stop_marker);
-    panels.push_back(fidelity);
-    PlotLayout layout;
-    layout.rows = 3;
-    layout.cols = 3;
-    plot_write_and_render(out, "fig2", panels, layout);
-}
-
-// Claims (one member: plain numbers decide, report.h). A stopping-rule claim is credited only where the rule fired.
-std::vector<Claim> fig2_claims(const CsvTable& table, const Fig2Settings& s, const Fig2Base& base, const Fig2Stops& stops) {
-    std::vector<double> mse = csv_doubles(table, "mse_aug"), mse_union = csv_doubles(table, "mse_aug_obs");
-    std::vector<double> mse_plm = csv_doubles(table, "mse_aug_plm");
-    size_t stop = stops.test.index, best = stops.best;
-    std::vector<std::string> labels;
-    std::vector<Estimate> points;
-    for (size_t k = 0; k < mse.size(); k++) {
-        labels.push_back(std::to_string(s.checkpoints[k]));
-        points.push_back(single_run(mse[k]));
-    }
-    std::vector<Claim> claims;
-    Judgement u_shape;
-    u_shape.measured = "fewer than 3 checkpoints";
-    if (points.size() >= 3) u_shape = judge_u_shape(labels, points);
-    if (best + 1 == mse.size()) {  // still falling: the over-trained arm lies beyond this run's budget
-        u_shape.verdict = Verdict::Undecided;
-        u_shape.measured = "MSE still falling at the last checkpoint (" + std::to_string(s.checkpoints.back()) +
-                           " iterations, " + fmt("%.5f", mse.back()) + "): the over-trained arm is beyond this run's budget";
-    }
-    claims.push_back(make_claim("fig2", "MSE vs diffusion training is U-shaped (Fig. 2e)", u_shape));
-    claims.push_back(make_claim("fig2", "augmented MSE at the energy-variance stop < observed-only MSE",
-                                judge_less("MSE_aug(stop)", single_run(mse[stop]), "MSE_obs", single_run(base.mse_obs))));
-    std::string not_fired = "the rule did not fire within " + std::to_string(s.checkpoints.back()) +
-                            " iterations: nothing to credit (the last checkpoint stood in)";
-    Judgement within_two;
-    within_two.measured = not_fired;
-    if (stops.test.crossed) {
-        within_two.verdict = mse[stop] <= 2 * mse[best] ? Verdict::Held : Verdict::NotHeld;
-        within_two.measured = "MSE at stop " + fmt("%.5f", mse[stop]) + " vs best " + fmt("%.5f", mse[best]) +
-                              " (ratio " + fmt("%.2f", mse[stop] / mse[best]) + "; one member)";
-    }
-    claims.push_back(make_claim("fig2", "energy-variance stopping lands within a factor 2 of the best checkpoint", within_two));
-    double mse_train_rule = mse[stops.train.index];
-    Judgement test_better;
-    test_better.measured = "neither rule fired within " + std::to_string(s.checkpoints.back()) + " iterations";
-    if (stops.test.crossed || stops.train.crossed) {
-        test_better.verdict = mse[stop] < mse_train_rule ? Verdict::Held
-                              : mse[stop] > mse_train_rule ? Verdict::NotHeld : Verdict::Undecided;
-        test_better.measured = "test rule " + std::string(stops.test.crossed ? "stops" : "did not fire; last") + " at " +
-                               std::to_string(s.checkpoints[stop]) + " (MSE " + fmt("%.5f", mse[stop]) + "), train rule " +
-                               (stops.train.crossed ? "stops" : "did not fire; last") + " at " +
-                               std::to_string(s.checkpoints[stops.train.index]) + " (MSE " + fmt("%.5f", mse_train_rule) +
-                               ")" + (stop == (size_t)stops.train.index ? ": same checkpoint" : "") + "; one member";
-    }
-    claims.push_back(make_claim("fig2", "matching the test-set variance stops better than matching the training-set variance",
-                                test_better));
-    claims.push_back(make_claim("fig2", "over-trained: MSE at the last checkpoint approaches the observed-only MSE",
-                                judge_less("|MSE_aug(last) - MSE_obs|", single_run(std::fabs(mse.back() - base.mse_obs)),
-                                           "|MSE_aug(best) - MSE_obs|", single_run(std::fabs(mse[best] - base.mse_obs)))));
-    claims.push_back(make_claim("fig2", "aug+obs at the stop < augmented alone at the stop",
-                                judge_less("MSE_aug+obs", single_run(mse_union[stop]), "MSE_aug", single_run(mse[stop]))));
-    claims.push_back(make_claim("fig2", "beyond the paper: PLM on augmented data at the stop < PLM-CV on the observed data alone",
-                                judge_less("MSE_PLM(aug, stop)", single_run(mse_plm[stop]), "MSE_PLM-CV(obs)",
-                                           single_run(base.mse_obs_plm_cv))));
-    return claims;
-}
-
-std::string fig2_settings_markdown(const Fig2Settings& s, int threads, double wall_total, double wall,
-                                   const CsvTable& table) {
-    double train_seconds = 0, sample_seconds = 0;
-    for (size_t k = 0; k < table.rows.size(); k++) {
-        train_seconds += csv_double(table, k, "seconds_train");
-        sample_seconds += csv_double(table, k, "seconds_sample");
-    }
-    std::string md = "## Settings\n\n| setting | value |\n|---|---|\n";
-    md += "| n, g | " + std::to_string(s.n) + ", " + fmt("%g", s.g) + " |\n";
-    md += "| M train, M test | " + std::to_string(s.M) + ", " + std::to_string(s.M_test) + " |\n";
-    md += "| M+ per checkpoint | " + std::to_string(s.M_plus) + " |\n";
-    md += "| sampler | " + sampler_name(s.sampler) + " |\n| batch | " + std::to_string(s.batch) + " |\n";
-    md += "| solver | " + (s.solver.kind == SolverKind::Erasure ? "erasure machine, epsilon grid " + erasure_grid_text(s.solver.grid)
-                                                                 : solver_name(s.solver)) + "; PLM (lambda 0) beside it |\n";
-    md += "| seed, threads | " + std::to_string(s.seed) + ", " + std::to_string(threads) + " |\n";
-    md += "| wall time | " + fmt("%.0f", wall_total) + " s" +
-          (wall_total > wall + 0.5 ? " over several invocations (the last one " + fmt("%.0f", wall) + " s)" : std::string()) +
-          " (training " + fmt("%.0f", train_seconds) + " s, sampling " + fmt("%.0f", sample_seconds) +
-          " s over all checkpoints) |\n\n";
-    return md;
-}
-
-std::string fig2_table_markdown(const CsvTable& table, const Fig2Base& base, const CsvTable& controls) {
-    std::string md = "## Along training\n\nFidelity: mean |dm_i| and mean |dC_ij| of the generated set against the test "
-                     "data; the training data's own distance from the test data is " + fidelity_text(base.yardstick) +
-                     ".\n\n| iterations | MSE aug | MSE aug+obs | PLM aug | PLM aug+obs | Var[E(aug)] | |dm| test | "
-                     "|dC| test |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n";
-    for (size_t k = 0; k < table.rows.size(); k++) {
-        md += "| " + table.rows[k][0];
-        for (const char* column : {"mse_aug", "mse_aug_obs", "mse_aug_plm", "mse_aug_obs_plm"})
-            md += " | " + fmt("%.5f", csv_double(table, k, column));
-        md += " | " + fmt("%.2f", csv_double(table, k, "var_e_aug")) + " | " + fmt("%.4f", csv_double(table, k, "fid_m_test")) +
-              " | " + fmt("%.4f", csv_double(table, k, "fid_c_test")) + " |\n";
-    }
-    md += "\nReferences: MSE_obs " + fmt("%.5f", base.mse_obs) + " (epsilon " + fmt("%.2f", base.observed.eps) +
-          "), PLM on the observed data " + fmt("%.5f", base.mse_obs_plm) + ", PLM-CV " + fmt("%.5f", base.mse_obs_plm_cv) +
-          " (lambda " + fmt("%g", base.lambda_obs_plm_cv) + "); oracle " + fmt("%.5f", csv_double(controls, 0, "mse")) +
-          " (PLM " + fmt("%.5f", csv_double(controls, 0, "mse_plm")) + "), bootstrap " +
-          fmt("%.5f", csv_double(controls, 1, "mse")) + " (PLM " + fmt("%.5f", csv_double(controls, 1, "mse_plm")) +
-          "); Var[E] train " + fmt("%.2f", base.var_train) + ", test " + fmt("%.2f", base.var_test) +
-          ", oracle samples " + fmt("%.2f", csv_double(controls, 0, "var_e")) + ".\n\n";
-    return md;
-}
-
-std::string fig2_stopping_markdown(const CsvTable& table, const Fig2Settings& s, const Fig2Stops& stops,
-                                   const CsvTable& final_table) {
-    std::vector<double> mse = csv_doubles(table, "mse_aug");
-    std::string md = "## Stopping\n\n- Test-set rule (the paper's): " +
-        std::string(stops.test.crossed ? "fired: Var[E(aug)] comes down to Var[E(test)] near " +
-                                             fmt("%.0f", std::pow(10.0, stops.test.crossing_log10_iteration)) + " iterations"
-                                       : "did not fire: Var[E(aug)] never came down to Var[E(test)] within the budget (the "
-                                         "rule would train on); the last checkpoint stands in") +
-        "; nearest checkpoint " + std::to_string(s.checkpoints[stops.test.index]) + ", MSE " +
-        fmt("%.5f", mse[stops.test.index]) + ".\n";
-    md += "- The same rule on Var[E] of a probe of the first " + std::to_string(std::min<long>(PROBE_CHECK, s.M_plus)) +
-          " generated samples (what the later figures use) stops at " + std::to_string(s.checkpoints[stops.probe.index]) +
-          (stops.probe.index == stops.test.index ? ": the same checkpoint.\n" : ": a different checkpoint.\n");
-    md += "- Training-set rule: " + std::string(stops.train.crossed ? "fired" : "did not fire; last checkpoint") + " at " +
-          std::to_string(s.checkpoints[stops.train.index]) + ", MSE " + fmt("%.5f", mse[stops.train.index]) + ".\n\n";
-    if (!final_table.rows.empty()) {
-        md += "## The paper's M+ and sampler at three checkpoints\n\n" + std::to_string(s.final_M_plus) +
-              " samples from DDPM with all 1000 steps.\n\n| checkpoint | iterations | MSE aug | MSE aug+obs | PLM aug | "
-              "Var[E(aug)] | |dm| test | |dC| test |\n|---|---:|---:|---:|---:|---:|---:|---:|\n";
-        for (size_t k = 0; k < final_table.rows.size(); k++)
-            md += "| " + final_table.rows[k][0] + " | " + final_table.rows[k][1] + " | " +
-                  fmt("%.5f", csv_double(final_table, k, "mse_aug")) + " | " + fmt("%.5f", csv_double(final_table, k, "mse_aug_obs")) +
-                  " | " + fmt("%.5f", csv_double(final_table, k, "mse_aug_plm")) + " | " +
-                  fmt("%.2f", csv_double(final_table, k, "var_e_aug")) + " | " + fmt("%.4f", csv_double(final_table, k, "fid_m_test")) +
-                  " | " + fmt("%.4f", csv_double(final_table, k, "fid_c_test")) + " |\n";
-        md += "\n";
-    }
-    return md;
-}
-
-std::string fig2_headline(const CsvTable& table, const Fig2Settings& s, const Fig2Base& base, const Fig2Stops& stops,
-                          const CsvTable& controls) {
-    std::vector<double> mse = csv_doubles(table, "mse_aug"), mse_plm = csv_doubles(table, "mse_aug_plm");
-    size_t stop = stops.test.index;
-    return std::string("Augmentation ") + (mse[stop] < base.mse_obs ? "helped" : "did not help") +
-           " the erasure machine: at the energy-variance stopping point (" + std::to_string(s.checkpoints[stop]) +
-           " iterations" + (stops.test.crossed ? "" : ", the rule never fired: last checkpoint") + ") it reached MSE " +
-           fmt("%.5f", mse[stop]) + " on " + std::to_string(s.M_plus) + " augmented samples, against " +
-           fmt("%.5f", base.mse_obs) + " from the " + std::to_string(s.M) + " observed samples alone (ratio " +
-           fmt("%.2f", mse[stop] / base.mse_obs) + "). The best checkpoint (" + std::to_string(s.checkpoints[stops.best]) +
-           ") gave " + fmt("%.5f", mse[stops.best]) + "; fresh samples of the true model (oracle) give " +
-           fmt("%.5f", csv_double(controls, 0, "mse")) + " and copies of the training set (bootstrap) " +
-           fmt("%.5f", csv_double(controls, 1, "mse")) + ". Pseudo-likelihood on the same augmented samples gave " +
-           fmt("%.5f", mse_plm[stop]) + " at the stop (best along training " +
-           fmt("%.5f", *std::min_element(mse_plm.begin(), mse_plm.end())) + "), and on the observed data alone " +
-           fmt("%.5f", base.mse_obs_plm) + " (lambda 0) and " + fmt("%.5f", base.mse_obs_plm_cv) + " (lambda by cross-validation).\n\n";
-}
-
 // One member: its own data, observed-only fits, controls, diffusion training along the schedule, stops and final
 // step, under OUT/member_<k>/ (resumable: work/ holds the state).
 struct Fig2Member {
@@ -618,20 +372,24 @@ struct Fig2Member {
     Fig2Stops stops;
 };
 
+double column_at(const Fig2Member& m, size_t checkpoint, const char* column) { return csv_double(m.table, checkpoint, column); }
+double at_stop(const Fig2Member& m, const char* column) { return column_at(m, m.stops.test.index, column); }
+
 void fig2_write_references(const Fig2Member& m, const Fig2Settings& s, const std::string& path) {
-    std::vector<double> mse = csv_doubles(m.table, "mse_aug");
     const Fig2Base& b = m.base;
+    const Fig2Stops& stops = m.stops;
     CsvTable references = csv_table({"quantity", "value"});
     for (auto& kv : std::vector<std::pair<std::string, double>>{
              {"mse_obs", b.mse_obs}, {"mse_obs_plm", b.mse_obs_plm}, {"mse_obs_plm_cv", b.mse_obs_plm_cv},
              {"mse_oracle", csv_double(m.controls, 0, "mse")}, {"mse_bootstrap", csv_double(m.controls, 1, "mse")},
              {"var_e_train", b.var_train}, {"var_e_test", b.var_test}, {"var_e_oracle", csv_double(m.controls, 0, "var_e")},
              {"eps_obs", b.observed.eps}, {"fid_m_train_test", b.yardstick.magnetisation},
-             {"fid_c_train_test", b.yardstick.correlation}, {"rule_fired", m.stops.test.crossed ? 1.0 : 0.0},
-             {"stop_iteration_test_rule", (double)s.checkpoints[m.stops.test.index]},
-             {"stop_iteration_train_rule", (double)s.checkpoints[m.stops.train.index]},
-             {"mse_at_stop_test_rule", mse[m.stops.test.index]}, {"mse_at_stop_train_rule", mse[m.stops.train.index]},
-             {"best_iteration", (double)s.checkpoints[m.stops.best]}, {"best_mse", mse[m.stops.best]}})
+             {"fid_c_train_test", b.yardstick.correlation}, {"rule_fired", stops.test.crossed ? 1.0 : 0.0},
+             {"stop_iteration_test_rule", (double)s.checkpoints[stops.test.index]},
+             {"stop_iteration_train_rule", (double)s.checkpoints[stops.train.index]},
+             {"mse_at_stop_test_rule", at_stop(m, "mse_aug")},
+             {"mse_at_stop_train_rule", column_at(m, stops.train.index, "mse_aug")},
+             {"best_iteration", (double)s.checkpoints[stops.best]}, {"best_mse", column_at(m, stops.best, "mse_aug")}})
         csv_add_row(&references, {kv.first, csv_number(kv.second)});
     csv_write(path, references);
 }
@@ -654,6 +412,306 @@ Fig2Member fig2_member(const Fig2Settings& s, int member, const std::string& out
     return m;
 }
 
+// A number of every member, and its mean ± sd over them.
+std::vector<double> per_member(const std::vector<Fig2Member>& members, const std::function<double(const Fig2Member&)>& value) {
+    std::vector<double> values;
+    for (const Fig2Member& m : members) values.push_back(value(m));
+    return values;
+}
+Estimate over_members(const std::vector<Fig2Member>& members, const std::function<double(const Fig2Member&)>& value) {
+    return estimate_of(per_member(members, value));
+}
+
+const std::vector<std::string> ALONG_COLUMNS = {"mse_aug", "mse_aug_obs", "mse_aug_plm", "mse_aug_obs_plm", "var_e_aug",
+                                                "fid_m_test", "fid_c_test"};
+
+// fig2.csv: per checkpoint, mean and sd over the members of every column in ALONG_COLUMNS.
+CsvTable fig2_along_table(const std::vector<Fig2Member>& members, const Fig2Settings& s) {
+    std::vector<std::string> header = {"iteration", "members"};
+    for (const std::string& column : ALONG_COLUMNS) header.insert(header.end(), {column + "_mean", column + "_sd"});
+    CsvTable table = csv_table(header);
+    for (size_t k = 0; k < s.checkpoints.size(); k++) {
+        std::vector<std::string> row = {csv_integer(s.checkpoints[k]), std::to_string(members.size())};
+        for (const std::string& column : ALONG_COLUMNS) {
+            Estimate e = over_members(members, [&](const Fig2Member& m) { return column_at(m, k, column.c_str()); });
+            row.insert(row.end(), {csv_number(e.mean), sd_cell(e)});
+        }
+        csv_add_row(&table, row);
+    }
+    return table;
+}
+
+// Scatter panels (b)–(d): observed vs augmented at 1,000, 32,000 and the last checkpoint — or, when the last is
+// 32,000 (the quick scale), at the checkpoint between the first and the last on the log axis, so that the three
+// panels show three different models. Member 0's parameters.
+std::vector<long> scatter_iterations(const std::vector<long>& checkpoints) {
+    long first = nearest_checkpoint(checkpoints, 1000), last = checkpoints.back();
+    long middle = nearest_checkpoint(checkpoints, 32000);
+    if (middle == last || middle == first) middle = nearest_checkpoint(checkpoints, (long)std::sqrt((double)first * last));
+    return {first, middle, last};
+}
+
+void fig2_write_scatter(const Fig2Base& base, const std::vector<long>& iterations, const std::string& out) {
+    CsvTable scatter = csv_table({"iteration", "true", "observed", "augmented"});
+    std::vector<double> truth_flat = flatten_parameters(base.data.truth);
+    std::vector<double> obs_flat = flatten_parameters(base.observed.params);
+    for (long iteration : iterations) {
+        std::vector<double> aug_flat = flatten_parameters(read_params(
+            out + "/member_" + std::to_string(base.member) + "/params_aug_" + std::to_string(iteration) + ".txt"));
+        for (size_t k = 0; k < truth_flat.size(); k++)
+            csv_add_row(&scatter, {csv_integer(iteration), csv_number(truth_flat[k]), csv_number(obs_flat[k]),
+                                   csv_number(aug_flat[k])});
+    }
+    csv_write(out + "/scatter.csv", scatter);
+}
+
+PlotPanel along_training_panel(const std::string& title, const std::string& ylabel) {
+    PlotPanel panel;
+    panel.title = title;
+    panel.xlabel = "iterations";
+    panel.ylabel = ylabel;
+    panel.log_x = true;
+    return panel;
+}
+
+PlotSeries along_series(const std::string& column, const char* color, LineKind line, Marker marker, const std::string& title) {
+    return {"fig2.csv", "iteration", column + "_mean", column + "_sd", "", "", style_line(color, line, marker), title};
+}
+
+std::vector<PlotPanel> fig2_scatter_panels(const std::vector<long>& iterations) {
+    std::vector<PlotPanel> panels(1);
+    panels[0].kind = PanelKind::Heatmap;
+    panels[0].title = "(a) true couplings w_ij (member 0)";
+    panels[0].matrix_file = "params_true.txt";
+    panels[0].matrix_skip_lines = 1;
+    const char* letters[] = {"(b)", "(c)", "(d)"};
+    for (int p = 0; p < 3; p++) {
+        PlotPanel panel;
+        std::string it = std::to_string(iterations[p]);
+        panel.title = std::string(letters[p]) + " " + it + " iterations";
+        panel.xlabel = "true";
+        panel.ylabel = "inferred";
+        panel.diagonal = true;
+        panel.key = "top left";
+        panel.series.push_back({"scatter.csv", "true", "observed", "", "iteration", it,
+                                style_points("black", Marker::FilledCircle), "observed (M)"});
+        panel.series.push_back({"scatter.csv", "true", "augmented", "", "iteration", it,
+                                style_points("orange", Marker::Cross), "augmented (M+)"});
+        panel.series[0].style.point_size = 0.5;
+        panels.push_back(panel);
+    }
+    return panels;
+}
+
+void fig2_plot(const std::vector<Fig2Member>& members, const Fig2Settings& s, const std::string& out) {
+    std::vector<long> iterations = scatter_iterations(s.checkpoints);
+    fig2_write_scatter(members[0].base, iterations, out);
+    std::vector<PlotPanel> panels = fig2_scatter_panels(iterations);
+    auto mean = [&](const std::function<double(const Fig2Member&)>& value) { return over_members(members, value).mean; };
+    // Where the energy-variance rule stopped in each member (Sec. III A), or the last checkpoint when it did not fire.
+    std::vector<PlotMarker> stop_markers;
+    for (const Fig2Member& m : members)
+        stop_markers.push_back({(double)s.checkpoints[m.stops.test.index], "red",
+                                m.stops.test.crossed ? "rule stops" : "rule did not fire (last)"});
+    PlotPanel mse = along_training_panel("(e) MSE along diffusion training", "MSE");
+    mse.series = {along_series("mse_aug", "orange", LineKind::Solid, Marker::FilledCircle, "augmented"),
+                  along_series("mse_aug_obs", "sky", LineKind::Solid, Marker::OpenCircle, "aug+obs"),
+                  along_series("mse_aug_plm", "purple", LineKind::Solid, Marker::Cross, "augmented, PLM")};
+    mse.references = {{mean([](const Fig2Member& m) { return m.base.mse_obs; }), LineKind::Dashed, "black", "observed only"},
+                      {mean([](const Fig2Member& m) { return m.base.mse_obs_plm_cv; }), LineKind::Dashed, "purple",
+                       "observed only, PLM-CV"},
+                      {mean([](const Fig2Member& m) { return csv_double(m.controls, 0, "mse"); }), LineKind::Dotted,
+                       "green", "oracle (fresh M+)"},
+                      {mean([](const Fig2Member& m) { return csv_double(m.controls, 1, "mse"); }), LineKind::Dotted,
+                       "gray", "bootstrap (M+ copies)"}};
+    mse.markers = stop_markers;
+    PlotPanel variance = along_training_panel("(f) energy variance", "Var[E]");
+    variance.series = {along_series("var_e_aug", "orange", LineKind::Solid, Marker::FilledCircle, "augmented")};
+    variance.references = {{mean([](const Fig2Member& m) { return m.base.var_train; }), LineKind::Dashed, "black", "train"},
+                           {mean([](const Fig2Member& m) { return m.base.var_test; }), LineKind::Dotted, "red", "test"}};
+    variance.markers = stop_markers;
+    PlotPanel fidelity = along_training_panel("(g) generator fidelity vs test data", "mean |difference|");
+    fidelity.series = {along_series("fid_m_test", "orange", LineKind::Solid, Marker::FilledCircle, "|dm_i|"),
+                       along_series("fid_c_test", "sky", LineKind::Solid, Marker::OpenCircle, "|dC_ij|")};
+    fidelity.references = {{mean([](const Fig2Member& m) { return m.base.yardstick.magnetisation; }), LineKind::Dashed,
+                            "orange", "train vs test |dm_i|"},
+                           {mean([](const Fig2Member& m) { return m.base.yardstick.correlation; }), LineKind::Dotted,
+                            "sky", "train vs test |dC_ij|"}};
+    fidelity.markers = stop_markers;
+    panels.insert(panels.end(), {mse, variance, fidelity});
+    PlotLayout layout;
+    layout.rows = 3;
+    layout.cols = 3;
+    plot_write_and_render(out, "fig2", panels, layout);
+}
+
+// The stopping-rule claims count only the members where the rule fired (a rule that did not fire cannot be credited).
+Judgement fig2_within_two(const std::vector<Fig2Member>& members, const Fig2Settings& s) {
+    Judgement j;
+    int fired = 0, within = 0;
+    std::string ratios;
+    for (const Fig2Member& m : members) {
+        if (!m.stops.test.crossed) continue;
+        double ratio = at_stop(m, "mse_aug") / column_at(m, m.stops.best, "mse_aug");
+        fired++;
+        within += ratio <= 2;
+        ratios += (ratios.empty() ? "" : ", ") + fmt("%.2f", ratio);
+    }
+    if (fired == 0) {
+        j.measured = "the rule did not fire within " + std::to_string(s.checkpoints.back()) + " iterations in any of " +
+                     std::to_string(members.size()) + " members: nothing to credit";
+        return j;
+    }
+    j.verdict = within == fired ? Verdict::Held : Verdict::NotHeld;
+    j.measured = "fired in " + std::to_string(fired) + " of " + std::to_string(members.size()) + " members; MSE at stop / best: " +
+                 ratios + " (" + std::to_string(within) + " within 2x)";
+    return j;
+}
+
+Judgement fig2_test_rule_better(const std::vector<Fig2Member>& members) {
+    std::vector<double> test_rule, train_rule;
+    for (const Fig2Member& m : members)
+        if (m.stops.test.crossed || m.stops.train.crossed) {
+            test_rule.push_back(at_stop(m, "mse_aug"));
+            train_rule.push_back(column_at(m, m.stops.train.index, "mse_aug"));
+        }
+    Judgement j;
+    j.measured = "neither rule fired in any member";
+    if (test_rule.empty()) return j;
+    j = judge_paired_less("MSE at the test rule's stop", test_rule, "MSE at the train rule's stop", train_rule);
+    j.measured += " (" + std::to_string(test_rule.size()) + " of " + std::to_string(members.size()) +
+                  " members where a rule fired)";
+    return j;
+}
+
+std::vector<Claim> fig2_claims(const std::vector<Fig2Member>& members, const Fig2Settings& s) {
+    auto values = [&](const std::function<double(const Fig2Member&)>& value) { return per_member(members, value); };
+    std::vector<std::string> labels;
+    std::vector<Estimate> points;
+    for (size_t k = 0; k < s.checkpoints.size(); k++) {
+        labels.push_back(std::to_string(s.checkpoints[k]));
+        points.push_back(over_members(members, [&](const Fig2Member& m) { return column_at(m, k, "mse_aug"); }));
+    }
+    Judgement u_shape;
+    u_shape.measured = "fewer than 3 checkpoints";
+    if (points.size() >= 3) u_shape = judge_u_shape(labels, points);
+    size_t best = std::min_element(points.begin(), points.end(), [](const Estimate& a, const Estimate& b) {
+                      return a.mean < b.mean; }) - points.begin();
+    if (best + 1 == points.size()) {  // still falling: the over-trained arm lies beyond this run's budget
+        u_shape.verdict = Verdict::Undecided;
+        u_shape.measured = "mean MSE still falling at the last checkpoint (" + labels.back() + " iterations, " +
+                           fmt("%.5f", points.back().mean) + "): the over-trained arm is beyond this run's budget";
+    }
+    auto obs = values([](const Fig2Member& m) { return m.base.mse_obs; });
+    auto stop = values([](const Fig2Member& m) { return at_stop(m, "mse_aug"); });
+    auto last = values([&](const Fig2Member& m) { return std::fabs(column_at(m, s.checkpoints.size() - 1, "mse_aug") - m.base.mse_obs); });
+    auto best_gap = values([&](const Fig2Member& m) { return std::fabs(column_at(m, best, "mse_aug") - m.base.mse_obs); });
+    return {make_claim("fig2", "MSE vs diffusion training is U-shaped (Fig. 2e)", u_shape),
+            make_claim("fig2", "augmented MSE at the energy-variance stop < observed-only MSE",
+                       judge_paired_less("MSE_aug(stop)", stop, "MSE_obs", obs)),
+            make_claim("fig2", "energy-variance stopping lands within a factor 2 of the best checkpoint",
+                       fig2_within_two(members, s)),
+            make_claim("fig2", "matching the test-set variance stops better than matching the training-set variance",
+                       fig2_test_rule_better(members)),
+            make_claim("fig2", "over-trained: MSE at the last checkpoint approaches the observed-only MSE",
+                       judge_paired_less("|MSE_aug(last) - MSE_obs|", last, "|MSE_aug(best mean) - MSE_obs|", best_gap)),
+            make_claim("fig2", "aug+obs at the stop < augmented alone at the stop",
+                       judge_paired_less("MSE_aug+obs", values([](const Fig2Member& m) { return at_stop(m, "mse_aug_obs"); }),
+                                         "MSE_aug", stop)),
+            make_claim("fig2", "beyond the paper: PLM on augmented data at the stop < PLM-CV on the observed data alone",
+                       judge_paired_less("MSE_PLM(aug, stop)", values([](const Fig2Member& m) { return at_stop(m, "mse_aug_plm"); }),
+                                         "MSE_PLM-CV(obs)", values([](const Fig2Member& m) { return m.base.mse_obs_plm_cv; })))};
+}
+
+std::string fig2_settings_markdown(const Fig2Settings& s, int members, int threads, double wall_total, double wall,
+                                   double train_seconds, double sample_seconds) {
+    std::string md = "## Settings\n\n| setting | value |\n|---|---|\n";
+    md += "| n, g | " + std::to_string(s.n) + ", " + fmt("%g", s.g) + " |\n";
+    md += "| M train, M test | " + std::to_string(s.M) + ", " + std::to_string(s.M_test) + " |\n";
+    md += "| members | " + std::to_string(members) + " (each: new true parameters, data, diffusion model) |\n";
+    md += "| M+ per checkpoint | " + std::to_string(s.M_plus) + " |\n";
+    md += "| sampler | " + sampler_name(s.sampler) + " |\n| batch | " + std::to_string(s.batch) + " |\n";
+    md += "| solver | " + (s.solver.kind == SolverKind::Erasure ? "erasure machine, epsilon grid " + erasure_grid_text(s.solver.grid)
+                                                                 : solver_name(s.solver)) + "; PLM (lambda 0) beside it |\n";
+    md += "| seed, threads | " + std::to_string(s.seed) + ", " + std::to_string(threads) + " |\n";
+    md += "| wall time | " + fmt("%.0f", wall_total) + " s" +
+          (wall_total > wall + 0.5 ? " over several invocations (the last one " + fmt("%.0f", wall) + " s)" : std::string()) +
+          " (training " + fmt("%.0f", train_seconds) + " s, sampling " + fmt("%.0f", sample_seconds) +
+          " s over all checkpoints and members) |\n\n";
+    return md;
+}
+
+std::string fig2_table_markdown(const std::vector<Fig2Member>& members, const Fig2Settings& s) {
+    auto est = [&](const std::function<double(const Fig2Member&)>& value, const char* format) {
+        return estimate_text(over_members(members, value), format);
+    };
+    std::string md = "## Along training (mean ± sd over members)\n\nFidelity: mean |dm_i| and mean |dC_ij| of the "
+                     "generated set against the test data; the training data's own distance from the test data is " +
+                     est([](const Fig2Member& m) { return m.base.yardstick.magnetisation; }, "%.4f") + " / " +
+                     est([](const Fig2Member& m) { return m.base.yardstick.correlation; }, "%.4f") +
+                     ".\n\n| iterations | MSE aug | MSE aug+obs | PLM aug | PLM aug+obs | Var[E(aug)] | |dm| test | "
+                     "|dC| test |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+    for (size_t k = 0; k < s.checkpoints.size(); k++) {
+        md += "| " + std::to_string(s.checkpoints[k]);
+        for (const std::string& column : ALONG_COLUMNS) {
+            const char* format = column == "var_e_aug" ? "%.2f" : column.compare(0, 3, "fid") == 0 ? "%.4f" : "%.5f";
+            md += " | " + est([&](const Fig2Member& m) { return column_at(m, k, column.c_str()); }, format);
+        }
+        md += " |\n";
+    }
+    md += "\nReferences: MSE_obs " + est([](const Fig2Member& m) { return m.base.mse_obs; }, "%.5f") +
+          ", PLM on the observed data " + est([](const Fig2Member& m) { return m.base.mse_obs_plm; }, "%.5f") +
+          ", PLM-CV " + est([](const Fig2Member& m) { return m.base.mse_obs_plm_cv; }, "%.5f") + "; oracle " +
+          est([](const Fig2Member& m) { return csv_double(m.controls, 0, "mse"); }, "%.5f") + " (PLM " +
+          est([](const Fig2Member& m) { return csv_double(m.controls, 0, "mse_plm"); }, "%.5f") + "), bootstrap " +
+          est([](const Fig2Member& m) { return csv_double(m.controls, 1, "mse"); }, "%.5f") + " (PLM " +
+          est([](const Fig2Member& m) { return csv_double(m.controls, 1, "mse_plm"); }, "%.5f") + "); Var[E] train " +
+          est([](const Fig2Member& m) { return m.base.var_train; }, "%.2f") + ", test " +
+          est([](const Fig2Member& m) { return m.base.var_test; }, "%.2f") + ".\n\n";
+    return md;
+}
+
+std::string fig2_member_stopping_markdown(const Fig2Member& m, const Fig2Settings& s) {
+    const Fig2Stops& stops = m.stops;
+    std::string md = "- Member " + std::to_string(m.base.member) + ": the test-set rule (the paper's) " +
+        (stops.test.crossed ? "fired: Var[E(aug)] comes down to Var[E(test)] near " +
+                                  fmt("%.0f", std::pow(10.0, stops.test.crossing_log10_iteration)) + " iterations"
+                            : std::string("did not fire within the budget; the last checkpoint stands in")) +
+        " (checkpoint " + std::to_string(s.checkpoints[stops.test.index]) + ", MSE " + fmt("%.5f", at_stop(m, "mse_aug")) +
+        "); best checkpoint " + std::to_string(s.checkpoints[stops.best]) + " (MSE " +
+        fmt("%.5f", column_at(m, stops.best, "mse_aug")) + "); observed only " + fmt("%.5f", m.base.mse_obs) +
+        ". The probe of " + std::to_string(std::min<long>(PROBE_CHECK, s.M_plus)) + " samples stops at " +
+        std::to_string(s.checkpoints[stops.probe.index]) + "; the training-set rule " +
+        (stops.train.crossed ? "fires" : "does not fire") + " (checkpoint " + std::to_string(s.checkpoints[stops.train.index]) +
+        ", MSE " + fmt("%.5f", column_at(m, stops.train.index, "mse_aug")) + ").\n";
+    for (size_t k = 0; k < m.final_table.rows.size(); k++)
+        md += "  - " + m.final_table.rows[k][0] + " (" + m.final_table.rows[k][1] + " iterations), " +
+              std::to_string(s.final_M_plus) + " DDPM samples (all 1000 steps): MSE aug " +
+              fmt("%.5f", csv_double(m.final_table, k, "mse_aug")) + ", aug+obs " +
+              fmt("%.5f", csv_double(m.final_table, k, "mse_aug_obs")) + ", PLM aug " +
+              fmt("%.5f", csv_double(m.final_table, k, "mse_aug_plm")) + "; |dm|, |dC| vs test " +
+              fmt("%.4f", csv_double(m.final_table, k, "fid_m_test")) + ", " + fmt("%.4f", csv_double(m.final_table, k, "fid_c_test")) + "\n";
+    return md;
+}
+
+std::string fig2_headline(const std::vector<Fig2Member>& members, const Fig2Settings& s) {
+    auto mean = [&](const std::function<double(const Fig2Member&)>& value) { return over_members(members, value).mean; };
+    double stop = mean([](const Fig2Member& m) { return at_stop(m, "mse_aug"); });
+    double obs = mean([](const Fig2Member& m) { return m.base.mse_obs; });
+    int fired = 0;
+    for (const Fig2Member& m : members) fired += m.stops.test.crossed;
+    return std::string("Over ") + std::to_string(members.size()) + " member(s), augmentation " +
+           (stop < obs ? "lowered" : "did not lower") + " the erasure machine's mean MSE at the energy-variance stop: " +
+           fmt("%.5f", stop) + " from " + std::to_string(s.M_plus) + " augmented samples against " + fmt("%.5f", obs) +
+           " from the " + std::to_string(s.M) + " observed samples alone (ratio " + fmt("%.2f", stop / obs) +
+           "). The rule fired in " + std::to_string(fired) + " of " + std::to_string(members.size()) +
+           " member(s) within " + std::to_string(s.checkpoints.back()) + " iterations. Pseudo-likelihood on the same "
+           "augmented samples gave " + fmt("%.5f", mean([](const Fig2Member& m) { return at_stop(m, "mse_aug_plm"); })) +
+           " at the stop, and on the observed data alone " + fmt("%.5f", mean([](const Fig2Member& m) { return m.base.mse_obs_plm; })) +
+           " (lambda 0) and " + fmt("%.5f", mean([](const Fig2Member& m) { return m.base.mse_obs_plm_cv; })) +
+           " (lambda by cross-validation).\n\n";
+}
+
 }  // namespace
 
 int command_fig2(int argc, char** argv) {
@@ -661,13 +719,15 @@ int command_fig2(int argc, char** argv) {
         argc, argv, 2, "repro fig2 [--scale quick|paper|long] [--out DIR] [options]",
         "Fig. 2: MSE of inverse Ising inference from diffusion-augmented data along the diffusion training, the\n"
         "energy variances of Fig. 2f, the generator's fidelity and the energy-variance stopping rule; with the oracle\n"
-        "and bootstrap controls and pseudo-likelihood beside the erasure machine.\n"
-        "Writes fig2.csv, references.csv, final.csv, params_*.txt, fig2.png (+ fig2.gp), summary.md, claims.csv,\n"
-        "run_info.csv; each member's own under OUT/member_<k>/. Rerunning the same command continues an interrupted\n"
-        "run (state in OUT/member_<k>/work/).",
+        "and bootstrap controls and pseudo-likelihood beside the erasure machine; mean ± sd over members.\n"
+        "Writes fig2.csv, fig2.png (+ fig2.gp), summary.md, claims.csv, run_info.csv; each member's own CSVs and\n"
+        "parameters under OUT/member_<k>/. Rerunning the same command continues an interrupted run (state in\n"
+        "OUT/member_<k>/work/); a larger --members adds members to a finished run.",
         fig2_options(), 0, 0);
     auto start_time = std::chrono::steady_clock::now();
     Fig2Settings s = fig2_settings(args);
+    int member_count = (int)arg_int_or(args, "members", s.scale == "quick" ? 3 : s.scale == "paper" ? 10 : 1);
+    if (member_count < 1 || member_count > 1000) throw UsageError("--members must be between 1 and 1000");
     std::string out = arg_given(args, "out") ? arg_string(args, "out") : s.scale == "long" ? "results/fig2-long" : "results/fig2";
     bool quiet = arg_flag(args, "quiet");
     int threads = apply_threads(args);
@@ -680,32 +740,40 @@ int command_fig2(int argc, char** argv) {
     write_file_atomic(settings_path, settings);
     auto say = [&](const std::string& text) { if (!quiet) std::fprintf(stderr, "fig2: %s\n", text.c_str()); };
 
-    Fig2Member first = fig2_member(s, 0, out, threads, quiet, say);
-    const Fig2Base& base = first.base;
-    const CsvTable& table = first.table;
-    const CsvTable& controls = first.controls;
-    const Fig2Stops& stops = first.stops;
-    const CsvTable& final_table = first.final_table;
-    write_params(out + "/params_true.txt", base.data.truth);
-    csv_write(out + "/fig2.csv", table);
-    fig2_write_references(first, s, out + "/references.csv");
-    fig2_plot(base, controls, s, stops, out);
-    std::vector<Claim> claims = fig2_claims(table, s, base, stops);
+    std::vector<Fig2Member> members;
+    for (int k = 0; k < member_count; k++) {
+        say("member " + std::to_string(k + 1) + " of " + std::to_string(member_count));
+        members.push_back(fig2_member(s, k, out, threads, quiet, say));
+    }
+    write_params(out + "/params_true.txt", members[0].base.data.truth);
+    csv_write(out + "/fig2.csv", fig2_along_table(members, s));
+    fig2_plot(members, s, out);
+    std::vector<Claim> claims = fig2_claims(members, s);
     write_claims(out + "/claims.csv", claims);
+
     // A resumed run adds its wall time to the invocations before it (work/wall_seconds.txt, rewritten once at the end).
     double wall = seconds_since(start_time);
     std::string wall_path = work + "/wall_seconds.txt";
     double wall_total = wall + (path_exists(wall_path) ? std::strtod(read_file(wall_path).c_str(), nullptr) : 0.0);
     write_file_atomic(wall_path, fmt("%.1f", wall_total) + "\n");
+    double train_seconds = 0, sample_seconds = 0;
+    for (const Fig2Member& m : members)
+        for (size_t k = 0; k < m.table.rows.size(); k++) {
+            train_seconds += csv_double(m.table, k, "seconds_train");
+            sample_seconds += csv_double(m.table, k, "seconds_sample");
+        }
     write_run_info(out + "/run_info.csv",
                    {{"command", command_line_text(argc, argv)}, {"scale", s.scale}, {"seed", std::to_string(s.seed)},
                     {"wall_seconds", fmt("%.0f", wall_total)}, {"this_invocation_seconds", fmt("%.0f", wall)},
-                    {"threads", std::to_string(threads)}, {"settings", settings}});
+                    {"threads", std::to_string(threads)}, {"members", std::to_string(member_count)},
+                    {"settings", settings}});
     std::string md = "# Fig. 2: augmentation along diffusion training (" + s.scale + " scale)\n\n" +
-                     fig2_headline(table, s, base, stops, controls) + fig2_settings_markdown(s, threads, wall_total, wall, table) +
-                     fig2_table_markdown(table, base, controls) + fig2_stopping_markdown(table, s, stops, final_table) +
-                     claims_markdown(claims) + "\n![Fig. 2](fig2.png)\n\nGenerated by `" + command_line_text(argc, argv) +
-                     "`; not edited by hand.\n";
+                     fig2_headline(members, s) +
+                     fig2_settings_markdown(s, member_count, threads, wall_total, wall, train_seconds, sample_seconds) +
+                     fig2_table_markdown(members, s) + "## Stopping, per member\n\n";
+    for (const Fig2Member& m : members) md += fig2_member_stopping_markdown(m, s);
+    md += "\n" + claims_markdown(claims) + "\n![Fig. 2](fig2.png)\n\nGenerated by `" + command_line_text(argc, argv) +
+          "`; not edited by hand.\n";
     write_file_atomic(out + "/summary.md", md);
     std::printf("%s", md.c_str());
     return 0;

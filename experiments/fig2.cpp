@@ -585,6 +585,7 @@ Judgement fig2_test_rule_better(const std::vector<Fig2Member>& members) {
 }
 
 std::vector<Claim> fig2_claims(const std::vector<Fig2Member>& members, const Fig2Settings& s) {
+    const std::string figure = s.scale == "long" ? "fig2-long" : "fig2";
     auto values = [&](const std::function<double(const Fig2Member&)>& value) { return per_member(members, value); };
     std::vector<std::string> labels;
     std::vector<Estimate> points;
@@ -606,19 +607,19 @@ std::vector<Claim> fig2_claims(const std::vector<Fig2Member>& members, const Fig
     auto stop = values([](const Fig2Member& m) { return at_stop(m, "mse_aug"); });
     auto last = values([&](const Fig2Member& m) { return std::fabs(column_at(m, s.checkpoints.size() - 1, "mse_aug") - m.base.mse_obs); });
     auto best_gap = values([&](const Fig2Member& m) { return std::fabs(column_at(m, best, "mse_aug") - m.base.mse_obs); });
-    return {make_claim("fig2", "MSE vs diffusion training is U-shaped (Fig. 2e)", u_shape),
-            make_claim("fig2", "augmented MSE at the energy-variance stop < observed-only MSE",
+    return {make_claim(figure, "MSE vs diffusion training is U-shaped (Fig. 2e)", u_shape),
+            make_claim(figure, "augmented MSE at the energy-variance stop < observed-only MSE",
                        judge_paired_less("MSE_aug(stop)", stop, "MSE_obs", obs)),
-            make_claim("fig2", "energy-variance stopping lands within a factor 2 of the best checkpoint",
+            make_claim(figure, "energy-variance stopping lands within a factor 2 of the best checkpoint",
                        fig2_within_two(members, s)),
-            make_claim("fig2", "matching the test-set variance stops better than matching the training-set variance",
+            make_claim(figure, "matching the test-set variance stops better than matching the training-set variance",
                        fig2_test_rule_better(members)),
-            make_claim("fig2", "over-trained: MSE at the last checkpoint approaches the observed-only MSE",
+            make_claim(figure, "over-trained: MSE at the last checkpoint approaches the observed-only MSE",
                        judge_paired_less("|MSE_aug(last) - MSE_obs|", last, "|MSE_aug(best mean) - MSE_obs|", best_gap)),
-            make_claim("fig2", "aug+obs at the stop < augmented alone at the stop",
+            make_claim(figure, "aug+obs at the stop < augmented alone at the stop",
                        judge_paired_less("MSE_aug+obs", values([](const Fig2Member& m) { return at_stop(m, "mse_aug_obs"); }),
                                          "MSE_aug", stop)),
-            make_claim("fig2", "beyond the paper: PLM on augmented data at the stop < PLM-CV on the observed data alone",
+            make_claim(figure, "beyond the paper: PLM on augmented data at the stop < PLM-CV on the observed data alone",
                        judge_paired_less("MSE_PLM(aug, stop)", values([](const Fig2Member& m) { return at_stop(m, "mse_aug_plm"); }),
                                          "MSE_PLM-CV(obs)", values([](const Fig2Member& m) { return m.base.mse_obs_plm_cv; })))};
 }

@@ -24,12 +24,12 @@
 #include "../ising/energy.h"
 #include "../ising/metrics.h"
 #include "../ising/metropolis.h"
-#include "args.h"
-#include "commands.h"
-#include "csv.h"
-#include "pipeline.h"
-#include "plot.h"
-#include "report.h"
+#include "../cli/args.h"
+#include "../cli/commands.h"
+#include "../report/csv.h"
+#include "../method/pipeline.h"
+#include "../report/plot.h"
+#include "../report/report.h"
 
 namespace {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "../data/atomic_file.h"
-#include "../experiments/jobs.h"
+#include "../runner/jobs.h"
 
 static std::string temp_directory() {
     char pattern[] = "/tmp/repro_test_jobs_XXXXXX";

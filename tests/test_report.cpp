@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "../data/atomic_file.h"
-#include "../experiments/csv.h"
-#include "../experiments/plot.h"
-#include "../experiments/pipeline.h"
-#include "../experiments/report.h"
+#include "../report/csv.h"
+#include "../report/plot.h"
+#include "../method/pipeline.h"
+#include "../report/report.h"
 
 static std::string temp_directory() {
     char pattern[] = "/tmp/repro_test_report_XXXXXX";

@@ -11,9 +11,9 @@
 #include "../diffusion/diffusion.h"
 #include "../ising/erasure.h"
 #include "../ising/moments.h"
-#include "args.h"
-#include "jobs.h"
-#include "report.h"
+#include "../cli/args.h"
+#include "../runner/jobs.h"
+#include "../report/report.h"
 #include "stopping.h"
 
 // A seed for one purpose of one run, derived from the run's --seed so that every stage has its own stream and a

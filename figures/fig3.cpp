@@ -1,20 +1,20 @@
 // `repro fig3`: Fig. 3 of the paper (Sec. III A). MSE of inverse Ising inference against the coupling scale g:
 // observed data only (M = 4000) vs M⁺ samples from a diffusion model stopped by the energy-variance rule,
 // mean ± sd over ensembles (new true parameters, new data, new diffusion model, new seed).
-// One job per (g, ensemble member): experiments/jobs.h runs, distributes and merges them.
+// One job per (g, ensemble member): runner/jobs.h runs, distributes and merges them.
 #include <chrono>
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "../data/atomic_file.h"
-#include "args.h"
-#include "commands.h"
-#include "csv.h"
-#include "jobs.h"
-#include "pipeline.h"
-#include "plot.h"
-#include "report.h"
+#include "../cli/args.h"
+#include "../cli/commands.h"
+#include "../report/csv.h"
+#include "../runner/jobs.h"
+#include "../method/pipeline.h"
+#include "../report/plot.h"
+#include "../report/report.h"
 
 int command_fig3(int argc, char** argv) {
     bool paper = false;

@@ -19,13 +19,13 @@
 #include "../ising/energy.h"
 #include "../ising/metrics.h"
 #include "../ising/metropolis.h"
-#include "args.h"
-#include "commands.h"
-#include "csv.h"
-#include "jobs.h"
-#include "pipeline.h"
-#include "plot.h"
-#include "report.h"
+#include "../cli/args.h"
+#include "../cli/commands.h"
+#include "../report/csv.h"
+#include "../runner/jobs.h"
+#include "../method/pipeline.h"
+#include "../report/plot.h"
+#include "../report/report.h"
 
 namespace {
 

@@ -3,7 +3,7 @@
 // and the diffusion model (energy-variance stopping); the erasure machine on M⁺ generated samples of each.
 //   (a) inferred vs true parameters at M = 2000 (first ensemble member);  (b) MSE vs M, mean ± sd over ensembles.
 // GAN is left out as in the paper (mode collapse on small-dimensional data; README).
-// One job per (M, ensemble member): experiments/jobs.h.
+// One job per (M, ensemble member): runner/jobs.h.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -15,13 +15,13 @@
 #include "../ising/metrics.h"
 #include "../nn/rbm.h"
 #include "../nn/vae.h"
-#include "args.h"
-#include "commands.h"
-#include "csv.h"
-#include "jobs.h"
-#include "pipeline.h"
-#include "plot.h"
-#include "report.h"
+#include "../cli/args.h"
+#include "../cli/commands.h"
+#include "../report/csv.h"
+#include "../runner/jobs.h"
+#include "../method/pipeline.h"
+#include "../report/plot.h"
+#include "../report/report.h"
 
 namespace {
 

@@ -4,7 +4,7 @@
 //   (d–f) MSE vs M⁺ at fixed M (4000 for n = 20, 40; 8000 for n = 60): observed-only line, augmented only,
 //         augmented + observed (inference on the union). One diffusion model per (n, ensemble member) serves every
 //         M⁺ (its first M⁺ samples), so the points of a curve are paired.
-// g = 1 and energy-variance stopping throughout. One job per (n, M, ensemble member): experiments/jobs.h.
+// g = 1 and energy-variance stopping throughout. One job per (n, M, ensemble member): runner/jobs.h.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -13,13 +13,13 @@
 #include <vector>
 
 #include "../data/atomic_file.h"
-#include "args.h"
-#include "commands.h"
-#include "csv.h"
-#include "jobs.h"
-#include "pipeline.h"
-#include "plot.h"
-#include "report.h"
+#include "../cli/args.h"
+#include "../cli/commands.h"
+#include "../report/csv.h"
+#include "../runner/jobs.h"
+#include "../method/pipeline.h"
+#include "../report/plot.h"
+#include "../report/report.h"
 
 namespace {
 

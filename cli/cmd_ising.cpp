@@ -28,7 +28,7 @@
 #include "args.h"
 #include "commands.h"
 #include "inputs.h"
-#include "version.h"
+#include "../data/version.h"
 
 static long long int_in_range(const Args& args, const std::string& name, long long lo, long long hi) {
     long long value = arg_int(args, name);

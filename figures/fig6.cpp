@@ -13,7 +13,7 @@
 // drawn apart from the scored ones) and the measures of the scored hidden sets (the "best" checkpoint in hindsight).
 //
 // The figure is a design (one job per ensemble member: new shuffle and split, new hidden sets, new diffusion model),
-// one job, and a summary of the merged jobs; the job/merge runner (experiments/jobs.h) runs them, spreads them over
+// one job, and a summary of the merged jobs; the job/merge runner (runner/jobs.h) runs them, spreads them over
 // machines, and resumes after an interruption.
 #include <algorithm>
 #include <chrono>
@@ -29,13 +29,13 @@
 #include "../ising/energy.h"
 #include "../ising/plm.h"
 #include "../ising/reconstruct.h"
-#include "args.h"
-#include "commands.h"
-#include "csv.h"
-#include "jobs.h"
-#include "pipeline.h"
-#include "plot.h"
-#include "report.h"
+#include "../cli/args.h"
+#include "../cli/commands.h"
+#include "../report/csv.h"
+#include "../runner/jobs.h"
+#include "../method/pipeline.h"
+#include "../report/plot.h"
+#include "../report/report.h"
 
 namespace {
 

@@ -23,8 +23,8 @@
 #include <utility>
 #include <vector>
 
-#include "args.h"
-#include "csv.h"
+#include "../cli/args.h"
+#include "../report/csv.h"
 
 struct Job {
     std::string id;                                          // e.g. "g=1.5/ens=3": names the job in logs and listings

@@ -21,7 +21,7 @@
 #include <utility>
 #include <vector>
 
-#include "jobs.h"  // Estimate
+#include "../runner/jobs.h"  // Estimate
 
 enum class Verdict { Held, NotHeld, Undecided };
 // "held", "not held", "undecided" (the claims.csv spelling) and back; verdict_parse throws on anything else.

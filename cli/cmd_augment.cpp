@@ -17,7 +17,7 @@
 #include "args.h"
 #include "commands.h"
 #include "inputs.h"
-#include "pipeline.h"
+#include "../method/pipeline.h"
 
 static long long int_in_range(const Args& args, const std::string& name, long long lo, long long hi) {
     long long value = arg_int(args, name);
@@ -153,7 +153,7 @@ static void print_run_estimate(const DiffusionConfig& config, const Samples& tra
                  1.0 / seconds_per_iteration, sample_seconds, samples, (train_seconds + sample_seconds) / 60);
 }
 
-// --stop energy-variance: the figures' pipeline (experiments/pipeline.h) on the user's own data.
+// --stop energy-variance: the figures' pipeline (method/pipeline.h) on the user's own data.
 static int augment_stopped_by_energy_variance(const Args& args, const Samples& train, const std::string& out_path,
                                               const SampleFormat& out_format, long augmented_count, long iterations,
                                               int batch, const SamplerOptions& sampler, uint64_t seed, int threads,

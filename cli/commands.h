@@ -1,6 +1,7 @@
 // One function per subcommand; main.cpp only dispatches. Each returns the process exit status and throws
 // UsageError (exit 2) or std::runtime_error (exit 1) with a message for the user.
 #pragma once
+#include "../figures/figures.h"  // command_fig2 … command_fig7
 
 int command_sample(int argc, char** argv);       // cli/cmd_ising.cpp
 int command_infer(int argc, char** argv);        // cli/cmd_ising.cpp
@@ -9,10 +10,4 @@ int command_energy(int argc, char** argv);       // cli/cmd_ising.cpp
 int command_augment(int argc, char** argv);      // cli/cmd_augment.cpp
 int command_generate(int argc, char** argv);     // cli/cmd_augment.cpp
 int command_retina_info(int argc, char** argv);  // cli/cmd_retina.cpp
-int command_fig2(int argc, char** argv);         // experiments/fig2.cpp
-int command_fig3(int argc, char** argv);         // figures/fig3.cpp
-int command_fig4(int argc, char** argv);         // figures/fig4.cpp
-int command_fig5(int argc, char** argv);         // figures/fig5.cpp
-int command_fig6(int argc, char** argv);         // figures/fig6.cpp
-int command_fig7(int argc, char** argv);         // figures/fig7.cpp (beyond the paper: solvers x augmentation)
-int command_all(int argc, char** argv);          // figures/all.cpp
+int command_all(int argc, char** argv);          // cli/all.cpp: every figure, then results/README.md

@@ -27,7 +27,13 @@
 #include "../cli/args.h"
 #include "../cli/commands.h"
 #include "../report/csv.h"
-#include "../method/pipeline.h"
+#include "../cli/method_options.h"
+#include "../method/appendix_a.h"
+#include "../method/augment.h"
+#include "../method/seeds.h"
+#include "../method/sk_data.h"
+#include "../method/solvers.h"
+#include "../report/statistics.h"
 #include "../report/plot.h"
 #include "../report/report.h"
 
@@ -57,20 +63,9 @@ std::vector<long> paper_checkpoints() {
 }
 
 std::vector<long> parse_checkpoint_list(const std::string& text) {
-    std::vector<long> points;
-    size_t start = 0;
-    while (start <= text.size()) {
-        size_t comma = text.find(',', start);
-        std::string word = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        char* end = nullptr;
-        long value = std::strtol(word.c_str(), &end, 10);
-        if (word.empty() || *end != '\0' || value <= 0)
-            throw UsageError("--checkpoints needs increasing positive integers separated by commas, got '" + text + "'");
-        if (!points.empty() && value <= points.back()) throw UsageError("--checkpoints must increase: '" + text + "'");
-        points.push_back(value);
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-    }
+    std::vector<long> points = parse_long_list(text, "checkpoints");
+    for (size_t k = 1; k < points.size(); k++)
+        if (points[k] <= points[k - 1]) throw UsageError("--checkpoints must increase: '" + text + "'");
     return points;
 }
 

@@ -54,10 +54,6 @@ static std::string number(double value, int digits = 3) {
 
 static bool has_error_bar(const Estimate& estimate) { return estimate.count >= 2 && std::isfinite(estimate.sd); }
 
-// "0.0042 ± 0.0003" (mean ± sd) or "0.0042" for a single run.
-static std::string estimate_text(const Estimate& estimate) {
-    return has_error_bar(estimate) ? number(estimate.mean) + " ± " + number(estimate.sd, 2) : number(estimate.mean);
-}
 
 static void check_finite(const std::string& name, const Estimate& estimate) {
     if (!std::isfinite(estimate.mean))
@@ -301,16 +297,6 @@ std::string command_line_text(int argc, char** argv) {
 // ---- results/README.md ----
 
 // Table cells: a '|' would end the cell and a newline the row.
-std::string markdown_cell(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-        if (c == '|') out += "\\|";
-        else if (c == '\n' || c == '\r') out += ' ';
-        else out += c;
-    }
-    return out;
-}
-
 static std::string verdict_cell(Verdict verdict) {
     return verdict == Verdict::Held ? "held" : verdict == Verdict::NotHeld ? "**not held**" : "undecided at this scale";
 }
@@ -395,13 +381,21 @@ std::string glance_measured_text(const std::string& measured, size_t limit) {
 }
 
 static std::string claims_table(const std::vector<Claim>& claims, bool at_a_glance) {
-    std::string out = at_a_glance ? "| figure | claim | measured | verdict |\n|---|---|---|---|\n"
-                                  : "| claim | measured | verdict |\n|---|---|---|\n";
-    for (const Claim& claim : claims)
-        out += "| " + (at_a_glance ? markdown_cell(claim.figure) + " | " : std::string()) + markdown_cell(claim.text) + " | " +
-               markdown_cell(at_a_glance ? glance_measured_text(claim.measured, 300) : claim.measured) + " | " +
-               verdict_cell(claim.verdict) + " |\n";
-    return out;
+    std::vector<std::vector<std::string>> rows;
+    for (const Claim& claim : claims) {
+        std::vector<std::string> row = {claim.text, at_a_glance ? glance_measured_text(claim.measured, 300) : claim.measured,
+                                        verdict_cell(claim.verdict)};
+        if (at_a_glance) row.insert(row.begin(), claim.figure);
+        rows.push_back(row);
+    }
+    if (at_a_glance) return markdown_table({"figure", "claim", "measured", "verdict"}, "llll", rows);
+    return markdown_table({"claim", "measured", "verdict"}, "lll", rows);
+}
+
+std::string claims_markdown(const std::vector<Claim>& claims) {
+    std::vector<std::vector<std::string>> rows;
+    for (const Claim& claim : claims) rows.push_back({claim.text, claim.measured, verdict_name(claim.verdict)});
+    return "## Claims\n\n" + markdown_table({"claim", "measured", "verdict"}, "lll", rows);
 }
 
 // "Against the field's standard solver": fig7's opening paragraph and claims, near the top of the report, because

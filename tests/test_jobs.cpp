@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "../data/atomic_file.h"
+#include "../report/statistics.h"
 #include "../runner/jobs.h"
 
 static std::string temp_directory() {

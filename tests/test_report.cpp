@@ -12,7 +12,7 @@
 #include "../data/atomic_file.h"
 #include "../report/csv.h"
 #include "../report/plot.h"
-#include "../method/pipeline.h"
+#include "../report/statistics.h"
 #include "../report/report.h"
 
 static std::string temp_directory() {

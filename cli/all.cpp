@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "../cli/args.h"
-#include "../cli/commands.h"
+#include "args.h"
+#include "commands.h"
 #include "../report/report.h"
 
 struct FigureCommand {

@@ -141,12 +141,6 @@ int command_fig3(int argc, char** argv) {
     s.augment = augment_settings_from_args(args, paper, 32000, 2000, run.threads);
     if (s.n < 2 || s.M < 10 || s.ensembles < 1 || s.M_plus < 10)
         throw UsageError("need n >= 2, M >= 10, ensembles >= 1, M-plus >= 10");
-    make_directories(run.out);
-
-    std::vector<Job> design = fig3_design(s, run.seed);
-    MergeResult merged;
-    JobFunction job = [&](const Job& j, int) { return fig3_job(s, j, run.seed); };
-    if (!jobs_dispatch(args, run.out, design, job, &merged)) return 0;
-    write_figure_outputs(run, merged, design.size(), fig3_summary(run.out, s, merged.table));
-    return 0;
+    return run_figure(args, run, fig3_design(s, run.seed), [&](const Job& j, int) { return fig3_job(s, j, run.seed); },
+                      [&](const CsvTable& merged) { return fig3_summary(run.out, s, merged); });
 }

@@ -244,12 +244,6 @@ int command_fig4(int argc, char** argv) {
     if (s.ensembles < 1 || s.M_plus < 10) throw UsageError("need ensembles >= 1, M-plus >= 10");
     for (long n : s.n_list) if (n < 2 || n > 200) throw UsageError("--n-list values must be in 2..200");
     if (s.n_list.size() > 3) throw UsageError("--n-list takes at most 3 sizes (panels a-c)");
-    make_directories(run.out);
-
-    std::vector<Job> design = fig4_design(s, run.seed);
-    MergeResult merged;
-    JobFunction job = [&](const Job& j, int) { return fig4_job(s, j, run.seed); };
-    if (!jobs_dispatch(args, run.out, design, job, &merged)) return 0;
-    write_figure_outputs(run, merged, design.size(), fig4_summary(run.out, s, merged.table));
-    return 0;
+    return run_figure(args, run, fig4_design(s, run.seed), [&](const Job& j, int) { return fig4_job(s, j, run.seed); },
+                      [&](const CsvTable& merged) { return fig4_summary(run.out, s, merged); });
 }

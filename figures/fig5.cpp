@@ -253,12 +253,6 @@ int command_fig5(int argc, char** argv) {
     if (s.n < 2 || s.ensembles < 1 || s.M_plus < 10 || s.rbm_epochs < 1 || s.vae_epochs < 1)
         throw UsageError("need n >= 2, ensembles >= 1, M-plus >= 10, epochs >= 1");
     if (std::find(s.M_list.begin(), s.M_list.end(), s.panel_a_M) == s.M_list.end()) s.panel_a_M = s.M_list[0];
-    make_directories(run.out);
-
-    std::vector<Job> design = fig5_design(s, run.seed);
-    MergeResult merged;
-    JobFunction job = [&](const Job& j, int) { return fig5_job(s, j, run.seed); };
-    if (!jobs_dispatch(args, run.out, design, job, &merged)) return 0;
-    write_figure_outputs(run, merged, design.size(), fig5_summary(s, merged.table));
-    return 0;
+    return run_figure(args, run, fig5_design(s, run.seed), [&](const Job& j, int) { return fig5_job(s, j, run.seed); },
+                      [&](const CsvTable& merged) { return fig5_summary(s, merged); });
 }

@@ -598,15 +598,10 @@ int command_fig6(int argc, char** argv) {
         &paper, false);  // both solvers run (EM and PLM): no --solver
     FigureRun run = figure_run(args, "fig6", argc, argv);
     Fig6Settings s = fig6_settings(args, paper, run);
-    make_directories(s.out);
-    std::vector<Job> design = fig6_design(s);
     std::unique_ptr<RetinaRaster> raster;  // loaded on the first job that needs it
     JobFunction job = [&](const Job& j, int index) {
         if (!raster) raster.reset(new RetinaRaster(retina_load(s.data_path)));
         return fig6_job(s, *raster, j, index);
     };
-    MergeResult merged;
-    if (!jobs_dispatch(args, s.out, design, job, &merged)) return 0;
-    write_figure_outputs(run, merged, design.size(), fig6_summary(s, merged.table));
-    return 0;
+    return run_figure(args, run, fig6_design(s), job, [&](const CsvTable& merged) { return fig6_summary(s, merged); });
 }

@@ -366,12 +366,6 @@ int command_fig7(int argc, char** argv) {
     s.grid = erasure_grid_from_args(args, paper);
     s.augment = augment_settings_from_args(args, paper, 32000, 2000, s.threads);
     if (s.n < 2 || s.ensembles < 1 || s.M_plus < 10) throw UsageError("need n >= 2, ensembles >= 1, M-plus >= 10");
-    make_directories(run.out);
-
-    std::vector<Job> design = fig7_design(s);
-    MergeResult merged;
-    JobFunction job = [&](const Job& j, int) { return fig7_job(s, j); };
-    if (!jobs_dispatch(args, run.out, design, job, &merged)) return 0;
-    write_figure_outputs(run, merged, design.size(), fig7_summary(s, run.out, merged.table));
-    return 0;
+    return run_figure(args, run, fig7_design(s), [&](const Job& j, int) { return fig7_job(s, j); },
+                      [&](const CsvTable& merged) { return fig7_summary(s, run.out, merged); });
 }

@@ -96,3 +96,12 @@ void write_figure_outputs(const FigureRun& run, const MergeResult& merged, size_
     write_file_atomic(run.out + "/summary.md", md);
     std::printf("%s", md.c_str());
 }
+
+int run_figure(const Args& args, const FigureRun& run, const std::vector<Job>& design, const JobFunction& job,
+               const std::function<FigureSummary(const CsvTable& merged)>& summarise) {
+    make_directories(run.out);
+    MergeResult merged;
+    if (!jobs_dispatch(args, run.out, design, job, &merged)) return 0;
+    write_figure_outputs(run, merged, design.size(), summarise(merged.table));
+    return 0;
+}

@@ -5,6 +5,7 @@
 // parameters that returns its rows) and its summary (merged rows → tables, plots, claims, FigureSummary).
 #pragma once
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -68,3 +69,9 @@ std::string diffusion_setting_text(const AugmentSettings& settings);
 // summary.md on stdout.
 void write_figure_outputs(const FigureRun& run, const MergeResult& merged, size_t design_size,
                           const FigureSummary& summary);
+
+// The common end of a figure command: makes run.out, dispatches the design (runner/jobs.h: --list-jobs, --job K,
+// --merge or every unfinished job) and, after a full run or --merge, writes what `summarise` makes of the merged
+// rows (write_figure_outputs). Returns the exit status.
+int run_figure(const Args& args, const FigureRun& run, const std::vector<Job>& design, const JobFunction& job,
+               const std::function<FigureSummary(const CsvTable& merged)>& summarise);

@@ -21,6 +21,7 @@
 #include "../data/rng.h"
 #include "bench_clock.h"
 #include "../diffusion/diffusion.h"
+#include "../method/appendix_a.h"
 #include "../data/workers.h"
 
 static std::string cpu_model() {

@@ -87,6 +87,9 @@ build/bench: tests/bench.cpp tests/bench_clock.h $(LIB_OBJ)
 build/bench_plm: tests/bench_plm.cpp tests/bench_clock.h $(LIB_OBJ)
 	$(CXX) $(CXXFLAGS) -o $@ $(filter %.cpp %.o,$^) $(LDLIBS)
 
+build/bench_quality: tests/bench_quality.cpp tests/bench_clock.h $(LIB_OBJ)
+	$(CXX) $(CXXFLAGS) -o $@ $(filter %.cpp %.o,$^) $(LDLIBS)
+
 bench: deps build/bench build/bench_plm
 	./build/bench
 	./build/bench_plm

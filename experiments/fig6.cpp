@@ -124,6 +124,7 @@ AugmentRun augment_and_probe(const Fig6Settings& s, const RetinaSplit& split, co
     AugmentRun run;
     DiffusionModel model;
     DiffusionConfig config = diffusion_config_for(split.train.n);
+    apply_training_recipe(a.recipe, &config);
     config.ema_decay = a.ema_decay;
     diffusion_init(&model, config, derive_seed(seed, 2));
     DiffusionModel previous, chosen;

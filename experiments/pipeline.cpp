@@ -169,6 +169,7 @@ static void start_rule_model(const Samples& train, const AugmentSettings& settin
                              DiffusionModel* previous, AugmentTrace* trace) {
     if (settings.resume_path.empty()) {
         DiffusionConfig config = diffusion_config_for(train.n);
+        apply_training_recipe(settings.recipe, &config);
         config.ema_decay = settings.ema_decay;
         if (settings.widths[0] > 0) std::copy(settings.widths, settings.widths + 3, config.denoiser.widths);
         diffusion_init(model, config, derive_seed(seed, 2));
@@ -283,6 +284,23 @@ SamplerOptions quick_sampler() {
     return sampler;
 }
 
+void apply_training_recipe(const std::string& name, DiffusionConfig* config) {
+    DiffusionConfig paper;  // the defaults are the paper's
+    config->adam = paper.adam;
+    config->ema_decay = paper.ema_decay;
+    config->lr_warmup = paper.lr_warmup;
+    config->lr_horizon = paper.lr_horizon;
+    config->lr_final = paper.lr_final;
+    config->t_importance = paper.t_importance;
+    if (name == "paper") return;
+    if (name != "fast") throw UsageError("--recipe must be paper or fast, got '" + name + "'");
+    config->adam.learning_rate = 1e-3f;
+    config->lr_warmup = 1000;
+    config->lr_horizon = 8000;
+    config->lr_final = 1e-5f;
+    config->ema_decay = 0.999f;
+}
+
 SkAugmentResult run_sk_augmentation(int n, double g, int M, const std::vector<long>& augmented_counts, bool with_union,
                                     const AugmentSettings& settings, const SolverChoice& solver, uint64_t seed) {
     SkAugmentResult result;
@@ -363,10 +381,23 @@ std::vector<OptionSpec> augment_options() {
         {"probe", "P", "", "generated samples for Var[E] at each checkpoint"}};
     for (const OptionSpec& option : diffusion_options()) options.push_back(option);
     options.push_back({"ema", "D", "0", "sample from a moving average of the weights (beyond the paper; 0 = off; e.g. 0.999)"});
+    options.push_back(recipe_option());
     return options;
 }
 
+OptionSpec recipe_option() {
+    return {"recipe", "NAME", "paper", "training recipe: paper (Adam 1e-4, constant; the figures' default) or fast\n"
+            "                             (beyond the paper: lr 1e-3 with warm-up and cosine decay, --ema 0.999)"};
+}
+
 float ema_decay_from_args(const Args& args) {
+    bool has_recipe = false;
+    for (const OptionSpec& option : args.spec) has_recipe = has_recipe || option.name == "recipe";
+    if (!arg_given(args, "ema") && has_recipe) {  // the recipe's average
+        DiffusionConfig config;
+        apply_training_recipe(arg_string(args, "recipe"), &config);
+        return config.ema_decay;
+    }
     double decay = arg_double(args, "ema");
     if (!(decay >= 0.0 && decay < 1.0)) throw UsageError("--ema must be in [0, 1) (0 = off; e.g. 0.999)");
     return (float)decay;
@@ -378,6 +409,7 @@ std::vector<std::pair<std::string, std::string>> augment_design_params(const Aug
         {"max_iter", std::to_string(settings.max_iterations)}, {"probe", std::to_string(settings.probe_count)},
         {"sampler", sampler_name(settings.sampler)}, {"eps", erasure_grid_text(solver.grid)}, {"seed", std::to_string(seed)}};
     if (solver.kind != SolverKind::Erasure) params.push_back({"solver", solver_name(solver)});
+    if (settings.recipe != "paper") params.push_back({"recipe", settings.recipe});
     if (settings.ema_decay > 0.0f) {
         char text[32];
         std::snprintf(text, sizeof text, "%g", settings.ema_decay);  // "0.999", not the float's 0.99900001…
@@ -403,6 +435,7 @@ AugmentSettings augment_settings_from_args(const Args& args, bool paper, long qu
     settings.threads = threads;
     settings.quiet = arg_flag(args, "quiet");
     settings.ema_decay = ema_decay_from_args(args);
+    settings.recipe = arg_string(args, "recipe");
     if (settings.max_iterations < settings.first_checkpoint || settings.probe_count < 10 || settings.batch < 1)
         throw UsageError("need --iterations >= 1000, --probe >= 10, --batch >= 1");
     return settings;

@@ -88,6 +88,7 @@ struct AugmentSettings {
     long max_iterations = 32000;
     long probe_count = 5000;
     float ema_decay = 0.0f;  // moving average of the weights (diffusion.h); 0 = off, as in the paper and the figures
+    std::string recipe = "paper";  // --recipe: the training recipe (apply_training_recipe); its EMA is ema_decay
     SamplerOptions sampler;
     int threads = 1;
     bool quiet = false;
@@ -121,6 +122,12 @@ SamplerOptions sampler_from_args(const Args& args, const SamplerOptions& fallbac
 // --scale paper the figures use DDPM with all T = 1000 steps, as the paper did.
 SamplerOptions quick_sampler();
 
+// --recipe paper|fast: the training recipe. "paper" (every figure's default): Adam at a constant 1e-4, no moving
+// average, uniform t (Appendix A). "fast" (beyond the paper; README "Time to quality"): see pipeline.cpp. Sets the
+// learning-rate, schedule, EMA and t-sampling fields of *config (the network and T stay); throws UsageError for
+// another name. The batch size is not part of a recipe (--batch, 256 in both).
+void apply_training_recipe(const std::string& name, DiffusionConfig* config);
+
 // One synthetic experiment of Figs. 3–4 (Sec. III A): SK data (n, g; M train + M test), the erasure machine on the
 // observed data, a diffusion model stopped by the energy-variance rule, and the erasure machine on the first m
 // augmented samples for every m in augmented_counts (alone, and with the observed data when with_union).
@@ -140,6 +147,8 @@ std::vector<double> parse_double_list(const std::string& text, const std::string
 // Options shared by the ensemble figures (fig3–fig6) for the diffusion augmentation: --iterations, --probe,
 // diffusion_options() and --ema; and the settings they give at a scale (quick/paper defaults in the caller).
 std::vector<OptionSpec> augment_options();
+// --recipe NAME (apply_training_recipe), in augment_options() and repro augment's options.
+OptionSpec recipe_option();
 // The part fig2 shares with them: --batch, --sampler, --steps, --eta.
 std::vector<OptionSpec> diffusion_options();
 AugmentSettings augment_settings_from_args(const Args& args, bool paper, long quick_iterations, long quick_probe,
@@ -151,7 +160,8 @@ AugmentSettings augment_settings_from_args(const Args& args, bool paper, long qu
 Args parse_ensemble_figure_args(int argc, char** argv, const std::string& figure, const std::string& paper_design,
                                 const std::vector<OptionSpec>& own, const std::string& usage,
                                 const std::string& description, bool* paper, bool takes_solver = true);
-// --ema D: the moving average of the weights (diffusion.h, DiffusionConfig::ema_decay), checked to be in [0, 1).
+// --ema D: the moving average of the weights (diffusion.h, DiffusionConfig::ema_decay), checked to be in [0, 1);
+// without --ema, that of --recipe where the command has one (fast: 0.999), else 0.
 float ema_decay_from_args(const Args& args);
 // The design parameters every augmenting figure (fig3–fig6) ends its jobs with: max_iter, probe, sampler, eps, seed,
 // ema only when --ema is set (D > 0) and solver only when it is not the erasure machine, so designs without them,

@@ -208,7 +208,8 @@ TEST_CASE("EMA of the weights (option beyond the paper): update rule, resume, sa
     diffusion_init(&no_ema, tiny_config(n, 100), 9);
     checkpoint_save(no_ema, path);
     std::string bytes = read_file(path);
-    std::string v1 = bytes.substr(0, bytes.size() - 8 - 4);  // drop ema_decay and the hash
+    const size_t v3_fields = 8 + 8 + 4 + 4;  // lr_warmup, lr_horizon, lr_final, t_importance (version 3)
+    std::string v1 = bytes.substr(0, bytes.size() - 8 - v3_fields - 4);  // drop them, ema_decay and the hash
     uint32_t version_one = 1;
     std::memcpy(&v1[8], &version_one, 4);
     uint64_t hash = test_fnv1a(v1);
@@ -225,7 +226,13 @@ TEST_CASE("EMA of the weights (option beyond the paper): update rule, resume, sa
         body.append(reinterpret_cast<const char*>(&body_hash), 8);
         return body;
     };
-    std::string v2_body = bytes.substr(0, bytes.size() - 8);
+    std::string v2_body = bytes.substr(0, bytes.size() - 8 - v3_fields);
+    uint32_t version_two = 2;
+    std::memcpy(&v2_body[8], &version_two, 4);
+    write_file_atomic(path, rehashed(v2_body));  // a version-2 file loads: constant lr, uniform t
+    checkpoint_load(&old, path);
+    CHECK(old.params == no_ema.params);
+    CHECK((old.config.lr_warmup == 0 && old.config.lr_horizon == 0 && !old.config.t_importance));
     write_file_atomic(path, rehashed(v2_body + std::string(4, '\0')));
     CHECK_THROWS_WITH(checkpoint_load(&old, path), Catch::Contains("size does not match"));
     write_file_atomic(path, rehashed(v2_body.substr(0, v2_body.size() - 4)));

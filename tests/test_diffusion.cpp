@@ -539,6 +539,14 @@ TEST_CASE("repro augment: trains, checkpoints, resumes and writes ±1 samples", 
     CHECK_THROWS_AS(run_augment(words("--iterations=20 --ema=0.5 --resume=" + dir + "/ck/ckpt.bin --out=" + dir + "/x.txt")),
                     UsageError);
     CHECK_THROWS_AS(run_augment(words("--iterations=20 --ema=1 --out=" + dir + "/x.txt")), UsageError);
+    // --recipe fast: its schedule and average are stored; resuming it with --recipe paper is refused.
+    REQUIRE(run_augment(words("--iterations=20 --recipe=fast --checkpoint-every=20 --checkpoint-dir=" + dir +
+                              "/ck --out=" + dir + "/ema.txt")) == 0);
+    checkpoint_load(&saved, dir + "/ck/ckpt.bin");
+    CHECK((saved.config.lr_warmup == 1000 && saved.config.lr_horizon > 1000 && saved.config.ema_decay == 0.999f));
+    CHECK_THROWS_AS(run_augment(words("--iterations=20 --recipe=paper --resume=" + dir + "/ck/ckpt.bin --out=" + dir +
+                                      "/x.txt")), UsageError);
+    CHECK_THROWS_AS(run_augment(words("--iterations=20 --recipe=slow --out=" + dir + "/x.txt")), UsageError);
     for (const char* name : {"/train.txt", "/straight.txt", "/again.txt", "/ema.txt", "/ck/ckpt.bin"})
         std::remove((dir + name).c_str());
     rmdir((dir + "/ck").c_str());

@@ -30,7 +30,7 @@ VERSION_STAMP := $(shell mkdir -p build && (echo '$(GIT_COMMIT)' | cmp -s - buil
 build/data/version.o: build/version.txt
 build/data/version.o: CXXFLAGS += -DREPRO_GIT_COMMIT='"$(GIT_COMMIT)"'
 
-.PHONY: all test bench deps clean help install fig2 fig3 fig4 fig5 fig6
+.PHONY: all test bench bench-quality deps clean help install fig2 fig3 fig4 fig5 fig6
 all: repro
 
 repro: build/main.o $(LIB_OBJ)
@@ -87,9 +87,24 @@ build/bench: tests/bench.cpp tests/bench_clock.h $(LIB_OBJ)
 build/bench_plm: tests/bench_plm.cpp tests/bench_clock.h $(LIB_OBJ)
 	$(CXX) $(CXXFLAGS) -o $@ $(filter %.cpp %.o,$^) $(LDLIBS)
 
+build/bench_quality: tests/bench_quality.cpp tests/bench_clock.h $(LIB_OBJ)
+	$(CXX) $(CXXFLAGS) -o $@ $(filter %.cpp %.o,$^) $(LDLIBS)
+
 bench: deps build/bench build/bench_plm
 	./build/bench
 	./build/bench_plm
+
+# `make bench-quality`: the README's time-to-quality table (issue 17): each recipe trained on one core, generated
+# samples compared with the true model's moments at the listed iterations. About 40 CPU minutes in all.
+QUALITY_RUNS = "--n 40 --recipe paper --at 2000,4000,8000,16000,32000" \
+               "--n 40 --recipe fast --at 1000,2000,3000,4000,6000,8000" \
+               "--n 40 --ema 0.999 --at 2000,4000,8000 --label ema0.999" \
+               "--n 40 --lr 1e-3 --warmup 1000 --horizon 8000 --lr-final 1e-5 --at 2000,4000,8000 --label lr1e-3cos" \
+               "--n 40 --recipe fast --importance 1 --at 2000,4000,8000 --label fast+importance" \
+               "--n 10 --recipe paper --at 2000,4000,8000 --label paper" \
+               "--n 10 --recipe fast --at 1000,2000,4000,8000"
+bench-quality: deps build/bench_quality
+	@for run in $(QUALITY_RUNS); do nice ./build/bench_quality $$run --threads 1 || exit 1; done
 
 fig2 fig3 fig4 fig5 fig6: deps repro
 	./repro $@
@@ -139,6 +154,7 @@ help:
 	@echo "make test         install missing packages, build, run the test suite (TEST_ARGS='[tag]' for a subset)"
 	@echo "make deps         install missing Debian/Ubuntu packages; elsewhere, check the tools and say what is missing"
 	@echo "make bench        benchmarks against the peers in ../shared/peers, and the pseudo-likelihood solver's speed"
+	@echo "make bench-quality  time to quality of the training recipes (README: Time to quality; ~40 CPU min)"
 	@echo "make fig2 ... make fig6   build and run one figure at quick scale"
 	@echo "make install      install ./repro into PREFIX/bin (PREFIX=/usr/local; DESTDIR for packaging)"
 	@echo "make clean        remove build/ and ./repro"

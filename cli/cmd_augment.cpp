@@ -16,6 +16,7 @@
 #include "../ising/moments.h"
 #include "../method/appendix_a.h"
 #include "../method/augment.h"
+#include "../method/training_recipe.h"
 #include "../method/seeds.h"
 #include "../method/solvers.h"
 #include "../report/csv.h"
@@ -208,6 +209,7 @@ static int augment_stopped_by_energy_variance(const Args& args, const Samples& t
     settings.max_iterations = iterations;
     settings.probe_count = (long)arg_int_in_range(args, "probe", 10, 100000000);
     settings.ema_decay = ema_decay_from_args(args);
+    settings.recipe = recipe_from_args(args);
     settings.sampler = sampler;
     settings.threads = threads;
     settings.quiet = quiet;
@@ -280,6 +282,7 @@ static std::vector<OptionSpec> augment_command_options() {
             {"eps-count", "K", "81", "--solver em: values on the epsilon grid 0.1..0.9"},
             {"eps-stride", "S", "1", "--solver em: 1 = every epsilon; S > 1 = every S-th, then all within S-1 of the best"},
             {"ema", "D", "0", "sample from a moving average of the weights (beyond the paper; 0 = off; e.g. 0.999)"},
+            recipe_option(),
             sample_format_option(),
             {"header", "", "", "the first line of TRAIN (and TEST) is a header of column names even if it looks like numbers"},
             {"var", "NAME", "", ".mat input: the variable holding the samples (rows = samples)"}};
@@ -290,6 +293,7 @@ static void fresh_model(DiffusionModel* model, const Args& args, const Samples& 
                         int threads) {
     DiffusionConfig config = diffusion_config_for(train.n);
     if (arg_given(args, "widths")) parse_widths(arg_string(args, "widths"), config.denoiser.widths);
+    apply_training_recipe(recipe_from_args(args), &config);
     config.ema_decay = ema_decay_from_args(args);
     // Weights, gradients, two Adam moments and the average (4 bytes each, a gradient per thread), and the
     // activations of a batch (a generous 32 floats per unit of width).
@@ -323,6 +327,11 @@ static void start_model(const Args& args, const Samples& train, long iterations,
     }
     if (arg_given(args, "ema") && ema_decay_from_args(args) != model->config.ema_decay)
         throw UsageError("--ema differs from the EMA decay stored in the checkpoint");
+    DiffusionConfig recipe = model->config;  // --recipe given: its training fields must be the checkpoint's
+    if (arg_given(args, "recipe")) apply_training_recipe(recipe_from_args(args), &recipe);
+    if (recipe.adam.learning_rate != model->config.adam.learning_rate || recipe.lr_warmup != model->config.lr_warmup ||
+        recipe.lr_horizon != model->config.lr_horizon || recipe.t_importance != model->config.t_importance)
+        throw UsageError("--recipe differs from the training recipe stored in the checkpoint");
     if (model->iteration > iterations)
         throw UsageError("the checkpoint is already at iteration " + std::to_string(model->iteration) +
                          ", past --iterations " + std::to_string(iterations));
@@ -332,7 +341,7 @@ int command_augment(int argc, char** argv) {
     Args args = parse_args(
         argc, argv, 2,
         "repro augment TRAIN --out AUGMENTED [--M-plus M] [--iterations I] [--batch B] [--sampler ddpm|ddim "
-        "--steps S --eta E] [--widths W1,W2,W3] [--checkpoint-every K --checkpoint-dir D] [--resume FILE] "
+        "--steps S --eta E] [--recipe paper|fast] [--widths W1,W2,W3] [--checkpoint-every K --checkpoint-dir D] [--resume FILE] "
         "[--stop none|energy-variance --test TEST --probe P] [--save-model MODEL] [--format pm1|01]",
         "Trains the diffusion model of the paper (DDPM, MLP denoiser of Appendix A, T = 1000, Adam lr 1e-4) on the\n"
         "samples in TRAIN for I iterations (Adam steps on minibatches of B), then generates M samples (default:\n"

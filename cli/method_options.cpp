@@ -1,5 +1,7 @@
 #include "method_options.h"
 
+#include "../method/training_recipe.h"
+
 #include <cmath>
 #include <cstdlib>
 
@@ -80,10 +82,29 @@ std::vector<OptionSpec> augment_options() {
         {"probe", "P", "", "generated samples for Var[E] at each checkpoint"}};
     for (const OptionSpec& option : diffusion_options()) options.push_back(option);
     options.push_back({"ema", "D", "0", "sample from a moving average of the weights (beyond the paper; 0 = off; e.g. 0.999)"});
+    options.push_back(recipe_option());
     return options;
 }
 
+OptionSpec recipe_option() {
+    return {"recipe", "NAME", "paper", "training recipe: paper (Adam 1e-4, constant; the figures' default) or fast\n"
+            "                             (beyond the paper: lr 1e-3 with warm-up and cosine decay, --ema 0.999)"};
+}
+
+std::string recipe_from_args(const Args& args) {
+    std::string name = arg_string(args, "recipe");
+    if (name != "paper" && name != "fast") throw UsageError("--recipe must be paper or fast, got '" + name + "'");
+    return name;
+}
+
 float ema_decay_from_args(const Args& args) {
+    bool has_recipe = false;
+    for (const OptionSpec& option : args.spec) has_recipe = has_recipe || option.name == "recipe";
+    if (!arg_given(args, "ema") && has_recipe) {  // the recipe's average
+        DiffusionConfig config;
+        apply_training_recipe(recipe_from_args(args), &config);
+        return config.ema_decay;
+    }
     double decay = arg_double(args, "ema");
     if (!(decay >= 0.0 && decay < 1.0)) throw UsageError("--ema must be in [0, 1) (0 = off; e.g. 0.999)");
     return (float)decay;
@@ -99,6 +120,7 @@ AugmentSettings augment_settings_from_args(const Args& args, bool paper, long qu
     settings.threads = threads;
     settings.quiet = arg_flag(args, "quiet");
     settings.ema_decay = ema_decay_from_args(args);
+    settings.recipe = recipe_from_args(args);
     if (settings.max_iterations < settings.first_checkpoint || settings.probe_count < 10 || settings.batch < 1)
         throw UsageError("need --iterations >= 1000, --probe >= 10, --batch >= 1");
     return settings;

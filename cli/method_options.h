@@ -27,6 +27,10 @@ std::vector<OptionSpec> diffusion_options();
 // The ensemble figures' (fig3–fig7) options for the augmentation: --iterations, --probe, diffusion_options() and
 // --ema; and the settings they give at a scale (quick/paper defaults in the caller).
 std::vector<OptionSpec> augment_options();
+// --recipe NAME (method/training_recipe.h apply_training_recipe), in augment_options() and repro augment's options.
+OptionSpec recipe_option();
+// The recipe named by --recipe, checked (UsageError for an unknown name).
+std::string recipe_from_args(const Args& args);
 AugmentSettings augment_settings_from_args(const Args& args, bool paper, long quick_iterations, long quick_probe,
                                            int threads);
 // --ema D: the moving average of the weights (diffusion.h, DiffusionConfig::ema_decay), checked to be in [0, 1).

@@ -1,7 +1,8 @@
-// Checkpoint file of a DiffusionModel (diffusion.h). Format, version 2, all fields in the writing machine's byte
+// Checkpoint file of a DiffusionModel (diffusion.h). Format, version 3, all fields in the writing machine's byte
 // order (little-endian on x86-64 and ARM64):
 //   char[8]   magic "REPRODIF"
-//   uint32    version = 2 (version 1 files, without the two EMA fields below, are still read: EMA off)
+//   uint32    version = 3 (version 1 files, without the EMA fields below, and version 2 files, without the
+//             schedule and t-sampling fields, are still read: EMA off, constant lr, uniform t)
 //   int32     n, width1, width2, width3, skip (0/1), embed_dim, T
 //   float     learning_rate, beta1, beta2, epsilon
 //   int64     iteration
@@ -9,6 +10,8 @@
 //   int64     parameter count P (must equal denoiser_param_count of the config)
 //   float[P]  params; float[P] adam_m; float[P] adam_v
 //   float     ema_decay (0 = off); then, only when ema_decay > 0, float[P] ema_params
+//   int64     lr_warmup, lr_horizon; float lr_final; int32 t_importance (0/1); then, only when t_importance,
+//             float[T × 10] the loss history and int64[T] its counts (diffusion/t_sampler.h)
 //   uint64    FNV-1a hash of every byte before it
 // Written with write_file_atomic (temp file + fsync + rename), so a crash mid-write leaves the previous file.
 #include <cmath>
@@ -21,7 +24,7 @@
 #include "diffusion.h"
 
 static const char checkpoint_magic[8] = {'R', 'E', 'P', 'R', 'O', 'D', 'I', 'F'};
-static const uint32_t checkpoint_version = 2;
+static const uint32_t checkpoint_version = 3;
 
 static uint64_t fnv1a(const char* data, size_t size) {
     uint64_t hash = 0xcbf29ce484222325ull;
@@ -67,6 +70,14 @@ std::string checkpoint_bytes(const DiffusionModel& model) {
     put_floats(&bytes, model.adam_v);
     put(&bytes, config.ema_decay);
     if (has_ema) put_floats(&bytes, model.ema_params);
+    put(&bytes, (int64_t)config.lr_warmup);
+    put(&bytes, (int64_t)config.lr_horizon);
+    put(&bytes, config.lr_final);
+    put(&bytes, (int32_t)(config.t_importance ? 1 : 0));
+    if (config.t_importance) {
+        put_floats(&bytes, model.t_history.loss);
+        bytes.append(reinterpret_cast<const char*>(model.t_history.seen.data()), model.t_history.seen.size() * sizeof(int64_t));
+    }
     put(&bytes, fnv1a(bytes.data(), bytes.size()));
     return bytes;
 }
@@ -102,9 +113,9 @@ void checkpoint_load(DiffusionModel* model, const std::string& path) {
     if (std::memcmp(magic, checkpoint_magic, sizeof magic) != 0)
         throw std::runtime_error(path + ": not a repro diffusion checkpoint (bad magic bytes)");
     uint32_t version = reader.get<uint32_t>("the version");
-    if (version != 1 && version != checkpoint_version)
+    if (version < 1 || version > checkpoint_version)
         throw std::runtime_error(path + ": checkpoint version " + std::to_string(version) + " is not supported (this " +
-                                 "program reads versions 1 and " + std::to_string(checkpoint_version) + ")");
+                                 "program reads versions 1 to " + std::to_string(checkpoint_version) + ")");
     // The hash covers everything before the last 8 bytes; check it before trusting any size field.
     if (bytes.size() < sizeof(uint64_t) + 12) throw std::runtime_error(path + ": truncated checkpoint");
     uint64_t stored_hash;
@@ -166,6 +177,23 @@ void checkpoint_load(DiffusionModel* model, const std::string& path) {
         if (!(loaded.config.ema_decay >= 0.0f && loaded.config.ema_decay < 1.0f))
             throw std::runtime_error(path + ": checkpoint has an EMA decay outside [0, 1)");
         if (loaded.config.ema_decay > 0.0f) read_array(&loaded.ema_params);
+    }
+    if (version >= 3) {
+        loaded.config.lr_warmup = (long)reader.get<int64_t>("the learning-rate schedule");
+        loaded.config.lr_horizon = (long)reader.get<int64_t>("the learning-rate schedule");
+        loaded.config.lr_final = reader.get<float>("the learning-rate schedule");
+        int32_t importance = reader.get<int32_t>("the t sampling");
+        if (importance != 0 && importance != 1)
+            throw std::runtime_error(path + ": checkpoint has t_importance = " + std::to_string(importance));
+        loaded.config.t_importance = importance == 1;
+        if (loaded.config.lr_warmup < 0 || loaded.config.lr_horizon < 0 || !(loaded.config.lr_final >= 0.0f) ||
+            (loaded.config.lr_horizon > 0 && loaded.config.lr_horizon <= loaded.config.lr_warmup))
+            throw std::runtime_error(path + ": checkpoint has an invalid learning-rate schedule");
+        if (loaded.config.t_importance) {
+            time_history_init(&loaded.t_history, config.T);
+            reader.read(loaded.t_history.loss.data(), loaded.t_history.loss.size() * sizeof(float), "the t loss history");
+            reader.read(loaded.t_history.seen.data(), loaded.t_history.seen.size() * sizeof(int64_t), "the t loss history");
+        }
     }
     if (reader.offset != reader.end) throw std::runtime_error(path + ": checkpoint size does not match its parameter count");
     *model = std::move(loaded);

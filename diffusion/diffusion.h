@@ -25,6 +25,7 @@
 #include "../nn/adam.h"
 #include "../nn/denoiser.h"
 #include "progress.h"
+#include "t_sampler.h"
 
 struct DiffusionConfig {
     DenoiserConfig denoiser;  // network shape (method/appendix_a.h: Appendix A's per n)
@@ -35,6 +36,14 @@ struct DiffusionConfig {
     // d_k = min(d, (1 + k)/(10 + k)) (ema_warmup_decay), and sampling uses ema. Ho et al. (2020) sampled from such
     // an average (d = 0.9999); the warm-up keeps a short run's average from remembering the random initial weights.
     float ema_decay = 0.0f;
+    // Learning-rate schedule, beyond the paper (diffusion/lr_schedule.h): adam.learning_rate is the peak, reached
+    // after lr_warmup steps of linear warm-up, then a half cosine down to lr_final at step lr_horizon, then lr_final.
+    // 0 and 0 (the defaults) are the paper's constant rate.
+    long lr_warmup = 0;
+    long lr_horizon = 0;
+    float lr_final = 0.0f;
+    // Importance sampling of t with loss weights, beyond the paper (diffusion/t_sampler.h); false = uniform t.
+    bool t_importance = false;
 };
 
 // min(decay, (1 + step)/(10 + step)): the EMA decay after Adam step `step` (1, 2, …).
@@ -46,6 +55,7 @@ struct DiffusionModel {
     std::vector<float> params;          // denoiser weights and biases (nn/denoiser.h layout)
     std::vector<float> adam_m, adam_v;  // Adam's first and second moments, same layout
     std::vector<float> ema_params;      // the weights' moving average (same layout); empty when ema_decay = 0
+    TimeLossHistory t_history;          // the losses per t that importance sampling reads; empty when t_importance is off
     long iteration = 0;                 // Adam steps taken so far
     Rng rng;                            // draws training minibatches, t and ε
 };
@@ -60,7 +70,8 @@ void diffusion_init(DiffusionModel* model, const DiffusionConfig& config, uint64
 void diffusion_check_model(const DiffusionModel& model, const char* caller, bool with_optimizer_state);
 
 // Runs `iterations` more Adam steps (continuing from model->iteration). Each step: a minibatch of `batch` rows of
-// data_pm1 [count × n, values exactly ±1] drawn uniformly with replacement, t uniform in 1..T, ε ~ N(0, I), loss
+// data_pm1 [count × n, values exactly ±1] drawn uniformly with replacement, t uniform in 1..T (or by importance,
+// with weights, when config.t_importance), ε ~ N(0, I), learning rate of step k by config's schedule, loss
 // mean |ε − ε_θ(√ᾱ_t x_0 + √(1−ᾱ_t) ε, t)|² over the batch's entries, one Adam step. The batch is split over
 // `threads` worker threads (each running single-threaded BLAS). With config.ema_decay > 0 each step also updates
 // ema_params. Returns the mean loss over these iterations

@@ -16,6 +16,8 @@ void diffusion_check_model(const DiffusionModel& model, const char* caller, bool
         throw std::runtime_error(std::string(caller) + ": the model is not initialised (diffusion_init or checkpoint_load)");
     if (model.config.ema_decay > 0.0f && model.ema_params.size() != count)
         throw std::runtime_error(std::string(caller) + ": ema_decay is set but the model has no moving average");
+    if (model.config.t_importance && model.t_history.seen.size() != (size_t)model.config.T)
+        throw std::runtime_error(std::string(caller) + ": t_importance is set but the model has no loss history");
 }
 
 void diffusion_init(DiffusionModel* model, const DiffusionConfig& config, uint64_t seed) {
@@ -24,6 +26,10 @@ void diffusion_init(DiffusionModel* model, const DiffusionConfig& config, uint64
         throw std::runtime_error("diffusion: T must be between 1 and 10^6, got " + std::to_string(config.T));
     if (!(config.ema_decay >= 0.0f && config.ema_decay < 1.0f))
         throw std::runtime_error("diffusion: the EMA decay must be in [0, 1), got " + std::to_string(config.ema_decay));
+    if (config.lr_warmup < 0 || config.lr_horizon < 0 || (config.lr_horizon > 0 && config.lr_horizon <= config.lr_warmup))
+        throw std::runtime_error("diffusion: the learning-rate horizon must be 0 (constant) or beyond the warm-up");
+    if (!(config.adam.learning_rate > 0.0f) || !(config.lr_final >= 0.0f))
+        throw std::runtime_error("diffusion: learning rates must be positive");
     model->config = config;
     long count = denoiser_param_count(config.denoiser);
     model->params.assign(count, 0.0f);
@@ -35,4 +41,6 @@ void diffusion_init(DiffusionModel* model, const DiffusionConfig& config, uint64
     // The average starts at the initial weights (Ho et al.'s choice), so early samples are those of a young model.
     if (config.ema_decay > 0.0f) model->ema_params = model->params;
     else model->ema_params.clear();
+    if (config.t_importance) time_history_init(&model->t_history, config.T);
+    else model->t_history = TimeLossHistory();
 }

@@ -7,6 +7,7 @@
 #include "../nn/loss.h"
 #include "../nn/vector_kernel.h"
 #include "diffusion.h"
+#include "lr_schedule.h"
 #include "network_input.h"
 #include "schedule.h"
 #include "../data/workers.h"
@@ -70,6 +71,8 @@ double diffusion_train(DiffusionModel* model, const float* data_pm1, long count,
     const int workers = threads < batch ? threads : batch;
     std::vector<int> batch_index(batch), batch_t(batch);
     std::vector<float> batch_eps((size_t)batch * n);
+    std::vector<float> row_weight(batch, 1.0f), row_loss(batch);  // importance sampling of t only (t_sampler.h)
+    std::vector<double> t_scratch(2 * (size_t)T);
     std::vector<TrainShard> shards(workers);
     for (int s = 0; s < workers; s++) {
         TrainShard& shard = shards[s];
@@ -101,7 +104,11 @@ double diffusion_train(DiffusionModel* model, const float* data_pm1, long count,
         for (long it = 0; it < iterations; it++) {
             if (s == 0) {  // the batch's random draws, in one fixed order from the model's generator
                 for (int r = 0; r < batch; r++) batch_index[r] = (int)rng_below(&model->rng, (uint64_t)count);
-                for (int r = 0; r < batch; r++) batch_t[r] = 1 + (int)rng_below(&model->rng, (uint64_t)T);
+                if (model->config.t_importance)  // t ∝ √E[L_t²], weight 1/(T·p_t) (t_sampler.h)
+                    draw_times(model->t_history, T, batch, &model->rng, batch_t.data(), row_weight.data(),
+                               t_scratch.data());
+                else
+                    for (int r = 0; r < batch; r++) batch_t[r] = 1 + (int)rng_below(&model->rng, (uint64_t)T);
                 normal_fill(batch_eps.data(), batch_entries, &model->rng);
             }
             barrier.wait();  // the batch is drawn and the previous Adam step is complete
@@ -120,6 +127,12 @@ double diffusion_train(DiffusionModel* model, const float* data_pm1, long count,
             shard.loss_sum = mse_forward(shard.eps_pred.data(), eps_rows, (long)rows * n);
             std::memset(shard.d_eps_pred.data(), 0, sizeof(float) * rows * n);
             mse_backward(shard.d_eps_pred.data(), shard.eps_pred.data(), eps_rows, (long)rows * n, batch_entries);
+            if (model->config.t_importance)  // each row's loss for the history; its gradient weighted by w_t
+                for (int r = 0; r < rows; r++) {
+                    int row = shard.row_begin + r;
+                    row_loss[row] = (float)(mse_forward(shard.eps_pred.data() + (long)r * n, eps_rows + (long)r * n, n) / n);
+                    for (int j = 0; j < n; j++) shard.d_eps_pred[(long)r * n + j] *= row_weight[row];
+                }
             denoiser_backward(shard.grads.data(), &shard.buffers, params, net, shard.input.data(),
                               shard.d_eps_pred.data(), rows);
             barrier.wait();  // every shard's gradient and loss is in
@@ -137,8 +150,11 @@ double diffusion_train(DiffusionModel* model, const float* data_pm1, long count,
             long begin = shard.param_begin, length = shard.param_end - shard.param_begin;
             float* grads = shards[0].grads.data();
             for (int k = 1; k < workers; k++) add_and_clear(grads + begin, shards[k].grads.data() + begin, length);
+            AdamConfig adam = model->config.adam;  // this step's learning rate (lr_schedule.h)
+            adam.learning_rate = learning_rate_at(adam.learning_rate, model->config.lr_warmup, model->config.lr_horizon,
+                                                  model->config.lr_final, start_iteration + it + 1);
             adam_update(params + begin, grads + begin, model->adam_m.data() + begin, model->adam_v.data() + begin,
-                        length, model->config.adam, start_iteration + it + 1);
+                        length, adam, start_iteration + it + 1);
             if (ema_decay > 0.0f) {  // the moving average of this worker's slice (diffusion.h, ema_decay)
                 float decay = ema_warmup_decay(ema_decay, start_iteration + it + 1);
                 float* ema = model->ema_params.data() + begin;
@@ -146,6 +162,8 @@ double diffusion_train(DiffusionModel* model, const float* data_pm1, long count,
                 for (long i = 0; i < length; i++) ema[i] = decay * ema[i] + (1.0f - decay) * updated[i];
             }
             if (s == 0) {
+                if (model->config.t_importance)
+                    for (int r = 0; r < batch; r++) time_history_record(&model->t_history, batch_t[r], row_loss[r]);
                 model->iteration = start_iteration + it + 1;
                 loss_total += loss;
                 progress_update(&progress, model->iteration, start_iteration + iterations, "it", loss);

@@ -62,6 +62,7 @@ std::vector<std::pair<std::string, std::string>> augment_design_params(const Aug
         {"max_iter", std::to_string(settings.max_iterations)}, {"probe", std::to_string(settings.probe_count)},
         {"sampler", sampler_name(settings.sampler)}, {"eps", erasure_grid_text(solver.grid)}, {"seed", std::to_string(seed)}};
     if (solver.kind != SolverKind::Erasure) params.push_back({"solver", solver_name(solver)});
+    if (settings.recipe != "paper") params.push_back({"recipe", settings.recipe});
     if (settings.ema_decay > 0.0f) {
         char text[32];
         std::snprintf(text, sizeof text, "%g", settings.ema_decay);  // "0.999", not the float's 0.99900001…

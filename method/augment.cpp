@@ -9,9 +9,11 @@
 #include "../ising/energy.h"
 #include "appendix_a.h"
 #include "seeds.h"
+#include "training_recipe.h"
 
 void augment_init_model(DiffusionModel* model, int n, const AugmentSettings& settings, uint64_t seed) {
     DiffusionConfig config = diffusion_config_for(n);
+    apply_training_recipe(settings.recipe, &config);
     config.ema_decay = settings.ema_decay;
     if (settings.widths[0] > 0) std::copy(settings.widths, settings.widths + 3, config.denoiser.widths);
     diffusion_init(model, config, derive_seed(seed, 2));

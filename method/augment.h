@@ -41,6 +41,7 @@ struct AugmentSettings {
     long max_iterations = 32000;
     long probe_count = 5000;
     float ema_decay = 0.0f;  // moving average of the weights (diffusion.h); 0 = off, as in the paper and the figures
+    std::string recipe = "paper";  // the training recipe (method/training_recipe.h); its EMA is ema_decay
     SamplerOptions sampler;
     int threads = 1;
     bool quiet = false;

@@ -208,7 +208,8 @@ TEST_CASE("EMA of the weights (option beyond the paper): update rule, resume, sa
     diffusion_init(&no_ema, tiny_config(n, 100), 9);
     checkpoint_save(no_ema, path);
     std::string bytes = read_file(path);
-    std::string v1 = bytes.substr(0, bytes.size() - 8 - 4);  // drop ema_decay and the hash
+    const size_t v3_fields = 8 + 8 + 4 + 4;  // lr_warmup, lr_horizon, lr_final, t_importance (version 3)
+    std::string v1 = bytes.substr(0, bytes.size() - 8 - v3_fields - 4);  // drop them, ema_decay and the hash
     uint32_t version_one = 1;
     std::memcpy(&v1[8], &version_one, 4);
     uint64_t hash = test_fnv1a(v1);
@@ -225,7 +226,13 @@ TEST_CASE("EMA of the weights (option beyond the paper): update rule, resume, sa
         body.append(reinterpret_cast<const char*>(&body_hash), 8);
         return body;
     };
-    std::string v2_body = bytes.substr(0, bytes.size() - 8);
+    std::string v2_body = bytes.substr(0, bytes.size() - 8 - v3_fields);
+    uint32_t version_two = 2;
+    std::memcpy(&v2_body[8], &version_two, 4);
+    write_file_atomic(path, rehashed(v2_body));  // a version-2 file loads: constant lr, uniform t
+    checkpoint_load(&old, path);
+    CHECK(old.params == no_ema.params);
+    CHECK((old.config.lr_warmup == 0 && old.config.lr_horizon == 0 && !old.config.t_importance));
     write_file_atomic(path, rehashed(v2_body + std::string(4, '\0')));
     CHECK_THROWS_WITH(checkpoint_load(&old, path), Catch::Contains("size does not match"));
     write_file_atomic(path, rehashed(v2_body.substr(0, v2_body.size() - 4)));
@@ -532,6 +539,14 @@ TEST_CASE("repro augment: trains, checkpoints, resumes and writes ±1 samples", 
     CHECK_THROWS_AS(run_augment(words("--iterations=20 --ema=0.5 --resume=" + dir + "/ck/ckpt.bin --out=" + dir + "/x.txt")),
                     UsageError);
     CHECK_THROWS_AS(run_augment(words("--iterations=20 --ema=1 --out=" + dir + "/x.txt")), UsageError);
+    // --recipe fast: its schedule and average are stored; resuming it with --recipe paper is refused.
+    REQUIRE(run_augment(words("--iterations=20 --recipe=fast --checkpoint-every=20 --checkpoint-dir=" + dir +
+                              "/ck --out=" + dir + "/ema.txt")) == 0);
+    checkpoint_load(&saved, dir + "/ck/ckpt.bin");
+    CHECK((saved.config.lr_warmup == 1000 && saved.config.lr_horizon > 1000 && saved.config.ema_decay == 0.999f));
+    CHECK_THROWS_AS(run_augment(words("--iterations=20 --recipe=paper --resume=" + dir + "/ck/ckpt.bin --out=" + dir +
+                                      "/x.txt")), UsageError);
+    CHECK_THROWS_AS(run_augment(words("--iterations=20 --recipe=slow --out=" + dir + "/x.txt")), UsageError);
     for (const char* name : {"/train.txt", "/straight.txt", "/again.txt", "/ema.txt", "/ck/ckpt.bin"})
         std::remove((dir + name).c_str());
     rmdir((dir + "/ck").c_str());

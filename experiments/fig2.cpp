@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "../data/atomic_file.h"
+#include "../diffusion/progress.h"
 #include "../ising/energy.h"
 #include "../ising/metrics.h"
 #include "../ising/metropolis.h"
@@ -213,7 +214,7 @@ int command_fig2(int argc, char** argv) {
         auto t0 = std::chrono::steady_clock::now();
         say("training to iteration " + std::to_string(checkpoint));
         diffusion_train(&model, data.train.spins.data(), data.train.count, checkpoint - model.iteration, s.batch,
-                        threads, progress_options(quiet, "train"));
+                        threads, progress_display(quiet, "train", "it"));
         checkpoint_save(model, model_path);
         auto t1 = std::chrono::steady_clock::now();
         say("generating " + std::to_string(s.M_plus) + " samples at iteration " + std::to_string(checkpoint));

@@ -9,6 +9,7 @@
 
 #include "../data/clock.h"
 #include "../data/atomic_file.h"
+#include "../diffusion/progress.h"
 #include "../ising/energy.h"
 #include "../ising/metrics.h"
 #include "../ising/meanfield.h"
@@ -140,7 +141,8 @@ Samples generate_samples(const DiffusionModel& model, long count, const SamplerO
     out.count = (int)count;
     out.n = model.config.denoiser.n;
     out.spins.resize((size_t)count * out.n);
-    diffusion_sample(model, count, sampler, seed, out.spins.data(), threads, progress_options(quiet, "sample"));
+    diffusion_sample(model, count, sampler, seed, out.spins.data(), threads,
+                     progress_display(quiet, "sample", "samples"));
     return out;
 }
 
@@ -196,7 +198,7 @@ static void train_to(DiffusionModel* model, const Samples& train, long target, c
         long segment = target - model->iteration;
         if (saving && settings.checkpoint_every > 0) segment = std::min(segment, settings.checkpoint_every);
         diffusion_train(model, train.spins.data(), train.count, segment, settings.batch, settings.threads,
-                        progress_options(settings.quiet, "train"));
+                        progress_display(settings.quiet, "train", "it"));
         if (saving) checkpoint_save(*model, settings.checkpoint_dir + "/ckpt.bin");
     }
 }

@@ -657,3 +657,37 @@ TEST_CASE("progress: plain lines without a terminal, every 10 s and 1 %, rate fr
     CHECK(std::count(text.begin(), text.end(), '\n') == 2);
     CHECK_THAT(text, Catch::Contains("\ntrain 2000/2000 it (100.0%)  loss 0.4000"));
 }
+
+// The ProgressCallback protocol of diffusion.h: the starting count first, then the work as it completes, the last
+// call at done = total; training counts the model's iterations (a continued run starts where it stopped).
+TEST_CASE("progress callback: start, every step, end at done = total", "[diffusion][progress]") {
+    const int n = 5;
+    DiffusionModel model;
+    diffusion_init(&model, tiny_config(n, 60), 5);
+    std::vector<float> data = random_spins(40, n, 2);
+    std::vector<long> done, total;
+    std::vector<double> loss;
+    ProgressCallback record = [&](long d, long t, double l) {
+        done.push_back(d);
+        total.push_back(t);
+        loss.push_back(l);
+    };
+    diffusion_train(&model, data.data(), 40, 3, 16, 2, record);
+    diffusion_train(&model, data.data(), 40, 2, 16, 2, record);
+    CHECK(done == std::vector<long>{0, 1, 2, 3, 3, 4, 5});
+    CHECK(total == std::vector<long>{3, 3, 3, 3, 5, 5, 5});
+    CHECK(std::isnan(loss[0]));
+    CHECK(std::isfinite(loss[1]));
+
+    done.clear();
+    total.clear();
+    std::vector<float> out(600 * n);
+    diffusion_sample(model, 600, SamplerOptions(), 1, out.data(), 2, record);
+    REQUIRE(done.size() >= 2);
+    CHECK(done.front() == 0);
+    CHECK(done.back() == 600);
+    CHECK(std::is_sorted(done.begin(), done.end()));
+    CHECK(std::count(done.begin(), done.end(), 600L) == 1);
+    CHECK(total == std::vector<long>(total.size(), 600L));
+    CHECK_FALSE(progress_display(true, "train", "it"));  // quiet: no callback at all
+}

@@ -178,7 +178,7 @@ TEST_CASE("mse: value and gradient, shards add up to the whole", "[nn]") {
 TEST_CASE("adam: matches the PyTorch update computed by hand, zeroes gradients", "[nn]") {
     AdamConfig config;
     config.learning_rate = 0.01f;
-    // 37 parameters: two vector blocks of 16 and a scalar tail of 5.
+    // 37 parameters, a multiple of no vector width: the vector loop and its scalar remainder both run.
     const int count = 37;
     std::vector<float> params(count), grads(count), m(count, 0.0f), v(count, 0.0f);
     std::vector<double> p_ref(count), m_ref(count, 0.0), v_ref(count, 0.0);

@@ -5,6 +5,7 @@
 // gives it the network as ε_θ.
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -139,11 +140,24 @@ void diffusion_sample(const DiffusionModel& model, long count, const SamplerOpti
     const DenoiserConfig& net = model.config.denoiser;
     const float* weights = model.config.ema_decay > 0.0f ? model.ema_params.data() : model.params.data();
     const std::vector<float> embedding_table = time_embedding_table(model.config.T, net.embed_dim);
-    std::vector<DenoiserBuffers> buffers(threads > 0 ? threads : 0);  // one per worker, made at its first call
+    // Per worker, made at its first call: the network's buffers and its input rows [x_t | emb(t)].
+    std::vector<DenoiserBuffers> buffers(threads > 0 ? threads : 0);
+    std::vector<std::vector<float>> inputs(buffers.size());
+    const int n = net.n, width = n + net.embed_dim;
     NoisePredictor network = [&](float* eps, const float* x_t, int t, int rows, int worker) {
         DenoiserBuffers& own = buffers[worker];
-        if (own.max_batch == 0) denoiser_buffers_init(&own, net, sample_chunk_rows, false);
-        denoiser_forward_same_t(eps, &own, weights, net, x_t, embedding_table.data() + (long)t * net.embed_dim, rows);
+        float* input = inputs[worker].data();
+        if (own.max_batch == 0) {
+            denoiser_buffers_init(&own, net, sample_chunk_rows, false);
+            inputs[worker].assign((size_t)sample_chunk_rows * width, 0.0f);
+            input = inputs[worker].data();
+        }
+        for (int r = 0; r < rows; r++) {
+            std::memcpy(input + (long)r * width, x_t + (long)r * n, sizeof(float) * n);
+            std::memcpy(input + (long)r * width + n, embedding_table.data() + (long)t * net.embed_dim,
+                        sizeof(float) * net.embed_dim);
+        }
+        denoiser_forward(eps, &own, weights, net, input, rows);
     };
     sample_reverse_process(network, net.n, model.config.T, count, options, seed, out, threads, progress);
 }

@@ -108,7 +108,8 @@ fig2 fig3 fig4 fig5 fig6: deps repro
 # Installs the Debian/Ubuntu packages that are missing (only those), with sudo when not root. Elsewhere (no dpkg) it
 # checks for the tools and headers themselves: it says what is missing (with the package names of common systems)
 # and stops, or lets make go on when everything is there.
-DEB_PACKAGES = g++ make libopenblas-dev catch2 zlib1g-dev gnuplot-nox
+# parallel (GNU parallel) runs the test of the cluster path (tests/test_cluster_parallel.cpp).
+DEB_PACKAGES = g++ make libopenblas-dev catch2 zlib1g-dev gnuplot-nox parallel
 deps:
 	@if ! command -v dpkg >/dev/null 2>&1; then \
 	  missing=""; \
@@ -117,6 +118,7 @@ deps:
 	    printf '#include <%s>\n' $$h | $(CXX) -std=c++17 -fsyntax-only -x c++ - >/dev/null 2>&1 || missing="$$missing $$h"; \
 	  done; \
 	  command -v gnuplot >/dev/null 2>&1 || echo "make deps: gnuplot not found: the figures' PNGs will be skipped (CSV and .gp are still written)" >&2; \
+	  parallel --version 2>/dev/null | grep -q 'GNU parallel' || echo "make deps: GNU parallel not found: the test of the cluster path will be skipped" >&2; \
 	  if [ -n "$$missing" ]; then \
 	    echo "make deps: missing:$$missing" >&2; \
 	    echo "  install OpenBLAS, zlib and Catch2 v2 headers, e.g. Fedora: dnf install gcc-c++ make openblas-devel zlib-devel catch2-devel gnuplot;" >&2; \

@@ -33,6 +33,7 @@ static const Command commands[] = {
     {"fig6", command_fig6, "Fig. 6: retina, reconstruction of missing neurons"},
     {"fig7", command_fig7, "Fig. 7 (beyond the paper): does augmentation help each solver (EM, PLM, MF)?"},
     {"all", command_all, "every figure, then results/README.md"},
+    {"store", command_store, "list or clear the store of trained models the figures share"},
 };
 
 // Usage goes to stdout when asked for (--help) and to stderr when it answers a wrong command line.

@@ -85,7 +85,7 @@ static void release_temp_file(int slot) {
 // ---- naming and finding temporary files ----
 // The host name goes into the name (dots dropped), so that on a shared file system a process only judges
 // whether the writers of temporary files on its own host are alive.
-static std::string host_name() {
+std::string host_name() {
     char buffer[256] = {0};
     if (gethostname(buffer, sizeof buffer - 1) != 0) return "host";
     std::string name;

@@ -53,3 +53,6 @@ std::string read_file(const std::string& path);
 bool path_exists(const std::string& path);
 // mkdir -p; throws on failure.
 void make_directories(const std::string& path);
+// This host's name with only letters, digits and '-' kept ("host" if unknown): temporary files carry it, so that
+// on a shared file system a process judges only whether writers on its own host are alive.
+std::string host_name();

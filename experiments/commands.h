@@ -16,3 +16,4 @@ int command_fig5(int argc, char** argv);         // experiments/fig5.cpp
 int command_fig6(int argc, char** argv);         // experiments/fig6.cpp
 int command_fig7(int argc, char** argv);         // experiments/fig7.cpp (beyond the paper: solvers x augmentation)
 int command_all(int argc, char** argv);          // experiments/all.cpp
+int command_store(int argc, char** argv);        // experiments/cmd_store.cpp

@@ -2,29 +2,40 @@
 // as a function of how long the model was trained; and the energy-variance rule that picks where to stop.
 //
 //   1. SK model n = 40, g = 1: b, w ~ N(0, g²/n); 2M Metropolis samples, first M train, second M test.
-//   2. Erasure machine on the training data → params_obs, MSE_obs (Eq. 23); Var[E] of train and test under params_obs.
-//   3. Two controls the paper lacks: "oracle" = erasure machine on M⁺ fresh samples of the true model (the best any
+//   2. The solver (erasure machine unless --solver) on the training data → params_obs, MSE_obs (Eq. 23); Var[E] of
+//      train and test under params_obs. Pseudo-likelihood (PLM, λ = 0 and λ by cross-validation) beside it: the
+//      field's standard solver, which the paper does not run.
+//   3. Two controls the paper lacks: "oracle" = the solver on M⁺ fresh samples of the true model (the best any
 //      augmentation could do); "bootstrap" = on M⁺ rows drawn with replacement from the training set (what mere
 //      replication gives, the over-trained limit).
-//   4. DDPM trained on the training data; at each checkpoint: M⁺ generated samples → erasure machine → MSE_aug,
-//      and Var[E(aug)] under params_obs (Fig. 2f). Also aug+obs (inference on the union).
+//   4. DDPM trained on the training data; at each checkpoint: M⁺ generated samples → solver and PLM → MSE_aug,
+//      Var[E(aug)] under params_obs (Fig. 2f), aug+obs (inference on the union), and the generator's fidelity
+//      (mean |Δm_i|, mean |ΔC_ij| against the training and the test data; the train–test distance is the yardstick).
 //   5. Stopping: the first checkpoint where Var[E(aug)] comes down to Var[E(test)] (experiments/stopping.h);
 //      for comparison, where matching Var[E(train)] would have stopped.
-// Resumable: each finished checkpoint leaves OUT/work/checkpoint_<iter>.csv and the model OUT/work/model.bin, so
-// rerunning the same command continues where it stopped.
+//   6. --final-M-plus K (the long run): at the rule's stop, the best checkpoint and the last one, K samples with the
+//      paper's sampler (DDPM, all 1000 steps) → the solver and PLM again.
+// Scales: quick (32,000 iterations, M⁺ = 20,000, DDIM), paper (1,000,000 iterations, M⁺ = 100,000, DDPM), long
+// (the paper's 21 checkpoints to 1,000,000 with the quick M⁺ and sampler, and the paper's M⁺ at the three picks).
+// Resumable: each finished checkpoint leaves OUT/work/checkpoint_<iter>.csv and OUT/work/models/<iter>.bin; the
+// model in training is saved to OUT/work/model.bin every --save-every iterations; rerunning the same command
+// continues where it stopped (bit-identically with the same --threads, diffusion/diffusion.h).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <functional>
 #include <vector>
 
 #include "../data/atomic_file.h"
+#include "../data/clock.h"
 #include "../diffusion/progress.h"
 #include "../ising/energy.h"
 #include "../ising/metrics.h"
 #include "../ising/metropolis.h"
+#include "../ising/moments.h"
 #include "args.h"
 #include "commands.h"
 #include "csv.h"
@@ -41,6 +52,8 @@ struct Fig2Settings {
     int n, M, M_test;
     double g;
     long M_plus;
+    long final_M_plus;  // 0 = no final step
+    long save_every;    // iterations between saves of the model in training
     std::vector<long> checkpoints;
     int batch;
     SolverChoice solver;  // the erasure machine unless --solver says otherwise
@@ -48,30 +61,33 @@ struct Fig2Settings {
     uint64_t seed;
 };
 
+// Everything that does not depend on the diffusion model: the data, the observed-only fits, the fixed references.
+struct Fig2Base {
+    int member = 0;
+    uint64_t seed = 0;  // sk_point_seed of (n, g, M, member): every draw of this member derives from it
+    SkData data;
+    Inference observed;
+    double mse_obs = 0, mse_obs_plm = 0, mse_obs_plm_cv = 0, lambda_obs_plm_cv = 0;
+    double var_train = 0, var_test = 0;
+    Moments train_moments, test_moments;
+    MomentDistance yardstick;  // train vs test: the finite-M noise a faithful generator cannot beat
+};
+
+// PLM as the second solver of every checkpoint: plain (λ = 0; with M⁺ ≥ 20,000 rows λ barely matters) and with λ
+// chosen by 5-fold cross-validation (the fit fig7 found best on the observed data alone).
+SolverChoice plm_solver(bool cross_validated) {
+    SolverChoice plm;
+    plm.kind = SolverKind::Plm;
+    plm.plm_lambda_auto = cross_validated;
+    return plm;
+}
+
 // Paper scale: checkpoints 1000·2^(k/2), k = 0 … 19, and 1,000,000 — 21 log-spaced points from 1k to 1M that
 // include 1,000, 32,000 and 1,000,000 (the panels b–d).
 std::vector<long> paper_checkpoints() {
     std::vector<long> points;
     for (int k = 0; k < 20; k++) points.push_back(std::lround(1000.0 * std::pow(2.0, k / 2.0)));
     points.push_back(1000000);
-    return points;
-}
-
-std::vector<long> parse_checkpoint_list(const std::string& text) {
-    std::vector<long> points;
-    size_t start = 0;
-    while (start <= text.size()) {
-        size_t comma = text.find(',', start);
-        std::string word = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        char* end = nullptr;
-        long value = std::strtol(word.c_str(), &end, 10);
-        if (word.empty() || *end != '\0' || value <= 0)
-            throw UsageError("--checkpoints needs increasing positive integers separated by commas, got '" + text + "'");
-        if (!points.empty() && value <= points.back()) throw UsageError("--checkpoints must increase: '" + text + "'");
-        points.push_back(value);
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-    }
     return points;
 }
 
@@ -84,6 +100,7 @@ std::string settings_text(const Fig2Settings& s) {
     std::string out = text;
     for (long c : s.checkpoints) out += std::to_string(c) + ",";
     if (s.solver.kind != SolverKind::Erasure) out += " solver=" + solver_name(s.solver);  // unchanged for the paper's
+    if (s.final_M_plus > 0) out += " final_M_plus=" + std::to_string(s.final_M_plus);
     return out;
 }
 
@@ -101,210 +118,382 @@ long nearest_checkpoint(const std::vector<long>& checkpoints, long target) {
     return best;
 }
 
-}  // namespace
-
-int command_fig2(int argc, char** argv) {
+std::vector<OptionSpec> fig2_options() {
     std::vector<OptionSpec> spec = {
-        {"scale", "S", "quick", "quick (<= 15 min on 2 cores) or paper (M+ = 100,000, 1,000,000 iterations)"},
-        {"out", "DIR", "results/fig2", "output directory"},
+        {"scale", "S", "quick", "quick (<= 15 min on 2 cores), paper (M+ = 100,000, DDPM, 1,000,000 iterations) or long "
+                                "(the paper's checkpoints to 1,000,000 with the quick M+ and sampler; ~4 h on 2 cores)"},
+        {"out", "DIR", "", "output directory (default results/fig2, with --scale long results/fig2-long)"},
         {"n", "N", "40", "spins"},
         {"g", "G", "1", "coupling scale: b, w ~ N(0, g^2/n)"},
         {"M", "M", "4000", "training samples (the same number again is drawn as the test set)"},
-        {"M-plus", "K", "", "augmented samples per checkpoint (quick 20000, paper 100000)"},
-        {"iterations", "I", "", "last checkpoint (quick 32000, paper 1000000)"},
-        {"checkpoints", "LIST", "", "comma-separated checkpoint iterations (overrides --iterations)"}};
+        {"M-plus", "K", "", "augmented samples per checkpoint (quick and long 20000, paper 100000)"},
+        {"final-M-plus", "K", "", "samples from the paper's DDPM sampler at the rule's stop, the best and the last "
+                                  "checkpoint (long 100000, else 0 = none)"},
+        {"iterations", "I", "", "last checkpoint (quick 32000, paper and long 1000000)"},
+        {"checkpoints", "LIST", "", "comma-separated checkpoint iterations (overrides --iterations)"},
+        {"save-every", "I", "10000", "save the model in training every I iterations (what an interruption can lose)"},
+        {"members", "K", "", "members: new true parameters, data and diffusion model each (quick 3, paper 10, long 1)"}};
     for (const OptionSpec& option : diffusion_options()) spec.push_back(option);  // --batch, --sampler, --steps, --eta
     for (const OptionSpec& option : erasure_options()) spec.push_back(option);    // --eps-count, --eps-stride
     for (const OptionSpec& option : solver_options()) spec.push_back(option);     // --solver, --lambda
-    Args args = parse_args(
-        argc, argv, 2, "repro fig2 [--scale quick|paper] [--out DIR] [options]",
-        "Fig. 2: MSE of inverse Ising inference from diffusion-augmented data along the diffusion training, the\n"
-        "energy variances of Fig. 2f and the energy-variance stopping rule; with the oracle and bootstrap controls.\n"
-        "Writes fig2.csv, references.csv, params_*.txt, fig2.png (+ fig2.gp), summary.md, claims.csv, run_info.csv.\n"
-        "Rerunning the same command continues an interrupted run (state in OUT/work/).",
-        spec, 0, 0);
-    auto start_time = std::chrono::steady_clock::now();
+    return spec;
+}
+
+Fig2Settings fig2_settings(const Args& args) {
     Fig2Settings s;
     s.scale = arg_string(args, "scale");
-    if (s.scale != "quick" && s.scale != "paper") throw UsageError("--scale must be quick or paper");
-    bool paper = s.scale == "paper";
-    std::string out = arg_string(args, "out");
+    if (s.scale != "quick" && s.scale != "paper" && s.scale != "long")
+        throw UsageError("--scale must be quick, paper or long");
+    bool paper = s.scale == "paper", long_run = s.scale == "long";
     s.n = (int)arg_int(args, "n");
     s.g = arg_double(args, "g");
     s.M = (int)arg_int(args, "M");
     s.M_test = s.M;
     s.M_plus = arg_int_or(args, "M-plus", paper ? 100000 : 20000);
-    long last = arg_int_or(args, "iterations", paper ? 1000000 : 32000);
-    if (arg_given(args, "checkpoints")) s.checkpoints = parse_checkpoint_list(arg_string(args, "checkpoints"));
-    else if (paper && !arg_given(args, "iterations")) s.checkpoints = paper_checkpoints();
+    s.final_M_plus = arg_int_or(args, "final-M-plus", long_run ? 100000 : 0);
+    s.save_every = arg_int_in_range(args, "save-every", 1, 100000000);
+    long last = arg_int_or(args, "iterations", paper || long_run ? 1000000 : 32000);
+    if (arg_given(args, "checkpoints")) s.checkpoints = parse_long_list(arg_string(args, "checkpoints"), "checkpoints");
+    else if ((paper || long_run) && !arg_given(args, "iterations")) s.checkpoints = paper_checkpoints();
     else s.checkpoints = doubling_schedule(std::min(1000L, last), last);
+    for (size_t k = 0; k < s.checkpoints.size(); k++)
+        if (s.checkpoints[k] <= 0 || (k > 0 && s.checkpoints[k] <= s.checkpoints[k - 1]))
+            throw UsageError("--checkpoints must be increasing positive integers");
     s.batch = (int)arg_int(args, "batch");
     s.solver = solver_from_args(args, paper);
     s.sampler = sampler_from_args(args, paper ? SamplerOptions() : quick_sampler());  // paper: DDPM, all 1000 steps
     s.seed = (uint64_t)arg_int(args, "seed");
-    bool quiet = arg_flag(args, "quiet");
-    int threads = apply_threads(args);
-    if (s.n < 2 || s.n > 200 || s.M < 10 || s.M_plus < 10 || s.g <= 0 || s.batch < 1)
-        throw UsageError("need 2 <= n <= 200, M >= 10, M-plus >= 10, g > 0, batch >= 1");
+    if (s.n < 2 || s.n > 200 || s.M < 10 || s.M_plus < 10 || s.final_M_plus < 0 || s.g <= 0 || s.batch < 1)
+        throw UsageError("need 2 <= n <= 200, M >= 10, M-plus >= 10, final-M-plus >= 0, g > 0, batch >= 1");
+    return s;
+}
 
-    std::string work = out + "/work";
-    make_directories(work);
-    std::string settings = settings_text(s);
-    std::string settings_path = work + "/settings.txt";
-    if (path_exists(settings_path) && read_file(settings_path) != settings)
-        throw std::runtime_error(out + " holds an unfinished run with other settings (" + settings_path +
-                                 "); use another --out or delete " + work);
-    write_file_atomic(settings_path, settings);
-    auto say = [&](const std::string& text) { if (!quiet) std::fprintf(stderr, "fig2: %s\n", text.c_str()); };
-
-    // 1–2. Data, observed-only inference and the fixed energy variances.
+// 1–2. Data, observed-only inference (the solver and PLM) and the fixed energy variances and moments.
+Fig2Base fig2_base(const Fig2Settings& s, int member, int threads, const std::function<void(const std::string&)>& say) {
+    Fig2Base base;
+    base.member = member;
+    base.seed = sk_point_seed(s.seed, s.n, s.g, s.M, member);
     say("sampling the SK model (n=" + std::to_string(s.n) + ", 2M=" + std::to_string(2 * s.M) + ")");
-    SkData data = make_sk_data(s.n, s.g, s.M, s.M_test, s.seed, threads);
-    write_params(out + "/params_true.txt", data.truth);
-    say("inference (" + solver_name(s.solver) + ") on the observed data");
-    Inference observed = infer_with(data.train, s.solver, threads, derive_seed(s.seed, 10));
-    write_params(out + "/params_obs.txt", observed.params);
-    double mse_obs = parameter_mse(observed.params, data.truth);
-    double var_train = energy_stats(observed.params, data.train).variance;
-    double var_test = energy_stats(observed.params, data.test).variance;
-    say("MSE_obs = " + fmt("%.5f", mse_obs) + ", Var[E(train)] = " + fmt("%.2f", var_train) +
-        ", Var[E(test)] = " + fmt("%.2f", var_test));
+    base.data = make_sk_data(s.n, s.g, s.M, s.M_test, base.seed, threads);
+    say("inference (" + solver_name(s.solver) + ", plm, plm-cv) on the observed data");
+    base.observed = infer_with(base.data.train, s.solver, threads, derive_seed(base.seed, 10));
+    base.mse_obs = parameter_mse(base.observed.params, base.data.truth);
+    base.mse_obs_plm = parameter_mse(infer_with(base.data.train, plm_solver(false), threads, 0).params, base.data.truth);
+    Inference cv = infer_with(base.data.train, plm_solver(true), threads, derive_seed(base.seed, 11));
+    base.mse_obs_plm_cv = parameter_mse(cv.params, base.data.truth);
+    base.lambda_obs_plm_cv = cv.lambda;
+    base.var_train = energy_stats(base.observed.params, base.data.train).variance;
+    base.var_test = energy_stats(base.observed.params, base.data.test).variance;
+    base.train_moments = sample_moments(base.data.train);
+    base.test_moments = sample_moments(base.data.test);
+    base.yardstick = moment_distance(base.train_moments, base.test_moments);
+    say("MSE_obs = " + fmt("%.5f", base.mse_obs) + " (PLM " + fmt("%.5f", base.mse_obs_plm) + ", PLM-CV " +
+        fmt("%.5f", base.mse_obs_plm_cv) + "), Var[E(train)] = " + fmt("%.2f", base.var_train) +
+        ", Var[E(test)] = " + fmt("%.2f", base.var_test) + ", train vs test " + fidelity_text(base.yardstick));
+    return base;
+}
 
-    // 3. Controls (cached in work/ so a resumed run does not redo them).
+// 3. Controls (cached in work/ so a resumed run does not redo them).
+CsvTable fig2_controls(const Fig2Settings& s, const Fig2Base& base, const std::string& work, int threads,
+                       const std::function<void(const std::string&)>& say) {
     std::string controls_path = work + "/controls.csv";
-    CsvTable controls;
-    if (path_exists(controls_path)) {
-        controls = csv_read(controls_path);
-    } else {
-        say("oracle control: " + std::to_string(s.M_plus) + " fresh Metropolis samples of the true model");
-        Rng rng;
-        rng_seed(&rng, derive_seed(s.seed, 4));
-        Samples fresh = metropolis_sample(data.truth, (int)s.M_plus, metropolis_default_burn_in(data.truth),
-                                          metropolis_default_thin(data.truth), &rng, threads);
-        Inference oracle = infer_with(fresh, s.solver, threads, derive_seed(s.seed, 10));
-        say("bootstrap control: " + std::to_string(s.M_plus) + " rows drawn with replacement from the training set");
-        rng_seed(&rng, derive_seed(s.seed, 5));
-        Samples replicated = bootstrap_samples(data.train, s.M_plus, &rng);
-        Inference bootstrap = infer_with(replicated, s.solver, threads, derive_seed(s.seed, 10));
-        controls = csv_table({"control", "mse", "var_e"});
-        csv_add_row(&controls, {"oracle", csv_number(parameter_mse(oracle.params, data.truth)),
-                                csv_number(energy_stats(observed.params, fresh).variance)});
-        csv_add_row(&controls, {"bootstrap", csv_number(parameter_mse(bootstrap.params, data.truth)),
-                                csv_number(energy_stats(observed.params, replicated).variance)});
-        csv_write(controls_path, controls);
+    if (path_exists(controls_path)) return csv_read(controls_path);
+    say("oracle control: " + std::to_string(s.M_plus) + " fresh Metropolis samples of the true model");
+    const IsingParams& truth = base.data.truth;
+    Rng rng;
+    rng_seed(&rng, derive_seed(base.seed, 4));
+    Samples fresh = metropolis_sample(truth, (int)s.M_plus, metropolis_default_burn_in(truth),
+                                      metropolis_default_thin(truth), &rng, threads);
+    say("bootstrap control: " + std::to_string(s.M_plus) + " rows drawn with replacement from the training set");
+    rng_seed(&rng, derive_seed(base.seed, 5));
+    Samples replicated = bootstrap_samples(base.data.train, s.M_plus, &rng);
+    CsvTable controls = csv_table({"control", "mse", "mse_plm", "var_e"});
+    for (const auto& [name, samples] : {std::pair<std::string, const Samples*>{"oracle", &fresh},
+                                        {"bootstrap", &replicated}}) {
+        Inference fit = infer_with(*samples, s.solver, threads, derive_seed(base.seed, 10));
+        Inference plm = infer_with(*samples, plm_solver(false), threads, 0);
+        csv_add_row(&controls, {name, csv_number(parameter_mse(fit.params, truth)),
+                                csv_number(parameter_mse(plm.params, truth)),
+                                csv_number(energy_stats(base.observed.params, *samples).variance)});
     }
-    double mse_oracle = csv_double(controls, 0, "mse"), mse_bootstrap = csv_double(controls, 1, "mse");
-    double var_oracle = csv_double(controls, 0, "var_e");
+    csv_write(controls_path, controls);
+    return controls;
+}
 
-    // 4. Diffusion training with a checkpoint row per scheduled iteration.
+// Trains the model on to `target` iterations, saving it every s.save_every iterations so that an interruption loses
+// at most that much. Splitting the steps does not change them: the model carries its own generator.
+void fig2_train_to(DiffusionModel* model, const Fig2Base& base, const Fig2Settings& s, long target, int threads,
+                   bool quiet, const std::string& model_path) {
+    while (model->iteration < target) {
+        long next = std::min(target, (model->iteration / s.save_every + 1) * s.save_every);
+        diffusion_train(model, base.data.train.spins.data(), base.data.train.count, next - model->iteration, s.batch,
+                        threads, progress_display(quiet, "train to " + std::to_string(target), "it"));
+        checkpoint_save(*model, model_path);
+    }
+}
+
+const std::vector<std::string> CHECKPOINT_COLUMNS = {
+    "iteration", "mse_aug", "mse_aug_obs", "mse_aug_plm", "mse_aug_obs_plm", "var_e_aug", "var_e_probe", "eps_aug",
+    "fid_m_train", "fid_c_train", "fid_m_test", "fid_c_test", "seconds_train", "seconds_sample"};
+
+// 4. One checkpoint: M⁺ generated samples → the solver and PLM on aug and aug+obs, energy variance, fidelity.
+CsvTable fig2_checkpoint(const DiffusionModel& model, const Fig2Base& base, const Fig2Settings& s, long checkpoint,
+                         double seconds_train, int threads, bool quiet, const std::string& out) {
+    auto t0 = std::chrono::steady_clock::now();
+    Samples augmented = generate_samples(model, s.M_plus, s.sampler, derive_seed(base.seed, 1000 + checkpoint), threads, quiet);
+    double seconds_sample = seconds_since(t0);
+    Samples union_set = samples_concat(augmented, base.data.train);
+    Inference aug = infer_with(augmented, s.solver, threads, derive_seed(base.seed, 10));
+    Inference aug_obs = infer_with(union_set, s.solver, threads, derive_seed(base.seed, 10));
+    Inference plm = infer_with(augmented, plm_solver(false), threads, 0);
+    Inference plm_union = infer_with(union_set, plm_solver(false), threads, 0);
+    write_params(out + "/params_aug_" + std::to_string(checkpoint) + ".txt", aug.params);
+    // The later figures estimate Var[E(aug)] from a probe of PROBE_CHECK samples only: the same quantity from the
+    // first PROBE_CHECK of these samples shows whether that changes the stopping decision (summary.md).
+    Samples probe = sample_rows(augmented, 0, std::min<long>(PROBE_CHECK, s.M_plus));
+    Moments generated = sample_moments(augmented);
+    MomentDistance to_train = moment_distance(generated, base.train_moments);
+    MomentDistance to_test = moment_distance(generated, base.test_moments);
+    const IsingParams& truth = base.data.truth;
+    CsvTable row = csv_table(CHECKPOINT_COLUMNS);
+    csv_add_row(&row, {csv_integer(checkpoint), csv_number(parameter_mse(aug.params, truth)),
+                       csv_number(parameter_mse(aug_obs.params, truth)), csv_number(parameter_mse(plm.params, truth)),
+                       csv_number(parameter_mse(plm_union.params, truth)),
+                       csv_number(energy_stats(base.observed.params, augmented).variance),
+                       csv_number(energy_stats(base.observed.params, probe).variance), csv_number(aug.eps),
+                       csv_number(to_train.magnetisation), csv_number(to_train.correlation),
+                       csv_number(to_test.magnetisation), csv_number(to_test.correlation), csv_number(seconds_train),
+                       csv_number(seconds_sample)});
+    return row;
+}
+
+// 4 (loop). Trains along the schedule; each checkpoint's row and model are kept in work/ for the resume.
+CsvTable fig2_train_along_schedule(const Fig2Base& base, const Fig2Settings& s, const std::string& out, int threads,
+                                   bool quiet, const std::function<void(const std::string&)>& say) {
+    std::string work = out + "/work", model_path = work + "/model.bin";
+    make_directories(work + "/models");
     DiffusionModel model;
-    std::string model_path = work + "/model.bin";
     if (path_exists(model_path)) {
         checkpoint_load(&model, model_path);
         say("resuming from " + model_path + " at iteration " + std::to_string(model.iteration));
     } else {
-        diffusion_init(&model, diffusion_config_for(s.n), derive_seed(s.seed, 2));
+        // The same initial weights as the energy-variance pipeline of fig3–fig5 and fig7 for this point and member
+        // (augment_energy_variance_stopped with seed derive_seed(point seed, 20)), so the models agree across figures.
+        diffusion_init(&model, diffusion_config_for(s.n), derive_seed(derive_seed(base.seed, 20), 2));
     }
+    CsvTable table = csv_table(CHECKPOINT_COLUMNS);
     for (long checkpoint : s.checkpoints) {
         std::string row_path = work + "/checkpoint_" + std::to_string(checkpoint) + ".csv";
-        if (path_exists(row_path)) continue;
-        if (model.iteration > checkpoint)
-            throw std::runtime_error(model_path + " is at iteration " + std::to_string(model.iteration) +
-                                     " but checkpoint " + std::to_string(checkpoint) + " has no results; delete " + work);
-        auto t0 = std::chrono::steady_clock::now();
-        say("training to iteration " + std::to_string(checkpoint));
-        diffusion_train(&model, data.train.spins.data(), data.train.count, checkpoint - model.iteration, s.batch,
-                        threads, progress_display(quiet, "train", "it"));
-        checkpoint_save(model, model_path);
-        auto t1 = std::chrono::steady_clock::now();
-        say("generating " + std::to_string(s.M_plus) + " samples at iteration " + std::to_string(checkpoint));
-        Samples augmented = generate_samples(model, s.M_plus, s.sampler, derive_seed(s.seed, 1000 + checkpoint),
-                                             threads, quiet);
-        auto t2 = std::chrono::steady_clock::now();
-        Inference aug = infer_with(augmented, s.solver, threads, derive_seed(s.seed, 10));
-        Inference aug_obs = infer_with(samples_concat(augmented, data.train), s.solver, threads,
-                                              derive_seed(s.seed, 10));
-        write_params(out + "/params_aug_" + std::to_string(checkpoint) + ".txt", aug.params);
-        CsvTable row = csv_table({"iteration", "mse_aug", "mse_aug_obs", "var_e_aug", "var_e_probe", "eps_aug",
-                                  "seconds_train", "seconds_sample"});
-        double mse_aug = parameter_mse(aug.params, data.truth);
-        double var_aug = energy_stats(observed.params, augmented).variance;
-        // The later figures estimate Var[E(aug)] from a probe of PROBE_CHECK samples only: the same quantity from the
-        // first PROBE_CHECK of these samples shows whether that changes the stopping decision (summary.md).
-        double var_probe = energy_stats(observed.params, sample_rows(augmented, 0, std::min<long>(PROBE_CHECK, s.M_plus))).variance;
-        csv_add_row(&row, {csv_integer(checkpoint), csv_number(mse_aug),
-                           csv_number(parameter_mse(aug_obs.params, data.truth)), csv_number(var_aug), csv_number(var_probe),
-                           csv_number(aug.eps),
-                           csv_number(std::chrono::duration<double>(t1 - t0).count()),
-                           csv_number(std::chrono::duration<double>(t2 - t1).count())});
-        csv_write(row_path, row);
-        say("iteration " + std::to_string(checkpoint) + ": MSE_aug = " + fmt("%.5f", mse_aug) +
-            " (MSE_obs " + fmt("%.5f", mse_obs) + "), Var[E(aug)] = " + fmt("%.2f", var_aug) +
-            " (test " + fmt("%.2f", var_test) + ")");
+        if (!path_exists(row_path)) {
+            if (model.iteration > checkpoint)
+                throw std::runtime_error(model_path + " is at iteration " + std::to_string(model.iteration) +
+                                         " but checkpoint " + std::to_string(checkpoint) + " has no results; delete " + work);
+            auto t0 = std::chrono::steady_clock::now();
+            say("training to iteration " + std::to_string(checkpoint));
+            fig2_train_to(&model, base, s, checkpoint, threads, quiet, model_path);
+            checkpoint_save(model, work + "/models/" + std::to_string(checkpoint) + ".bin");
+            double seconds_train = seconds_since(t0);
+            say("generating " + std::to_string(s.M_plus) + " samples at iteration " + std::to_string(checkpoint));
+            CsvTable row = fig2_checkpoint(model, base, s, checkpoint, seconds_train, threads, quiet, out);
+            csv_write(row_path, row);
+            say("iteration " + std::to_string(checkpoint) + ": MSE_aug = " + row.rows[0][1] + " (MSE_obs " +
+                fmt("%.5f", base.mse_obs) + "), PLM " + row.rows[0][3] + ", Var[E(aug)] = " + row.rows[0][5] +
+                " (test " + fmt("%.2f", base.var_test) + ")");
+        }
+        csv_add_row(&table, csv_read(row_path).rows.at(0));
     }
+    return table;
+}
 
-    // 5. The table, the stopping rule, plots, summary and claims.
-    CsvTable table = csv_table({"iteration", "mse_aug", "mse_aug_obs", "var_e_aug", "var_e_probe", "eps_aug",
-                                "seconds_train", "seconds_sample"});
-    for (long checkpoint : s.checkpoints) {
-        CsvTable row = csv_read(work + "/checkpoint_" + std::to_string(checkpoint) + ".csv");
-        csv_add_row(&table, row.rows.at(0));
+// 5. Where the rules stop and which checkpoint is best.
+struct Fig2Stops {
+    StopDecision test, train, probe;
+    size_t best = 0;
+};
+
+Fig2Stops fig2_stops(const CsvTable& table, const Fig2Settings& s, const Fig2Base& base) {
+    Fig2Stops stops;
+    std::vector<double> variance = csv_doubles(table, "var_e_aug"), mse = csv_doubles(table, "mse_aug");
+    stops.test = energy_variance_stop(s.checkpoints, variance, base.var_test);
+    stops.train = energy_variance_stop(s.checkpoints, variance, base.var_train);
+    stops.probe = energy_variance_stop(s.checkpoints, csv_doubles(table, "var_e_probe"), base.var_test);
+    stops.best = std::min_element(mse.begin(), mse.end()) - mse.begin();
+    return stops;
+}
+
+// 6. The paper's M⁺ and sampler at the rule's stop, the best and the last checkpoint (each cached in work/).
+CsvTable fig2_final(const Fig2Base& base, const Fig2Settings& s, const Fig2Stops& stops, const std::string& out,
+                    int threads, bool quiet, const std::function<void(const std::string&)>& say) {
+    CsvTable final_table = csv_table({"role", "iteration", "mse_aug", "mse_aug_obs", "mse_aug_plm", "var_e_aug",
+                                      "fid_m_test", "fid_c_test", "seconds_sample"});
+    if (s.final_M_plus == 0) return final_table;
+    std::vector<std::pair<std::string, long>> picks = {{"rule stop", s.checkpoints[stops.test.index]},
+                                                       {"best", s.checkpoints[stops.best]},
+                                                       {"last", s.checkpoints.back()}};
+    for (const auto& [role, iteration] : picks) {
+        std::string path = out + "/work/final_" + std::to_string(iteration) + ".csv";
+        if (!path_exists(path)) {
+            say("final: " + std::to_string(s.final_M_plus) + " DDPM samples at iteration " + std::to_string(iteration));
+            DiffusionModel model;
+            checkpoint_load(&model, out + "/work/models/" + std::to_string(iteration) + ".bin");
+            auto t0 = std::chrono::steady_clock::now();
+            Samples augmented = generate_samples(model, s.final_M_plus, SamplerOptions(),
+                                                 derive_seed(base.seed, 3000000 + iteration), threads, quiet);
+            double seconds = seconds_since(t0);
+            Inference aug = infer_with(augmented, s.solver, threads, derive_seed(base.seed, 10));
+            Inference aug_obs = infer_with(samples_concat(augmented, base.data.train), s.solver, threads,
+                                           derive_seed(base.seed, 10));
+            Inference plm = infer_with(augmented, plm_solver(false), threads, 0);
+            MomentDistance to_test = moment_distance(sample_moments(augmented), base.test_moments);
+            CsvTable row = csv_table({"iteration", "mse_aug", "mse_aug_obs", "mse_aug_plm", "var_e_aug", "fid_m_test",
+                                      "fid_c_test", "seconds_sample"});
+            csv_add_row(&row, {csv_integer(iteration), csv_number(parameter_mse(aug.params, base.data.truth)),
+                               csv_number(parameter_mse(aug_obs.params, base.data.truth)),
+                               csv_number(parameter_mse(plm.params, base.data.truth)),
+                               csv_number(energy_stats(base.observed.params, augmented).variance),
+                               csv_number(to_test.magnetisation), csv_number(to_test.correlation), csv_number(seconds)});
+            csv_write(path, row);
+        }
+        std::vector<std::string> cells = {role}, row = csv_read(path).rows.at(0);
+        cells.insert(cells.end(), row.begin(), row.end());
+        csv_add_row(&final_table, cells);
     }
-    csv_write(out + "/fig2.csv", table);
-    std::vector<double> mse = csv_doubles(table, "mse_aug"), variance = csv_doubles(table, "var_e_aug");
-    std::vector<double> mse_union = csv_doubles(table, "mse_aug_obs");
-    StopDecision stop_test = energy_variance_stop(s.checkpoints, variance, var_test);
-    StopDecision stop_train = energy_variance_stop(s.checkpoints, variance, var_train);
-    StopDecision stop_probe = energy_variance_stop(s.checkpoints, csv_doubles(table, "var_e_probe"), var_test);
-    size_t best = std::min_element(mse.begin(), mse.end()) - mse.begin();
-    double mse_stop = mse[stop_test.index], mse_stop_train = mse[stop_train.index];
+    return final_table;
+}
 
+}  // namespace
+
+namespace {
+
+// One member: its own data, observed-only fits, controls, diffusion training along the schedule, stops and final
+// step, under OUT/member_<k>/ (resumable: work/ holds the state).
+struct Fig2Member {
+    Fig2Base base;
+    CsvTable controls, table, final_table;
+    Fig2Stops stops;
+};
+
+double column_at(const Fig2Member& m, size_t checkpoint, const char* column) { return csv_double(m.table, checkpoint, column); }
+double at_stop(const Fig2Member& m, const char* column) { return column_at(m, m.stops.test.index, column); }
+
+void fig2_write_references(const Fig2Member& m, const Fig2Settings& s, const std::string& path) {
+    const Fig2Base& b = m.base;
+    const Fig2Stops& stops = m.stops;
     CsvTable references = csv_table({"quantity", "value"});
     for (auto& kv : std::vector<std::pair<std::string, double>>{
-             {"mse_obs", mse_obs}, {"mse_oracle", mse_oracle}, {"mse_bootstrap", mse_bootstrap},
-             {"var_e_train", var_train}, {"var_e_test", var_test}, {"var_e_oracle", var_oracle},
-             {"eps_obs", observed.eps}, {"stop_iteration_test_rule", (double)s.checkpoints[stop_test.index]},
-             {"stop_iteration_train_rule", (double)s.checkpoints[stop_train.index]},
-             {"mse_at_stop_test_rule", mse_stop}, {"mse_at_stop_train_rule", mse_stop_train},
-             {"best_iteration", (double)s.checkpoints[best]}, {"best_mse", mse[best]}})
+             {"mse_obs", b.mse_obs}, {"mse_obs_plm", b.mse_obs_plm}, {"mse_obs_plm_cv", b.mse_obs_plm_cv},
+             {"mse_oracle", csv_double(m.controls, 0, "mse")}, {"mse_bootstrap", csv_double(m.controls, 1, "mse")},
+             {"var_e_train", b.var_train}, {"var_e_test", b.var_test}, {"var_e_oracle", csv_double(m.controls, 0, "var_e")},
+             {"eps_obs", b.observed.eps}, {"fid_m_train_test", b.yardstick.magnetisation},
+             {"fid_c_train_test", b.yardstick.correlation}, {"rule_fired", stops.test.crossed ? 1.0 : 0.0},
+             {"stop_iteration_test_rule", (double)s.checkpoints[stops.test.index]},
+             {"stop_iteration_train_rule", (double)s.checkpoints[stops.train.index]},
+             {"mse_at_stop_test_rule", at_stop(m, "mse_aug")},
+             {"mse_at_stop_train_rule", column_at(m, stops.train.index, "mse_aug")},
+             {"best_iteration", (double)s.checkpoints[stops.best]}, {"best_mse", column_at(m, stops.best, "mse_aug")}})
         csv_add_row(&references, {kv.first, csv_number(kv.second)});
-    csv_write(out + "/references.csv", references);
+    csv_write(path, references);
+}
 
-    // Scatter panels (b)–(d): observed vs augmented at 1,000, 32,000 and the last checkpoint — or, when the last is
-    // 32,000 (the quick scale), at the checkpoint between the first and the last on the log axis, so that the three
-    // panels show three different models.
-    long first_panel = nearest_checkpoint(s.checkpoints, 1000), last_panel = s.checkpoints.back();
-    long middle_panel = nearest_checkpoint(s.checkpoints, 32000);
-    if (middle_panel == last_panel || middle_panel == first_panel)
-        middle_panel = nearest_checkpoint(s.checkpoints, (long)std::sqrt((double)first_panel * last_panel));
-    std::vector<long> panel_iterations = {first_panel, middle_panel, last_panel};
+Fig2Member fig2_member(const Fig2Settings& s, int member, const std::string& out, int threads, bool quiet,
+                       const std::function<void(const std::string&)>& say) {
+    std::string dir = out + "/member_" + std::to_string(member), work = dir + "/work";
+    make_directories(work);
+    Fig2Member m;
+    m.base = fig2_base(s, member, threads, say);
+    write_params(dir + "/params_true.txt", m.base.data.truth);
+    write_params(dir + "/params_obs.txt", m.base.observed.params);
+    m.controls = fig2_controls(s, m.base, work, threads, say);
+    m.table = fig2_train_along_schedule(m.base, s, dir, threads, quiet, say);
+    csv_write(dir + "/fig2.csv", m.table);
+    m.stops = fig2_stops(m.table, s, m.base);
+    m.final_table = fig2_final(m.base, s, m.stops, dir, threads, quiet, say);
+    if (!m.final_table.rows.empty()) csv_write(dir + "/final.csv", m.final_table);
+    fig2_write_references(m, s, dir + "/references.csv");
+    return m;
+}
+
+// A number of every member, and its mean ± sd over them.
+std::vector<double> per_member(const std::vector<Fig2Member>& members, const std::function<double(const Fig2Member&)>& value) {
+    std::vector<double> values;
+    for (const Fig2Member& m : members) values.push_back(value(m));
+    return values;
+}
+Estimate over_members(const std::vector<Fig2Member>& members, const std::function<double(const Fig2Member&)>& value) {
+    return estimate_of(per_member(members, value));
+}
+
+const std::vector<std::string> ALONG_COLUMNS = {"mse_aug", "mse_aug_obs", "mse_aug_plm", "mse_aug_obs_plm", "var_e_aug",
+                                                "fid_m_test", "fid_c_test"};
+
+// fig2.csv: per checkpoint, mean and sd over the members of every column in ALONG_COLUMNS.
+CsvTable fig2_along_table(const std::vector<Fig2Member>& members, const Fig2Settings& s) {
+    std::vector<std::string> header = {"iteration", "members"};
+    for (const std::string& column : ALONG_COLUMNS) header.insert(header.end(), {column + "_mean", column + "_sd"});
+    CsvTable table = csv_table(header);
+    for (size_t k = 0; k < s.checkpoints.size(); k++) {
+        std::vector<std::string> row = {csv_integer(s.checkpoints[k]), std::to_string(members.size())};
+        for (const std::string& column : ALONG_COLUMNS) {
+            Estimate e = over_members(members, [&](const Fig2Member& m) { return column_at(m, k, column.c_str()); });
+            row.insert(row.end(), {csv_number(e.mean), sd_cell(e)});
+        }
+        csv_add_row(&table, row);
+    }
+    return table;
+}
+
+// Scatter panels (b)–(d): observed vs augmented at 1,000, 32,000 and the last checkpoint — or, when the last is
+// 32,000 (the quick scale), at the checkpoint between the first and the last on the log axis, so that the three
+// panels show three different models. Member 0's parameters.
+std::vector<long> scatter_iterations(const std::vector<long>& checkpoints) {
+    long first = nearest_checkpoint(checkpoints, 1000), last = checkpoints.back();
+    long middle = nearest_checkpoint(checkpoints, 32000);
+    if (middle == last || middle == first) middle = nearest_checkpoint(checkpoints, (long)std::sqrt((double)first * last));
+    return {first, middle, last};
+}
+
+void fig2_write_scatter(const Fig2Base& base, const std::vector<long>& iterations, const std::string& out) {
     CsvTable scatter = csv_table({"iteration", "true", "observed", "augmented"});
-    std::vector<double> truth_flat = flatten_parameters(data.truth), obs_flat = flatten_parameters(observed.params);
-    for (long iteration : panel_iterations) {
-        std::vector<double> aug_flat =
-            flatten_parameters(read_params(out + "/params_aug_" + std::to_string(iteration) + ".txt"));
+    std::vector<double> truth_flat = flatten_parameters(base.data.truth);
+    std::vector<double> obs_flat = flatten_parameters(base.observed.params);
+    for (long iteration : iterations) {
+        std::vector<double> aug_flat = flatten_parameters(read_params(
+            out + "/member_" + std::to_string(base.member) + "/params_aug_" + std::to_string(iteration) + ".txt"));
         for (size_t k = 0; k < truth_flat.size(); k++)
             csv_add_row(&scatter, {csv_integer(iteration), csv_number(truth_flat[k]), csv_number(obs_flat[k]),
                                    csv_number(aug_flat[k])});
     }
     csv_write(out + "/scatter.csv", scatter);
+}
 
-    std::vector<PlotPanel> panels;
-    PlotPanel heat;
-    heat.kind = PanelKind::Heatmap;
-    heat.title = "(a) true couplings w_ij";
-    heat.matrix_file = "params_true.txt";
-    heat.matrix_skip_lines = 1;
-    panels.push_back(heat);
+PlotPanel along_training_panel(const std::string& title, const std::string& ylabel) {
+    PlotPanel panel;
+    panel.title = title;
+    panel.xlabel = "iterations";
+    panel.ylabel = ylabel;
+    panel.log_x = true;
+    return panel;
+}
+
+PlotSeries along_series(const std::string& column, const char* color, LineKind line, Marker marker, const std::string& title) {
+    return {"fig2.csv", "iteration", column + "_mean", column + "_sd", "", "", style_line(color, line, marker), title};
+}
+
+std::vector<PlotPanel> fig2_scatter_panels(const std::vector<long>& iterations) {
+    std::vector<PlotPanel> panels(1);
+    panels[0].kind = PanelKind::Heatmap;
+    panels[0].title = "(a) true couplings w_ij (member 0)";
+    panels[0].matrix_file = "params_true.txt";
+    panels[0].matrix_skip_lines = 1;
     const char* letters[] = {"(b)", "(c)", "(d)"};
     for (int p = 0; p < 3; p++) {
         PlotPanel panel;
-        panel.title = std::string(letters[p]) + " " + std::to_string(panel_iterations[p]) + " iterations";
+        std::string it = std::to_string(iterations[p]);
+        panel.title = std::string(letters[p]) + " " + it + " iterations";
         panel.xlabel = "true";
         panel.ylabel = "inferred";
         panel.diagonal = true;
         panel.key = "top left";
-        std::string it = std::to_string(panel_iterations[p]);
         panel.series.push_back({"scatter.csv", "true", "observed", "", "iteration", it,
                                 style_points("black", Marker::FilledCircle), "observed (M)"});
         panel.series.push_back({"scatter.csv", "true", "augmented", "", "iteration", it,
@@ -312,146 +501,281 @@ int command_fig2(int argc, char** argv) {
         panel.series[0].style.point_size = 0.5;
         panels.push_back(panel);
     }
-    PlotPanel mse_panel;
-    mse_panel.title = "(e) MSE along diffusion training";
-    mse_panel.xlabel = "iterations";
-    mse_panel.ylabel = "MSE";
-    mse_panel.log_x = true;
-    mse_panel.series.push_back({"fig2.csv", "iteration", "mse_aug", "", "", "",
-                                style_line("orange", LineKind::Solid, Marker::FilledCircle), "augmented"});
-    mse_panel.series.push_back({"fig2.csv", "iteration", "mse_aug_obs", "", "", "",
-                                style_line("sky", LineKind::Solid, Marker::OpenCircle), "aug+obs"});
-    mse_panel.references.push_back({mse_obs, LineKind::Dashed, "black", "observed only"});
-    mse_panel.references.push_back({mse_oracle, LineKind::Dotted, "green", "oracle (fresh M+)"});
-    mse_panel.references.push_back({mse_bootstrap, LineKind::Dotted, "gray", "bootstrap (M+ copies)"});
-    // Where the energy-variance rule stopped (Sec. III A), or the last checkpoint standing in when it did not fire.
-    PlotMarker stop_marker{(double)s.checkpoints[stop_test.index], "red",
-                           stop_test.crossed ? "rule stops" : "rule did not fire (last)"};
-    mse_panel.markers.push_back(stop_marker);
-    panels.push_back(mse_panel);
-    PlotPanel var_panel;
-    var_panel.title = "(f) energy variance";
-    var_panel.xlabel = "iterations";
-    var_panel.ylabel = "Var[E]";
-    var_panel.log_x = true;
-    var_panel.series.push_back({"fig2.csv", "iteration", "var_e_aug", "", "", "",
-                                style_line("orange", LineKind::Solid, Marker::FilledCircle), "augmented"});
-    var_panel.references.push_back({var_train, LineKind::Dashed, "black", "train"});
-    var_panel.references.push_back({var_test, LineKind::Dotted, "red", "test"});
-    var_panel.markers.push_back(stop_marker);
-    panels.push_back(var_panel);
+    return panels;
+}
+
+void fig2_plot(const std::vector<Fig2Member>& members, const Fig2Settings& s, const std::string& out) {
+    std::vector<long> iterations = scatter_iterations(s.checkpoints);
+    fig2_write_scatter(members[0].base, iterations, out);
+    std::vector<PlotPanel> panels = fig2_scatter_panels(iterations);
+    auto mean = [&](const std::function<double(const Fig2Member&)>& value) { return over_members(members, value).mean; };
+    // Where the energy-variance rule stopped in each member (Sec. III A), or the last checkpoint when it did not fire.
+    std::vector<PlotMarker> stop_markers;
+    for (const Fig2Member& m : members)
+        stop_markers.push_back({(double)s.checkpoints[m.stops.test.index], "red",
+                                m.stops.test.crossed ? "rule stops" : "rule did not fire (last)"});
+    PlotPanel mse = along_training_panel("(e) MSE along diffusion training", "MSE");
+    mse.series = {along_series("mse_aug", "orange", LineKind::Solid, Marker::FilledCircle, "augmented"),
+                  along_series("mse_aug_obs", "sky", LineKind::Solid, Marker::OpenCircle, "aug+obs"),
+                  along_series("mse_aug_plm", "purple", LineKind::Solid, Marker::Cross, "augmented, PLM")};
+    mse.references = {{mean([](const Fig2Member& m) { return m.base.mse_obs; }), LineKind::Dashed, "black", "observed only"},
+                      {mean([](const Fig2Member& m) { return m.base.mse_obs_plm_cv; }), LineKind::Dashed, "purple",
+                       "observed only, PLM-CV"},
+                      {mean([](const Fig2Member& m) { return csv_double(m.controls, 0, "mse"); }), LineKind::Dotted,
+                       "green", "oracle (fresh M+)"},
+                      {mean([](const Fig2Member& m) { return csv_double(m.controls, 1, "mse"); }), LineKind::Dotted,
+                       "gray", "bootstrap (M+ copies)"}};
+    mse.markers = stop_markers;
+    PlotPanel variance = along_training_panel("(f) energy variance", "Var[E]");
+    variance.series = {along_series("var_e_aug", "orange", LineKind::Solid, Marker::FilledCircle, "augmented")};
+    variance.references = {{mean([](const Fig2Member& m) { return m.base.var_train; }), LineKind::Dashed, "black", "train"},
+                           {mean([](const Fig2Member& m) { return m.base.var_test; }), LineKind::Dotted, "red", "test"}};
+    variance.markers = stop_markers;
+    PlotPanel fidelity = along_training_panel("(g) generator fidelity vs test data", "mean |difference|");
+    fidelity.series = {along_series("fid_m_test", "orange", LineKind::Solid, Marker::FilledCircle, "|dm_i|"),
+                       along_series("fid_c_test", "sky", LineKind::Solid, Marker::OpenCircle, "|dC_ij|")};
+    fidelity.references = {{mean([](const Fig2Member& m) { return m.base.yardstick.magnetisation; }), LineKind::Dashed,
+                            "orange", "train vs test |dm_i|"},
+                           {mean([](const Fig2Member& m) { return m.base.yardstick.correlation; }), LineKind::Dotted,
+                            "sky", "train vs test |dC_ij|"}};
+    fidelity.markers = stop_markers;
+    panels.insert(panels.end(), {mse, variance, fidelity});
     PlotLayout layout;
-    layout.rows = 2;
+    layout.rows = 3;
     layout.cols = 3;
     plot_write_and_render(out, "fig2", panels, layout);
+}
 
-    // Claims (single run: plain numbers decide, report.h).
-    std::vector<std::string> labels;
-    std::vector<Estimate> mse_points;
-    for (size_t k = 0; k < mse.size(); k++) {
-        labels.push_back(std::to_string(s.checkpoints[k]));
-        mse_points.push_back(single_run(mse[k]));
+// The stopping-rule claims count only the members where the rule fired (a rule that did not fire cannot be credited).
+Judgement fig2_within_two(const std::vector<Fig2Member>& members, const Fig2Settings& s) {
+    Judgement j;
+    int fired = 0, within = 0;
+    std::string ratios;
+    for (const Fig2Member& m : members) {
+        if (!m.stops.test.crossed) continue;
+        double ratio = at_stop(m, "mse_aug") / column_at(m, m.stops.best, "mse_aug");
+        fired++;
+        within += ratio <= 2;
+        ratios += (ratios.empty() ? "" : ", ") + fmt("%.2f", ratio);
     }
-    std::vector<Claim> claims;
+    if (fired == 0) {
+        j.measured = "the rule did not fire within " + std::to_string(s.checkpoints.back()) + " iterations in any of " +
+                     std::to_string(members.size()) + " members: nothing to credit";
+        return j;
+    }
+    j.verdict = within == fired ? Verdict::Held : Verdict::NotHeld;
+    j.measured = "fired in " + std::to_string(fired) + " of " + std::to_string(members.size()) + " members; MSE at stop / best: " +
+                 ratios + " (" + std::to_string(within) + " within 2x)";
+    return j;
+}
+
+Judgement fig2_test_rule_better(const std::vector<Fig2Member>& members) {
+    std::vector<double> test_rule, train_rule;
+    for (const Fig2Member& m : members)
+        if (m.stops.test.crossed || m.stops.train.crossed) {
+            test_rule.push_back(at_stop(m, "mse_aug"));
+            train_rule.push_back(column_at(m, m.stops.train.index, "mse_aug"));
+        }
+    Judgement j;
+    j.measured = "neither rule fired in any member";
+    if (test_rule.empty()) return j;
+    j = judge_paired_less("MSE at the test rule's stop", test_rule, "MSE at the train rule's stop", train_rule);
+    j.measured += " (" + std::to_string(test_rule.size()) + " of " + std::to_string(members.size()) +
+                  " members where a rule fired)";
+    return j;
+}
+
+std::vector<Claim> fig2_claims(const std::vector<Fig2Member>& members, const Fig2Settings& s) {
+    const std::string figure = s.scale == "long" ? "fig2-long" : "fig2";
+    auto values = [&](const std::function<double(const Fig2Member&)>& value) { return per_member(members, value); };
+    std::vector<std::string> labels;
+    std::vector<Estimate> points;
+    for (size_t k = 0; k < s.checkpoints.size(); k++) {
+        labels.push_back(std::to_string(s.checkpoints[k]));
+        points.push_back(over_members(members, [&](const Fig2Member& m) { return column_at(m, k, "mse_aug"); }));
+    }
     Judgement u_shape;
     u_shape.measured = "fewer than 3 checkpoints";
-    if (mse_points.size() >= 3) u_shape = judge_u_shape(labels, mse_points);
-    if (best + 1 == mse.size()) {
-        // Still falling at the last checkpoint: the over-trained arm lies beyond this run's budget, so the run
-        // cannot tell a U from a monotone fall.
+    if (points.size() >= 3) u_shape = judge_u_shape(labels, points);
+    size_t best = std::min_element(points.begin(), points.end(), [](const Estimate& a, const Estimate& b) {
+                      return a.mean < b.mean; }) - points.begin();
+    if (best + 1 == points.size()) {  // still falling: the over-trained arm lies beyond this run's budget
         u_shape.verdict = Verdict::Undecided;
-        u_shape.measured = "MSE still falling at the last checkpoint (" + std::to_string(s.checkpoints.back()) +
-                           " iterations, " + fmt("%.5f", mse.back()) + "): the over-trained arm is beyond this run's budget";
+        u_shape.measured = "mean MSE still falling at the last checkpoint (" + labels.back() + " iterations, " +
+                           fmt("%.5f", points.back().mean) + "): the over-trained arm is beyond this run's budget";
     }
-    claims.push_back(make_claim("fig2", "MSE vs diffusion training is U-shaped (Fig. 2e)", u_shape));
-    claims.push_back(make_claim("fig2", "augmented MSE at the energy-variance stop < observed-only MSE",
-                                judge_less("MSE_aug(stop)", single_run(mse_stop), "MSE_obs", single_run(mse_obs))));
-    Judgement within_two;
-    within_two.verdict = mse_stop <= 2 * mse[best] ? Verdict::Held : Verdict::NotHeld;
-    within_two.measured = "MSE at stop " + fmt("%.5f", mse_stop) + " vs best " + fmt("%.5f", mse[best]) + " (ratio " +
-                          fmt("%.2f", mse_stop / mse[best]) + "; single run)";
-    claims.push_back(make_claim("fig2", "energy-variance stopping lands within a factor 2 of the best checkpoint",
-                                within_two));
-    Judgement test_better;
-    test_better.verdict = mse_stop < mse_stop_train ? Verdict::Held
-                          : mse_stop > mse_stop_train ? Verdict::NotHeld : Verdict::Undecided;
-    test_better.measured = "test rule stops at " + std::to_string(s.checkpoints[stop_test.index]) + " (MSE " +
-                           fmt("%.5f", mse_stop) + "), train rule at " + std::to_string(s.checkpoints[stop_train.index]) +
-                           " (MSE " + fmt("%.5f", mse_stop_train) + ")" +
-                           (mse_stop == mse_stop_train ? ": same checkpoint" : "") + "; single run";
-    claims.push_back(make_claim("fig2", "matching the test-set variance stops better than matching the training-set variance",
-                                test_better));
-    claims.push_back(make_claim("fig2", "over-trained: MSE at the last checkpoint approaches the observed-only MSE",
-                                judge_less("|MSE_aug(last) - MSE_obs|", single_run(std::fabs(mse.back() - mse_obs)),
-                                           "|MSE_aug(best) - MSE_obs|", single_run(std::fabs(mse[best] - mse_obs)))));
-    claims.push_back(make_claim("fig2", "aug+obs at the stop < augmented alone at the stop",
-                                judge_less("MSE_aug+obs", single_run(mse_union[stop_test.index]), "MSE_aug",
-                                           single_run(mse_stop))));
+    auto obs = values([](const Fig2Member& m) { return m.base.mse_obs; });
+    auto stop = values([](const Fig2Member& m) { return at_stop(m, "mse_aug"); });
+    auto last = values([&](const Fig2Member& m) { return std::fabs(column_at(m, s.checkpoints.size() - 1, "mse_aug") - m.base.mse_obs); });
+    auto best_gap = values([&](const Fig2Member& m) { return std::fabs(column_at(m, best, "mse_aug") - m.base.mse_obs); });
+    return {make_claim(figure, "MSE vs diffusion training is U-shaped (Fig. 2e)", u_shape),
+            make_claim(figure, "augmented MSE at the energy-variance stop < observed-only MSE",
+                       judge_paired_less("MSE_aug(stop)", stop, "MSE_obs", obs)),
+            make_claim(figure, "energy-variance stopping lands within a factor 2 of the best checkpoint",
+                       fig2_within_two(members, s)),
+            make_claim(figure, "matching the test-set variance stops better than matching the training-set variance",
+                       fig2_test_rule_better(members)),
+            make_claim(figure, "over-trained: MSE at the last checkpoint approaches the observed-only MSE",
+                       judge_paired_less("|MSE_aug(last) - MSE_obs|", last, "|MSE_aug(best mean) - MSE_obs|", best_gap)),
+            make_claim(figure, "aug+obs at the stop < augmented alone at the stop",
+                       judge_paired_less("MSE_aug+obs", values([](const Fig2Member& m) { return at_stop(m, "mse_aug_obs"); }),
+                                         "MSE_aug", stop)),
+            make_claim(figure, "beyond the paper: PLM on augmented data at the stop < PLM-CV on the observed data alone",
+                       judge_paired_less("MSE_PLM(aug, stop)", values([](const Fig2Member& m) { return at_stop(m, "mse_aug_plm"); }),
+                                         "MSE_PLM-CV(obs)", values([](const Fig2Member& m) { return m.base.mse_obs_plm_cv; })))};
+}
+
+std::string fig2_settings_markdown(const Fig2Settings& s, int members, int threads, double wall_total, double wall,
+                                   double train_seconds, double sample_seconds) {
+    std::string md = "## Settings\n\n| setting | value |\n|---|---|\n";
+    md += "| n, g | " + std::to_string(s.n) + ", " + fmt("%g", s.g) + " |\n";
+    md += "| M train, M test | " + std::to_string(s.M) + ", " + std::to_string(s.M_test) + " |\n";
+    md += "| members | " + std::to_string(members) + " (each: new true parameters, data, diffusion model) |\n";
+    md += "| M+ per checkpoint | " + std::to_string(s.M_plus) + " |\n";
+    md += "| sampler | " + sampler_name(s.sampler) + " |\n| batch | " + std::to_string(s.batch) + " |\n";
+    md += "| solver | " + (s.solver.kind == SolverKind::Erasure ? "erasure machine, epsilon grid " + erasure_grid_text(s.solver.grid)
+                                                                 : solver_name(s.solver)) + "; PLM (lambda 0) beside it |\n";
+    md += "| seed, threads | " + std::to_string(s.seed) + ", " + std::to_string(threads) + " |\n";
+    md += "| wall time | " + fmt("%.0f", wall_total) + " s" +
+          (wall_total > wall + 0.5 ? " over several invocations (the last one " + fmt("%.0f", wall) + " s)" : std::string()) +
+          " (training " + fmt("%.0f", train_seconds) + " s, sampling " + fmt("%.0f", sample_seconds) +
+          " s over all checkpoints and members) |\n\n";
+    return md;
+}
+
+std::string fig2_table_markdown(const std::vector<Fig2Member>& members, const Fig2Settings& s) {
+    auto est = [&](const std::function<double(const Fig2Member&)>& value, const char* format) {
+        return estimate_text(over_members(members, value), format);
+    };
+    std::string md = "## Along training (mean ± sd over members)\n\nFidelity: mean |dm_i| and mean |dC_ij| of the "
+                     "generated set against the test data; the training data's own distance from the test data is " +
+                     est([](const Fig2Member& m) { return m.base.yardstick.magnetisation; }, "%.4f") + " / " +
+                     est([](const Fig2Member& m) { return m.base.yardstick.correlation; }, "%.4f") +
+                     ".\n\n| iterations | MSE aug | MSE aug+obs | PLM aug | PLM aug+obs | Var[E(aug)] | |dm| test | "
+                     "|dC| test |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+    for (size_t k = 0; k < s.checkpoints.size(); k++) {
+        md += "| " + std::to_string(s.checkpoints[k]);
+        for (const std::string& column : ALONG_COLUMNS) {
+            const char* format = column == "var_e_aug" ? "%.2f" : column.compare(0, 3, "fid") == 0 ? "%.4f" : "%.5f";
+            md += " | " + est([&](const Fig2Member& m) { return column_at(m, k, column.c_str()); }, format);
+        }
+        md += " |\n";
+    }
+    md += "\nReferences: MSE_obs " + est([](const Fig2Member& m) { return m.base.mse_obs; }, "%.5f") +
+          ", PLM on the observed data " + est([](const Fig2Member& m) { return m.base.mse_obs_plm; }, "%.5f") +
+          ", PLM-CV " + est([](const Fig2Member& m) { return m.base.mse_obs_plm_cv; }, "%.5f") + "; oracle " +
+          est([](const Fig2Member& m) { return csv_double(m.controls, 0, "mse"); }, "%.5f") + " (PLM " +
+          est([](const Fig2Member& m) { return csv_double(m.controls, 0, "mse_plm"); }, "%.5f") + "), bootstrap " +
+          est([](const Fig2Member& m) { return csv_double(m.controls, 1, "mse"); }, "%.5f") + " (PLM " +
+          est([](const Fig2Member& m) { return csv_double(m.controls, 1, "mse_plm"); }, "%.5f") + "); Var[E] train " +
+          est([](const Fig2Member& m) { return m.base.var_train; }, "%.2f") + ", test " +
+          est([](const Fig2Member& m) { return m.base.var_test; }, "%.2f") + ".\n\n";
+    return md;
+}
+
+std::string fig2_member_stopping_markdown(const Fig2Member& m, const Fig2Settings& s) {
+    const Fig2Stops& stops = m.stops;
+    std::string md = "- Member " + std::to_string(m.base.member) + ": the test-set rule (the paper's) " +
+        (stops.test.crossed ? "fired: Var[E(aug)] comes down to Var[E(test)] near " +
+                                  fmt("%.0f", std::pow(10.0, stops.test.crossing_log10_iteration)) + " iterations"
+                            : std::string("did not fire within the budget; the last checkpoint stands in")) +
+        " (checkpoint " + std::to_string(s.checkpoints[stops.test.index]) + ", MSE " + fmt("%.5f", at_stop(m, "mse_aug")) +
+        "); best checkpoint " + std::to_string(s.checkpoints[stops.best]) + " (MSE " +
+        fmt("%.5f", column_at(m, stops.best, "mse_aug")) + "); observed only " + fmt("%.5f", m.base.mse_obs) +
+        ". The probe of " + std::to_string(std::min<long>(PROBE_CHECK, s.M_plus)) + " samples stops at " +
+        std::to_string(s.checkpoints[stops.probe.index]) + "; the training-set rule " +
+        (stops.train.crossed ? "fires" : "does not fire") + " (checkpoint " + std::to_string(s.checkpoints[stops.train.index]) +
+        ", MSE " + fmt("%.5f", column_at(m, stops.train.index, "mse_aug")) + ").\n";
+    for (size_t k = 0; k < m.final_table.rows.size(); k++)
+        md += "  - " + m.final_table.rows[k][0] + " (" + m.final_table.rows[k][1] + " iterations), " +
+              std::to_string(s.final_M_plus) + " DDPM samples (all 1000 steps): MSE aug " +
+              fmt("%.5f", csv_double(m.final_table, k, "mse_aug")) + ", aug+obs " +
+              fmt("%.5f", csv_double(m.final_table, k, "mse_aug_obs")) + ", PLM aug " +
+              fmt("%.5f", csv_double(m.final_table, k, "mse_aug_plm")) + "; |dm|, |dC| vs test " +
+              fmt("%.4f", csv_double(m.final_table, k, "fid_m_test")) + ", " + fmt("%.4f", csv_double(m.final_table, k, "fid_c_test")) + "\n";
+    return md;
+}
+
+std::string fig2_headline(const std::vector<Fig2Member>& members, const Fig2Settings& s) {
+    auto mean = [&](const std::function<double(const Fig2Member&)>& value) { return over_members(members, value).mean; };
+    double stop = mean([](const Fig2Member& m) { return at_stop(m, "mse_aug"); });
+    double obs = mean([](const Fig2Member& m) { return m.base.mse_obs; });
+    int fired = 0;
+    for (const Fig2Member& m : members) fired += m.stops.test.crossed;
+    return std::string("Over ") + std::to_string(members.size()) + " member(s), augmentation " +
+           (stop < obs ? "lowered" : "did not lower") + " the erasure machine's mean MSE at the energy-variance stop: " +
+           fmt("%.5f", stop) + " from " + std::to_string(s.M_plus) + " augmented samples against " + fmt("%.5f", obs) +
+           " from the " + std::to_string(s.M) + " observed samples alone (ratio " + fmt("%.2f", stop / obs) +
+           "). The rule fired in " + std::to_string(fired) + " of " + std::to_string(members.size()) +
+           " member(s) within " + std::to_string(s.checkpoints.back()) + " iterations. Pseudo-likelihood on the same "
+           "augmented samples gave " + fmt("%.5f", mean([](const Fig2Member& m) { return at_stop(m, "mse_aug_plm"); })) +
+           " at the stop, and on the observed data alone " + fmt("%.5f", mean([](const Fig2Member& m) { return m.base.mse_obs_plm; })) +
+           " (lambda 0) and " + fmt("%.5f", mean([](const Fig2Member& m) { return m.base.mse_obs_plm_cv; })) +
+           " (lambda by cross-validation).\n\n";
+}
+
+}  // namespace
+
+int command_fig2(int argc, char** argv) {
+    Args args = parse_args(
+        argc, argv, 2, "repro fig2 [--scale quick|paper|long] [--out DIR] [options]",
+        "Fig. 2: MSE of inverse Ising inference from diffusion-augmented data along the diffusion training, the\n"
+        "energy variances of Fig. 2f, the generator's fidelity and the energy-variance stopping rule; with the oracle\n"
+        "and bootstrap controls and pseudo-likelihood beside the erasure machine; mean ± sd over members.\n"
+        "Writes fig2.csv, fig2.png (+ fig2.gp), summary.md, claims.csv, run_info.csv; each member's own CSVs and\n"
+        "parameters under OUT/member_<k>/. Rerunning the same command continues an interrupted run (state in\n"
+        "OUT/member_<k>/work/); a larger --members adds members to a finished run.",
+        fig2_options(), 0, 0);
+    auto start_time = std::chrono::steady_clock::now();
+    Fig2Settings s = fig2_settings(args);
+    int member_count = (int)arg_int_or(args, "members", s.scale == "quick" ? 3 : s.scale == "paper" ? 10 : 1);
+    if (member_count < 1 || member_count > 1000) throw UsageError("--members must be between 1 and 1000");
+    std::string out = arg_given(args, "out") ? arg_string(args, "out") : s.scale == "long" ? "results/fig2-long" : "results/fig2";
+    bool quiet = arg_flag(args, "quiet");
+    int threads = apply_threads(args);
+    std::string work = out + "/work";
+    make_directories(work);
+    std::string settings = settings_text(s), settings_path = work + "/settings.txt";
+    if (path_exists(settings_path) && read_file(settings_path) != settings)
+        throw std::runtime_error(out + " holds an unfinished run with other settings (" + settings_path +
+                                 "); use another --out or delete " + work);
+    write_file_atomic(settings_path, settings);
+    auto say = [&](const std::string& text) { if (!quiet) std::fprintf(stderr, "fig2: %s\n", text.c_str()); };
+
+    std::vector<Fig2Member> members;
+    for (int k = 0; k < member_count; k++) {
+        say("member " + std::to_string(k + 1) + " of " + std::to_string(member_count));
+        members.push_back(fig2_member(s, k, out, threads, quiet, say));
+    }
+    write_params(out + "/params_true.txt", members[0].base.data.truth);
+    csv_write(out + "/fig2.csv", fig2_along_table(members, s));
+    fig2_plot(members, s, out);
+    std::vector<Claim> claims = fig2_claims(members, s);
     write_claims(out + "/claims.csv", claims);
 
-    double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
-    // A resumed run adds to the wall time of the invocations before it (work/wall_seconds.txt), so the summary
-    // reports what the whole figure cost. Each invocation adds its own time exactly once: the file is rewritten at
-    // the end, after the last checkpoint row.
+    // A resumed run adds its wall time to the invocations before it (work/wall_seconds.txt, rewritten once at the end).
+    double wall = seconds_since(start_time);
     std::string wall_path = work + "/wall_seconds.txt";
-    double wall_before = path_exists(wall_path) ? std::strtod(read_file(wall_path).c_str(), nullptr) : 0.0;
-    double wall_total = wall_before + wall;
+    double wall_total = wall + (path_exists(wall_path) ? std::strtod(read_file(wall_path).c_str(), nullptr) : 0.0);
     write_file_atomic(wall_path, fmt("%.1f", wall_total) + "\n");
     double train_seconds = 0, sample_seconds = 0;
-    for (size_t k = 0; k < s.checkpoints.size(); k++) {
-        train_seconds += csv_double(table, k, "seconds_train");
-        sample_seconds += csv_double(table, k, "seconds_sample");
-    }
+    for (const Fig2Member& m : members)
+        for (size_t k = 0; k < m.table.rows.size(); k++) {
+            train_seconds += csv_double(m.table, k, "seconds_train");
+            sample_seconds += csv_double(m.table, k, "seconds_sample");
+        }
     write_run_info(out + "/run_info.csv",
                    {{"command", command_line_text(argc, argv)}, {"scale", s.scale}, {"seed", std::to_string(s.seed)},
                     {"wall_seconds", fmt("%.0f", wall_total)}, {"this_invocation_seconds", fmt("%.0f", wall)},
-                    {"threads", std::to_string(threads)},
-                    {"settings", settings}, {"diffusion_train_seconds_total", fmt("%.0f", train_seconds)},
-                    {"diffusion_sample_seconds_total", fmt("%.0f", sample_seconds)}});
-
-    // summary.md, generated from the numbers.
-    std::string sampler_text = s.sampler.kind == SamplerKind::ddpm
-                                   ? std::string("DDPM, 1000 steps")
-                                   : "DDIM, " + std::to_string(s.sampler.steps) + " steps, eta " + fmt("%g", s.sampler.eta);
-    std::string md = "# Fig. 2: augmentation along diffusion training (" + s.scale + " scale)\n\n";
-    bool helped = mse_stop < mse_obs;
-    md += std::string("Augmentation ") + (helped ? "helped" : "did not help") + ": at the energy-variance stopping point (" +
-          std::to_string(s.checkpoints[stop_test.index]) + " iterations" + (stop_test.crossed ? "" : ", the rule never triggered: last checkpoint") +
-          ") the erasure machine on " + std::to_string(s.M_plus) + " augmented samples reached MSE " + fmt("%.5f", mse_stop) +
-          ", against " + fmt("%.5f", mse_obs) + " from the " + std::to_string(s.M) + " observed samples alone (ratio " +
-          fmt("%.2f", mse_stop / mse_obs) + "). The best checkpoint (" + std::to_string(s.checkpoints[best]) +
-          ") gave " + fmt("%.5f", mse[best]) + "; fresh samples of the true model (oracle) give " + fmt("%.5f", mse_oracle) +
-          " and copies of the training set (bootstrap) " + fmt("%.5f", mse_bootstrap) + ".\n\n";
-    md += "## Settings\n\n| setting | value |\n|---|---|\n";
-    md += "| n, g | " + std::to_string(s.n) + ", " + fmt("%g", s.g) + " |\n";
-    md += "| M train, M test | " + std::to_string(s.M) + ", " + std::to_string(s.M_test) + " |\n";
-    md += "| M+ per checkpoint | " + std::to_string(s.M_plus) + " |\n";
-    md += "| sampler | " + sampler_text + " |\n| batch | " + std::to_string(s.batch) + " |\n";
-    md += "| epsilon grid | " + erasure_grid_text(s.solver.grid) + " |\n";
-    md += "| seed, threads | " + std::to_string(s.seed) + ", " + std::to_string(threads) + " |\n";
-    md += "| wall time | " + fmt("%.0f", wall_total) + " s" +
-          (wall_before > 0 ? " over several invocations (the last one " + fmt("%.0f", wall) + " s)" : std::string()) + " (training " + fmt("%.0f", train_seconds) +
-          " s, sampling " + fmt("%.0f", sample_seconds) + " s over all checkpoints) |\n\n";
-    md += "## Along training\n\n| iterations | MSE aug | MSE aug+obs | Var[E(aug)] |\n|---:|---:|---:|---:|\n";
-    for (size_t k = 0; k < s.checkpoints.size(); k++)
-        md += "| " + std::to_string(s.checkpoints[k]) + " | " + fmt("%.5f", mse[k]) + " | " + fmt("%.5f", mse_union[k]) +
-              " | " + fmt("%.2f", variance[k]) + " |\n";
-    md += "\nReferences: MSE_obs " + fmt("%.5f", mse_obs) + " (epsilon " + fmt("%.2f", observed.eps) +
-          "), oracle " + fmt("%.5f", mse_oracle) + ", bootstrap " + fmt("%.5f", mse_bootstrap) +
-          "; Var[E] train " + fmt("%.2f", var_train) + ", test " + fmt("%.2f", var_test) + ", oracle samples " +
-          fmt("%.2f", var_oracle) + ".\n\n";
-    md += "## Stopping\n\n- Test-set rule (the paper's): " +
-          std::string(stop_test.crossed ? "Var[E(aug)] comes down to Var[E(test)] near " +
-                                              fmt("%.0f", std::pow(10.0, stop_test.crossing_log10_iteration)) + " iterations"
-                                        : "Var[E(aug)] never came down to Var[E(test)] (the rule would train on); the last checkpoint stands in") +
-          "; nearest checkpoint " + std::to_string(s.checkpoints[stop_test.index]) + ", MSE " + fmt("%.5f", mse_stop) + ".\n";
-    md += "- The same rule on Var[E] of a probe of the first " + std::to_string(std::min<long>(PROBE_CHECK, s.M_plus)) +
-          " generated samples (what the later figures use) stops at " + std::to_string(s.checkpoints[stop_probe.index]) +
-          (stop_probe.index == stop_test.index ? ": the same checkpoint.\n" : ": a different checkpoint.\n");
-    md += "- Training-set rule: " + std::string(stop_train.crossed ? "crossing" : "never crossed; last checkpoint") + " at " +
-          std::to_string(s.checkpoints[stop_train.index]) + ", MSE " + fmt("%.5f", mse_stop_train) + ".\n\n";
-    md += claims_markdown(claims);
-    md += "\n![Fig. 2](fig2.png)\n\nGenerated by `" + command_line_text(argc, argv) + "`; not edited by hand.\n";
+                    {"threads", std::to_string(threads)}, {"members", std::to_string(member_count)},
+                    {"settings", settings}});
+    std::string md = "# Fig. 2: augmentation along diffusion training (" + s.scale + " scale)\n\n" +
+                     fig2_headline(members, s) +
+                     fig2_settings_markdown(s, member_count, threads, wall_total, wall, train_seconds, sample_seconds) +
+                     fig2_table_markdown(members, s) + "## Stopping, per member\n\n";
+    for (const Fig2Member& m : members) md += fig2_member_stopping_markdown(m, s);
+    md += "\n" + claims_markdown(claims) + "\n![Fig. 2](fig2.png)\n\nGenerated by `" + command_line_text(argc, argv) +
+          "`; not edited by hand.\n";
     write_file_atomic(out + "/summary.md", md);
     std::printf("%s", md.c_str());
     return 0;

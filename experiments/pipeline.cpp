@@ -23,6 +23,14 @@ uint64_t derive_seed(uint64_t seed, uint64_t purpose) {
     return splitmix64_next(&x);
 }
 
+uint64_t sk_point_seed(uint64_t seed, int n, double g, int M, int member) {
+    char text[128];
+    std::snprintf(text, sizeof text, "sk/n=%d/g=%.17g/M=%d/member=%d", n, g, M, member);
+    uint64_t hash = 1469598103934665603ull;  // FNV-1a 64
+    for (const char* c = text; *c; c++) hash = (hash ^ (unsigned char)*c) * 1099511628211ull;
+    return derive_seed(seed, hash);
+}
+
 SkData make_sk_data(int n, double g, int train_count, int test_count, uint64_t seed, int threads) {
     SkData data;
     Rng rng;

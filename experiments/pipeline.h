@@ -19,6 +19,11 @@
 // A seed for one purpose of one run, derived from the run's --seed so that every stage has its own stream and a
 // change in one stage (say, a longer training) does not shift the random numbers of another.
 uint64_t derive_seed(uint64_t seed, uint64_t purpose);
+// The seed of one member of one SK point (n, g, M): derived from --seed and a hash of the text "sk/n=…/g=…/M=…/member=…",
+// so it depends on what the point is, not on which figure asks or where the point sits in a design. Every figure
+// that derives its data, diffusion model and samples for a point from it draws the same data and trains the same
+// model for the same member (the observed-only MSE of fig2 member k equals fig3's, fig4's and fig5's).
+uint64_t sk_point_seed(uint64_t seed, int n, double g, int M, int member);
 
 // Sec. III A steps 1–2: true parameters b, w ~ N(0, g²/n) and 2M Metropolis samples, the first M for training and
 // the rest for testing (the paper's split).

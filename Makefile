@@ -8,7 +8,7 @@ endif
 LDLIBS   = -lopenblas -lz -lpthread -lm
 SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-LIB_SRC  = $(wildcard nn/*.cpp ising/*.cpp diffusion/*.cpp data/*.cpp experiments/*.cpp)
+LIB_SRC  = $(wildcard nn/*.cpp ising/*.cpp diffusion/*.cpp data/*.cpp method/*.cpp runner/*.cpp report/*.cpp figures/*.cpp cli/*.cpp)
 LIB_OBJ  = $(LIB_SRC:%.cpp=build/%.o) build/retina_embed.o
 TEST_SRC = $(wildcard tests/test_*.cpp)
 TEST_OBJ = $(TEST_SRC:%.cpp=build/%.o) build/tests/catch_main.o
@@ -23,12 +23,12 @@ RETINA_SHA256 = 50fa85a05950b76033809c8468f70c91fcd0c76d04587a685c1b76085f7f4dae
 RETINA_STAMP  = build/retina_sha256.ok
 
 # The git commit goes into `repro --version`, run_info.csv and parameter files. build/version.txt changes only when
-# the commit does, so only experiments/version.o is rebuilt; outside git the version says "unknown".
+# the commit does, so only data/version.o is rebuilt; outside git the version says "unknown".
 GIT_HEAD   := $(shell git rev-parse --short=12 HEAD 2>/dev/null)
 GIT_COMMIT := $(if $(GIT_HEAD),$(GIT_HEAD)$(shell git diff --quiet HEAD -- 2>/dev/null || echo -dirty),unknown)
 VERSION_STAMP := $(shell mkdir -p build && (echo '$(GIT_COMMIT)' | cmp -s - build/version.txt || echo '$(GIT_COMMIT)' > build/version.txt))
-build/experiments/version.o: build/version.txt
-build/experiments/version.o: CXXFLAGS += -DREPRO_GIT_COMMIT='"$(GIT_COMMIT)"'
+build/data/version.o: build/version.txt
+build/data/version.o: CXXFLAGS += -DREPRO_GIT_COMMIT='"$(GIT_COMMIT)"'
 
 .PHONY: all test bench deps clean help install fig2 fig3 fig4 fig5 fig6
 all: repro

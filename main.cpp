@@ -1,5 +1,5 @@
 // repro: reproduces "Data augmentation using diffusion models to enhance inverse Ising inference"
-// (Lim, Lee, Jo, 2025). This file only dispatches to the subcommands in experiments/.
+// (Lim, Lee, Jo, 2025). This file only dispatches to the subcommands in cli/ (commands) and figures/ (experiments/fig2.cpp until it moves).
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "experiments/args.h"
-#include "experiments/commands.h"
-#include "experiments/version.h"
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "data/version.h"
 
 struct Command {
     const char* name;

@@ -4,7 +4,7 @@
 //
 // Typical use (what `repro augment` and the figure experiments do):
 //   DiffusionModel model;
-//   diffusion_init(&model, diffusion_config_for(n), seed);
+//   diffusion_init(&model, diffusion_config_for(n), seed);   // method/appendix_a.h
 //   diffusion_train(&model, data.spins.data(), data.count, 1000, 256, threads, progress);   // 1,000 Adam steps
 //   diffusion_train(&model, ..., 31000, ...);                          // continues: now at iteration 32,000
 //   checkpoint_save(model, "run/ckpt.bin");                           // and later checkpoint_load(&model, ...)
@@ -27,7 +27,7 @@
 #include "../nn/denoiser.h"
 
 struct DiffusionConfig {
-    DenoiserConfig denoiser;  // network shape (denoiser_config_for(n) follows Appendix A)
+    DenoiserConfig denoiser;  // network shape (method/appendix_a.h: Appendix A's per n)
     int T = 1000;             // diffusion steps (Sec. II C), linear schedule of diffusion/schedule.h
     AdamConfig adam;          // learning rate 1e-4, β 0.9/0.999, ε 1e-8 (Appendix A; PyTorch defaults)
     // Exponential moving average of the weights, an option beyond the paper (which describes none): 0 = off, the
@@ -45,9 +45,6 @@ float ema_warmup_decay(float decay, long step);
 // done = total. Training counts iterations (done = model->iteration, so a resumed run starts at its checkpoint's)
 // and passes each step's loss; sampling counts finished samples and passes NaN. An empty function reports nothing.
 using ProgressCallback = std::function<void(long done, long total, double loss)>;
-
-// Appendix A's configuration for n spins.
-DiffusionConfig diffusion_config_for(int n);
 
 // Everything a run needs to continue: the checkpoint stores exactly these fields.
 struct DiffusionModel {

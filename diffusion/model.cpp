@@ -4,12 +4,6 @@
 
 #include "diffusion.h"
 
-DiffusionConfig diffusion_config_for(int n) {
-    DiffusionConfig config;
-    config.denoiser = denoiser_config_for(n);
-    return config;
-}
-
 float ema_warmup_decay(float decay, long step) {
     float warmup = (1.0f + (float)step) / (10.0f + (float)step);
     return warmup < decay ? warmup : decay;

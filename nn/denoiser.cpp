@@ -7,18 +7,6 @@
 #include "gelu.h"
 #include "linear.h"
 
-DenoiserConfig denoiser_config_for(int n) {
-    DenoiserConfig config;
-    config.n = n;
-    if (n == 20) config.skip = false;  // "for n = 20 we achieve good performance even without residual connections"
-    if (n == 60) {                     // "128 → 200, 256 → 400, and 512 → 600"
-        config.widths[0] = 200;
-        config.widths[1] = 400;
-        config.widths[2] = 600;
-    }
-    return config;
-}
-
 void denoiser_validate(const DenoiserConfig& config) {
     if (config.n < 1 || config.n > 100000)
         throw std::runtime_error("denoiser: n must be between 1 and 100000, got " + std::to_string(config.n));

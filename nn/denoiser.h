@@ -7,8 +7,8 @@
 //   dec2   d2 = GELU(W4·[d1 | h3] + b4)              256   ("512+512": skip connection from enc3)
 //   dec3   d3 = GELU(W5·[d2 | h2] + b5)              128   ("256+256")
 //   out    ε̂  =       W6·[d3 | h1] + b6              n     ("128+128", linear output)
-// n = 20 drops the skips (dec2 sees d1 only, …); n = 60 widens 128/256/512 to 200/400/600 (Appendix A).
-// Any other n gets the n = 40 shape. The concatenation order [decoder | skip] is torch.cat([d, h]).
+// n = 20 drops the skips (dec2 sees d1 only, …); n = 60 widens 128/256/512 to 200/400/600 (Appendix A; the
+// paper's choice per n is method/appendix_a.h). The concatenation order [decoder | skip] is torch.cat([d, h]).
 //
 // All weights and biases live in one float array (params), layer after layer, each weight [out × in] followed by
 // its bias [out] (nn/linear.h layout), so Adam and checkpoints handle one buffer.
@@ -24,8 +24,6 @@ struct DenoiserConfig {
     int embed_dim = 128;               // sinusoidal time-embedding width, concatenated to x_t
 };
 
-// Appendix A's shape for n spins: n = 20 → no skips; n = 60 → widths 200, 400, 600; otherwise 128, 256, 512 with skips.
-DenoiserConfig denoiser_config_for(int n);
 // Throws std::runtime_error naming the field if a config is unusable (n < 1, widths < 1, odd embed_dim, …).
 void denoiser_validate(const DenoiserConfig& config);
 

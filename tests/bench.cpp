@@ -22,6 +22,7 @@
 #include "bench_clock.h"
 #include "../diffusion/diffusion.h"
 #include "../diffusion/progress.h"
+#include "../method/appendix_a.h"
 #include "../data/workers.h"
 
 static std::string cpu_model() {

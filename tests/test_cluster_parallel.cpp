@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "../data/atomic_file.h"
-#include "../experiments/csv.h"
+#include "../report/csv.h"
 
 static const std::string FIG3 =
     "./repro fig3 --n 8 --M 200 --g-list 0.5,1,2 --ensembles 1 --M-plus 500 --iterations 1000 --probe 100 --batch 16 "

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "../data/atomic_file.h"
-#include "../experiments/csv.h"
+#include "../report/csv.h"
 
 static std::string temp_directory() {
     char pattern[] = "/tmp/repro_test_csv_XXXXXX";

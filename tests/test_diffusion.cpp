@@ -17,8 +17,8 @@
 #include "../diffusion/progress.h"
 #include "../diffusion/schedule.h"
 #include "../diffusion/ziggurat.h"
-#include "../experiments/args.h"
-#include "../experiments/commands.h"
+#include "../cli/args.h"
+#include "../cli/commands.h"
 
 static std::string temp_dir() {
     std::string dir = "/tmp/repro_test_diffusion_" + std::to_string(getpid());

@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "../data/atomic_file.h"
-#include "../experiments/commands.h"
-#include "../experiments/csv.h"
-#include "../experiments/report.h"
+#include "../cli/commands.h"
+#include "../report/csv.h"
+#include "../report/report.h"
 
 static int run_fig2(const std::string& out, std::vector<std::string> extra, const std::string& checkpoints = "40,80") {
     std::vector<std::string> words = {"repro", "fig2", "--out", out, "--n", "6", "--M", "100", "--M-plus", "300",

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "../data/atomic_file.h"
-#include "../experiments/commands.h"
-#include "../experiments/csv.h"
-#include "../experiments/report.h"
+#include "../cli/commands.h"
+#include "../report/csv.h"
+#include "../report/report.h"
 
 static int run_fig6(const std::string& out) {
     std::vector<std::string> words = {"repro", "fig6", "--out", out, "--ensembles", "2", "--M-plus", "300",

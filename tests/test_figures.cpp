@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "../data/atomic_file.h"
-#include "../experiments/commands.h"
-#include "../experiments/csv.h"
-#include "../experiments/report.h"
+#include "../cli/commands.h"
+#include "../report/csv.h"
+#include "../report/report.h"
 
 static int run_fig3(const std::string& out, std::vector<std::string> extra) {
     std::vector<std::string> words = {"repro", "fig3", "--out", out, "--n", "8", "--M", "200", "--g-list", "0.5,1",

@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "../data/atomic_file.h"
-#include "../experiments/jobs.h"
+#include "../report/statistics.h"
+#include "../runner/jobs.h"
+#include "../runner/parts.h"
 
 static std::string temp_directory() {
     char pattern[] = "/tmp/repro_test_jobs_XXXXXX";
@@ -116,4 +118,20 @@ TEST_CASE("jobs: group mean, sample sd (n-1) and count", "[jobs]") {
     CHECK(summary.header == std::vector<std::string>{"series", "g", "mse_mean", "mse_sd", "mse_count"});
     CHECK(csv_cell(summary, 1, "mse_sd") == "");  // undefined for a single value: empty, never "nan"
     CHECK(csv_int(summary, 0, "mse_count") == 3);
+}
+
+TEST_CASE("parts: write, exist, read back; ids must be plain file names", "[jobs]") {
+    std::string dir = temp_directory() + "/work";  // created by part_write
+    CsvTable table = csv_table({"iteration", "mse"});
+    csv_add_row(&table, {"1000", "0.0042"});
+    CHECK_FALSE(part_exists(dir, "checkpoint_1000"));
+    part_write(dir, "checkpoint_1000", table);
+    CHECK(part_exists(dir, "checkpoint_1000"));
+    CHECK(part_path(dir, "checkpoint_1000") == dir + "/checkpoint_1000.csv");
+    CsvTable back = part_read(dir, "checkpoint_1000");
+    CHECK(back.header == table.header);
+    CHECK(back.rows == table.rows);
+    CHECK_THROWS(part_write(dir, "a/b", table));
+    CHECK_THROWS(part_exists(dir, ".."));
+    CHECK_THROWS(part_read(dir, "missing"));
 }

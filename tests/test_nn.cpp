@@ -7,6 +7,7 @@
 #include "../data/rng.h"
 #include "../nn/adam.h"
 #include "../nn/denoiser.h"
+#include "../method/appendix_a.h"
 #include "../nn/embedding.h"
 #include "../nn/gelu.h"
 #include "../nn/linear.h"

@@ -18,8 +18,8 @@
 #include "../data/atomic_file.h"
 #include "../data/formats.h"
 #include "../data/output_paths.h"
-#include "../experiments/args.h"
-#include "../experiments/commands.h"
+#include "../cli/args.h"
+#include "../cli/commands.h"
 
 using Catch::Matchers::Contains;
 

@@ -16,7 +16,7 @@
 #include "../data/formats.h"
 #include "../data/mat5.h"
 #include "../data/rng.h"
-#include "../experiments/inputs.h"
+#include "../cli/inputs.h"
 #include "../ising/erasure.h"
 #include "../ising/exact.h"
 #include "../ising/moments.h"

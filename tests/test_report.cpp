@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "../data/atomic_file.h"
-#include "../experiments/csv.h"
-#include "../experiments/plot.h"
-#include "../experiments/pipeline.h"
-#include "../experiments/report.h"
+#include "../report/csv.h"
+#include "../report/plot.h"
+#include "../report/statistics.h"
+#include "../report/report.h"
 
 static std::string temp_directory() {
     char pattern[] = "/tmp/repro_test_report_XXXXXX";
@@ -249,4 +249,16 @@ TEST_CASE("report: a '|' inside a claim is escaped in summary.md tables", "[repo
     std::string row = md.substr(md.find("| over-trained"));
     CHECK(row == "| over-trained | \\|MSE_aug(last) - MSE_obs\\| 0.002 vs 0.003 | undecided |\n");
     CHECK(markdown_cell("a|b") == "a\\|b");
+}
+
+TEST_CASE("report: markdown tables, settings and estimate texts", "[report]") {
+    CHECK(markdown_table({"g", "MSE"}, "lr", {{"0.5", "a|b"}}) == "| g | MSE |\n|---|---:|\n| 0.5 | a\\|b |\n");
+    CHECK_THROWS(markdown_table({"g", "MSE"}, "l", {}));
+    CHECK_THROWS(markdown_table({"g"}, "l", {{"1", "2"}}));
+    CHECK(settings_markdown({{"n", "40"}}) == "## Settings\n\n| setting | value |\n|---|---|\n| n | 40 |\n\n");
+    Estimate two = estimate_of({0.004, 0.0046});  // mean 0.0043, sd 0.000424...
+    CHECK(estimate_text(two) == "0.0043 ± 0.00042");
+    CHECK(estimate_text(two, 4) == "0.0043 ± 0.00042");
+    CHECK(estimate_text(estimate_of({0.93124})) == "0.931");     // a single run: no sd
+    CHECK(estimate_text(estimate_of({0.93124}), 4) == "0.9312");
 }

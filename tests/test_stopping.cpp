@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "../experiments/stopping.h"
+#include "../method/stopping.h"
 
 TEST_CASE("doubling schedule ends at the last iteration", "[stopping]") {
     std::vector<long> schedule = doubling_schedule(1000, 32000);

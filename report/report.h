@@ -21,7 +21,8 @@
 #include <utility>
 #include <vector>
 
-#include "jobs.h"  // Estimate
+#include "markdown.h"
+#include "statistics.h"
 
 enum class Verdict { Held, NotHeld, Undecided };
 // "held", "not held", "undecided" (the claims.csv spelling) and back; verdict_parse throws on anything else.
@@ -91,5 +92,5 @@ std::string results_readme_text(const std::string& results_dir,
 std::string glance_measured_text(const std::string& measured, size_t limit);
 void write_results_readme(const std::string& results_dir,
                           const std::vector<std::pair<std::string, std::string>>& notes = {});
-// Text for one cell of a Markdown table: '|' escaped as "\|", line breaks as spaces (so a row stays one row).
-std::string markdown_cell(const std::string& text);
+// The "## Claims" section of a summary.md: one table row per claim (claim, measured, verdict).
+std::string claims_markdown(const std::vector<Claim>& claims);

@@ -23,8 +23,8 @@
 #include <utility>
 #include <vector>
 
-#include "args.h"
-#include "csv.h"
+#include "../cli/args.h"
+#include "../report/csv.h"
 
 struct Job {
     std::string id;                                          // e.g. "g=1.5/ens=3": names the job in logs and listings
@@ -77,28 +77,3 @@ std::string jobs_missing_text(const std::vector<Job>& design, const std::vector<
 // Writes OUT/parts/design.csv (or checks it against the design). Prints the missing jobs after a merge.
 bool jobs_dispatch(const Args& args, const std::string& out_dir, const std::vector<Job>& design,
                    const JobFunction& run_job, MergeResult* merged);
-
-// ---- Aggregation over ensemble members ----
-
-// Mean, sample standard deviation (divisor count − 1) and count of a set of values. sd is NaN when count < 2 (not
-// defined; the judging helpers in report.h then compare plain numbers).
-struct Estimate {
-    double mean = 0;
-    double sd = 0;
-    int count = 0;
-};
-Estimate estimate_of(const std::vector<double>& values);
-
-struct Group {
-    std::vector<std::string> keys;  // the values of the group columns
-    Estimate value;
-};
-// Groups the rows by the values of `group_columns` (groups in order of first appearance, i.e. design order) and
-// estimates `value_column` in each. Throws on a missing column or a non-numeric value.
-std::vector<Group> group_estimates(const CsvTable& table, const std::vector<std::string>& group_columns,
-                                   const std::string& value_column);
-// The group with these keys; throws listing what is there if absent.
-const Estimate& group_lookup(const std::vector<Group>& groups, const std::vector<std::string>& keys);
-// Table of groups: the group columns, then VALUE_mean, VALUE_sd (empty when count < 2), VALUE_count.
-CsvTable group_table(const std::vector<Group>& groups, const std::vector<std::string>& group_columns,
-                     const std::string& value_column);

@@ -28,14 +28,8 @@
 #include "args.h"
 #include "commands.h"
 #include "inputs.h"
-#include "version.h"
-
-static long long int_in_range(const Args& args, const std::string& name, long long lo, long long hi) {
-    long long value = arg_int(args, name);
-    if (value < lo || value > hi)
-        throw UsageError("option --" + name + " must be between " + std::to_string(lo) + " and " + std::to_string(hi));
-    return value;
-}
+#include "method_options.h"
+#include "../data/version.h"
 
 // --burn-in / --thin: a number of sweeps, or "auto" for the defaults of ising/metropolis.h.
 static int sweeps_option(const Args& args, const std::string& name, int automatic) {
@@ -118,10 +112,10 @@ int command_sample(int argc, char** argv) {
          {"truth", "TRUTH", "", "true-parameters file to write (default: SAMPLES with .txt replaced by .truth.txt)"},
          {"format", "pm1|01", "pm1", "write the samples as -1/+1 or 0/1"}},
         0, 0);
-    int n = (int)int_in_range(args, "n", 1, 100000);
+    int n = (int)arg_int_in_range(args, "n", 1, 100000);
     double g = arg_double(args, "g");
     if (g < 0) throw UsageError("option --g must be >= 0");
-    int count = (int)int_in_range(args, "M", 1, 2000000000LL / n);
+    int count = (int)arg_int_in_range(args, "M", 1, 2000000000LL / n);
     // The couplings (n^2 doubles), their text (~24 bytes each), the samples (4 bytes a spin) and their text.
     require_memory((double)n * n * (8 + 24) + (double)count * n * (4 + 3),
                    "sample --n " + std::to_string(n) + " --M " + std::to_string(count));
@@ -185,17 +179,6 @@ static void parse_eps_grid(const std::string& text, ErasureOptions* options) {
     }
 }
 
-// --lambda: a number >= 0, or "auto" (chosen by held-out pseudo-likelihood); returns -1 for auto.
-static double lambda_option(const Args& args) {
-    std::string text = arg_string(args, "lambda");
-    if (text == "auto") return -1.0;
-    char* end = nullptr;
-    double lambda = std::strtod(text.c_str(), &end);
-    if (text.empty() || *end != '\0' || !std::isfinite(lambda) || lambda < 0)
-        throw UsageError("--lambda needs a number >= 0 or 'auto', got '" + text + "'");
-    return lambda;
-}
-
 static void print_spin_list(const char* what, const std::vector<int>& spins, const char* advice) {
     if (spins.empty()) return;
     std::string list;
@@ -210,8 +193,8 @@ static IsingParams infer_plm(const Args& args, const Samples& samples, int threa
     options.threads = threads;
     options.tolerance = arg_double(args, "tol");
     if (!(options.tolerance > 0)) throw UsageError("option --tol must be > 0");
-    if (arg_given(args, "max-iter")) options.max_iter = (int)int_in_range(args, "max-iter", 0, 100000);
-    double lambda = lambda_option(args);
+    if (arg_given(args, "max-iter")) options.max_iter = (int)arg_int_in_range(args, "max-iter", 0, 100000);
+    double lambda = plm_lambda_from_args(args);
     auto start = std::chrono::steady_clock::now();
     PlmResult result;
     std::string chosen_text;
@@ -220,7 +203,7 @@ static IsingParams infer_plm(const Args& args, const Samples& samples, int threa
         options.lambda = lambda;
         result = plm_fit(samples, options);
     } else {
-        int folds = (int)int_in_range(args, "folds", 2, 100);
+        int folds = (int)arg_int_in_range(args, "folds", 2, 100);
         Samples validation;
         bool has_validation = arg_given(args, "validation");
         if (has_validation) {
@@ -301,7 +284,7 @@ static IsingParams infer_exact_mle(const Args& args, const Samples& samples, boo
         throw UsageError("--method mle enumerates all 2^n states: n must be <= " + std::to_string(EXACT_MAX_N) +
                          ", the samples have n = " + std::to_string(samples.n));
     MleOptions options;
-    if (arg_given(args, "max-iter")) options.max_iter = (int)int_in_range(args, "max-iter", 0, 100000000);
+    if (arg_given(args, "max-iter")) options.max_iter = (int)arg_int_in_range(args, "max-iter", 0, 100000000);
     options.tolerance = arg_double(args, "tol");
     auto start = std::chrono::steady_clock::now();
     MleResult result = exact_mle(sample_moments(samples), options);
@@ -387,12 +370,12 @@ int command_infer(int argc, char** argv) {
     ErasureOptions erasure_options;
     if (method == "erasure") {
         parse_eps_grid(arg_string(args, "eps-grid"), &erasure_options);
-        if (arg_given(args, "max-iter")) erasure_options.max_iter = (int)int_in_range(args, "max-iter", 0, 100000000);
-        erasure_options.eps_stride = (int)int_in_range(args, "eps-stride", 1, 100000);
+        if (arg_given(args, "max-iter")) erasure_options.max_iter = (int)arg_int_in_range(args, "max-iter", 0, 100000000);
+        erasure_options.eps_stride = (int)arg_int_in_range(args, "eps-stride", 1, 100000);
         erasure_options.threads = threads;
         erasure_options.seed = (uint64_t)arg_int(args, "seed");
     }
-    if (method == "plm") lambda_option(args);
+    if (method == "plm") plm_lambda_from_args(args);
     if (!(arg_double(args, "tol") > 0)) throw UsageError("option --tol must be > 0");
     SampleFormat input_format;
     Samples samples = read_sample_inputs(args.positional, sample_read_options(args, quiet), &input_format);

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "../data/atomic_file.h"
+#include "parts.h"
 
 Job job_make(const std::vector<std::pair<std::string, std::string>>& params) {
     Job job;
@@ -65,8 +66,12 @@ std::vector<OptionSpec> job_options() {
     };
 }
 
+// Job K's part: the part file "job_K" in OUT/parts (parts.h).
+static std::string parts_dir(const std::string& out_dir) { return out_dir + "/parts"; }
+static std::string job_part_id(int index) { return "job_" + std::to_string(index); }
+
 std::string job_part_path(const std::string& out_dir, int index) {
-    return out_dir + "/parts/job_" + std::to_string(index) + ".csv";
+    return part_path(parts_dir(out_dir), job_part_id(index));
 }
 
 static std::string params_text(const Job& job) {
@@ -135,8 +140,7 @@ bool jobs_run_one(const std::string& out_dir, const std::vector<Job>& design, in
         cells.insert(cells.end(), row.begin(), row.end());
         csv_add_row(&part, cells);
     }
-    make_directories(out_dir + "/parts");
-    csv_write(path, part);
+    part_write(parts_dir(out_dir), job_part_id(index), part);
     return true;
 }
 
@@ -271,76 +275,4 @@ bool jobs_dispatch(const Args& args, const std::string& out_dir, const std::vect
                                  "/parts (run the jobs first)");
     if (!merged->missing.empty()) std::fprintf(stderr, "merge: %s\n", jobs_missing_text(design, merged->missing).c_str());
     return true;
-}
-
-Estimate estimate_of(const std::vector<double>& values) {
-    Estimate estimate;
-    estimate.count = (int)values.size();
-    if (values.empty()) {
-        estimate.mean = NAN;
-        estimate.sd = NAN;
-        return estimate;
-    }
-    double sum = 0;
-    for (double value : values) sum += value;
-    estimate.mean = sum / (double)values.size();
-    if (values.size() < 2) {
-        estimate.sd = NAN;
-        return estimate;
-    }
-    double squares = 0;
-    for (double value : values) squares += (value - estimate.mean) * (value - estimate.mean);
-    estimate.sd = std::sqrt(squares / (double)(values.size() - 1));  // sample sd, divisor n − 1
-    return estimate;
-}
-
-std::vector<Group> group_estimates(const CsvTable& table, const std::vector<std::string>& group_columns,
-                                   const std::string& value_column) {
-    std::vector<int> key_index;
-    for (const std::string& column : group_columns) key_index.push_back(csv_column(table, column));
-    std::vector<Group> groups;
-    std::vector<std::vector<double>> values;
-    for (size_t row = 0; row < table.rows.size(); row++) {
-        std::vector<std::string> keys;
-        for (int index : key_index) keys.push_back(table.rows[row][index]);
-        size_t g = 0;
-        while (g < groups.size() && groups[g].keys != keys) g++;
-        if (g == groups.size()) {
-            groups.push_back({keys, Estimate()});
-            values.push_back({});
-        }
-        values[g].push_back(csv_double(table, row, value_column));
-    }
-    for (size_t g = 0; g < groups.size(); g++) groups[g].value = estimate_of(values[g]);
-    return groups;
-}
-
-const Estimate& group_lookup(const std::vector<Group>& groups, const std::vector<std::string>& keys) {
-    for (const Group& group : groups)
-        if (group.keys == keys) return group.value;
-    auto join = [](const std::vector<std::string>& words) {
-        std::string text;
-        for (const std::string& word : words) text += (text.empty() ? "" : "/") + word;
-        return text;
-    };
-    std::string have;
-    for (const Group& group : groups) have += (have.empty() ? "" : ", ") + join(group.keys);
-    throw std::runtime_error("no group " + join(keys) + " (groups: " + have + ")");
-}
-
-CsvTable group_table(const std::vector<Group>& groups, const std::vector<std::string>& group_columns,
-                     const std::string& value_column) {
-    std::vector<std::string> header = group_columns;
-    header.push_back(value_column + "_mean");
-    header.push_back(value_column + "_sd");
-    header.push_back(value_column + "_count");
-    CsvTable table = csv_table(header);
-    for (const Group& group : groups) {
-        std::vector<std::string> cells = group.keys;
-        cells.push_back(csv_number(group.value.mean));
-        cells.push_back(group.value.count >= 2 ? csv_number(group.value.sd) : "");
-        cells.push_back(csv_integer(group.value.count));
-        csv_add_row(&table, cells);
-    }
-    return table;
 }

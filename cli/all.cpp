@@ -1,4 +1,4 @@
-// `repro all`: every figure in order (fig2 … fig6, then fig7, beyond the paper), then results/README.md, the claims report (experiments/report.h).
+// `repro all`: every figure in order (fig2 … fig6, then fig7, beyond the paper), then results/README.md, the claims report (report/report.h).
 // The figures skip their finished jobs, so rerunning `repro all` after an interruption continues where it stopped.
 // A figure that fails is reported and the others still run; the report then notes the failure under its heading.
 #include <chrono>
@@ -10,7 +10,7 @@
 
 #include "args.h"
 #include "commands.h"
-#include "report.h"
+#include "../report/report.h"
 
 struct FigureCommand {
     const char* name;

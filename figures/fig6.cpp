@@ -13,7 +13,7 @@
 // drawn apart from the scored ones) and the measures of the scored hidden sets (the "best" checkpoint in hindsight).
 //
 // The figure is a design (one job per ensemble member: new shuffle and split, new hidden sets, new diffusion model),
-// one job, and a summary of the merged jobs; the job/merge runner (experiments/jobs.h) runs them, spreads them over
+// one job, and a summary of the merged jobs; the job/merge runner (runner/jobs.h) runs them, spreads them over
 // machines, and resumes after an interruption.
 #include <algorithm>
 #include <chrono>
@@ -29,13 +29,14 @@
 #include "../ising/energy.h"
 #include "../ising/plm.h"
 #include "../ising/reconstruct.h"
-#include "args.h"
-#include "commands.h"
-#include "csv.h"
-#include "jobs.h"
-#include "pipeline.h"
-#include "plot.h"
-#include "report.h"
+#include "../method/augment.h"
+#include "../method/seeds.h"
+#include "../method/solvers.h"
+#include "../report/csv.h"
+#include "../report/plot.h"
+#include "../report/statistics.h"
+#include "figure.h"
+#include "figures.h"
 
 namespace {
 
@@ -123,9 +124,7 @@ AugmentRun augment_and_probe(const Fig6Settings& s, const RetinaSplit& split, co
     const AugmentSettings& a = s.augment;
     AugmentRun run;
     DiffusionModel model;
-    DiffusionConfig config = diffusion_config_for(split.train.n);
-    config.ema_decay = a.ema_decay;
-    diffusion_init(&model, config, derive_seed(seed, 2));
+    augment_init_model(&model, split.train.n, a, seed);
     DiffusionModel previous, chosen;
     bool decided = false;
     std::vector<long> iterations;
@@ -194,7 +193,7 @@ void add_trace_rows(CsvTable* rows, const AugmentRun& run, double var_train, dou
 // models, the baselines, and the diffusion model's trace.
 CsvTable fig6_job(const Fig6Settings& s, const RetinaRaster& raster, const Job& job, int index) {
     long member = job_int(job, "ens");
-    uint64_t seed = derive_seed(s.seed, 600 + (uint64_t)member);
+    uint64_t seed = job_seed(s.seed, "fig6", job);
     auto say = [&](const std::string& text) { if (!s.quiet) std::fprintf(stderr, "fig6 member %ld: %s\n", member, text.c_str()); };
     Rng rng;
     rng_seed(&rng, seed);
@@ -239,7 +238,7 @@ std::vector<Job> fig6_design(const Fig6Settings& s) {
     std::vector<std::string> members;
     for (int e = 0; e < s.members; e++) members.push_back(std::to_string(e));
     std::vector<Job> design = design_grid({{"ens", members}});
-    const auto shared = augment_design_params(s.augment, s.grid, s.seed);
+    const auto shared = augment_design_params(s.augment, solver_named("em", s.grid), s.seed);
     for (Job& job : design) {
         job.params.push_back({"M_plus", std::to_string(s.M_plus)});
         job.params.push_back({"k_max", std::to_string(s.k_max)});
@@ -447,7 +446,7 @@ void fig6_plot(const Fig6Settings& s, int members) {
 // "0.9312 ± 0.0012" from the estimate at k.
 std::string cell_at(const ModelEstimates& e, int model, int measure, int k) {
     if (e[model][measure].empty()) return "";
-    return estimate_text(e[model][measure][k - 1], "%.4f");
+    return estimate_text(e[model][measure][k - 1], 4);
 }
 
 // The model with the largest mean of a measure at k (the models that have it).
@@ -474,7 +473,7 @@ std::string headline(const ModelEstimates& e, const std::vector<Claim>& claims, 
     }
     md += ". Augmentation beat the observed data at every k (paired, 2·SE) on " + std::to_string(helped) +
           " of the 8 solver × measure combinations and fell clearly below it at some k on " + std::to_string(hurt) +
-          "; the paper's claim (erasure machine, accuracy) is " + verdict_name(claims[0].verdict) + ".\n\n";
+          "; the paper's claim (erasure machine, accuracy) is " + verdict_name(claims[0].verdict) + ".";
     return md;
 }
 
@@ -526,54 +525,50 @@ std::string measure_tables(const ModelEstimates& e, int k_max) {
     return md;
 }
 
-void fig6_summary(const Fig6Settings& s, const MergeResult& merged, const std::vector<Job>& design, int argc,
-                  char** argv, double wall) {
-    CsvTable measure_rows = csv_filter(merged.table, "row_kind", "measure");
-    CsvTable checkpoint_rows = csv_filter(merged.table, "row_kind", "checkpoint");
-    CsvTable stop_rows = csv_filter(merged.table, "row_kind", "stop");
+// Merged rows → fig6.csv, the checkpoint tables, the plot, the claims and the summary's parts.
+FigureSummary fig6_summary(const Fig6Settings& s, const CsvTable& merged) {
+    CsvTable measure_rows = csv_filter(merged, "row_kind", "measure");
+    CsvTable checkpoint_rows = csv_filter(merged, "row_kind", "checkpoint");
+    CsvTable stop_rows = csv_filter(merged, "row_kind", "stop");
     ModelEstimates estimates = estimate_models(measure_rows, s.k_max);
     csv_write(s.out + "/fig6.csv", model_table(estimates, s.k_max));
     write_checkpoint_tables(s.out, checkpoint_rows, stop_rows);
     int members = (int)stop_rows.rows.size();
     fig6_plot(s, members);
-    std::vector<Claim> claims = fig6_claims(measure_rows, estimates, s.k_max);
-    write_claims(s.out + "/claims.csv", claims);
-    write_ensemble_run_info(s.out, argc, argv, s.scale, s.seed, wall, s.threads, merged, design.size());
 
-    std::string md = "# Fig. 6: retina, reconstruction of hidden neurons (" + s.scale + " scale)\n\n";
-    md += headline(estimates, claims, s.raster_k, members);
-    md += "## Settings\n\n| setting | value |\n|---|---|\n| neurons | 40 most active of 160 |\n"
-          "| train / test patterns | 8000 / 1000 (shuffled bins) |\n| M+ | " + std::to_string(s.M_plus) + " |\n";
-    md += "| members | " + std::to_string(members) + " of " + std::to_string(s.members) + " |\n| hidden neurons k | 1 … " +
-          std::to_string(s.k_max) + " |\n";
-    md += "| diffusion: iterations, probe | " + std::to_string(s.augment.max_iterations) + " (all checkpoints), " +
-          std::to_string(s.augment.probe_count) + " samples |\n| sampler | " + sampler_name(s.augment.sampler) + " |\n";
-    md += "| erasure machine epsilon grid | " + erasure_grid_text(s.grid) + " |\n| PLM | lambda " + fmt("%g", s.plm.lambda) +
-          " |\n| seed, threads | " + std::to_string(s.seed) + ", " + std::to_string(s.threads) + " |\n";
-    md += "| wall time of this invocation | " + fmt("%.0f", wall) + " s (all jobs: " + fmt("%.0f", merged.job_seconds_total) + " s) |\n\n";
-    md += stopping_markdown(stop_rows, checkpoint_rows);
-    md += measure_tables(estimates, s.k_max);
-    md += "The independent-neuron model reconstructs every hidden spin as silent (no neuron fires in more than 16 % of "
-          "the bins), so its accuracy, recall and balanced accuracy are those of all silent; its log2 p is the "
-          "baseline of the likelihood.\n\n";
-    md += claims_markdown(claims);
-    md += "\n![Fig. 6](fig6.png)\n\nGenerated by `" + command_line_text(argc, argv) + "`; not edited by hand.\n";
-    write_file_atomic(s.out + "/summary.md", md);
-    std::printf("%s", md.c_str());
+    FigureSummary summary;
+    summary.title = "Fig. 6: retina, reconstruction of hidden neurons";
+    summary.claims = fig6_claims(measure_rows, estimates, s.k_max);
+    summary.headline = headline(estimates, summary.claims, s.raster_k, members);
+    summary.settings = {{"neurons", "40 most active of 160"},
+                        {"train / test patterns", "8000 / 1000 (shuffled bins)"},
+                        {"M+", std::to_string(s.M_plus)},
+                        {"members", std::to_string(members) + " of " + std::to_string(s.members)},
+                        {"hidden neurons k", "1 … " + std::to_string(s.k_max)},
+                        {"diffusion: iterations, probe", std::to_string(s.augment.max_iterations) + " (all checkpoints), " +
+                                                             std::to_string(s.augment.probe_count) + " samples"},
+                        {"sampler", sampler_name(s.augment.sampler)},
+                        {"erasure machine epsilon grid", erasure_grid_text(s.grid)},
+                        {"PLM", "lambda " + fmt("%g", s.plm.lambda)}};
+    summary.tables = stopping_markdown(stop_rows, checkpoint_rows) + measure_tables(estimates, s.k_max) +
+                     "The independent-neuron model reconstructs every hidden spin as silent (no neuron fires in more "
+                     "than 16 % of the bins), so its accuracy, recall and balanced accuracy are those of all silent; its "
+                     "log2 p is the baseline of the likelihood.\n";
+    return summary;
 }
 
-Fig6Settings fig6_settings(const Args& args, bool paper) {
+Fig6Settings fig6_settings(const Args& args, bool paper, const FigureRun& run) {
     Fig6Settings s;
-    s.scale = arg_string(args, "scale");
-    s.out = arg_string(args, "out");
+    s.scale = run.scale;
+    s.out = run.out;
     s.data_path = arg_given(args, "data") ? arg_string(args, "data") : "";
     s.members = (int)arg_int_or(args, "ensembles", paper ? 10 : 3);
     s.M_plus = arg_int_or(args, "M-plus", paper ? 100000 : 20000);
     s.k_max = (int)arg_int(args, "k-max");
     s.grid = erasure_grid_from_args(args, paper);
-    s.seed = (uint64_t)arg_int(args, "seed");
+    s.seed = run.seed;
     s.quiet = arg_flag(args, "quiet");
-    s.threads = apply_threads(args);
+    s.threads = run.threads;
     s.augment = augment_settings_from_args(args, paper, 32000, 2000, s.threads);
     s.plm.lambda = arg_double(args, "plm-lambda");
     s.plm.threads = s.threads;
@@ -601,18 +596,12 @@ int command_fig6(int argc, char** argv) {
         "log2 p(hidden | observed). Writes fig6.csv, fig6.png (+ fig6.gp), summary.md, claims.csv,\n"
         "run_info.csv; parts/ holds one file per job.",
         &paper, false);  // both solvers run (EM and PLM): no --solver
-    auto start_time = std::chrono::steady_clock::now();
-    Fig6Settings s = fig6_settings(args, paper);
-    make_directories(s.out);
-    std::vector<Job> design = fig6_design(s);
+    FigureRun run = figure_run(args, "fig6", argc, argv);
+    Fig6Settings s = fig6_settings(args, paper, run);
     std::unique_ptr<RetinaRaster> raster;  // loaded on the first job that needs it
-    JobFunction run = [&](const Job& job, int index) {
+    JobFunction job = [&](const Job& j, int index) {
         if (!raster) raster.reset(new RetinaRaster(retina_load(s.data_path)));
-        return fig6_job(s, *raster, job, index);
+        return fig6_job(s, *raster, j, index);
     };
-    MergeResult merged;
-    if (!jobs_dispatch(args, s.out, design, run, &merged)) return 0;
-    double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
-    fig6_summary(s, merged, design, argc, argv, wall);
-    return 0;
+    return run_figure(args, run, fig6_design(s), job, [&](const CsvTable& merged) { return fig6_summary(s, merged); });
 }

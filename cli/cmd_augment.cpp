@@ -15,34 +15,22 @@
 #include "../diffusion/diffusion.h"
 #include "../ising/energy.h"
 #include "../ising/moments.h"
+#include "../method/appendix_a.h"
+#include "../method/augment.h"
+#include "../method/seeds.h"
+#include "../method/solvers.h"
+#include "../report/csv.h"
 #include "args.h"
 #include "commands.h"
 #include "inputs.h"
-#include "pipeline.h"
-
-static long long int_in_range(const Args& args, const std::string& name, long long lo, long long hi) {
-    long long value = arg_int(args, name);
-    if (value < lo || value > hi)
-        throw UsageError("option --" + name + " must be between " + std::to_string(lo) + " and " + std::to_string(hi));
-    return value;
-}
+#include "method_options.h"
 
 // "128,256,512" → three encoder widths.
 static void parse_widths(const std::string& text, int widths[3]) {
-    int count = 0;
-    size_t start = 0;
-    while (start <= text.size()) {
-        size_t comma = text.find(',', start);
-        std::string part = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        char* end = nullptr;
-        long value = std::strtol(part.c_str(), &end, 10);
-        if (part.empty() || *end != '\0' || value < 1 || value > 100000 || count == 3)
-            throw UsageError("--widths needs three positive integers like 128,256,512, got '" + text + "'");
-        widths[count++] = (int)value;
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-    }
-    if (count != 3) throw UsageError("--widths needs three positive integers like 128,256,512, got '" + text + "'");
+    std::vector<long> values = parse_long_list(text, "widths");
+    if (values.size() != 3 || *std::max_element(values.begin(), values.end()) > 100000)
+        throw UsageError("--widths needs three positive integers like 128,256,512, got '" + text + "'");
+    std::copy(values.begin(), values.end(), widths);
 }
 
 // What a checkpoint cannot record but a resumed run must share with the run that wrote it, kept next to it in
@@ -154,7 +142,61 @@ static void print_run_estimate(const DiffusionConfig& config, const Samples& tra
                  1.0 / seconds_per_iteration, sample_seconds, samples, (train_seconds + sample_seconds) / 60);
 }
 
-// --stop energy-variance: the figures' pipeline (experiments/pipeline.h) on the user's own data.
+// The files of --stop energy-variance that let an interrupted run continue: the training state saved to
+// checkpoint_dir/ckpt.bin every --checkpoint-every iterations, with the rule's state next to it (rule_previous.bin:
+// the model at the last rule checkpoint, where the crossing may be chosen; rule_trace.csv: Var[E] at every rule
+// checkpoint so far); resume_path continues such a run; save_model_path receives the chosen checkpoint (repro
+// generate draws more samples from it).
+struct RuleFiles {
+    std::string checkpoint_dir, resume_path, save_model_path;
+};
+
+static std::string rule_file(const RuleFiles& files, const char* name) {
+    std::string dir = files.checkpoint_dir;
+    if (dir.empty()) {  // resuming without --checkpoint-dir: the state lies next to the resumed file
+        size_t slash = files.resume_path.rfind('/');
+        dir = slash == std::string::npos ? "." : files.resume_path.substr(0, slash);
+    }
+    return dir + "/" + name;
+}
+
+// The resumed model and, when the run got past its first rule checkpoint, the rule's state saved next to it.
+static AugmentResume read_rule_resume(const RuleFiles& files, int n) {
+    AugmentResume resume;
+    checkpoint_load(&resume.model, files.resume_path);
+    if (resume.model.config.denoiser.n != n)
+        throw std::runtime_error(files.resume_path + ": the checkpoint is for n = " +
+                                 std::to_string(resume.model.config.denoiser.n) + " spins, the data have n = " + std::to_string(n));
+    std::string trace_path = rule_file(files, "rule_trace.csv");
+    if (!path_exists(trace_path)) return resume;  // interrupted before the first rule checkpoint
+    CsvTable table = csv_read(trace_path);
+    for (size_t row = 0; row < table.rows.size(); row++) {
+        resume.trace.iterations.push_back(csv_int(table, row, "iteration"));
+        resume.trace.variance.push_back(csv_double(table, row, "var_e_aug"));
+    }
+    checkpoint_load(&resume.previous, rule_file(files, "rule_previous.bin"));
+    return resume;
+}
+
+// Saves the training state, the rule's state and the chosen model as the run goes.
+static AugmentObserver rule_files_observer(const RuleFiles& files) {
+    AugmentObserver observer;
+    if (!files.checkpoint_dir.empty()) {
+        observer.trained = [files](const DiffusionModel& model) { checkpoint_save(model, files.checkpoint_dir + "/ckpt.bin"); };
+        observer.rule_checkpoint = [files](const DiffusionModel& previous, const AugmentTrace& trace) {
+            checkpoint_save(previous, rule_file(files, "rule_previous.bin"));
+            CsvTable table = csv_table({"iteration", "var_e_aug"});
+            for (size_t k = 0; k < trace.iterations.size(); k++)
+                csv_add_row(&table, {csv_integer(trace.iterations[k]), csv_number(trace.variance[k])});
+            csv_write(rule_file(files, "rule_trace.csv"), table);
+        };
+    }
+    if (!files.save_model_path.empty())
+        observer.chosen = [files](const DiffusionModel& chosen) { checkpoint_save(chosen, files.save_model_path); };
+    return observer;
+}
+
+// --stop energy-variance: the paper's method (method/augment.h) on the user's own data.
 static int augment_stopped_by_energy_variance(const Args& args, const Samples& train, const std::string& out_path,
                                               const SampleFormat& out_format, long augmented_count, long iterations,
                                               int batch, const SamplerOptions& sampler, uint64_t seed, int threads,
@@ -165,16 +207,17 @@ static int augment_stopped_by_energy_variance(const Args& args, const Samples& t
     AugmentSettings settings;
     settings.batch = batch;
     settings.max_iterations = iterations;
-    settings.probe_count = (long)int_in_range(args, "probe", 10, 100000000);
+    settings.probe_count = (long)arg_int_in_range(args, "probe", 10, 100000000);
     settings.ema_decay = ema_decay_from_args(args);
     settings.sampler = sampler;
     settings.threads = threads;
     settings.quiet = quiet;
     if (arg_given(args, "widths")) parse_widths(arg_string(args, "widths"), settings.widths);
-    settings.checkpoint_every = (long)int_in_range(args, "checkpoint-every", 0, 1000000000);
-    if (settings.checkpoint_every > 0) settings.checkpoint_dir = arg_string(args, "checkpoint-dir");
-    if (arg_given(args, "resume")) settings.resume_path = arg_string(args, "resume");
-    if (arg_given(args, "save-model")) settings.save_model_path = arg_string(args, "save-model");
+    RuleFiles files;
+    settings.segment_iterations = (long)arg_int_in_range(args, "checkpoint-every", 0, 1000000000);
+    if (settings.segment_iterations > 0) files.checkpoint_dir = arg_string(args, "checkpoint-dir");
+    if (arg_given(args, "resume")) files.resume_path = arg_string(args, "resume");
+    if (arg_given(args, "save-model")) files.save_model_path = arg_string(args, "save-model");
     if (iterations < settings.first_checkpoint) throw UsageError("--stop energy-variance needs --iterations >= 1000");
     if (!quiet) {
         DiffusionConfig config = diffusion_config_for(train.n);
@@ -191,8 +234,11 @@ static int augment_stopped_by_energy_variance(const Args& args, const Samples& t
     double var_test = energy_stats(observed.params, test).variance;
     if (!quiet) std::fprintf(stderr, "augment: Var[E] train %.3f, test %.3f (the target)\n", var_train, var_test);
     AugmentTrace trace;
-    Samples augmented = augment_energy_variance_stopped(train, observed.params, var_test, augmented_count, settings,
-                                                        seed, &trace);
+    AugmentResume resume;
+    if (!files.resume_path.empty()) resume = read_rule_resume(files, train.n);
+    AugmentObserver observer = rule_files_observer(files);
+    Samples augmented = augment_energy_variance_stopped(train, observed.params, var_test, augmented_count, settings, seed,
+                                                        &trace, files.resume_path.empty() ? nullptr : &resume, &observer);
     write_samples(out_path, augmented, out_format);
     if (!quiet)
         std::fprintf(stderr, "augment: %s at iteration %ld; wrote %ld samples to %s\n",
@@ -314,10 +360,10 @@ int command_augment(int argc, char** argv) {
     const bool quiet = arg_flag(args, "quiet");
     const uint64_t seed = (uint64_t)arg_int(args, "seed");
     const std::string out_path = arg_string(args, "out");
-    const long augmented_count = (long)int_in_range(args, "M-plus", 1, 100000000);
-    const long iterations = (long)int_in_range(args, "iterations", 0, 1000000000);
-    const int batch = (int)int_in_range(args, "batch", 1, 65536);
-    const long checkpoint_every = (long)int_in_range(args, "checkpoint-every", 0, 1000000000);
+    const long augmented_count = (long)arg_int_in_range(args, "M-plus", 1, 100000000);
+    const long iterations = (long)arg_int_in_range(args, "iterations", 0, 1000000000);
+    const int batch = (int)arg_int_in_range(args, "batch", 1, 65536);
+    const long checkpoint_every = (long)arg_int_in_range(args, "checkpoint-every", 0, 1000000000);
     const SamplerOptions sampler = sampler_from_args(args, quick_sampler());  // DDIM, eta 1, 200 steps
     if (arg_given(args, "probe") && arg_string(args, "stop") != "energy-variance")
         throw UsageError("--probe is used only with --stop energy-variance");
@@ -407,7 +453,7 @@ int command_generate(int argc, char** argv) {
         1, 1);
     const int threads = apply_threads(args);
     const bool quiet = arg_flag(args, "quiet");
-    const long count = (long)int_in_range(args, "M-plus", 1, 100000000);
+    const long count = (long)arg_int_in_range(args, "M-plus", 1, 100000000);
     const std::string out_path = arg_string(args, "out");
     const SamplerOptions sampler = sampler_from_args(args, quick_sampler());
     SampleFormat like;

@@ -36,12 +36,20 @@
 #include "../ising/metrics.h"
 #include "../ising/metropolis.h"
 #include "../ising/moments.h"
-#include "args.h"
-#include "commands.h"
-#include "csv.h"
-#include "pipeline.h"
-#include "plot.h"
-#include "report.h"
+#include "../cli/args.h"
+#include "../cli/method_options.h"
+#include "../method/appendix_a.h"
+#include "../method/augment.h"
+#include "../method/seeds.h"
+#include "../method/sk_data.h"
+#include "../method/solvers.h"
+#include "../method/stopping.h"
+#include "../report/csv.h"
+#include "../report/plot.h"
+#include "../report/report.h"
+#include "../report/statistics.h"
+#include "figure.h"
+#include "figures.h"
 
 namespace {
 
@@ -644,32 +652,31 @@ std::string fig2_settings_markdown(const Fig2Settings& s, int members, int threa
 }
 
 std::string fig2_table_markdown(const std::vector<Fig2Member>& members, const Fig2Settings& s) {
-    auto est = [&](const std::function<double(const Fig2Member&)>& value, const char* format) {
-        return estimate_text(over_members(members, value), format);
+    auto est = [&](const std::function<double(const Fig2Member&)>& value) {
+        return estimate_text(over_members(members, value));
     };
     std::string md = "## Along training (mean ± sd over members)\n\nFidelity: mean |dm_i| and mean |dC_ij| of the "
                      "generated set against the test data; the training data's own distance from the test data is " +
-                     est([](const Fig2Member& m) { return m.base.yardstick.magnetisation; }, "%.4f") + " / " +
-                     est([](const Fig2Member& m) { return m.base.yardstick.correlation; }, "%.4f") +
+                     est([](const Fig2Member& m) { return m.base.yardstick.magnetisation; }) + " / " +
+                     est([](const Fig2Member& m) { return m.base.yardstick.correlation; }) +
                      ".\n\n| iterations | MSE aug | MSE aug+obs | PLM aug | PLM aug+obs | Var[E(aug)] | |dm| test | "
                      "|dC| test |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n";
     for (size_t k = 0; k < s.checkpoints.size(); k++) {
         md += "| " + std::to_string(s.checkpoints[k]);
         for (const std::string& column : ALONG_COLUMNS) {
-            const char* format = column == "var_e_aug" ? "%.2f" : column.compare(0, 3, "fid") == 0 ? "%.4f" : "%.5f";
-            md += " | " + est([&](const Fig2Member& m) { return column_at(m, k, column.c_str()); }, format);
+            md += " | " + est([&](const Fig2Member& m) { return column_at(m, k, column.c_str()); });
         }
         md += " |\n";
     }
-    md += "\nReferences: MSE_obs " + est([](const Fig2Member& m) { return m.base.mse_obs; }, "%.5f") +
-          ", PLM on the observed data " + est([](const Fig2Member& m) { return m.base.mse_obs_plm; }, "%.5f") +
-          ", PLM-CV " + est([](const Fig2Member& m) { return m.base.mse_obs_plm_cv; }, "%.5f") + "; oracle " +
-          est([](const Fig2Member& m) { return csv_double(m.controls, 0, "mse"); }, "%.5f") + " (PLM " +
-          est([](const Fig2Member& m) { return csv_double(m.controls, 0, "mse_plm"); }, "%.5f") + "), bootstrap " +
-          est([](const Fig2Member& m) { return csv_double(m.controls, 1, "mse"); }, "%.5f") + " (PLM " +
-          est([](const Fig2Member& m) { return csv_double(m.controls, 1, "mse_plm"); }, "%.5f") + "); Var[E] train " +
-          est([](const Fig2Member& m) { return m.base.var_train; }, "%.2f") + ", test " +
-          est([](const Fig2Member& m) { return m.base.var_test; }, "%.2f") + ".\n\n";
+    md += "\nReferences: MSE_obs " + est([](const Fig2Member& m) { return m.base.mse_obs; }) +
+          ", PLM on the observed data " + est([](const Fig2Member& m) { return m.base.mse_obs_plm; }) +
+          ", PLM-CV " + est([](const Fig2Member& m) { return m.base.mse_obs_plm_cv; }) + "; oracle " +
+          est([](const Fig2Member& m) { return csv_double(m.controls, 0, "mse"); }) + " (PLM " +
+          est([](const Fig2Member& m) { return csv_double(m.controls, 0, "mse_plm"); }) + "), bootstrap " +
+          est([](const Fig2Member& m) { return csv_double(m.controls, 1, "mse"); }) + " (PLM " +
+          est([](const Fig2Member& m) { return csv_double(m.controls, 1, "mse_plm"); }) + "); Var[E] train " +
+          est([](const Fig2Member& m) { return m.base.var_train; }) + ", test " +
+          est([](const Fig2Member& m) { return m.base.var_test; }) + ".\n\n";
     return md;
 }
 

@@ -59,6 +59,11 @@ void require_same_n(const std::string& path_a, int n_a, const std::string& path_
 long long arg_int_or(const Args& args, const std::string& name, long long fallback);
 double arg_double_or(const Args& args, const std::string& name, double fallback);
 
+// List options: "0.5,1,2" → positive numbers separated by commas; throws UsageError naming --option otherwise.
+std::vector<double> parse_double_list(const std::string& text, const std::string& option);
+// The same, each a positive integer ("1000,2000,4000").
+std::vector<long> parse_long_list(const std::string& text, const std::string& option);
+
 // Refuses, before allocating, a command whose estimated memory `bytes` exceeds the machine's physical memory
 // (a bare std::bad_alloc hours later says nothing). `what` says what needs it, e.g. "the erasure machine at
 // n = 2000 on 2 threads". Throws std::runtime_error with both numbers.

@@ -195,3 +195,30 @@ void require_memory(double bytes, const std::string& what) {
                   bytes / 1e9, physical / 1e9);
     throw std::runtime_error(what + message);
 }
+
+std::vector<double> parse_double_list(const std::string& text, const std::string& option) {
+    std::vector<double> values;
+    size_t start = 0;
+    for (;;) {
+        size_t comma = text.find(',', start);
+        std::string word = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        char* end = nullptr;
+        double value = std::strtod(word.c_str(), &end);
+        if (word.empty() || *end != '\0' || !std::isfinite(value) || value <= 0)
+            throw UsageError("--" + option + " needs positive numbers separated by commas, got '" + text + "'");
+        values.push_back(value);
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return values;
+}
+
+std::vector<long> parse_long_list(const std::string& text, const std::string& option) {
+    std::vector<long> values;
+    for (double value : parse_double_list(text, option)) {
+        if (value != std::floor(value) || value > 9e18)
+            throw UsageError("--" + option + " needs positive integers separated by commas, got '" + text + "'");
+        values.push_back((long)value);
+    }
+    return values;
+}

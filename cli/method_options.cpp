@@ -1,0 +1,105 @@
+#include "method_options.h"
+
+#include <cmath>
+#include <cstdlib>
+
+std::vector<OptionSpec> erasure_options() {
+    return {{"eps-count", "K", "81", "values on the erasure machine's epsilon grid 0.1..0.9"},
+            {"eps-stride", "S", "", "1 = run every epsilon; S > 1 = every S-th, then all within S-1 of the best "
+                                    "(quick 6, paper 1)"}};
+}
+
+ErasureGrid erasure_grid_from_args(const Args& args, bool paper) {
+    ErasureGrid grid;
+    grid.count = (int)arg_int_in_range(args, "eps-count", 1, 10000);
+    grid.stride = arg_given(args, "eps-stride") ? (int)arg_int_in_range(args, "eps-stride", 1, 100000)
+                                                : (paper ? 1 : QUICK_EPS_STRIDE);
+    return grid;
+}
+
+std::vector<OptionSpec> solver_options() {
+    return {{"solver", "NAME", "em", "inverse Ising solver: em (erasure machine, the paper's), plm (pseudo-likelihood) "
+                                     "or mf (mean field)"},
+            {"lambda", "L", "0", "plm: L2 penalty on the couplings, or 'auto' (5-fold cross-validation)"}};
+}
+
+double plm_lambda_from_args(const Args& args) {
+    std::string text = arg_string(args, "lambda");
+    if (text == "auto") return -1.0;
+    char* end = nullptr;
+    double lambda = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || !std::isfinite(lambda) || lambda < 0)
+        throw UsageError("--lambda needs a number >= 0 or 'auto', got '" + text + "'");
+    return lambda;
+}
+
+SolverChoice solver_from_args(const Args& args, bool paper) {
+    SolverChoice solver;
+    solver.grid = erasure_grid_from_args(args, paper);
+    std::string name = arg_string(args, "solver");
+    if (name == "em" || name == "erasure") solver.kind = SolverKind::Erasure;
+    else if (name == "plm") solver.kind = SolverKind::Plm;
+    else if (name == "mf") solver.kind = SolverKind::MeanField;
+    else throw UsageError("--solver must be em, plm or mf, got '" + name + "'");
+    if (arg_string(args, "lambda") != "0" && solver.kind != SolverKind::Plm)
+        throw UsageError("--lambda applies to --solver plm only");
+    double lambda = plm_lambda_from_args(args);
+    solver.plm_lambda_auto = lambda < 0;
+    solver.plm_lambda = lambda < 0 ? 0.0 : lambda;
+    return solver;
+}
+
+SamplerOptions sampler_from_args(const Args& args, const SamplerOptions& fallback) {
+    SamplerOptions sampler = fallback;
+    if (arg_given(args, "sampler")) {
+        std::string kind = arg_string(args, "sampler");
+        if (kind == "ddpm") sampler.kind = SamplerKind::ddpm;
+        else if (kind == "ddim") sampler.kind = SamplerKind::ddim;
+        else throw UsageError("--sampler must be ddpm or ddim, got '" + kind + "'");
+    }
+    // DDPM runs all T steps with its own noise: a --steps or --eta given with it would be ignored silently.
+    if (sampler.kind == SamplerKind::ddpm && (arg_given(args, "steps") || arg_given(args, "eta")))
+        throw UsageError("--steps and --eta apply to --sampler ddim only; --sampler ddpm runs all 1000 steps");
+    if (arg_given(args, "steps")) sampler.steps = (int)arg_int_in_range(args, "steps", 1, 1000);
+    sampler.eta = arg_double_or(args, "eta", sampler.eta);
+    if (sampler.steps < 1 || sampler.steps > 1000) throw UsageError("--steps must be in 1..1000");
+    if (sampler.eta < 0 || sampler.eta > 1) throw UsageError("--eta must be in [0, 1]");
+    return sampler;
+}
+
+std::vector<OptionSpec> diffusion_options() {
+    return {{"batch", "B", "256", "minibatch size of the diffusion training"},
+            {"sampler", "KIND", "", "ddpm or ddim (quick: ddim, 200 steps, eta 1; paper: ddpm)"},
+            {"steps", "S", "", "DDIM steps"},
+            {"eta", "ETA", "", "DDIM eta (0 deterministic, 1 ancestral)"}};
+}
+
+std::vector<OptionSpec> augment_options() {
+    std::vector<OptionSpec> options = {
+        {"iterations", "I", "", "most diffusion iterations before the stopping rule must have triggered (checkpoints 1000, 2000, 4000, ...)"},
+        {"probe", "P", "", "generated samples for Var[E] at each checkpoint"}};
+    for (const OptionSpec& option : diffusion_options()) options.push_back(option);
+    options.push_back({"ema", "D", "0", "sample from a moving average of the weights (beyond the paper; 0 = off; e.g. 0.999)"});
+    return options;
+}
+
+float ema_decay_from_args(const Args& args) {
+    double decay = arg_double(args, "ema");
+    if (!(decay >= 0.0 && decay < 1.0)) throw UsageError("--ema must be in [0, 1) (0 = off; e.g. 0.999)");
+    return (float)decay;
+}
+
+AugmentSettings augment_settings_from_args(const Args& args, bool paper, long quick_iterations, long quick_probe,
+                                           int threads) {
+    AugmentSettings settings;
+    settings.max_iterations = arg_int_or(args, "iterations", paper ? 512000 : quick_iterations);
+    settings.probe_count = arg_int_or(args, "probe", paper ? 10000 : quick_probe);
+    settings.batch = (int)arg_int_in_range(args, "batch", 1, 65536);
+    settings.sampler = sampler_from_args(args, paper ? SamplerOptions() : quick_sampler());
+    settings.threads = threads;
+    settings.quiet = arg_flag(args, "quiet");
+    settings.ema_decay = ema_decay_from_args(args);
+    if (settings.max_iterations < settings.first_checkpoint || settings.probe_count < 10 || settings.batch < 1)
+        throw UsageError("need --iterations >= 1000, --probe >= 10, --batch >= 1");
+    return settings;
+}

@@ -1,0 +1,33 @@
+// The command-line options of the paper's method (method/): the erasure machine's grid, the solver, the diffusion
+// sampler and the augmentation settings, with their help texts. The figures and `repro augment` share them, so an
+// option means the same thing everywhere.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "../method/augment.h"
+#include "../method/solvers.h"
+#include "args.h"
+
+// --eps-count (default 81) and --eps-stride (default: 1 at paper scale, QUICK_EPS_STRIDE at quick scale).
+std::vector<OptionSpec> erasure_options();
+ErasureGrid erasure_grid_from_args(const Args& args, bool paper);
+
+// --solver em|plm|mf and --lambda L|auto, added to erasure_options() by the figures that take them.
+std::vector<OptionSpec> solver_options();
+// The solver from --solver/--lambda with the erasure grid from erasure_grid_from_args.
+SolverChoice solver_from_args(const Args& args, bool paper);
+// --lambda: a number >= 0, or "auto" (chosen by cross-validation), returned as −1.
+double plm_lambda_from_args(const Args& args);
+
+// --sampler ddpm|ddim, --steps S, --eta E (each optional; `fallback` fills what is not given).
+SamplerOptions sampler_from_args(const Args& args, const SamplerOptions& fallback);
+// --batch, --sampler, --steps, --eta (fig2 and the ensemble figures).
+std::vector<OptionSpec> diffusion_options();
+// The ensemble figures' (fig3–fig7) options for the augmentation: --iterations, --probe, diffusion_options() and
+// --ema; and the settings they give at a scale (quick/paper defaults in the caller).
+std::vector<OptionSpec> augment_options();
+AugmentSettings augment_settings_from_args(const Args& args, bool paper, long quick_iterations, long quick_probe,
+                                           int threads);
+// --ema D: the moving average of the weights (diffusion.h, DiffusionConfig::ema_decay), checked to be in [0, 1).
+float ema_decay_from_args(const Args& args);

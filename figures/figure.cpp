@@ -1,0 +1,107 @@
+#include "figure.h"
+
+#include <cstdio>
+
+#include "../data/atomic_file.h"
+#include "../method/seeds.h"
+
+Args parse_ensemble_figure_args(int argc, char** argv, const std::string& figure, const std::string& paper_design,
+                                const std::vector<OptionSpec>& own, const std::string& usage,
+                                const std::string& description, bool* paper, bool takes_solver) {
+    std::vector<OptionSpec> spec = {{"scale", "S", "quick", "quick (<= 30 min on 2 cores) or paper (" + paper_design + ")"},
+                                    {"out", "DIR", "results/" + figure, "output directory"}};
+    std::vector<OptionSpec> solver = takes_solver ? solver_options() : std::vector<OptionSpec>();
+    for (const std::vector<OptionSpec>& group : {own, erasure_options(), solver, augment_options(), job_options()})
+        spec.insert(spec.end(), group.begin(), group.end());
+    Args args = parse_args(argc, argv, 2, usage, description, spec, 0, 0);
+    std::string scale = arg_string(args, "scale");
+    if (scale != "quick" && scale != "paper") throw UsageError("--scale must be quick or paper, got '" + scale + "'");
+    *paper = scale == "paper";
+    return args;
+}
+
+std::string scale_list_text(const Args& args, const std::string& option, bool paper, const std::string& paper_default,
+                            const std::string& quick_default) {
+    return arg_given(args, option) ? arg_string(args, option) : (paper ? paper_default : quick_default);
+}
+
+std::vector<std::pair<std::string, std::string>> augment_design_params(const AugmentSettings& settings,
+                                                                      const SolverChoice& solver, uint64_t seed) {
+    std::vector<std::pair<std::string, std::string>> params = {
+        {"max_iter", std::to_string(settings.max_iterations)}, {"probe", std::to_string(settings.probe_count)},
+        {"sampler", sampler_name(settings.sampler)}, {"eps", erasure_grid_text(solver.grid)}, {"seed", std::to_string(seed)}};
+    if (solver.kind != SolverKind::Erasure) params.push_back({"solver", solver_name(solver)});
+    if (settings.ema_decay > 0.0f) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%g", settings.ema_decay);  // "0.999", not the float's 0.99900001…
+        params.push_back({"ema", text});
+    }
+    return params;
+}
+
+std::vector<std::string> ensemble_values(int count) {
+    std::vector<std::string> values;
+    for (int e = 0; e < count; e++) values.push_back(std::to_string(e));
+    return values;
+}
+
+uint64_t job_seed(uint64_t seed, const std::string& figure, const Job& job) {
+    return derive_seed(seed, text_hash(figure + "/" + job.id));
+}
+
+FigureRun figure_run(const Args& args, const std::string& figure, int argc, char** argv) {
+    FigureRun run;
+    run.start = std::chrono::steady_clock::now();
+    run.figure = figure;
+    run.out = arg_string(args, "out");
+    run.scale = arg_string(args, "scale");
+    run.seed = (uint64_t)arg_int(args, "seed");
+    run.threads = apply_threads(args);
+    run.argc = argc;
+    run.argv = argv;
+    return run;
+}
+
+std::string diffusion_setting_text(const AugmentSettings& settings) {
+    return "batch " + std::to_string(settings.batch) + ", checkpoints 1000·2^k up to " +
+           std::to_string(settings.max_iterations) + ", probe " + std::to_string(settings.probe_count) + ", sampler " +
+           sampler_name(settings.sampler);
+}
+
+static std::string seconds_text(double seconds) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.0f", seconds);
+    return text;
+}
+
+void write_figure_outputs(const FigureRun& run, const MergeResult& merged, size_t design_size,
+                          const FigureSummary& summary) {
+    double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - run.start).count();
+    std::string command = command_line_text(run.argc, run.argv);
+    std::string jobs = std::to_string(merged.jobs_done) + " of " + std::to_string(design_size);
+    write_claims(run.out + "/claims.csv", summary.claims);
+    write_run_info(run.out + "/run_info.csv",
+                   {{"command", command}, {"scale", run.scale}, {"seed", std::to_string(run.seed)},
+                    {"wall_seconds", seconds_text(wall)}, {"threads", std::to_string(run.threads)}, {"jobs", jobs},
+                    {"job_seconds_total", seconds_text(merged.job_seconds_total)}});
+    SettingRows settings = summary.settings;
+    settings.push_back({"seed, threads", std::to_string(run.seed) + ", " + std::to_string(run.threads)});
+    settings.push_back({"jobs merged", jobs + " (" + seconds_text(merged.job_seconds_total) + " s of job time; " +
+                                           seconds_text(wall) + " s this invocation)"});
+    std::string number = run.figure.substr(3);  // "fig3" → "3"
+    std::string md = "# " + summary.title + " (" + run.scale + " scale)\n\n" + summary.headline + "\n\n" +
+                     settings_markdown(settings) + summary.tables + "\n" + claims_markdown(summary.claims) +
+                     "\n![Fig. " + number + "](" + run.figure + ".png)\n\nGenerated by `" + command +
+                     "`; not edited by hand.\n";
+    write_file_atomic(run.out + "/summary.md", md);
+    std::printf("%s", md.c_str());
+}
+
+int run_figure(const Args& args, const FigureRun& run, const std::vector<Job>& design, const JobFunction& job,
+               const std::function<FigureSummary(const CsvTable& merged)>& summarise) {
+    make_directories(run.out);
+    MergeResult merged;
+    if (!jobs_dispatch(args, run.out, design, job, &merged)) return 0;
+    write_figure_outputs(run, merged, design.size(), summarise(merged.table));
+    return 0;
+}

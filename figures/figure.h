@@ -1,0 +1,77 @@
+// What the ensemble figures (fig3–fig7) share: their command line, the design parameters every job carries, and
+// one writer for what a figure leaves besides its data and plots (claims.csv, run_info.csv, summary.md).
+//
+// Each figure is three parts: its design (the list of jobs, runner/jobs.h), one job (a function of the job's
+// parameters that returns its rows) and its summary (merged rows → tables, plots, claims, FigureSummary).
+#pragma once
+#include <chrono>
+#include <functional>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "../cli/args.h"
+#include "../cli/method_options.h"
+#include "../method/augment.h"
+#include "../method/solvers.h"
+#include "../report/markdown.h"
+#include "../report/report.h"
+#include "../runner/jobs.h"
+
+// The command line of an ensemble figure: --scale and --out first, the figure's own options, then the shared ones
+// (erasure_options, solver_options when `takes_solver`, augment_options, job_options), parsed with `usage` and
+// `description` for --help. `paper_design` describes --scale paper in the help. Checks --scale; *paper tells
+// whether it is "paper". Figures that run several solvers themselves (fig6, fig7) pass takes_solver = false.
+Args parse_ensemble_figure_args(int argc, char** argv, const std::string& figure, const std::string& paper_design,
+                                const std::vector<OptionSpec>& own, const std::string& usage,
+                                const std::string& description, bool* paper, bool takes_solver = true);
+// A list option with defaults by scale: the given --option, else paper_default or quick_default.
+std::string scale_list_text(const Args& args, const std::string& option, bool paper, const std::string& paper_default,
+                            const std::string& quick_default);
+
+// The design parameters every augmenting figure ends its jobs with: max_iter, probe, sampler, eps, seed, solver only
+// when it is not the erasure machine and ema only when --ema is set (D > 0), so designs without them, and the parts
+// they produced, stay as they were.
+std::vector<std::pair<std::string, std::string>> augment_design_params(const AugmentSettings& settings,
+                                                                      const SolverChoice& solver, uint64_t seed);
+// "0", "1", …, "count − 1": the ensemble axis of a design.
+std::vector<std::string> ensemble_values(int count);
+// A job's seed: derived from --seed and a hash of the figure and the job's id ("fig3/g=1/ens=0"), so that it depends
+// on what the job is, not on its position in the design.
+uint64_t job_seed(uint64_t seed, const std::string& figure, const Job& job);
+
+// One invocation of a figure command, for run_info.csv and summary.md.
+struct FigureRun {
+    std::string figure;  // "fig3"
+    std::string out, scale;
+    uint64_t seed = 1;
+    int threads = 1;
+    int argc = 0;
+    char** argv = nullptr;
+    std::chrono::steady_clock::time_point start;
+};
+// Reads --out, --scale, --seed and --threads (applying them to OpenBLAS) and starts the clock.
+FigureRun figure_run(const Args& args, const std::string& figure, int argc, char** argv);
+
+// The parts of summary.md a figure provides.
+struct FigureSummary {
+    std::string title;     // "Fig. 3: MSE vs coupling scale g"; the writer adds " (quick scale)"
+    std::string headline;  // the opening paragraph
+    SettingRows settings;  // the figure's own; the writer adds "seed, threads" and "jobs merged"
+    std::string tables;    // Markdown sections between the settings and the claims
+    std::vector<Claim> claims;
+};
+// "batch 256, checkpoints 1000·2^k up to 32000, probe 2000, sampler ddim200eta1" (the settings' diffusion row).
+std::string diffusion_setting_text(const AugmentSettings& settings);
+// Writes claims.csv, run_info.csv (command, scale, seed, wall time, threads, jobs merged and their summed time) and
+// summary.md (heading, headline, settings, tables, claims, the PNG, the command line) into run.out; prints
+// summary.md on stdout.
+void write_figure_outputs(const FigureRun& run, const MergeResult& merged, size_t design_size,
+                          const FigureSummary& summary);
+
+// The common end of a figure command: makes run.out, dispatches the design (runner/jobs.h: --list-jobs, --job K,
+// --merge or every unfinished job) and, after a full run or --merge, writes what `summarise` makes of the merged
+// rows (write_figure_outputs). Returns the exit status.
+int run_figure(const Args& args, const FigureRun& run, const std::vector<Job>& design, const JobFunction& job,
+               const std::function<FigureSummary(const CsvTable& merged)>& summarise);

@@ -40,10 +40,10 @@ static void put_floats(std::string* bytes, const std::vector<float>& values) {
     bytes->append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float));
 }
 
-void checkpoint_save(const DiffusionModel& model, const std::string& path) {
+std::string checkpoint_bytes(const DiffusionModel& model) {
     const DiffusionConfig& config = model.config;
     const long param_count = denoiser_param_count(config.denoiser);
-    diffusion_check_model(model, "checkpoint_save", true);
+    diffusion_check_model(model, "checkpoint_bytes", true);
     const bool has_ema = config.ema_decay > 0.0f;
     std::string bytes;
     bytes.reserve(64 + 3 * param_count * sizeof(float) + 128);
@@ -68,7 +68,11 @@ void checkpoint_save(const DiffusionModel& model, const std::string& path) {
     put(&bytes, config.ema_decay);
     if (has_ema) put_floats(&bytes, model.ema_params);
     put(&bytes, fnv1a(bytes.data(), bytes.size()));
-    write_file_atomic(path, bytes);
+    return bytes;
+}
+
+void checkpoint_save(const DiffusionModel& model, const std::string& path) {
+    write_file_atomic(path, checkpoint_bytes(model));
 }
 
 // Reads fields in order from the file's bytes, up to `end`, failing with the path and what was being read.

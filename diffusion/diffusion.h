@@ -110,4 +110,7 @@ void sample_reverse_process(const NoisePredictor& eps_theta, int n, int T, long 
 // written atomically (temp file + rename, data/atomic_file.h). Load throws std::runtime_error naming the file and
 // the problem (not a checkpoint, unknown version, truncated, checksum mismatch, inconsistent sizes, NaN).
 void checkpoint_save(const DiffusionModel& model, const std::string& path);
+// The bytes checkpoint_save writes: every field of the model, so equal bytes mean the same model (the store of
+// trained models names a training by the bytes of its initial model).
+std::string checkpoint_bytes(const DiffusionModel& model);
 void checkpoint_load(DiffusionModel* model, const std::string& path);

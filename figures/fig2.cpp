@@ -67,6 +67,7 @@ struct Fig2Settings {
     SolverChoice solver;  // the erasure machine unless --solver says otherwise
     SamplerOptions sampler;
     uint64_t seed;
+    const ModelCache* cache = nullptr;  // the store of trained models (figures/model_store.h), or none
 };
 
 // Everything that does not depend on the diffusion model: the data, the observed-only fits, the fixed references.
@@ -140,7 +141,8 @@ std::vector<OptionSpec> fig2_options() {
         {"iterations", "I", "", "last checkpoint (quick 32000, paper and long 1000000)"},
         {"checkpoints", "LIST", "", "comma-separated checkpoint iterations (overrides --iterations)"},
         {"save-every", "I", "10000", "save the model in training every I iterations (what an interruption can lose)"},
-        {"members", "K", "", "members: new true parameters, data and diffusion model each (quick 3, paper 10, long 1)"}};
+        {"members", "K", "", "members: new true parameters, data and diffusion model each (quick 3, paper 10, long 1)"},
+        store_option()};
     for (const OptionSpec& option : diffusion_options()) spec.push_back(option);  // --batch, --sampler, --steps, --eta
     for (const OptionSpec& option : erasure_options()) spec.push_back(option);    // --eps-count, --eps-stride
     for (const OptionSpec& option : solver_options()) spec.push_back(option);     // --solver, --lambda
@@ -171,6 +173,7 @@ Fig2Settings fig2_settings(const Args& args) {
     s.solver = solver_from_args(args, paper);
     s.sampler = sampler_from_args(args, paper ? SamplerOptions() : quick_sampler());  // paper: DDPM, all 1000 steps
     s.seed = (uint64_t)arg_int(args, "seed");
+    s.cache = figure_store_from_args(args);
     if (s.n < 2 || s.n > 200 || s.M < 10 || s.M_plus < 10 || s.final_M_plus < 0 || s.g <= 0 || s.batch < 1)
         throw UsageError("need 2 <= n <= 200, M >= 10, M-plus >= 10, final-M-plus >= 0, g > 0, batch >= 1");
     return s;
@@ -280,14 +283,18 @@ CsvTable fig2_train_along_schedule(const Fig2Base& base, const Fig2Settings& s, 
                                    bool quiet, const std::function<void(const std::string&)>& say) {
     std::string work = out + "/work", model_path = work + "/model.bin";
     make_directories(work + "/models");
-    DiffusionModel model;
+    // The same initial weights as the energy-variance pipeline of fig3–fig5 and fig7 for this point and member
+    // (augment_energy_variance_stopped with seed derive_seed(point seed, 20)), so the models agree across figures;
+    // the store names the training by them.
+    DiffusionModel initial, model;
+    augment_init_model(&initial, s.n, AugmentSettings(), derive_seed(base.seed, 20));
+    const ModelCache* cache = s.cache;
+    std::string training = cache ? cache->training_name(base.data.train, initial, s.batch, threads) : "";
     if (path_exists(model_path)) {
         checkpoint_load(&model, model_path);
         say("resuming from " + model_path + " at iteration " + std::to_string(model.iteration));
     } else {
-        // The same initial weights as the energy-variance pipeline of fig3–fig5 and fig7 for this point and member
-        // (augment_energy_variance_stopped with seed derive_seed(point seed, 20)), so the models agree across figures.
-        diffusion_init(&model, diffusion_config_for(s.n), derive_seed(derive_seed(base.seed, 20), 2));
+        model = initial;
     }
     CsvTable table = csv_table(CHECKPOINT_COLUMNS);
     for (long checkpoint : s.checkpoints) {
@@ -298,7 +305,13 @@ CsvTable fig2_train_along_schedule(const Fig2Base& base, const Fig2Settings& s, 
                                          " but checkpoint " + std::to_string(checkpoint) + " has no results; delete " + work);
             auto t0 = std::chrono::steady_clock::now();
             say("training to iteration " + std::to_string(checkpoint));
-            fig2_train_to(&model, base, s, checkpoint, threads, quiet, model_path);
+            if (cache && cache->find(training, checkpoint, &model)) {
+                say("found the model at iteration " + std::to_string(checkpoint) + " in the store");
+                checkpoint_save(model, model_path);
+            } else {
+                fig2_train_to(&model, base, s, checkpoint, threads, quiet, model_path);
+                if (cache) cache->keep(training, model);
+            }
             checkpoint_save(model, work + "/models/" + std::to_string(checkpoint) + ".bin");
             double seconds_train = seconds_since(t0);
             say("generating " + std::to_string(s.M_plus) + " samples at iteration " + std::to_string(checkpoint));

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "../data/atomic_file.h"
+#include "../method/seeds.h"
 #include "../method/sk_experiment.h"
 #include "../report/csv.h"
 #include "../report/plot.h"
@@ -39,7 +40,7 @@ std::vector<Job> fig3_design(const Fig3Settings& s, uint64_t seed) {
 
 CsvTable fig3_job(const Fig3Settings& s, const Job& job, uint64_t seed) {
     SkAugmentResult r = run_sk_augmentation(s.n, job_double(job, "g"), s.M, {s.M_plus}, false, s.augment, s.solver,
-                                            job_seed(seed, "fig3", job));
+                                            sk_point_seed(seed, s.n, job_double(job, "g"), s.M, (int)job_int(job, "ens")));
     CsvTable rows = csv_table({"mse_obs", "mse_aug", "stop_iteration", "stop_crossed", "var_e_train", "var_e_test",
                                "eps_obs", "eps_aug"});
     csv_add_row(&rows, {csv_number(r.mse_obs), csv_number(r.mse_aug[0]), csv_integer(r.trace.chosen_iteration),
@@ -123,7 +124,7 @@ int command_fig3(int argc, char** argv) {
         {{"n", "N", "40", "spins"},
          {"M", "M", "4000", "training samples (as many again are the test set of the stopping rule)"},
          {"g-list", "LIST", "", "coupling scales (quick 0.5,1,2; paper 0.5,0.75,1,1.25,1.5,1.75,2)"},
-         {"ensembles", "E", "", "ensemble members per g (quick 1, paper 10)"},
+         {"ensembles", "E", "", "ensemble members per g (quick 3, paper 10)"},
          {"M-plus", "K", "", "augmented samples (quick 20000, paper 100000)"}},
         "repro fig3 [--scale quick|paper] [--out DIR] [options]",
         "Fig. 3: MSE vs coupling scale g, observed only vs diffusion-augmented (energy-variance\n"
@@ -135,10 +136,11 @@ int command_fig3(int argc, char** argv) {
     s.n = (int)arg_int(args, "n");
     s.M = (int)arg_int(args, "M");
     s.g_list = parse_double_list(scale_list_text(args, "g-list", paper, "0.5,0.75,1,1.25,1.5,1.75,2", "0.5,1,2"), "g-list");
-    s.ensembles = (int)arg_int_or(args, "ensembles", paper ? 10 : 1);
+    s.ensembles = (int)arg_int_or(args, "ensembles", paper ? 10 : 3);
     s.solver = solver_from_args(args, paper);
     s.M_plus = arg_int_or(args, "M-plus", paper ? 100000 : 20000);
     s.augment = augment_settings_from_args(args, paper, 32000, 2000, run.threads);
+    s.augment.cache = figure_store_from_args(args);
     if (s.n < 2 || s.M < 10 || s.ensembles < 1 || s.M_plus < 10)
         throw UsageError("need n >= 2, M >= 10, ensembles >= 1, M-plus >= 10");
     return run_figure(args, run, fig3_design(s, run.seed), [&](const Job& j, int) { return fig3_job(s, j, run.seed); },

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "../data/atomic_file.h"
+#include "../method/seeds.h"
 #include "../method/sk_experiment.h"
 #include "../report/csv.h"
 #include "../report/plot.h"
@@ -67,7 +68,8 @@ CsvTable fig4_job(const Fig4Settings& s, const Job& job, uint64_t seed) {
         for (long m : s.M_plus_list)
             if (m != s.M_plus) counts.push_back(m);
     std::sort(counts.begin(), counts.end());
-    SkAugmentResult r = run_sk_augmentation(n, 1.0, M, counts, sweep, s.augment, s.solver, job_seed(seed, "fig4", job));
+    SkAugmentResult r = run_sk_augmentation(n, 1.0, M, counts, sweep, s.augment, s.solver,
+                                            sk_point_seed(seed, n, 1.0, M, (int)job_int(job, "ens")));
     CsvTable rows = csv_table({"m_plus", "panel_a_c", "panel_d_f", "mse_obs", "mse_aug", "mse_aug_obs", "stop_iteration", "stop_crossed"});
     for (size_t k = 0; k < counts.size(); k++) {
         bool in_sweep = sweep && std::find(s.M_plus_list.begin(), s.M_plus_list.end(), counts[k]) != s.M_plus_list.end();
@@ -225,7 +227,7 @@ int command_fig4(int argc, char** argv) {
         {"M-list", "LIST", "", "observed sizes for panels a-c (quick 1000,4000; paper 1000,2000,4000,8000,16000)"},
         {"M-plus", "K", "", "augmented samples for panels a-c (quick 20000, paper 300000)"},
         {"M-plus-list", "LIST", "", "augmented sizes for panels d-f (quick 5000,10000,20000; paper 10000,30000,100000,300000)"},
-        {"ensembles", "E", "", "ensemble members per point (quick 1, paper 10)"}},
+        {"ensembles", "E", "", "ensemble members per point (quick 3, paper 10)"}},
         "repro fig4 [--scale quick|paper] [--out DIR] [options]",
         "Fig. 4: MSE vs the observed size M (a-c) and the augmented size M+ (d-f) for several n,\n"
         "g = 1. Writes fig4_M_nN.csv, fig4_Mplus_nN.csv, fig4.png (+ fig4.gp), summary.md, claims.csv,\n"
@@ -238,9 +240,10 @@ int command_fig4(int argc, char** argv) {
     s.M_plus = arg_int_or(args, "M-plus", paper ? 300000 : 20000);
     s.M_plus_list = parse_long_list(scale_list_text(args, "M-plus-list", paper, "10000,30000,100000,300000",
                                                     "5000,10000,20000"), "M-plus-list");
-    s.ensembles = (int)arg_int_or(args, "ensembles", paper ? 10 : 1);
+    s.ensembles = (int)arg_int_or(args, "ensembles", paper ? 10 : 3);
     s.solver = solver_from_args(args, paper);
     s.augment = augment_settings_from_args(args, paper, 32000, 2000, run.threads);
+    s.augment.cache = figure_store_from_args(args);
     if (s.ensembles < 1 || s.M_plus < 10) throw UsageError("need ensembles >= 1, M-plus >= 10");
     for (long n : s.n_list) if (n < 2 || n > 200) throw UsageError("--n-list values must be in 2..200");
     if (s.n_list.size() > 3) throw UsageError("--n-list takes at most 3 sizes (panels a-c)");

@@ -92,7 +92,7 @@ void write_scatter(const std::string& path, const IsingParams& truth, const std:
 // One member at one M: the same SK data through every generator, the solver on each generator's samples.
 CsvTable fig5_job(const Fig5Settings& s, const Job& job, uint64_t run_seed) {
     int M = (int)job_int(job, "M");
-    uint64_t seed = job_seed(run_seed, "fig5", job);
+    uint64_t seed = sk_point_seed(run_seed, s.n, 1.0, M, (int)job_int(job, "ens"));
     const int threads = s.augment.threads;
     SkData data = make_sk_data(s.n, 1.0, M, M, seed, threads);
     Inference observed = infer_with(data.train, s.solver, threads, derive_seed(seed, 10));
@@ -230,7 +230,7 @@ int command_fig5(int argc, char** argv) {
     Args args = parse_ensemble_figure_args(argc, argv, "fig5", "10 ensembles, M+ = 100,000", {
         {"n", "N", "40", "spins"},
         {"M-list", "LIST", "", "observed sizes; 2000 is also panel a (quick 1000,2000,4000; paper 1000,2000,4000,8000)"},
-        {"ensembles", "E", "", "ensemble members per M (quick 1, paper 10)"},
+        {"ensembles", "E", "", "ensemble members per M (quick 3, paper 10)"},
         {"M-plus", "K", "", "generated samples per generator (quick 20000, paper 100000)"},
         {"rbm-epochs", "E", std::to_string(RbmOptions().epochs), "RBM training epochs (nn/rbm.h explains the default)"},
         {"vae-epochs", "E", std::to_string(VaeOptions().epochs), "VAE training epochs (nn/vae.h explains the default)"}},
@@ -244,12 +244,13 @@ int command_fig5(int argc, char** argv) {
     s.out = run.out;
     s.n = (int)arg_int(args, "n");
     s.M_list = parse_long_list(scale_list_text(args, "M-list", paper, "1000,2000,4000,8000", "1000,2000,4000"), "M-list");
-    s.ensembles = (int)arg_int_or(args, "ensembles", paper ? 10 : 1);
+    s.ensembles = (int)arg_int_or(args, "ensembles", paper ? 10 : 3);
     s.solver = solver_from_args(args, paper);
     s.M_plus = arg_int_or(args, "M-plus", paper ? 100000 : 20000);
     s.rbm_epochs = (int)arg_int(args, "rbm-epochs");
     s.vae_epochs = (int)arg_int(args, "vae-epochs");
     s.augment = augment_settings_from_args(args, paper, 32000, 2000, run.threads);
+    s.augment.cache = figure_store_from_args(args);
     if (s.n < 2 || s.ensembles < 1 || s.M_plus < 10 || s.rbm_epochs < 1 || s.vae_epochs < 1)
         throw UsageError("need n >= 2, ensembles >= 1, M-plus >= 10, epochs >= 1");
     if (std::find(s.M_list.begin(), s.M_list.end(), s.panel_a_M) == s.M_list.end()) s.panel_a_M = s.M_list[0];

@@ -570,6 +570,7 @@ Fig6Settings fig6_settings(const Args& args, bool paper, const FigureRun& run) {
     s.quiet = arg_flag(args, "quiet");
     s.threads = run.threads;
     s.augment = augment_settings_from_args(args, paper, 32000, 2000, s.threads);
+    s.augment.cache = figure_store_from_args(args);
     s.plm.lambda = arg_double(args, "plm-lambda");
     s.plm.threads = s.threads;
     if (s.members < 1 || s.M_plus < 10 || s.k_max < 1 || s.k_max > 24 || s.plm.lambda < 0)

@@ -67,7 +67,7 @@ std::vector<Job> fig7_design(const Fig7Settings& s) {
 CsvTable fig7_job(const Fig7Settings& s, const Job& job) {
     double g = job_double(job, "g");
     int M = (int)job_int(job, "M");
-    uint64_t seed = job_seed(s.seed, "fig7", job);
+    uint64_t seed = sk_point_seed(s.seed, s.n, g, M, (int)job_int(job, "ens"));
     SkData data = make_sk_data(s.n, g, M, M, seed, s.threads);
     // The stopping rule's energies come from the erasure machine on the observed data, as in the paper.
     Inference em_obs = infer_with(data.train, solver_named("em", s.grid), s.threads, derive_seed(seed, 10));
@@ -365,6 +365,7 @@ int command_fig7(int argc, char** argv) {
     s.M_plus = arg_int_or(args, "M-plus", paper ? 100000 : 20000);
     s.grid = erasure_grid_from_args(args, paper);
     s.augment = augment_settings_from_args(args, paper, 32000, 2000, s.threads);
+    s.augment.cache = figure_store_from_args(args);
     if (s.n < 2 || s.ensembles < 1 || s.M_plus < 10) throw UsageError("need n >= 2, ensembles >= 1, M-plus >= 10");
     return run_figure(args, run, fig7_design(s), [&](const Job& j, int) { return fig7_job(s, j); },
                       [&](const CsvTable& merged) { return fig7_summary(s, run.out, merged); });

@@ -3,7 +3,18 @@
 #include <cstdio>
 
 #include "../data/atomic_file.h"
+#include "../data/store.h"
 #include "../method/seeds.h"
+
+OptionSpec store_option() {
+    return {"store", "DIR", "", "the store of trained models the figures share (default $REPRO_STORE, else results/.store; "
+                                "'none' trains every model)"};
+}
+
+const ModelCache* figure_store_from_args(const Args& args) {
+    std::string option = arg_string(args, "store");
+    return option == "none" ? nullptr : figure_model_store(store_dir_choose(option));
+}
 
 Args parse_ensemble_figure_args(int argc, char** argv, const std::string& figure, const std::string& paper_design,
                                 const std::vector<OptionSpec>& own, const std::string& usage,
@@ -11,7 +22,8 @@ Args parse_ensemble_figure_args(int argc, char** argv, const std::string& figure
     std::vector<OptionSpec> spec = {{"scale", "S", "quick", "quick (<= 30 min on 2 cores) or paper (" + paper_design + ")"},
                                     {"out", "DIR", "results/" + figure, "output directory"}};
     std::vector<OptionSpec> solver = takes_solver ? solver_options() : std::vector<OptionSpec>();
-    for (const std::vector<OptionSpec>& group : {own, erasure_options(), solver, augment_options(), job_options()})
+    for (const std::vector<OptionSpec>& group : {own, erasure_options(), solver, augment_options(), job_options(),
+                                                 {store_option()}})
         spec.insert(spec.end(), group.begin(), group.end());
     Args args = parse_args(argc, argv, 2, usage, description, spec, 0, 0);
     std::string scale = arg_string(args, "scale");

@@ -18,6 +18,11 @@
 #include "../report/markdown.h"
 #include "../report/report.h"
 #include "../runner/jobs.h"
+#include "model_store.h"
+
+// --store DIR (every figure): where the trained models are kept and found (figures/model_store.h).
+OptionSpec store_option();
+const ModelCache* figure_store_from_args(const Args& args);
 
 // The command line of an ensemble figure: --scale and --out first, the figure's own options, then the shared ones
 // (erasure_options, solver_options when `takes_solver`, augment_options, job_options), parsed with `usage` and

@@ -57,6 +57,8 @@ Samples augment_energy_variance_stopped(const Samples& train, const IsingParams&
         augment_init_model(&model, train.n, settings, seed);
     }
     std::vector<long> schedule = doubling_schedule(settings.first_checkpoint, settings.max_iterations);
+    const ModelCache* cache = resume ? nullptr : settings.cache;
+    std::string training = cache ? cache->training_name(train, model, settings.batch, settings.threads) : "";
     Moments train_moments = sample_moments(train);
     for (size_t k = 0; k < schedule.size(); k++) {
         if (!trace->iterations.empty() && schedule[k] <= trace->iterations.back()) continue;  // done before a resume
@@ -64,7 +66,10 @@ Samples augment_energy_variance_stopped(const Samples& train, const IsingParams&
             throw std::runtime_error("the resumed checkpoint is at iteration " + std::to_string(model.iteration) +
                                      ", past the rule checkpoint " + std::to_string(schedule[k]) + " it has no Var[E] for");
         auto start = std::chrono::steady_clock::now();
-        train_to(&model, train, schedule[k], settings, observer);
+        if (!(cache && cache->find(training, schedule[k], &model))) {
+            train_to(&model, train, schedule[k], settings, observer);
+            if (cache) cache->keep(training, model);
+        }
         trace->seconds_training += seconds_since(start);
         start = std::chrono::steady_clock::now();
         Samples probe = generate_samples(model, settings.probe_count, settings.sampler, derive_seed(seed, 100 + k),

@@ -19,6 +19,22 @@
 #include "../ising/moments.h"
 #include "stopping.h"
 
+// Trained models to reuse instead of training them again (figures/model_store.h keeps them in the store of
+// data/store.h). A model is named by its training — the data, the initial model (configuration, weights, generator
+// state), the batch and the thread count (it changes the float summation order, diffusion/diffusion.h) — and the
+// iteration reached: the same name is the same model, so a figure that finds it gets exactly what training would
+// have given.
+struct ModelCache {
+    virtual ~ModelCache() = default;
+    // The name of the training that starts from `initial` on `train`.
+    virtual std::string training_name(const Samples& train, const DiffusionModel& initial, int batch,
+                                      int threads) const = 0;
+    // The model of that training at `iteration` into *model, if kept; false otherwise.
+    virtual bool find(const std::string& training, long iteration, DiffusionModel* model) const = 0;
+    // Keeps a model of that training (at model.iteration).
+    virtual void keep(const std::string& training, const DiffusionModel& model) const = 0;
+};
+
 struct AugmentSettings {
     int batch = 256;
     long first_checkpoint = 1000;
@@ -30,6 +46,7 @@ struct AugmentSettings {
     bool quiet = false;
     int widths[3] = {0, 0, 0};  // other encoder widths (repro augment --widths); 0: Appendix A's (appendix_a.h)
     long segment_iterations = 0;  // train in segments of at most this many iterations (0: checkpoint to checkpoint)
+    const ModelCache* cache = nullptr;  // models at the rule's checkpoints found there and kept there (not on resume)
 };
 struct AugmentTrace {
     std::vector<long> iterations;          // checkpoints visited

@@ -10,6 +10,10 @@
 
 #include "args.h"
 #include "commands.h"
+#include "../data/atomic_file.h"
+#include "../figures/figure.h"
+#include "../figures/model_store.h"
+#include "../report/csv.h"
 #include "../report/report.h"
 
 struct FigureCommand {
@@ -23,7 +27,8 @@ int command_all(int argc, char** argv) {
                            "writes DIR/README.md, the report of every claim with its measured numbers and verdict.",
                            {{"scale", "S", "quick", "quick (the budgeted small design of each figure) or paper (the full design)"},
                             {"out", "DIR", "results", "results directory; figure K writes DIR/figK"},
-                            {"report-only", "", "", "only rebuild DIR/README.md from the figures' files"}},
+                            {"report-only", "", "", "only rebuild DIR/README.md from the figures' files"},
+                            store_option()},
                            0, 0);
     std::string scale = arg_string(args, "scale"), out = arg_string(args, "out");
     if (scale != "quick" && scale != "paper") throw UsageError("--scale must be quick or paper, got '" + scale + "'");
@@ -36,10 +41,11 @@ int command_all(int argc, char** argv) {
                                          {"fig5", command_fig5}, {"fig6", command_fig6},
                                          {"fig7", command_fig7}};
         std::vector<std::string> outcome;
+        CsvTable times = csv_table({"figure", "status", "seconds", "models_found", "iterations_saved", "models_kept"});
         for (const FigureCommand& figure : figures) {
             // The figure's own command line: repro figK --scale S --out DIR/figK, plus the common options given here.
             std::vector<std::string> words = {"repro", figure.name, "--scale", scale, "--out", out + "/" + figure.name};
-            for (const char* option : {"seed", "threads"})
+            for (const char* option : {"seed", "threads", "store"})
                 if (arg_given(args, option)) {
                     words.push_back(std::string("--") + option);
                     words.push_back(arg_string(args, option));
@@ -51,6 +57,7 @@ int command_all(int argc, char** argv) {
 
             std::fprintf(stderr, "\n=== repro all: %s (%s) ===\n", figure.name, command_line_text((int)words.size(), figure_argv.data()).c_str());
             auto figure_start = std::chrono::steady_clock::now();
+            ModelStoreCounts store_before = model_store_counts();
             std::string failure;
             try {
                 int status = figure.run((int)words.size(), figure_argv.data());
@@ -59,8 +66,14 @@ int command_all(int argc, char** argv) {
                 failure = error.what();
             }
             double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - figure_start).count();
-            char line[160];
-            std::snprintf(line, sizeof line, "%-5s %-7s %8.1f min", figure.name, failure.empty() ? "ok" : "FAILED", seconds / 60);
+            ModelStoreCounts store = model_store_counts();
+            long found = store.found - store_before.found, kept = store.kept - store_before.kept;
+            long saved = store.iterations_saved - store_before.iterations_saved;
+            char line[200];
+            std::snprintf(line, sizeof line, "%-5s %-7s %8.1f min   store: %ld models found (%ld training iterations saved), "
+                          "%ld trained and kept", figure.name, failure.empty() ? "ok" : "FAILED", seconds / 60, found, saved, kept);
+            csv_add_row(&times, {figure.name, failure.empty() ? "ok" : "failed", csv_number(seconds), csv_integer(found),
+                                 csv_integer(saved), csv_integer(kept)});
             outcome.push_back(line + (failure.empty() ? std::string() : "  " + failure));
             if (!failure.empty()) {
                 std::fprintf(stderr, "repro all: %s failed: %s (going on with the other figures)\n", figure.name, failure.c_str());
@@ -72,6 +85,11 @@ int command_all(int argc, char** argv) {
         }
         std::printf("\nrepro all --scale %s:\n", scale.c_str());
         for (const std::string& line : outcome) std::printf("  %s\n", line.c_str());
+        ModelStoreCounts store = model_store_counts();
+        std::printf("  the store of trained models: %ld found instead of trained (%ld training iterations saved), %ld "
+                    "trained and kept\n", store.found, store.iterations_saved, store.kept);
+        make_directories(out);
+        csv_write(out + "/all_times.csv", times);  // what this invocation cost per figure (the report quotes it)
     }
     write_results_readme(out, notes);
     double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -2,6 +2,7 @@
 // observed data only (M = 4000) vs M⁺ samples from a diffusion model stopped by the energy-variance rule,
 // mean ± sd over ensembles (new true parameters, new data, new diffusion model, new seed).
 // Design: one job per (g, ensemble member); runner/jobs.h runs, distributes and merges them.
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -42,10 +43,12 @@ CsvTable fig3_job(const Fig3Settings& s, const Job& job, uint64_t seed) {
     SkAugmentResult r = run_sk_augmentation(s.n, job_double(job, "g"), s.M, {s.M_plus}, false, s.augment, s.solver,
                                             sk_point_seed(seed, s.n, job_double(job, "g"), s.M, (int)job_int(job, "ens")));
     CsvTable rows = csv_table({"mse_obs", "mse_aug", "stop_iteration", "stop_crossed", "var_e_train", "var_e_test",
-                               "eps_obs", "eps_aug"});
+                               "eps_obs", "eps_aug", "fid_m_test", "fid_c_test", "fid_m_train_test", "fid_c_train_test"});
     csv_add_row(&rows, {csv_number(r.mse_obs), csv_number(r.mse_aug[0]), csv_integer(r.trace.chosen_iteration),
                         r.trace.stop.crossed ? "1" : "0", csv_number(r.var_train), csv_number(r.var_test),
-                        csv_number(r.eps_obs), csv_number(r.eps_aug[0])});
+                        csv_number(r.eps_obs), csv_number(r.eps_aug[0]), csv_number(r.fidelity_test.magnetisation),
+                        csv_number(r.fidelity_test.correlation), csv_number(r.yardstick.magnetisation),
+                        csv_number(r.yardstick.correlation)});
     if (!s.augment.quiet)
         std::fprintf(stderr, "fig3 %s: MSE obs %.5f, aug %.5f (stopped at %ld)\n", job.id.c_str(), r.mse_obs,
                      r.mse_aug[0], r.trace.chosen_iteration);
@@ -72,6 +75,9 @@ void fig3_plot(const std::string& out, const Fig3Settings& s) {
 FigureSummary fig3_summary(const std::string& out, const Fig3Settings& s, const CsvTable& merged) {
     std::vector<Group> obs = group_estimates(merged, {"g"}, "mse_obs"), aug = group_estimates(merged, {"g"}, "mse_aug");
     std::vector<Group> stops = group_estimates(merged, {"g"}, "stop_iteration");
+    std::vector<Group> fired = group_estimates(merged, {"g"}, "stop_crossed");
+    std::vector<Group> fid_test = group_estimates(merged, {"g"}, "fid_c_test");
+    std::vector<Group> fid_yard = group_estimates(merged, {"g"}, "fid_c_train_test");
     CsvTable table = csv_table({"g", "mse_obs_mean", "mse_obs_sd", "mse_aug_mean", "mse_aug_sd", "stop_iteration_mean", "ensembles"});
     std::vector<std::string> labels;
     std::vector<Judgement> aug_better;
@@ -83,12 +89,17 @@ FigureSummary fig3_summary(const std::string& out, const Fig3Settings& s, const 
         const std::string& g = obs[k].keys[0];
         csv_add_row(&table, {g, csv_number(obs[k].value.mean), sd_cell(obs[k].value), csv_number(aug[k].value.mean),
                              sd_cell(aug[k].value), csv_number(stops[k].value.mean), std::to_string(obs[k].value.count)});
-        md_rows.push_back({g, estimate_text(obs[k].value), estimate_text(aug[k].value), csv_number(stops[k].value.mean)});
+        md_rows.push_back({g, estimate_text(obs[k].value), estimate_text(aug[k].value), csv_number(stops[k].value.mean),
+                           std::to_string((int)std::lround(fired[k].value.mean * fired[k].value.count)) + " of " +
+                               std::to_string(fired[k].value.count),
+                           estimate_text(fid_test[k].value) + " (data " + estimate_text(fid_yard[k].value) + ")"});
         labels.push_back("g=" + g);
         gs.push_back(std::stod(g));
         obs_points.push_back(obs[k].value);
         aug_points.push_back(aug[k].value);
-        aug_better.push_back(judge_less("aug", aug[k].value, "obs", obs[k].value));
+        // Paired: member k's augmented and observed MSE come from the same data.
+        aug_better.push_back(judge_paired_less("aug", group_values(merged, {"g"}, {g}, "mse_aug"), "obs",
+                                               group_values(merged, {"g"}, {g}, "mse_obs")));
         aug_wins += aug[k].value.mean < obs[k].value.mean;
     }
     csv_write(out + "/fig3.csv", table);
@@ -104,14 +115,15 @@ FigureSummary fig3_summary(const std::string& out, const Fig3Settings& s, const 
     summary.headline = "The diffusion-augmented data gave a lower mean MSE than the observed data at " +
                        std::to_string(aug_wins) + " of " + std::to_string(obs.size()) +
                        " values of g (claim \"augmented < observed at every g\": " +
-                       verdict_name(summary.claims[0].verdict) + ").";
+                       verdict_name(summary.claims[0].verdict) + "). " + rule_fired_text(merged);
     summary.settings = {{"n, M (train = test)", std::to_string(s.n) + ", " + std::to_string(s.M)},
                         {"M+", std::to_string(s.M_plus)},
                         {"ensembles per g", std::to_string(s.ensembles)},
                         {"diffusion", diffusion_setting_text(s.augment)},
                         {"epsilon grid", erasure_grid_text(s.solver.grid)}};
     summary.tables = "## MSE, mean ± sd over ensembles\n\n" +
-                     markdown_table({"g", "observed", "augmented", "stopped at (mean iterations)"}, "rrrr", md_rows);
+                     markdown_table({"g", "observed", "augmented", "stopped at (mean iterations)", "rule fired",
+                                     "mean |dC_ij| generated vs test (training vs test)"}, "rrrrrr", md_rows);
     return summary;
 }
 

@@ -70,12 +70,15 @@ CsvTable fig4_job(const Fig4Settings& s, const Job& job, uint64_t seed) {
     std::sort(counts.begin(), counts.end());
     SkAugmentResult r = run_sk_augmentation(n, 1.0, M, counts, sweep, s.augment, s.solver,
                                             sk_point_seed(seed, n, 1.0, M, (int)job_int(job, "ens")));
-    CsvTable rows = csv_table({"m_plus", "panel_a_c", "panel_d_f", "mse_obs", "mse_aug", "mse_aug_obs", "stop_iteration", "stop_crossed"});
+    CsvTable rows = csv_table({"m_plus", "panel_a_c", "panel_d_f", "mse_obs", "mse_aug", "mse_aug_obs", "stop_iteration",
+                               "stop_crossed", "fid_m_test", "fid_c_test", "fid_m_train_test", "fid_c_train_test"});
     for (size_t k = 0; k < counts.size(); k++) {
         bool in_sweep = sweep && std::find(s.M_plus_list.begin(), s.M_plus_list.end(), counts[k]) != s.M_plus_list.end();
         csv_add_row(&rows, {std::to_string(counts[k]), counts[k] == s.M_plus ? "1" : "0", in_sweep ? "1" : "0",
                             csv_number(r.mse_obs), csv_number(r.mse_aug[k]), sweep ? csv_number(r.mse_aug_obs[k]) : "",
-                            csv_integer(r.trace.chosen_iteration), r.trace.stop.crossed ? "1" : "0"});
+                            csv_integer(r.trace.chosen_iteration), r.trace.stop.crossed ? "1" : "0",
+                            csv_number(r.fidelity_test.magnetisation), csv_number(r.fidelity_test.correlation),
+                            csv_number(r.yardstick.magnetisation), csv_number(r.yardstick.correlation)});
     }
     if (!s.augment.quiet)
         std::fprintf(stderr, "fig4 %s: MSE obs %.5f, aug %.5f (M+ %ld, stopped at %ld)\n", job.id.c_str(), r.mse_obs,
@@ -126,14 +129,16 @@ std::vector<double> log10_of(const std::vector<std::string>& x) {
     return values;
 }
 
-// "a < b" at every point of two curves.
-Judgement judge_curves_less(const std::string& x_name, const Curves& c, int a, const std::string& a_name, int b,
-                            const std::string& b_name) {
+// "a < b" at every point x of two columns of the same rows, paired member by member (the same data give both).
+Judgement judge_columns_less(const std::string& x_name, const CsvTable& rows, const std::string& x_column,
+                             const std::vector<std::string>& xs, const std::string& a, const std::string& a_name,
+                             const std::string& b, const std::string& b_name) {
     std::vector<std::string> labels;
     std::vector<Judgement> judgements;
-    for (size_t k = 0; k < c.x.size(); k++) {
-        labels.push_back(x_name + "=" + c.x[k]);
-        judgements.push_back(judge_less(a_name, c.columns[a][k], b_name, c.columns[b][k]));
+    for (const std::string& x : xs) {
+        labels.push_back(x_name + "=" + x);
+        judgements.push_back(judge_paired_less(a_name, group_values(rows, {x_column}, {x}, a), b_name,
+                                               group_values(rows, {x_column}, {x}, b)));
     }
     return judge_all(labels, judgements);
 }
@@ -146,16 +151,19 @@ PlotSeries curve(const std::string& file, const std::string& x, const std::strin
 // Panels (a–c) for one n: MSE vs M. Writes fig4_M_nN.csv, adds claims and a Markdown table.
 PlotPanel m_panel(const std::string& out, const Fig4Settings& s, size_t p, const CsvTable& rows, FigureSummary* summary) {
     std::string n = std::to_string(s.n_list[p]), file = "fig4_M_n" + n + ".csv";
-    Curves c = curves_of(csv_filter(rows, "n", n), "M", {"mse_obs", "mse_aug"});
+    CsvTable panel_rows = csv_filter(rows, "n", n);
+    const std::vector<std::string> columns = {"mse_obs", "mse_aug", "fid_c_test", "fid_c_train_test"};
+    Curves c = curves_of(panel_rows, "M", columns);
     std::vector<std::vector<std::string>> md_rows;
-    write_curves(out + "/" + file, "M", {"mse_obs", "mse_aug"}, c, &md_rows);
+    write_curves(out + "/" + file, "M", columns, c, &md_rows);
     summary->tables += "\n### n = " + n + ": MSE vs M (M+ = " + std::to_string(s.M_plus) + ")\n\n" +
-                       markdown_table({"M", "observed", "augmented"}, "rrr", md_rows);
+                       markdown_table({"M", "observed", "augmented", "mean |dC_ij| generated vs test",
+                                       "training vs test"}, "rrrrr", md_rows);
     if (!c.x.empty()) {
         std::vector<double> log_m = log10_of(c.x);
         summary->claims.push_back(make_claim("fig4", "n=" + n + ": observed MSE falls with M", judge_trend_slope("log10 M", log_m, c.columns[0], Trend::Falls)));
         summary->claims.push_back(make_claim("fig4", "n=" + n + ": augmented MSE falls with M", judge_trend_slope("log10 M", log_m, c.columns[1], Trend::Falls)));
-        summary->claims.push_back(make_claim("fig4", "n=" + n + ": augmented < observed at every M", judge_curves_less("M", c, 1, "aug", 0, "obs")));
+        summary->claims.push_back(make_claim("fig4", "n=" + n + ": augmented < observed at every M", judge_columns_less("M", panel_rows, "M", c.x, "mse_aug", "aug", "mse_obs", "obs")));
     }
     PlotPanel panel;
     panel.title = "(" + std::string(1, "abc"[p]) + ") n = " + n;
@@ -171,7 +179,8 @@ PlotPanel m_panel(const std::string& out, const Fig4Settings& s, size_t p, const
 PlotPanel mplus_panel(const std::string& out, const Fig4Settings& s, size_t p, const CsvTable& rows, FigureSummary* summary) {
     std::string n = std::to_string(s.n_list[p]), file = "fig4_Mplus_n" + n + ".csv";
     std::string M = std::to_string(m_for_mplus_panel(s.n_list[p]));
-    Curves c = curves_of(csv_filter(rows, "n", n), "m_plus", {"mse_obs", "mse_aug", "mse_aug_obs"});
+    CsvTable panel_rows = csv_filter(rows, "n", n);
+    Curves c = curves_of(panel_rows, "m_plus", {"mse_obs", "mse_aug", "mse_aug_obs"});
     std::vector<std::vector<std::string>> md_rows;
     write_curves(out + "/" + file, "m_plus", {"mse_obs", "mse_aug", "mse_aug_obs"}, c, &md_rows);
     summary->tables += "\n### n = " + n + ": MSE vs M+ (M = " + M + ")\n\n" +
@@ -186,9 +195,10 @@ PlotPanel mplus_panel(const std::string& out, const Fig4Settings& s, size_t p, c
     if (!c.x.empty()) {
         panel.references.push_back({c.columns[0][0].mean, LineKind::Dashed, "black", "obs"});
         summary->claims.push_back(make_claim("fig4", "n=" + n + ": augmented MSE falls with M+", judge_trend_slope("log10 M+", log10_of(c.x), c.columns[1], Trend::Falls)));
-        summary->claims.push_back(make_claim("fig4", "n=" + n + ": aug+obs < aug at every M+", judge_curves_less("M+", c, 2, "aug+obs", 1, "aug")));
+        summary->claims.push_back(make_claim("fig4", "n=" + n + ": aug+obs < aug at every M+", judge_columns_less("M+", panel_rows, "m_plus", c.x, "mse_aug_obs", "aug+obs", "mse_aug", "aug")));
         summary->claims.push_back(make_claim("fig4", "n=" + n + ": augmented < observed at the largest M+",
-                                             judge_less("aug", c.columns[1].back(), "obs", c.columns[0].back())));
+                                             judge_columns_less("M+", panel_rows, "m_plus", {c.x.back()}, "mse_aug",
+                                                                "aug", "mse_obs", "obs")));
     }
     return panel;
 }
@@ -211,7 +221,8 @@ FigureSummary fig4_summary(const std::string& out, const Fig4Settings& s, const 
     for (const Claim& claim : summary.claims) held += claim.verdict == Verdict::Held;
     summary.title = "Fig. 4: MSE vs observed size M and augmented size M+";
     summary.headline = std::to_string(held) + " of " + std::to_string(summary.claims.size()) + " checked claims held (g = 1, " +
-                       std::to_string(s.ensembles) + " ensemble member(s) per point; energy-variance stopping).";
+                       std::to_string(s.ensembles) + " ensemble member(s) per point; energy-variance stopping). " +
+                       rule_fired_text(merged);
     summary.settings = {{"n", joined(s.n_list, ", ")}, {"M (panels a-c)", joined(s.M_list, ", ")},
                         {"M+ (panels a-c)", std::to_string(s.M_plus)}, {"M+ (panels d-f)", joined(s.M_plus_list, ", ")},
                         {"diffusion", diffusion_setting_text(s.augment)}, {"epsilon grid", erasure_grid_text(s.solver.grid)}};

@@ -1,10 +1,29 @@
 #include "figure.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "../data/atomic_file.h"
 #include "../data/store.h"
 #include "../method/seeds.h"
+
+std::string rule_fired_text(const CsvTable& merged) {
+    std::vector<std::string> seen, not_fired;
+    for (size_t row = 0; row < merged.rows.size(); row++) {
+        std::string id = csv_cell(merged, row, "job_id");
+        if (std::find(seen.begin(), seen.end(), id) != seen.end()) continue;
+        seen.push_back(id);
+        if (csv_cell(merged, row, "stop_crossed") != "1") not_fired.push_back(id);
+    }
+    std::string text = "The energy-variance rule fired in " + std::to_string(seen.size() - not_fired.size()) + " of " +
+                       std::to_string(seen.size()) + " jobs";
+    if (!not_fired.empty()) {
+        text += " (not within the budget in:";
+        for (size_t k = 0; k < not_fired.size(); k++) text += (k ? ", " : " ") + not_fired[k];
+        text += "; the last checkpoint stood in)";
+    }
+    return text + ".";
+}
 
 OptionSpec store_option() {
     return {"store", "DIR", "", "the store of trained models the figures share (default $REPRO_STORE, else results/.store; "
@@ -12,7 +31,7 @@ OptionSpec store_option() {
 }
 
 const ModelCache* figure_store_from_args(const Args& args) {
-    std::string option = arg_string(args, "store");
+    std::string option = arg_given(args, "store") ? arg_string(args, "store") : "";
     return option == "none" ? nullptr : figure_model_store(store_dir_choose(option));
 }
 

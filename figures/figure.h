@@ -20,6 +20,11 @@
 #include "../runner/jobs.h"
 #include "model_store.h"
 
+// "The energy-variance rule fired in 7 of 9 jobs (not in: g=2/ens=0, g=2/ens=1)." from the merged rows' job_id and
+// stop_crossed columns (a job with several rows counts once): a rule that did not fire within the budget is its own
+// outcome, counted, not credited (issue 18).
+std::string rule_fired_text(const CsvTable& merged);
+
 // --store DIR (every figure): where the trained models are kept and found (figures/model_store.h).
 OptionSpec store_option();
 const ModelCache* figure_store_from_args(const Args& args);

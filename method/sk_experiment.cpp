@@ -19,6 +19,10 @@ SkAugmentResult run_sk_augmentation(int n, double g, int M, const std::vector<lo
     long most = *std::max_element(augmented_counts.begin(), augmented_counts.end());
     Samples augmented = augment_energy_variance_stopped(data.train, observed.params, result.var_test, most, settings,
                                                         derive_seed(seed, 20), &result.trace);
+    Moments generated = sample_moments(augmented), train = sample_moments(data.train), test = sample_moments(data.test);
+    result.fidelity_train = moment_distance(generated, train);
+    result.fidelity_test = moment_distance(generated, test);
+    result.yardstick = moment_distance(train, test);
     result.augmented_counts = augmented_counts;
     for (long count : augmented_counts) {
         Samples part = sample_rows(augmented, 0, count);

@@ -13,6 +13,9 @@ struct SkAugmentResult {
     std::vector<long> augmented_counts;
     std::vector<double> mse_aug, mse_aug_obs, eps_aug;  // per augmented count (mse_aug_obs empty without union)
     AugmentTrace trace;
+    // Generator fidelity (issue 17): the largest augmented set's first two moments against the training data and the
+    // test data, and the training data against the test data (the yardstick: the noise of finite M).
+    MomentDistance fidelity_train, fidelity_test, yardstick;
 };
 SkAugmentResult run_sk_augmentation(int n, double g, int M, const std::vector<long>& augmented_counts, bool with_union,
                                     const AugmentSettings& settings, const SolverChoice& solver, uint64_t seed);

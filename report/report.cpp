@@ -311,10 +311,15 @@ static std::vector<std::string> list_directory(const std::string& dir) {
     return names;
 }
 
-// "fig12" → 12, anything else → -1.
+// "fig12" → 12, "fig2-long" → 2, anything else → -1.
 static int figure_number(const std::string& name) {
     if (name.size() < 4 || name.compare(0, 3, "fig") != 0) return -1;
-    if (name.find_first_not_of("0123456789", 3) != std::string::npos) return -1;
+    size_t end = name.find_first_not_of("0123456789", 3);
+    if (end == 3) return -1;
+    // A variant of a figure ("fig2-long": its own run in its own folder) sorts after the figure itself.
+    if (end != std::string::npos && (name[end] != '-' || end + 1 == name.size() ||
+                                     name.find_first_not_of("abcdefghijklmnopqrstuvwxyz", end + 1) != std::string::npos))
+        return -1;
     return std::atoi(name.c_str() + 3);
 }
 

@@ -46,6 +46,17 @@ std::vector<Group> group_estimates(const CsvTable& table, const std::vector<std:
     return groups;
 }
 
+std::vector<double> group_values(const CsvTable& table, const std::vector<std::string>& group_columns,
+                                 const std::vector<std::string>& keys, const std::string& value_column) {
+    std::vector<double> values;
+    for (size_t row = 0; row < table.rows.size(); row++) {
+        bool match = true;
+        for (size_t k = 0; k < group_columns.size(); k++) match = match && csv_cell(table, row, group_columns[k]) == keys[k];
+        if (match) values.push_back(csv_double(table, row, value_column));
+    }
+    return values;
+}
+
 const Estimate& group_lookup(const std::vector<Group>& groups, const std::vector<std::string>& keys) {
     for (const Group& group : groups)
         if (group.keys == keys) return group.value;

@@ -25,6 +25,10 @@ std::vector<Group> group_estimates(const CsvTable& table, const std::vector<std:
                                    const std::string& value_column);
 // The group with these keys; throws listing what is there if absent.
 const Estimate& group_lookup(const std::vector<Group>& groups, const std::vector<std::string>& keys);
+// The values of `value_column` in the rows whose group columns hold `keys`, in row (design) order: the members of
+// one point, for paired comparisons (two columns of the same rows are paired member by member).
+std::vector<double> group_values(const CsvTable& table, const std::vector<std::string>& group_columns,
+                                 const std::vector<std::string>& keys, const std::string& value_column);
 // Table of groups: the group columns, then VALUE_mean, VALUE_sd (empty when count < 2), VALUE_count.
 CsvTable group_table(const std::vector<Group>& groups, const std::vector<std::string>& group_columns,
                      const std::string& value_column);

@@ -16,7 +16,7 @@
 
 static const std::string FIG3 =
     "./repro fig3 --n 8 --M 200 --g-list 0.5,1,2 --ensembles 1 --M-plus 500 --iterations 1000 --probe 100 --batch 16 "
-    "--sampler ddim --steps 10 --eps-count 5 --threads 1 --quiet";
+    "--sampler ddim --steps 10 --eps-count 5 --threads 1 --quiet --store none";
 static const std::string NO_SUMMARY = " > /dev/null";  // the figure prints its summary on stdout
 
 static bool have_tools(std::string* missing) {

@@ -13,7 +13,7 @@
 
 static int run_fig3(const std::string& out, std::vector<std::string> extra) {
     std::vector<std::string> words = {"repro", "fig3", "--out", out, "--n", "8", "--M", "200", "--g-list", "0.5,1",
-                                      "--M-plus", "500", "--iterations", "1000", "--probe", "100", "--batch", "16",
+                                      "--M-plus", "500", "--iterations", "1000", "--probe", "100", "--batch", "16", "--ensembles", "1",
                                       "--sampler", "ddim", "--steps", "10", "--eps-count", "5", "--threads", "1",
                                       "--quiet"};
     words.insert(words.end(), extra.begin(), extra.end());

@@ -262,3 +262,21 @@ TEST_CASE("report: markdown tables, settings and estimate texts", "[report]") {
     CHECK(estimate_text(estimate_of({0.93124})) == "0.931");     // a single run: no sd
     CHECK(estimate_text(estimate_of({0.93124}), 4) == "0.9312");
 }
+
+TEST_CASE("report: a figure's variant folder (fig2-long) is reported after the figure", "[report]") {
+    std::string results = "build/test_tmp/report_variants";
+    if (path_exists(results)) REQUIRE(std::system(("rm -rf " + results).c_str()) == 0);
+    for (const char* name : {"fig3", "fig2-long", "fig2", "fig2-", "fig2-Long", "figure"}) {
+        make_directories(results + "/" + name);
+        write_file_atomic(results + "/" + name + "/summary.md", std::string("# Heading of ") + name + "\n\ntext\n");
+    }
+    std::string readme = results_readme_text(results);
+    size_t fig2 = readme.find("## Heading of fig2\n"), fig2_long = readme.find("## Heading of fig2-long\n");
+    size_t fig3 = readme.find("## Heading of fig3\n");
+    REQUIRE(fig2 != std::string::npos);
+    REQUIRE(fig2_long != std::string::npos);
+    REQUIRE(fig3 != std::string::npos);
+    CHECK(fig2 < fig2_long);
+    CHECK(fig2_long < fig3);
+    for (const char* other : {"fig2-\n", "fig2-Long\n", "figure\n"}) CHECK(readme.find(std::string("## Heading of ") + other) == std::string::npos);
+}

@@ -9,6 +9,7 @@
 
 #include "../data/clock.h"
 #include "../data/atomic_file.h"
+#include "../diffusion/progress.h"
 #include "../data/formats.h"
 #include "../data/output_paths.h"
 #include "../diffusion/diffusion.h"
@@ -123,7 +124,7 @@ static void print_run_estimate(const DiffusionConfig& config, const Samples& tra
                                const SamplerOptions& sampler, int batch, int threads, bool upper_bound) {
     DiffusionModel trial;
     diffusion_init(&trial, config, 12345);
-    ProgressOptions silent;
+    ProgressCallback silent;
     diffusion_train(&trial, train.spins.data(), train.count, 2, batch, threads, silent);  // first steps touch memory
     auto start = std::chrono::steady_clock::now();
     diffusion_train(&trial, train.spins.data(), train.count, 8, batch, threads, silent);
@@ -412,7 +413,7 @@ int command_augment(int argc, char** argv) {
         long segment = iterations - model.iteration;
         if (checkpoint_every > 0 && segment > checkpoint_every) segment = checkpoint_every;
         loss = diffusion_train(&model, train.spins.data(), train.count, segment, batch, threads,
-                               progress_options(quiet, "train"));
+                               progress_display(quiet, "train", "it"));
         if (checkpoint_every > 0) {
             AtomicFileGroup files;
             checkpoint_save(model, checkpoint_path);

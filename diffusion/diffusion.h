@@ -18,13 +18,13 @@
 // bit-identically).
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "../data/rng.h"
 #include "../nn/adam.h"
 #include "../nn/denoiser.h"
-#include "progress.h"
 #include "t_sampler.h"
 
 struct DiffusionConfig {
@@ -48,6 +48,12 @@ struct DiffusionConfig {
 
 // min(decay, (1 + step)/(10 + step)): the EMA decay after Adam step `step` (1, 2, …).
 float ema_warmup_decay(float decay, long step);
+
+// How a long call reports how far it is, for a display (diffusion/progress.h draws one) or a log: called on the
+// calling thread with done = the count it starts from (before any work), then as work completes, the last call with
+// done = total. Training counts iterations (done = model->iteration, so a resumed run starts at its checkpoint's)
+// and passes each step's loss; sampling counts finished samples and passes NaN. An empty function reports nothing.
+using ProgressCallback = std::function<void(long done, long total, double loss)>;
 
 // Everything a run needs to continue: the checkpoint stores exactly these fields.
 struct DiffusionModel {
@@ -77,7 +83,7 @@ void diffusion_check_model(const DiffusionModel& model, const char* caller, bool
 // ema_params. Returns the mean loss over these iterations
 // (NaN if iterations = 0). Throws on bad data (a value not ±1, count < 1, batch < 1) or if the loss becomes NaN/inf.
 double diffusion_train(DiffusionModel* model, const float* data_pm1, long count, long iterations, int batch,
-                       int threads, const ProgressOptions& progress);
+                       int threads, const ProgressCallback& progress);
 
 enum class SamplerKind { ddpm, ddim };
 
@@ -100,7 +106,16 @@ struct SamplerOptions {
 // Samples are made in chunks of 256 (buffers allocated once per call), spread over `threads` worker threads.
 // Throws on invalid options or non-finite output.
 void diffusion_sample(const DiffusionModel& model, long count, const SamplerOptions& options, uint64_t seed,
-                      float* out, int threads, const ProgressOptions& progress);
+                      float* out, int threads, const ProgressCallback& progress);
+
+// ε_θ(x_t, t) for `rows` ≤ 256 rows of x_t [rows × n], all at time t, into eps [rows × n]. The sampler calls it
+// from several workers at once, each with its number (0 … threads − 1), so that a network keeps buffers per worker.
+using NoisePredictor = std::function<void(float* eps, const float* x_t, int t, int rows, int worker)>;
+
+// diffusion_sample with any noise predictor in place of the network (same steps, chunks, seeds and output), for n
+// values per sample and the linear schedule of T steps: diffusion_sample passes the denoiser, the tests an exact ε.
+void sample_reverse_process(const NoisePredictor& eps_theta, int n, int T, long count, const SamplerOptions& options,
+                            uint64_t seed, float* out, int threads, const ProgressCallback& progress);
 
 // Checkpoints: a versioned binary file (format in diffusion/checkpoint.cpp) holding the whole DiffusionModel,
 // written atomically (temp file + rename, data/atomic_file.h). Load throws std::runtime_error naming the file and

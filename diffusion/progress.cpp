@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <memory>
 #include <unistd.h>
 
 ProgressOptions progress_options(bool quiet, const std::string& label) {
@@ -73,4 +74,28 @@ void progress_finish(ProgressLine* line, long done, long total, const char* unit
     if (!line->options.terminal && line->last_printed_done == done) return;  // the last plain line said it already
     draw(line, done, total, unit, loss, monotonic_seconds());
     if (line->options.terminal) std::fprintf(line->options.stream, "\n");
+}
+
+std::function<void(long done, long total, double loss)> progress_display(bool quiet, const std::string& label,
+                                                                          const char* unit) {
+    if (quiet) return nullptr;
+    struct State {
+        ProgressLine line;
+        bool started = false, finished = false;
+    };
+    auto state = std::make_shared<State>();
+    ProgressOptions options = progress_options(false, label);
+    return [state, options, unit](long done, long total, double loss) {
+        if (state->finished) return;
+        if (!state->started) {
+            progress_start(&state->line, options, done);
+            state->started = true;
+        }
+        if (done < total) {
+            progress_update(&state->line, done, total, unit, loss);
+        } else {
+            progress_finish(&state->line, done, total, unit, loss);
+            state->finished = true;
+        }
+    };
 }

@@ -8,6 +8,7 @@
 // checkpoint's iteration, and the iterations before it took no time here).
 #pragma once
 #include <cstdio>
+#include <functional>
 #include <string>
 
 struct ProgressOptions {
@@ -35,6 +36,12 @@ void progress_start(ProgressLine* line, const ProgressOptions& options, long sta
 void progress_update(ProgressLine* line, long done, long total, const char* unit, double loss);
 // Final draw and newline (terminal), or a last plain line if any was printed.
 void progress_finish(ProgressLine* line, long done, long total, const char* unit, double loss);
+
+// A progress callback (diffusion.h's ProgressCallback) that draws a ProgressLine labelled `label`, counting `unit`s:
+// its first call starts the line (the rate counts from that call's done), the call with done = total finishes it.
+// Nothing is shown with `quiet`.
+std::function<void(long done, long total, double loss)> progress_display(bool quiet, const std::string& label,
+                                                                          const char* unit);
 
 // Whether a plain (non-terminal) line is due: at least 10 s since the last one and at least 1 % of `total` more done.
 bool progress_plain_line_due(double seconds_since_last, long done_since_last, long total);

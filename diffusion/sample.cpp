@@ -1,16 +1,19 @@
 // DDPM and DDIM sampling (diffusion.h). Both are written as one loop over reverse steps
 //   x_prev = a·x + b·ε_θ(x, t) + σ·z,   z ~ N(0, I),
-// whose coefficients (a, b, σ) per step are computed beforehand in double from the schedule.
+// whose coefficients (a, b, σ) per step are computed beforehand in double from the schedule (ddpm_steps,
+// ddim_steps); sample_chunk runs that loop, sample_reverse_process spreads chunks over workers, and diffusion_sample
+// gives it the network as ε_θ.
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
+#include "../data/workers.h"
 #include "../nn/vector_kernel.h"
 #include "diffusion.h"
 #include "network_input.h"
 #include "schedule.h"
-#include "../data/workers.h"
 #include "ziggurat.h"
 
 static const int sample_chunk_rows = 256;  // rows per network call: measured fastest per sample here (128–512 tried)
@@ -55,82 +58,106 @@ static std::vector<ReverseStep> ddim_steps(const NoiseSchedule& schedule, int S,
     return steps;
 }
 
-// x = a·x + b·ε (+ σ·z when z is given), blocks of 16 so GCC -O2 vectorises it.
+// x = a·x + b·ε + σ·z.
 VECTOR_KERNEL static void reverse_update(float* __restrict x, const float* __restrict eps, const float* __restrict z,
                                          long count, float x_scale, float eps_scale, float sigma) {
-    long i = 0;
-    if (z) {
-        for (; i + 16 <= count; i += 16)
-            for (int k = 0; k < 16; k++) x[i + k] = x_scale * x[i + k] + eps_scale * eps[i + k] + sigma * z[i + k];
-        for (; i < count; i++) x[i] = x_scale * x[i] + eps_scale * eps[i] + sigma * z[i];
-    } else {
-        for (; i + 16 <= count; i += 16)
-            for (int k = 0; k < 16; k++) x[i + k] = x_scale * x[i + k] + eps_scale * eps[i + k];
-        for (; i < count; i++) x[i] = x_scale * x[i] + eps_scale * eps[i];
-    }
+    for (long i = 0; i < count; i++) x[i] = x_scale * x[i] + eps_scale * eps[i] + sigma * z[i];
 }
 
-void diffusion_sample(const DiffusionModel& model, long count, const SamplerOptions& options, uint64_t seed,
-                      float* out, int threads, const ProgressOptions& progress_options) {
-    const DenoiserConfig& net = model.config.denoiser;
-    const int n = net.n, embed_dim = net.embed_dim, T = model.config.T;
+// The buffers of one worker, allocated once and reused for all its chunks.
+struct ChunkBuffers {
+    std::vector<float> x, eps, z;  // [sample_chunk_rows × n] each
+};
+
+// Algorithm 2 of Ho et al. (2020), or DDIM, on one chunk of `rows` samples: x_T ~ N(0, I); for each reverse step
+// x ← a·x + b·ε_θ(x, t) + σ·z with z ~ N(0, I); x_0 (or its signs, with analog bits) into out [rows × n].
+// Returns false if x_0 is not finite.
+static bool sample_chunk(float* out, int rows, int n, const std::vector<ReverseStep>& steps, bool analog_bits,
+                         const NoisePredictor& eps_theta, int worker, Rng* rng, ChunkBuffers* buffers) {
+    const long entries = (long)rows * n;
+    float *x = buffers->x.data(), *eps = buffers->eps.data(), *z = buffers->z.data();
+    normal_fill(x, entries, rng);  // x_T
+    for (const ReverseStep& step : steps) {
+        eps_theta(eps, x, step.t, rows, worker);
+        if (step.sigma > 0.0f) normal_fill(z, entries, rng);  // σ = 0: no draw (σ·z is 0 whatever z holds)
+        reverse_update(x, eps, z, entries, step.x_scale, step.eps_scale, step.sigma);
+    }
+    bool finite = true;
+    for (long i = 0; i < entries; i++) {
+        if (!std::isfinite(x[i])) finite = false;
+        // Analog bits (Chen et al. 2023): σ = sign(x_0), a tie at exactly 0 goes to +1.
+        out[i] = analog_bits ? (x[i] >= 0.0f ? 1.0f : -1.0f) : x[i];
+    }
+    return finite;
+}
+
+static std::vector<ReverseStep> reverse_steps(const SamplerOptions& options, int T) {
+    NoiseSchedule schedule = linear_schedule(T);
+    if (options.kind == SamplerKind::ddpm) return ddpm_steps(schedule);
+    if (options.steps < 1 || options.steps > T)
+        throw std::runtime_error("diffusion_sample: DDIM steps must be between 1 and T = " + std::to_string(T) +
+                                 ", got " + std::to_string(options.steps));
+    if (!(options.eta >= 0.0 && options.eta <= 1.0))
+        throw std::runtime_error("diffusion_sample: DDIM eta must be between 0 and 1");
+    return ddim_steps(schedule, options.steps, options.eta);
+}
+
+void sample_reverse_process(const NoisePredictor& eps_theta, int n, int T, long count, const SamplerOptions& options,
+                            uint64_t seed, float* out, int threads, const ProgressCallback& progress) {
     if (count < 0) throw std::runtime_error("diffusion_sample: negative sample count");
     if (threads < 1) throw std::runtime_error("diffusion_sample: at least one thread is needed");
-    diffusion_check_model(model, "diffusion_sample", false);
-    const float* weights = model.config.ema_decay > 0.0f ? model.ema_params.data() : model.params.data();
-    NoiseSchedule schedule = linear_schedule(T);
-    std::vector<ReverseStep> steps;
-    if (options.kind == SamplerKind::ddpm) {
-        steps = ddpm_steps(schedule);
-    } else {
-        if (options.steps < 1 || options.steps > T)
-            throw std::runtime_error("diffusion_sample: DDIM steps must be between 1 and T = " + std::to_string(T) +
-                                     ", got " + std::to_string(options.steps));
-        if (!(options.eta >= 0.0 && options.eta <= 1.0))
-            throw std::runtime_error("diffusion_sample: DDIM eta must be between 0 and 1");
-        steps = ddim_steps(schedule, options.steps, options.eta);
-    }
+    const std::vector<ReverseStep> steps = reverse_steps(options, T);
     if (count == 0) return;
-    std::vector<float> embedding_table = time_embedding_table(T, embed_dim);
-
+    // Chunk c is samples [256·c, 256·c + 256) with its own generator rng_seed(seed, c + 1): the output does not
+    // depend on which worker takes which chunk.
     const long chunks = (count + sample_chunk_rows - 1) / sample_chunk_rows;
     const int workers = (int)(threads < chunks ? threads : chunks);
-    std::atomic<long> next_chunk(0), row_steps_done(0);
+    std::atomic<long> next_chunk(0), samples_done(0);
     std::atomic<bool> failed(false);
-    ProgressLine progress;
-    progress_start(&progress, progress_options);
-
+    if (progress) progress(0, count, std::nan(""));
     run_workers(workers, [&](int worker) {
-        // This worker's buffers, allocated once and reused for all its chunks.
-        DenoiserBuffers buffers;
-        denoiser_buffers_init(&buffers, net, sample_chunk_rows, false);
-        std::vector<float> x((size_t)sample_chunk_rows * n), eps((size_t)sample_chunk_rows * n),
-            z((size_t)sample_chunk_rows * n);
-        for (;;) {
-            long chunk = next_chunk.fetch_add(1);
-            if (chunk >= chunks || failed.load()) break;
-            int rows = (int)(count - chunk * sample_chunk_rows < sample_chunk_rows ? count - chunk * sample_chunk_rows
-                                                                                   : sample_chunk_rows);
+        ChunkBuffers buffers;
+        for (std::vector<float>* buffer : {&buffers.x, &buffers.eps, &buffers.z})
+            buffer->assign((size_t)sample_chunk_rows * n, 0.0f);
+        for (long chunk; (chunk = next_chunk.fetch_add(1)) < chunks && !failed.load();) {
+            const long first = chunk * sample_chunk_rows;
+            const int rows = (int)(count - first < sample_chunk_rows ? count - first : sample_chunk_rows);
             Rng rng;
-            rng_seed(&rng, seed, (uint64_t)chunk + 1);  // the chunk's own stream: output independent of threads
-            normal_fill(x.data(), (long)rows * n, &rng);  // x_T ~ N(0, I)
-            for (const ReverseStep& step : steps) {
-                const float* embedding = embedding_table.data() + (long)step.t * embed_dim;  // emb(t), all rows
-                denoiser_forward_same_t(eps.data(), &buffers, weights, net, x.data(), embedding, rows);
-                if (step.sigma > 0.0f) normal_fill(z.data(), (long)rows * n, &rng);
-                reverse_update(x.data(), eps.data(), step.sigma > 0.0f ? z.data() : nullptr, (long)rows * n,
-                               step.x_scale, step.eps_scale, step.sigma);
-                long done = row_steps_done.fetch_add(rows) + rows;
-                if (worker == 0) progress_update(&progress, done / (long)steps.size(), count, "samples", std::nan(""));
-            }
-            float* out_rows = out + chunk * sample_chunk_rows * n;
-            for (long i = 0; i < (long)rows * n; i++) {
-                if (!std::isfinite(x[i])) failed.store(true);
-                // Analog bits (Chen et al. 2023): σ = sign(x_0), a tie at exactly 0 goes to +1.
-                out_rows[i] = options.analog_bits ? (x[i] >= 0.0f ? 1.0f : -1.0f) : x[i];
-            }
+            rng_seed(&rng, seed, (uint64_t)chunk + 1);
+            if (!sample_chunk(out + first * n, rows, n, steps, options.analog_bits, eps_theta, worker, &rng, &buffers))
+                failed.store(true);
+            long done = samples_done.fetch_add(rows) + rows;
+            if (worker == 0 && progress && done < count) progress(done, count, std::nan(""));  // the calling thread
         }
     });
     if (failed.load()) throw std::runtime_error("diffusion_sample: the reverse process produced NaN or inf");
-    progress_finish(&progress, row_steps_done.load() / (long)steps.size(), count, "samples", std::nan(""));
+    if (progress) progress(count, count, std::nan(""));
+}
+
+void diffusion_sample(const DiffusionModel& model, long count, const SamplerOptions& options, uint64_t seed,
+                      float* out, int threads, const ProgressCallback& progress) {
+    diffusion_check_model(model, "diffusion_sample", false);
+    const DenoiserConfig& net = model.config.denoiser;
+    const float* weights = model.config.ema_decay > 0.0f ? model.ema_params.data() : model.params.data();
+    const std::vector<float> embedding_table = time_embedding_table(model.config.T, net.embed_dim);
+    // Per worker, made at its first call: the network's buffers and its input rows [x_t | emb(t)].
+    std::vector<DenoiserBuffers> buffers(threads > 0 ? threads : 0);
+    std::vector<std::vector<float>> inputs(buffers.size());
+    const int n = net.n, width = n + net.embed_dim;
+    NoisePredictor network = [&](float* eps, const float* x_t, int t, int rows, int worker) {
+        DenoiserBuffers& own = buffers[worker];
+        float* input = inputs[worker].data();
+        if (own.max_batch == 0) {
+            denoiser_buffers_init(&own, net, sample_chunk_rows, false);
+            inputs[worker].assign((size_t)sample_chunk_rows * width, 0.0f);
+            input = inputs[worker].data();
+        }
+        for (int r = 0; r < rows; r++) {
+            std::memcpy(input + (long)r * width, x_t + (long)r * n, sizeof(float) * n);
+            std::memcpy(input + (long)r * width + n, embedding_table.data() + (long)t * net.embed_dim,
+                        sizeof(float) * net.embed_dim);
+        }
+        denoiser_forward(eps, &own, weights, net, input, rows);
+    };
+    sample_reverse_process(network, net.n, model.config.T, count, options, seed, out, threads, progress);
 }

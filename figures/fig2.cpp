@@ -31,6 +31,7 @@
 
 #include "../data/atomic_file.h"
 #include "../data/clock.h"
+#include "../diffusion/progress.h"
 #include "../ising/energy.h"
 #include "../ising/metrics.h"
 #include "../ising/metropolis.h"
@@ -237,7 +238,7 @@ void fig2_train_to(DiffusionModel* model, const Fig2Base& base, const Fig2Settin
     while (model->iteration < target) {
         long next = std::min(target, (model->iteration / s.save_every + 1) * s.save_every);
         diffusion_train(model, base.data.train.spins.data(), base.data.train.count, next - model->iteration, s.batch,
-                        threads, progress_options(quiet, "train to " + std::to_string(target)));
+                        threads, progress_display(quiet, "train to " + std::to_string(target), "it"));
         checkpoint_save(*model, model_path);
     }
 }

@@ -131,7 +131,7 @@ AugmentRun augment_and_probe(const Fig6Settings& s, const RetinaSplit& split, co
     std::vector<double> variances;
     for (long iteration : doubling_schedule(a.first_checkpoint, a.max_iterations)) {
         diffusion_train(&model, split.train.spins.data(), split.train.count, iteration - model.iteration, a.batch,
-                        a.threads, progress_options(a.quiet, "train"));
+                        a.threads, progress_display(a.quiet, "train", "it"));
         Samples probe = generate_samples(model, a.probe_count, a.sampler, derive_seed(seed, 100 + iterations.size()),
                                          a.threads, a.quiet);
         IsingParams fitted = plm_fit(probe, s.plm).params;

@@ -102,13 +102,8 @@ struct Workspace {
           block_correlation((size_t)n * n), mean(n), correlation((size_t)n * n) {}
 };
 
-// out[i] = scale · in[i]. In chunks of 8 and with no aliasing, so that -O2 makes it SIMD (it leaves loops of
-// unknown length that might alias scalar).
-static void scale_row(float* __restrict__ out, const float* __restrict__ in, float scale, int n) {
-    int i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int k = 0; k < 8; k++) out[i + k] = scale * in[i + k];
-    for (; i < n; i++) out[i] = scale * in[i];
+static void scale_row(float* __restrict out, const float* __restrict in, float scale, int n) {
+    for (int i = 0; i < n; i++) out[i] = scale * in[i];
 }
 
 // One pass over the data at the parameters in ws->bias, ws->coupling. Returns ⟨E(σ̂)⟩ over the M samples. If

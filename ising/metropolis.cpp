@@ -17,13 +17,9 @@ int metropolis_default_thin(const IsingParams& params) {
 
 int metropolis_default_burn_in(const IsingParams& params) { return std::max(1000, 10 * metropolis_default_thin(params)); }
 
-// out[j] += scale · in[j]. In chunks of 4 and with no aliasing, so that -O2 makes it SIMD (it leaves loops of
-// unknown length that might alias scalar): this is the O(n) part of every accepted flip.
-static void add_scaled(double* __restrict__ out, const double* __restrict__ in, double scale, int n) {
-    int j = 0;
-    for (; j + 4 <= n; j += 4)
-        for (int k = 0; k < 4; k++) out[j + k] += scale * in[j + k];
-    for (; j < n; j++) out[j] += scale * in[j];
+// out[j] += scale · in[j]: the O(n) part of every accepted flip.
+static void add_scaled(double* __restrict out, const double* __restrict in, double scale, int n) {
+    for (int j = 0; j < n; j++) out[j] += scale * in[j];
 }
 
 // One chain: writes its samples to rows chain, chain + chains, chain + 2·chains, … of spins_out [count × n].

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "../data/clock.h"
+#include "../diffusion/progress.h"
 #include "../ising/energy.h"
 #include "appendix_a.h"
 #include "seeds.h"
@@ -25,7 +26,8 @@ Samples generate_samples(const DiffusionModel& model, long count, const SamplerO
     out.count = (int)count;
     out.n = model.config.denoiser.n;
     out.spins.resize((size_t)count * out.n);
-    diffusion_sample(model, count, sampler, seed, out.spins.data(), threads, progress_options(quiet, "sample"));
+    diffusion_sample(model, count, sampler, seed, out.spins.data(), threads,
+                     progress_display(quiet, "sample", "samples"));
     return out;
 }
 
@@ -37,7 +39,7 @@ static void train_to(DiffusionModel* model, const Samples& train, long target, c
         long segment = target - model->iteration;
         if (settings.segment_iterations > 0) segment = std::min(segment, settings.segment_iterations);
         diffusion_train(model, train.spins.data(), train.count, segment, settings.batch, settings.threads,
-                        progress_options(settings.quiet, "train"));
+                        progress_display(settings.quiet, "train", "it"));
         if (observer && observer->trained) observer->trained(*model);
     }
 }

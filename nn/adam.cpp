@@ -5,29 +5,16 @@
 
 #include "vector_kernel.h"
 
-// Blocks of 16 with a fixed inner count so GCC -O2 vectorises the loop; scalar tail after. (The Makefile compiles
-// this file with -fno-math-errno: with errno semantics GCC keeps std::sqrt scalar and the loop does not vectorise.)
+// The update of adam.h, element by element. (The Makefile compiles this file with -fno-math-errno: with errno
+// semantics GCC keeps std::sqrt a scalar call and the loop does not vectorise.)
 VECTOR_KERNEL static void adam_kernel(float* __restrict params, float* __restrict grads, float* __restrict m,
                                       float* __restrict v, long count, float beta1, float beta2, float step_size,
                                       float inv_sqrt_correction2, float epsilon) {
-    long i = 0;
-    for (; i + 16 <= count; i += 16)
-        for (int k = 0; k < 16; k++) {
-            float g = grads[i + k];
-            float m_new = beta1 * m[i + k] + (1.0f - beta1) * g;
-            float v_new = beta2 * v[i + k] + (1.0f - beta2) * g * g;
-            m[i + k] = m_new;
-            v[i + k] = v_new;
-            params[i + k] -= step_size * m_new / (std::sqrt(v_new) * inv_sqrt_correction2 + epsilon);
-            grads[i + k] = 0.0f;
-        }
-    for (; i < count; i++) {
+    for (long i = 0; i < count; i++) {
         float g = grads[i];
-        float m_new = beta1 * m[i] + (1.0f - beta1) * g;
-        float v_new = beta2 * v[i] + (1.0f - beta2) * g * g;
-        m[i] = m_new;
-        v[i] = v_new;
-        params[i] -= step_size * m_new / (std::sqrt(v_new) * inv_sqrt_correction2 + epsilon);
+        m[i] = beta1 * m[i] + (1.0f - beta1) * g;
+        v[i] = beta2 * v[i] + (1.0f - beta2) * g * g;
+        params[i] -= step_size * m[i] / (std::sqrt(v[i]) * inv_sqrt_correction2 + epsilon);
         grads[i] = 0.0f;
     }
 }

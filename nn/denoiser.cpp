@@ -1,6 +1,5 @@
 #include "denoiser.h"
 
-#include <cblas.h>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -64,7 +63,6 @@ void denoiser_buffers_init(DenoiserBuffers* buffers, const DenoiserConfig& confi
     buffers->dcat1.assign(training ? B * 2 * w1 : 0, 0.0f);
     buffers->dcat2.assign(training ? B * 2 * w2 : 0, 0.0f);
     buffers->dcat3.assign(training ? B * 2 * w3 : 0, 0.0f);
-    buffers->time_bias.assign(w1, 0.0f);
 }
 
 // One hidden layer: out = GELU(W·in + b), written in place into a column block (row stride ld_out) of a wider
@@ -76,9 +74,9 @@ static void hidden_forward(float* out, int ld_out, const float* in, int ld_in, c
     gelu_forward(out, deriv, out, B, layer.out_dim, ld_out);
 }
 
-// Everything after enc1: h1 is already in the right half of cat1.
-static void forward_after_enc1(float* eps_pred, DenoiserBuffers* buffers, const float* params,
-                               const DenoiserConfig& config, int B) {
+void denoiser_forward(float* eps_pred, DenoiserBuffers* buffers, const float* params, const DenoiserConfig& config,
+                      const float* input, int B) {
+    if (B < 1 || B > buffers->max_batch) throw std::logic_error("denoiser_forward: batch larger than the buffers");
     const int w1 = config.widths[0], w2 = config.widths[1], w3 = config.widths[2];
     float* cat1 = buffers->cat1.data();  // [d3 | h1]
     float* cat2 = buffers->cat2.data();  // [d2 | h2]
@@ -89,8 +87,9 @@ static void forward_after_enc1(float* eps_pred, DenoiserBuffers* buffers, const 
     for (int l = 0; l < denoiser_layer_count; l++) layers[l] = denoiser_layer(config, l);
 
     // Encoder: each h goes into the right half of the decoder input that will use it as a skip.
-    hidden_forward(cat2 + w2, 2 * w2, cat1 + w1, 2 * w1, params, layers[1], deriv[1], B);  // h2
-    hidden_forward(cat3 + w3, 2 * w3, cat2 + w2, 2 * w2, params, layers[2], deriv[2], B);  // h3
+    hidden_forward(cat1 + w1, 2 * w1, input, config.n + config.embed_dim, params, layers[0], deriv[0], B);  // h1
+    hidden_forward(cat2 + w2, 2 * w2, cat1 + w1, 2 * w1, params, layers[1], deriv[1], B);                  // h2
+    hidden_forward(cat3 + w3, 2 * w3, cat2 + w2, 2 * w2, params, layers[2], deriv[2], B);                  // h3
     // Decoder: each d goes into the left half of the next decoder input; with skips the layer reads both halves
     // (in_dim = 2w), without them only the left one (in_dim = w, same row stride).
     hidden_forward(cat3, 2 * w3, cat3 + w3, 2 * w3, params, layers[3], deriv[3], B);  // d1 = f(h3)
@@ -99,38 +98,6 @@ static void forward_after_enc1(float* eps_pred, DenoiserBuffers* buffers, const 
     const DenoiserLayer& out = layers[6];                                             // ε̂ = W6·[d3 | h1] + b6
     linear_forward_strided(eps_pred, config.n, cat1, 2 * w1, params + out.weight_offset, params + out.bias_offset, B,
                            out.in_dim, out.out_dim);
-}
-
-void denoiser_forward(float* eps_pred, DenoiserBuffers* buffers, const float* params, const DenoiserConfig& config,
-                      const float* input, int B) {
-    if (B < 1 || B > buffers->max_batch) throw std::logic_error("denoiser_forward: batch larger than the buffers");
-    const int w1 = config.widths[0];
-    float* deriv = buffers->training ? buffers->gelu_deriv[0].data() : nullptr;
-    // enc1: h1 = GELU(W0·[x_t | emb(t)] + b0), into the right half of cat1.
-    hidden_forward(buffers->cat1.data() + w1, 2 * w1, input, config.n + config.embed_dim, params,
-                   denoiser_layer(config, 0), deriv, B);
-    forward_after_enc1(eps_pred, buffers, params, config, B);
-}
-
-void denoiser_forward_same_t(float* eps_pred, DenoiserBuffers* buffers, const float* params,
-                             const DenoiserConfig& config, const float* x_t, const float* embedding, int B) {
-    if (B < 1 || B > buffers->max_batch) throw std::logic_error("denoiser_forward: batch larger than the buffers");
-    if (buffers->training) throw std::logic_error("denoiser_forward_same_t: for inference buffers only");
-    const int n = config.n, w1 = config.widths[0], ld_weight = n + config.embed_dim;
-    const DenoiserLayer enc1 = denoiser_layer(config, 0);
-    const float* weight = params + enc1.weight_offset;  // [w1 × (n + embed_dim)]: columns [W0x | W0e]
-    // time_bias = b0 + W0e·emb(t): the embedding columns start at column n, same row stride.
-    float* time_bias = buffers->time_bias.data();
-    std::memcpy(time_bias, params + enc1.bias_offset, sizeof(float) * w1);
-    cblas_sgemv(CblasRowMajor, CblasNoTrans, w1, config.embed_dim, 1.0f, weight + n, ld_weight, embedding, 1, 1.0f,
-                time_bias, 1);
-    // h1 = GELU(x_t·W0xᵀ + time_bias): linear_forward_strided's weight is contiguous, so the product with the first
-    // n columns of W0 (row stride n + embed_dim) is written out here, with the same broadcast-then-sgemm steps.
-    float* h1 = buffers->cat1.data() + w1;
-    for (int row = 0; row < B; row++) std::memcpy(h1 + (long)row * 2 * w1, time_bias, sizeof(float) * w1);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, w1, n, 1.0f, x_t, n, weight, ld_weight, 1.0f, h1, 2 * w1);
-    gelu_forward(h1, nullptr, h1, B, w1, 2 * w1);
-    forward_after_enc1(eps_pred, buffers, params, config, B);
 }
 
 // Gradient through one layer: grads of W and b accumulate; dout is the gradient of the layer's output (already

@@ -47,7 +47,6 @@ struct DenoiserBuffers {
     std::vector<float> cat1, cat2, cat3;     // [B × 2·w1] = [d3 | h1], [B × 2·w2] = [d2 | h2], [B × 2·w3] = [d1 | h3]
     std::vector<float> gelu_deriv[6];        // GELU'(pre-activation) of h1, h2, h3, d1, d2, d3 (training only)
     std::vector<float> dcat1, dcat2, dcat3;  // gradients of cat1..3 (training only)
-    std::vector<float> time_bias;            // [w1]: enc1's bias plus its weights times emb(t) (denoiser_forward_same_t)
 };
 void denoiser_buffers_init(DenoiserBuffers* buffers, const DenoiserConfig& config, int max_batch, bool training);
 
@@ -55,13 +54,6 @@ void denoiser_buffers_init(DenoiserBuffers* buffers, const DenoiserConfig& confi
 // In training buffers it also keeps what denoiser_backward needs.
 void denoiser_forward(float* eps_pred, DenoiserBuffers* buffers, const float* params, const DenoiserConfig& config,
                       const float* input, int B);
-// The same for rows that all share one time t (the samplers: every row of a chunk is at the same step), with x_t
-// [B × n] and embedding = emb(t) [embed_dim] given apart. enc1 splits as W0·[x | e] + b0 = W0x·x + (W0e·e + b0):
-// the bracket is computed once, not per row, which saves the row copies and a sixth of enc1's work. Equal to
-// denoiser_forward on [x_t | emb(t)] up to float rounding (tested). Inference only.
-void denoiser_forward_same_t(float* eps_pred, DenoiserBuffers* buffers, const float* params,
-                             const DenoiserConfig& config, const float* x_t, const float* embedding, int B);
-
 // grads [param_count] += ∂L/∂params for d_eps_pred = ∂L/∂eps_pred [B × n], after a training-mode forward of the
 // same input. Accumulates, like every *_backward. (No gradient for the input: nothing upstream learns.)
 void denoiser_backward(float* grads, DenoiserBuffers* buffers, const float* params, const DenoiserConfig& config,

@@ -11,19 +11,12 @@ void linear_init(float* weight, float* bias, int in_dim, int out_dim, Rng* rng) 
     for (int i = 0; i < out_dim; i++) bias[i] = (float)((2.0 * rng_uniform(rng) - 1.0) * bound);
 }
 
-// Blocks of 16 with a fixed inner count, then a scalar tail: GCC -O2 vectorises only loops of known trip count.
 VECTOR_KERNEL static void copy_row(float* __restrict out, const float* __restrict in, int count) {
-    int j = 0;
-    for (; j + 16 <= count; j += 16)
-        for (int k = 0; k < 16; k++) out[j + k] = in[j + k];
-    for (; j < count; j++) out[j] = in[j];
+    for (int j = 0; j < count; j++) out[j] = in[j];
 }
 
 VECTOR_KERNEL static void add_row(float* __restrict sum, const float* __restrict row, int count) {
-    int j = 0;
-    for (; j + 16 <= count; j += 16)
-        for (int k = 0; k < 16; k++) sum[j + k] += row[j + k];
-    for (; j < count; j++) sum[j] += row[j];
+    for (int j = 0; j < count; j++) sum[j] += row[j];
 }
 
 void linear_forward_strided(float* out, int ld_out, const float* in, int ld_in, const float* weight,

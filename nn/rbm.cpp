@@ -16,13 +16,9 @@
 // σ over a buffer, in place, as σ(x) = (1 + tanh(x/2))/2 with the vectorisable tanh of fast_math.h (libm's expf is
 // a scalar call and was over half of rbm_generate's time). σ is then within 1.1e-7 of the exact logistic function
 // (measured), two steps of the 24-bit uniforms (6e-8) the Bernoulli draws compare it with. A NaN comes out as 0 or
-// 1, so rbm_train checks its parameters instead. Blocks of 16 with a fixed inner count, then a scalar tail: at -O2
-// GCC 12 vectorises only loops whose trip count it knows.
+// 1, so rbm_train checks its parameters instead.
 VECTOR_KERNEL static void logistic_inplace(float* __restrict values, long count) {
-    long k = 0;
-    for (; k + 16 <= count; k += 16)
-        for (int j = 0; j < 16; j++) values[k + j] = 0.5f + 0.5f * tanh_vectorisable(0.5f * values[k + j]);
-    for (; k < count; k++) values[k] = 0.5f + 0.5f * tanh_vectorisable(0.5f * values[k]);
+    for (long k = 0; k < count; k++) values[k] = 0.5f + 0.5f * tanh_vectorisable(0.5f * values[k]);
 }
 
 // log(1 + e^x) without overflow for large x or loss of precision for very negative x.

@@ -21,6 +21,7 @@
 #include "../data/rng.h"
 #include "bench_clock.h"
 #include "../diffusion/diffusion.h"
+#include "../diffusion/progress.h"
 #include "../method/appendix_a.h"
 #include "../data/workers.h"
 
@@ -188,13 +189,13 @@ int main() {
     // 1. Our training.
     DiffusionModel model;
     diffusion_init(&model, diffusion_config_for(n), 1);
-    diffusion_train(&model, data.data(), 4000, 30, batch, threads, ProgressOptions());  // warm-up
+    diffusion_train(&model, data.data(), 4000, 30, batch, threads, nullptr);  // warm-up
     std::vector<double> rates;
     double train_cpu_rate = 0;
     for (int repeat = 0; repeat < 3; repeat++) {
         const int iterations = 300;
         double wall = monotonic_seconds(), cpu = cpu_seconds();
-        diffusion_train(&model, data.data(), 4000, iterations, batch, threads, ProgressOptions());
+        diffusion_train(&model, data.data(), 4000, iterations, batch, threads, nullptr);
         wall = monotonic_seconds() - wall;
         cpu = cpu_seconds() - cpu;
         rates.push_back(iterations / wall);
@@ -213,7 +214,7 @@ int main() {
     const long slice = 256L * threads;
     for (int repeat = 0; repeat < 2; repeat++) {
         double wall = monotonic_seconds(), cpu = cpu_seconds();
-        diffusion_sample(model, slice, SamplerOptions(), 7, out.data(), threads, ProgressOptions());
+        diffusion_sample(model, slice, SamplerOptions(), 7, out.data(), threads, nullptr);
         wall = monotonic_seconds() - wall;
         cpu = cpu_seconds() - cpu;
         sample_seconds.push_back(wall * 100000.0 / slice);

@@ -102,17 +102,17 @@ TEST_CASE("training: resuming from a checkpoint continues bit-identically", "[di
     for (int threads : {1, 2}) {
         DiffusionModel straight, resumed;
         diffusion_init(&straight, tiny_config(n, 100), 42);
-        diffusion_train(&straight, data.data(), 50, 30, 16, threads, ProgressOptions());  // N + K = 30 + 20
-        diffusion_train(&straight, data.data(), 50, 20, 16, threads, ProgressOptions());
+        diffusion_train(&straight, data.data(), 50, 30, 16, threads, nullptr);  // N + K = 30 + 20
+        diffusion_train(&straight, data.data(), 50, 20, 16, threads, nullptr);
         {
             DiffusionModel first;
             diffusion_init(&first, tiny_config(n, 100), 42);
-            diffusion_train(&first, data.data(), 50, 30, 16, threads, ProgressOptions());
+            diffusion_train(&first, data.data(), 50, 30, 16, threads, nullptr);
             checkpoint_save(first, path);
         }
         checkpoint_load(&resumed, path);
         CHECK(resumed.iteration == 30);
-        diffusion_train(&resumed, data.data(), 50, 20, 16, threads, ProgressOptions());
+        diffusion_train(&resumed, data.data(), 50, 20, 16, threads, nullptr);
         CHECK(resumed.iteration == 50);
         CHECK(resumed.params == straight.params);  // exact float equality, every weight
         CHECK(resumed.adam_m == straight.adam_m);
@@ -126,8 +126,8 @@ TEST_CASE("training: resuming from a checkpoint continues bit-identically", "[di
     AdamConfig fast;
     fast.learning_rate = 3e-3f;
     model.config.adam = fast;
-    double early = diffusion_train(&model, data.data(), 50, 50, 32, 2, ProgressOptions());
-    double late = diffusion_train(&model, data.data(), 50, 300, 32, 2, ProgressOptions());
+    double early = diffusion_train(&model, data.data(), 50, 50, 32, 2, nullptr);
+    double late = diffusion_train(&model, data.data(), 50, 300, 32, 2, nullptr);
     CHECK(model.params != initial);
     CHECK(late < early);
     std::remove(path.c_str());
@@ -143,8 +143,8 @@ TEST_CASE("training: 1 and 2 threads give the same weights up to float rounding"
     DiffusionModel one, two;
     diffusion_init(&one, tiny_config(n, 100), 7);
     diffusion_init(&two, tiny_config(n, 100), 7);
-    diffusion_train(&one, data.data(), 50, 60, 16, 1, ProgressOptions());
-    diffusion_train(&two, data.data(), 50, 60, 16, 2, ProgressOptions());
+    diffusion_train(&one, data.data(), 50, 60, 16, 1, nullptr);
+    diffusion_train(&two, data.data(), 50, 60, 16, 2, nullptr);
     REQUIRE(one.params.size() == two.params.size());
     double largest = 0, moved = 0;
     DiffusionModel start;
@@ -175,7 +175,7 @@ TEST_CASE("EMA of the weights (option beyond the paper): update rule, resume, sa
     diffusion_init(&model, config, 8);
     REQUIRE(model.ema_params == model.params);
     std::vector<float> initial = model.params;
-    diffusion_train(&model, data.data(), 50, 1, 16, 2, ProgressOptions());
+    diffusion_train(&model, data.data(), 50, 1, 16, 2, nullptr);
     CHECK(ema_warmup_decay(0.9f, 1) == Approx(2.0f / 11.0f));
     CHECK(ema_warmup_decay(0.9f, 1000) == 0.9f);
     CHECK(ema_warmup_decay(0.9999f, 1000) == Approx(1001.0f / 1010.0f));
@@ -183,12 +183,12 @@ TEST_CASE("EMA of the weights (option beyond the paper): update rule, resume, sa
         CHECK(model.ema_params[i] == Approx(2.0f / 11.0f * initial[i] + 9.0f / 11.0f * model.params[i]).margin(1e-7));
     // Resume through a checkpoint: the average continues bit-identically.
     DiffusionModel straight = model, resumed;
-    diffusion_train(&straight, data.data(), 50, 20, 16, 2, ProgressOptions());
+    diffusion_train(&straight, data.data(), 50, 20, 16, 2, nullptr);
     checkpoint_save(model, path);
     checkpoint_load(&resumed, path);
     CHECK(resumed.config.ema_decay == 0.9f);
     CHECK(resumed.ema_params == model.ema_params);
-    diffusion_train(&resumed, data.data(), 50, 20, 16, 2, ProgressOptions());
+    diffusion_train(&resumed, data.data(), 50, 20, 16, 2, nullptr);
     CHECK(resumed.ema_params == straight.ema_params);
     CHECK(resumed.params == straight.params);
     // Sampling uses the average: a model whose average equals another model's weights samples like it.
@@ -200,8 +200,8 @@ TEST_CASE("EMA of the weights (option beyond the paper): update rule, resume, sa
     SamplerOptions ddim;
     ddim.kind = SamplerKind::ddim;
     ddim.steps = 10;
-    diffusion_sample(straight, 20, ddim, 3, with_ema.data(), 1, ProgressOptions());
-    diffusion_sample(plain, 20, ddim, 3, without.data(), 1, ProgressOptions());
+    diffusion_sample(straight, 20, ddim, 3, with_ema.data(), 1, nullptr);
+    diffusion_sample(plain, 20, ddim, 3, without.data(), 1, nullptr);
     CHECK(with_ema == without);
     // A version-1 file (no EMA fields) still loads, with the average off.
     DiffusionModel no_ema;
@@ -299,23 +299,23 @@ TEST_CASE("training: bad input is refused with a message", "[diffusion]") {
     diffusion_init(&model, tiny_config(4, 10), 1);
     std::vector<float> data = random_spins(10, 4, 1);
     data[13] = 0.5f;
-    CHECK_THROWS_WITH(diffusion_train(&model, data.data(), 10, 5, 4, 1, ProgressOptions()),
+    CHECK_THROWS_WITH(diffusion_train(&model, data.data(), 10, 5, 4, 1, nullptr),
                       Catch::Contains("sample 4, spin 2"));
     data[13] = std::nanf("");
-    CHECK_THROWS(diffusion_train(&model, data.data(), 10, 5, 4, 1, ProgressOptions()));
+    CHECK_THROWS(diffusion_train(&model, data.data(), 10, 5, 4, 1, nullptr));
     data[13] = 1.0f;
-    CHECK_THROWS(diffusion_train(&model, data.data(), 0, 5, 4, 1, ProgressOptions()));
-    CHECK_THROWS(diffusion_train(&model, data.data(), 10, 5, 0, 1, ProgressOptions()));
+    CHECK_THROWS(diffusion_train(&model, data.data(), 0, 5, 4, 1, nullptr));
+    CHECK_THROWS(diffusion_train(&model, data.data(), 10, 5, 0, 1, nullptr));
     // A learning rate that makes the loss blow up is reported, not silently trained on.
     model.config.adam.learning_rate = 1e30f;
-    CHECK_THROWS_WITH(diffusion_train(&model, data.data(), 10, 50, 4, 2, ProgressOptions()), Catch::Contains("not finite"));
+    CHECK_THROWS_WITH(diffusion_train(&model, data.data(), 10, 50, 4, 2, nullptr), Catch::Contains("not finite"));
     SamplerOptions ddim;
     ddim.kind = SamplerKind::ddim;
     ddim.steps = 11;  // > T
     std::vector<float> out(4 * 4);
     DiffusionModel fresh;
     diffusion_init(&fresh, tiny_config(4, 10), 1);
-    CHECK_THROWS(diffusion_sample(fresh, 4, ddim, 1, out.data(), 1, ProgressOptions()));
+    CHECK_THROWS(diffusion_sample(fresh, 4, ddim, 1, out.data(), 1, nullptr));
 }
 
 TEST_CASE("sampling: independent of threads; DDIM with S = T and eta = 1 is DDPM; analog bits", "[diffusion]") {
@@ -323,25 +323,25 @@ TEST_CASE("sampling: independent of threads; DDIM with S = T and eta = 1 is DDPM
     DiffusionModel model;
     diffusion_init(&model, tiny_config(n, 60), 5);
     std::vector<float> data = random_spins(40, n, 2);
-    diffusion_train(&model, data.data(), 40, 20, 16, 2, ProgressOptions());
+    diffusion_train(&model, data.data(), 40, 20, 16, 2, nullptr);
     const long count = 600;  // 3 chunks, the last one partial
     std::vector<float> one((size_t)count * n), two((size_t)count * n);
     SamplerOptions ddpm;
-    diffusion_sample(model, count, ddpm, 77, one.data(), 1, ProgressOptions());
-    diffusion_sample(model, count, ddpm, 77, two.data(), 2, ProgressOptions());
+    diffusion_sample(model, count, ddpm, 77, one.data(), 1, nullptr);
+    diffusion_sample(model, count, ddpm, 77, two.data(), 2, nullptr);
     CHECK(one == two);
     for (float s : one) CHECK((s == 1.0f || s == -1.0f));
 
     SamplerOptions continuous = ddpm;
     continuous.analog_bits = false;
     std::vector<float> x0_ddpm((size_t)count * n), x0_ddim((size_t)count * n);
-    diffusion_sample(model, count, continuous, 77, x0_ddpm.data(), 2, ProgressOptions());
+    diffusion_sample(model, count, continuous, 77, x0_ddpm.data(), 2, nullptr);
     for (long i = 0; i < count * n; i++) CHECK(one[i] == (x0_ddpm[i] >= 0.0f ? 1.0f : -1.0f));
     SamplerOptions ddim_full = continuous;
     ddim_full.kind = SamplerKind::ddim;
     ddim_full.steps = 60;
     ddim_full.eta = 1.0;
-    diffusion_sample(model, count, ddim_full, 77, x0_ddim.data(), 2, ProgressOptions());
+    diffusion_sample(model, count, ddim_full, 77, x0_ddim.data(), 2, nullptr);
     double worst = 0.0;
     for (long i = 0; i < count * n; i++) worst = std::max(worst, (double)std::fabs(x0_ddpm[i] - x0_ddim[i]));
     CHECK(worst < 1e-3);  // the same process; only float rounding of the coefficients differs
@@ -351,11 +351,52 @@ TEST_CASE("sampling: independent of threads; DDIM with S = T and eta = 1 is DDPM
     ddim_fast.kind = SamplerKind::ddim;
     ddim_fast.steps = 7;
     std::vector<float> a((size_t)count * n), b((size_t)count * n), c((size_t)count * n);
-    diffusion_sample(model, count, ddim_fast, 1, a.data(), 2, ProgressOptions());
-    diffusion_sample(model, count, ddim_fast, 1, b.data(), 1, ProgressOptions());
-    diffusion_sample(model, count, ddim_fast, 2, c.data(), 2, ProgressOptions());
+    diffusion_sample(model, count, ddim_fast, 1, a.data(), 2, nullptr);
+    diffusion_sample(model, count, ddim_fast, 1, b.data(), 1, nullptr);
+    diffusion_sample(model, count, ddim_fast, 2, c.data(), 2, nullptr);
     CHECK(a == b);
     CHECK(a != c);
+}
+
+// For data x_0 ~ N(μ, s²) per coordinate, x_t = √ᾱ_t x_0 + √(1−ᾱ_t) ε is Gaussian too, and the exact noise predictor
+// (the minimiser of the training loss) is E[ε | x_t] = √(1−ᾱ_t)·(x_t − √ᾱ_t μ)/(ᾱ_t s² + 1 − ᾱ_t). With it, every
+// sampler on all T = 1000 steps must return the data's mean and variance. Tolerances: 4 standard errors of the
+// sample mean (s/√M) and variance (s²·√(2/M)), plus for the variance 2 % for the discretisation of the reverse
+// process (computed for these μ, s: DDPM −1.6 %, DDIM η = 0 −0.6 %; a wrong coefficient gives tens of %).
+TEST_CASE("samplers with the exact noise predictor of Gaussian data reproduce its mean and variance", "[diffusion]") {
+    const int n = 2, T = 1000;
+    const double mu[n] = {0.5, -1.0}, s[n] = {1.0, 0.5};
+    const long count = 40000;
+    NoiseSchedule schedule = linear_schedule(T);
+    NoisePredictor exact = [&](float* eps, const float* x_t, int t, int rows, int) {
+        double alpha_bar = schedule.alpha_bar[t];
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < n; j++)
+                eps[r * n + j] = (float)(std::sqrt(1.0 - alpha_bar) * (x_t[r * n + j] - std::sqrt(alpha_bar) * mu[j]) /
+                                         (alpha_bar * s[j] * s[j] + 1.0 - alpha_bar));
+    };
+    SamplerOptions ddpm, ddim0, ddim1;
+    ddpm.analog_bits = ddim0.analog_bits = ddim1.analog_bits = false;
+    ddim0.kind = ddim1.kind = SamplerKind::ddim;
+    ddim0.steps = ddim1.steps = T;
+    ddim0.eta = 0.0;
+    ddim1.eta = 1.0;
+    for (const SamplerOptions& options : {ddpm, ddim0, ddim1}) {
+        std::vector<float> x0((size_t)count * n);
+        sample_reverse_process(exact, n, T, count, options, 5, x0.data(), 2, nullptr);
+        for (int j = 0; j < n; j++) {
+            double mean = 0.0, variance = 0.0;
+            for (long r = 0; r < count; r++) mean += x0[r * n + j];
+            mean /= count;
+            for (long r = 0; r < count; r++) variance += (x0[r * n + j] - mean) * (x0[r * n + j] - mean);
+            variance /= count - 1;
+            INFO((options.kind == SamplerKind::ddpm ? "DDPM" : "DDIM") << " eta " << options.eta << ", coordinate "
+                                                                        << j << ": mean " << mean << " variance "
+                                                                        << variance);
+            CHECK(std::fabs(mean - mu[j]) < 4.0 * s[j] / std::sqrt((double)count));
+            CHECK(std::fabs(variance / (s[j] * s[j]) - 1.0) < 4.0 * std::sqrt(2.0 / count) + 0.02);
+        }
+    }
 }
 
 // The n = 8 Sherrington–Kirkpatrick model (g = 1: b_i, w_ij ~ N(0, 1/n)), enumerated exactly.
@@ -461,11 +502,11 @@ TEST_CASE("DDPM n = 8: samples reproduce the exact SK magnetisations and correla
     diffusion_init(&model, config, 5);
     const long untrained_count = 1000;  // its errors are ≈ 0.5: a thousand samples show that
     std::vector<float> untrained_samples(untrained_count * n), trained_samples(sample_count * n);
-    diffusion_sample(model, untrained_count, SamplerOptions(), 11, untrained_samples.data(), 2, ProgressOptions());
-    diffusion_train(&model, data.data(), train_count, 5000, 256, 2, ProgressOptions());
+    diffusion_sample(model, untrained_count, SamplerOptions(), 11, untrained_samples.data(), 2, nullptr);
+    diffusion_train(&model, data.data(), train_count, 5000, 256, 2, nullptr);
     model.config.adam.learning_rate = 1e-4f;
-    diffusion_train(&model, data.data(), train_count, 2000, 256, 2, ProgressOptions());
-    diffusion_sample(model, sample_count, SamplerOptions(), 12, trained_samples.data(), 2, ProgressOptions());
+    diffusion_train(&model, data.data(), train_count, 2000, 256, 2, nullptr);
+    diffusion_sample(model, sample_count, SamplerOptions(), 12, trained_samples.data(), 2, nullptr);
 
     MomentErrors untrained = moment_errors(exact, untrained_samples, untrained_count);
     MomentErrors trained = moment_errors(exact, trained_samples, sample_count);
@@ -630,4 +671,38 @@ TEST_CASE("progress: plain lines without a terminal, every 10 s and 1 %, rate fr
     CHECK_THAT(text, Catch::StartsWith("train 1500/2000 it (75.0%)  loss 0.5000  2"));
     CHECK(std::count(text.begin(), text.end(), '\n') == 2);
     CHECK_THAT(text, Catch::Contains("\ntrain 2000/2000 it (100.0%)  loss 0.4000"));
+}
+
+// The ProgressCallback protocol of diffusion.h: the starting count first, then the work as it completes, the last
+// call at done = total; training counts the model's iterations (a continued run starts where it stopped).
+TEST_CASE("progress callback: start, every step, end at done = total", "[diffusion][progress]") {
+    const int n = 5;
+    DiffusionModel model;
+    diffusion_init(&model, tiny_config(n, 60), 5);
+    std::vector<float> data = random_spins(40, n, 2);
+    std::vector<long> done, total;
+    std::vector<double> loss;
+    ProgressCallback record = [&](long d, long t, double l) {
+        done.push_back(d);
+        total.push_back(t);
+        loss.push_back(l);
+    };
+    diffusion_train(&model, data.data(), 40, 3, 16, 2, record);
+    diffusion_train(&model, data.data(), 40, 2, 16, 2, record);
+    CHECK(done == std::vector<long>{0, 1, 2, 3, 3, 4, 5});
+    CHECK(total == std::vector<long>{3, 3, 3, 3, 5, 5, 5});
+    CHECK(std::isnan(loss[0]));
+    CHECK(std::isfinite(loss[1]));
+
+    done.clear();
+    total.clear();
+    std::vector<float> out(600 * n);
+    diffusion_sample(model, 600, SamplerOptions(), 1, out.data(), 2, record);
+    REQUIRE(done.size() >= 2);
+    CHECK(done.front() == 0);
+    CHECK(done.back() == 600);
+    CHECK(std::is_sorted(done.begin(), done.end()));
+    CHECK(std::count(done.begin(), done.end(), 600L) == 1);
+    CHECK(total == std::vector<long>(total.size(), 600L));
+    CHECK_FALSE(progress_display(true, "train", "it"));  // quiet: no callback at all
 }

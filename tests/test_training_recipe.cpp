@@ -90,7 +90,7 @@ TEST_CASE("checkpoint round trip with the schedule and the importance sampler's 
     for (float& s : data) s = rng_below(&rng, 2) ? 1.0f : -1.0f;
     DiffusionModel model, resumed;
     diffusion_init(&model, config, 7);
-    diffusion_train(&model, data.data(), 40, 20, 32, 2, ProgressOptions());  // 640 draws: every t's history fills
+    diffusion_train(&model, data.data(), 40, 20, 32, 2, nullptr);  // 640 draws: every t's history fills
     for (int t = 1; t <= T; t++) CHECK(model.t_history.seen[t - 1] >= T_LOSS_HISTORY);
     std::string path = "/tmp/repro_test_recipe_" + std::to_string(getpid()) + ".ckpt";
     checkpoint_save(model, path);
@@ -102,8 +102,8 @@ TEST_CASE("checkpoint round trip with the schedule and the importance sampler's 
     CHECK(resumed.config.t_importance);
     CHECK(resumed.t_history.loss == model.t_history.loss);
     CHECK(resumed.t_history.seen == model.t_history.seen);
-    diffusion_train(&model, data.data(), 40, 30, 32, 2, ProgressOptions());  // past the horizon: lr_final
-    diffusion_train(&resumed, data.data(), 40, 30, 32, 2, ProgressOptions());
+    diffusion_train(&model, data.data(), 40, 30, 32, 2, nullptr);  // past the horizon: lr_final
+    diffusion_train(&resumed, data.data(), 40, 30, 32, 2, nullptr);
     CHECK(resumed.params == model.params);
     CHECK(resumed.t_history.loss == model.t_history.loss);
     // A horizon inside the warm-up is refused.

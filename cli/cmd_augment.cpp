@@ -213,7 +213,7 @@ static int augment_stopped_by_energy_variance(const Args& args, const Samples& t
     settings.recipe = recipe_from_args(args);
     settings.sampler = sampler;
     settings.threads = threads;
-    settings.quiet = quiet;
+    augment_display(&settings, quiet);
     if (arg_given(args, "widths")) parse_widths(arg_string(args, "widths"), settings.widths);
     RuleFiles files;
     settings.segment_iterations = (long)arg_int_in_range(args, "checkpoint-every", 0, 1000000000);
@@ -431,7 +431,8 @@ int command_augment(int argc, char** argv) {
                      (model.iteration - first_iteration) / train_seconds, loss);
 
     start = std::chrono::steady_clock::now();
-    Samples augmented = generate_samples(model, augmented_count, sampler, derive_seed(seed, 3), threads, quiet);
+    Samples augmented = generate_samples(model, augmented_count, sampler, derive_seed(seed, 3), threads,
+                                         progress_display(quiet, "sample", "samples"));
     write_samples(out_path, augmented, out_format);
     if (arg_given(args, "save-model")) checkpoint_save(model, arg_string(args, "save-model"));
     if (!quiet) {
@@ -474,7 +475,8 @@ int command_generate(int argc, char** argv) {
         throw std::runtime_error(arg_string(args, "like") + " has " + std::to_string(format.names.size()) +
                                  " columns but the model makes n = " + std::to_string(model.config.denoiser.n) + " spins");
     auto start = std::chrono::steady_clock::now();
-    Samples samples = generate_samples(model, count, sampler, derive_seed((uint64_t)arg_int(args, "seed"), 3), threads, quiet);
+    Samples samples = generate_samples(model, count, sampler, derive_seed((uint64_t)arg_int(args, "seed"), 3), threads,
+                                       progress_display(quiet, "sample", "samples"));
     write_samples(out_path, samples, format);
     if (!quiet)
         std::fprintf(stderr, "generate: %ld samples of n = %d from %s (iteration %ld) in %.1f s -> %s\n", count,

@@ -1,8 +1,10 @@
 #include "method_options.h"
 
+#include "../diffusion/progress.h"
 #include "../method/training_recipe.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 std::vector<OptionSpec> erasure_options() {
@@ -86,6 +88,13 @@ std::vector<OptionSpec> augment_options() {
     return options;
 }
 
+void augment_display(AugmentSettings* settings, bool quiet) {
+    settings->quiet = quiet;
+    settings->progress = [quiet](const char* label, const char* unit) { return progress_display(quiet, label, unit); };
+    settings->log = nullptr;
+    if (!quiet) settings->log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+}
+
 OptionSpec recipe_option() {
     return {"recipe", "NAME", "paper", "training recipe: paper (Adam 1e-4, constant; the figures' default) or fast\n"
             "                             (beyond the paper: lr 1e-3 with warm-up and cosine decay, --ema 0.999)"};
@@ -119,6 +128,7 @@ AugmentSettings augment_settings_from_args(const Args& args, bool paper, long qu
     settings.sampler = sampler_from_args(args, paper ? SamplerOptions() : quick_sampler());
     settings.threads = threads;
     settings.quiet = arg_flag(args, "quiet");
+    augment_display(&settings, settings.quiet);
     settings.ema_decay = ema_decay_from_args(args);
     settings.recipe = recipe_from_args(args);
     if (settings.max_iterations < settings.first_checkpoint || settings.probe_count < 10 || settings.batch < 1)

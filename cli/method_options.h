@@ -29,6 +29,9 @@ std::vector<OptionSpec> diffusion_options();
 std::vector<OptionSpec> augment_options();
 // --recipe NAME (method/training_recipe.h apply_training_recipe), in augment_options() and repro augment's options.
 OptionSpec recipe_option();
+// The progress bars and rule-checkpoint lines of an augmentation on stderr (none with quiet): the method layer
+// writes nothing itself (method/augment.h AugmentSettings::progress, log).
+void augment_display(AugmentSettings* settings, bool quiet);
 // The recipe named by --recipe, checked (UsageError for an unknown name).
 std::string recipe_from_args(const Args& args);
 AugmentSettings augment_settings_from_args(const Args& args, bool paper, long quick_iterations, long quick_probe,

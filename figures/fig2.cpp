@@ -251,7 +251,8 @@ const std::vector<std::string> CHECKPOINT_COLUMNS = {
 CsvTable fig2_checkpoint(const DiffusionModel& model, const Fig2Base& base, const Fig2Settings& s, long checkpoint,
                          double seconds_train, int threads, bool quiet, const std::string& out) {
     auto t0 = std::chrono::steady_clock::now();
-    Samples augmented = generate_samples(model, s.M_plus, s.sampler, derive_seed(base.seed, 1000 + checkpoint), threads, quiet);
+    Samples augmented = generate_samples(model, s.M_plus, s.sampler, derive_seed(base.seed, 1000 + checkpoint), threads,
+                                         progress_display(quiet, "sample", "samples"));
     double seconds_sample = seconds_since(t0);
     Samples union_set = samples_concat(augmented, base.data.train);
     Inference aug = infer_with(augmented, s.solver, threads, derive_seed(base.seed, 10));
@@ -359,7 +360,8 @@ CsvTable fig2_final(const Fig2Base& base, const Fig2Settings& s, const Fig2Stops
             checkpoint_load(&model, out + "/work/models/" + std::to_string(iteration) + ".bin");
             auto t0 = std::chrono::steady_clock::now();
             Samples augmented = generate_samples(model, s.final_M_plus, SamplerOptions(),
-                                                 derive_seed(base.seed, 3000000 + iteration), threads, quiet);
+                                                 derive_seed(base.seed, 3000000 + iteration), threads,
+                                                 progress_display(quiet, "sample", "samples"));
             double seconds = seconds_since(t0);
             Inference aug = infer_with(augmented, s.solver, threads, derive_seed(base.seed, 10));
             Inference aug_obs = infer_with(samples_concat(augmented, base.data.train), s.solver, threads,

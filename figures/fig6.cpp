@@ -133,7 +133,7 @@ AugmentRun augment_and_probe(const Fig6Settings& s, const RetinaSplit& split, co
         diffusion_train(&model, split.train.spins.data(), split.train.count, iteration - model.iteration, a.batch,
                         a.threads, progress_display(a.quiet, "train", "it"));
         Samples probe = generate_samples(model, a.probe_count, a.sampler, derive_seed(seed, 100 + iterations.size()),
-                                         a.threads, a.quiet);
+                                         a.threads, progress_display(a.quiet, "sample", "samples"));
         IsingParams fitted = plm_fit(probe, s.plm).params;
         CheckpointScore score;
         score.iteration = iteration;
@@ -156,7 +156,8 @@ AugmentRun augment_and_probe(const Fig6Settings& s, const RetinaSplit& split, co
     if (!decided) chosen = model;  // not triggered: the last checkpoint (run.stop says so)
     for (size_t c = 1; c < run.checkpoints.size(); c++)
         if (run.checkpoints[c].heldout > run.checkpoints[run.heldout_index].heldout) run.heldout_index = (int)c;
-    run.augmented = generate_samples(chosen, s.M_plus, a.sampler, derive_seed(seed, 3), a.threads, a.quiet);
+    run.augmented = generate_samples(chosen, s.M_plus, a.sampler, derive_seed(seed, 3), a.threads,
+                                   progress_display(a.quiet, "sample", "samples"));
     return run;
 }
 

@@ -6,7 +6,6 @@
 #include <stdexcept>
 
 #include "../data/clock.h"
-#include "../diffusion/progress.h"
 #include "../ising/energy.h"
 #include "appendix_a.h"
 #include "seeds.h"
@@ -21,14 +20,18 @@ void augment_init_model(DiffusionModel* model, int n, const AugmentSettings& set
 }
 
 Samples generate_samples(const DiffusionModel& model, long count, const SamplerOptions& sampler, uint64_t seed,
-                         int threads, bool quiet) {
+                         int threads, const ProgressCallback& progress) {
     Samples out;
     out.count = (int)count;
     out.n = model.config.denoiser.n;
     out.spins.resize((size_t)count * out.n);
-    diffusion_sample(model, count, sampler, seed, out.spins.data(), threads,
-                     progress_display(quiet, "sample", "samples"));
+    diffusion_sample(model, count, sampler, seed, out.spins.data(), threads, progress);
     return out;
+}
+
+// The caller's progress bar for one call (none when it gave none).
+static ProgressCallback progress_of(const AugmentSettings& settings, const char* label, const char* unit) {
+    return settings.progress ? settings.progress(label, unit) : nullptr;
 }
 
 // Trains up to `target` iterations, in segments of settings.segment_iterations when set, telling the observer
@@ -39,7 +42,7 @@ static void train_to(DiffusionModel* model, const Samples& train, long target, c
         long segment = target - model->iteration;
         if (settings.segment_iterations > 0) segment = std::min(segment, settings.segment_iterations);
         diffusion_train(model, train.spins.data(), train.count, segment, settings.batch, settings.threads,
-                        progress_display(settings.quiet, "train", "it"));
+                        progress_of(settings, "train", "it"));
         if (observer && observer->trained) observer->trained(*model);
     }
 }
@@ -75,15 +78,17 @@ Samples augment_energy_variance_stopped(const Samples& train, const IsingParams&
         trace->seconds_training += seconds_since(start);
         start = std::chrono::steady_clock::now();
         Samples probe = generate_samples(model, settings.probe_count, settings.sampler, derive_seed(seed, 100 + k),
-                                         settings.threads, settings.quiet);
+                                         settings.threads, progress_of(settings, "sample", "samples"));
         trace->seconds_sampling += seconds_since(start);
         trace->iterations.push_back(schedule[k]);
         trace->variance.push_back(energy_stats(params_obs, probe).variance);  // Eq. (2) under the observed-data fit
         trace->fidelity.push_back(moment_distance(sample_moments(probe), train_moments));
-        if (!settings.quiet)
-            std::fprintf(stderr, "  checkpoint %ld: Var[E(aug)] = %.3f (target Var[E(test)] = %.3f); probe vs training "
-                         "data: %s\n", schedule[k], trace->variance.back(), variance_target,
-                         fidelity_text(trace->fidelity.back()).c_str());
+        if (settings.log) {
+            char line[160];
+            std::snprintf(line, sizeof line, "  checkpoint %ld: Var[E(aug)] = %.3f (target Var[E(test)] = %.3f); probe vs "
+                          "training data: ", schedule[k], trace->variance.back(), variance_target);
+            settings.log(line + fidelity_text(trace->fidelity.back()));
+        }
         trace->stop = energy_variance_stop(trace->iterations, trace->variance, variance_target);
         if (trace->stop.crossed) break;
         previous = model;  // the crossing may lie nearer to this checkpoint than to the next one
@@ -98,7 +103,7 @@ Samples augment_energy_variance_stopped(const Samples& train, const IsingParams&
     if (observer && observer->chosen) observer->chosen(chosen);
     auto start = std::chrono::steady_clock::now();
     Samples augmented = generate_samples(chosen, augmented_count, settings.sampler, derive_seed(seed, 3),
-                                         settings.threads, settings.quiet);
+                                         settings.threads, progress_of(settings, "sample", "samples"));
     trace->seconds_sampling += seconds_since(start);
     return augmented;
 }

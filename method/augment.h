@@ -44,7 +44,10 @@ struct AugmentSettings {
     std::string recipe = "paper";  // the training recipe (method/training_recipe.h); its EMA is ema_decay
     SamplerOptions sampler;
     int threads = 1;
-    bool quiet = false;
+    bool quiet = false;  // for the caller's own messages; the method itself writes nothing (below)
+    // What the run shows as it goes, given by the command line (cli/method_options.h augment_display); empty: nothing.
+    std::function<ProgressCallback(const char* label, const char* unit)> progress;  // a bar per training/sampling call
+    std::function<void(const std::string& line)> log;                              // a line per rule checkpoint
     int widths[3] = {0, 0, 0};  // other encoder widths (repro augment --widths); 0: Appendix A's (appendix_a.h)
     long segment_iterations = 0;  // train in segments of at most this many iterations (0: checkpoint to checkpoint)
     const ModelCache* cache = nullptr;  // models at the rule's checkpoints found there and kept there (not on resume)
@@ -83,7 +86,7 @@ Samples augment_energy_variance_stopped(const Samples& train, const IsingParams&
 
 // Generates `count` ±1 samples from the model (analog bits).
 Samples generate_samples(const DiffusionModel& model, long count, const SamplerOptions& sampler, uint64_t seed,
-                         int threads, bool quiet);
+                         int threads, const ProgressCallback& progress);
 
 // The sampler of every figure at --scale quick (README, "Quick scale", gives the measurement behind it); at
 // --scale paper the figures use DDPM with all T = 1000 steps, as the paper did.

@@ -147,7 +147,7 @@ int main(int argc, char** argv) {
         train_wall += seconds_since(start);
         train_cpu += cpu_seconds() - cpu_start;
         Samples generated = generate_samples(model, options.eval_samples, sampler, options.seed + 200,
-                                             options.threads, true);
+                                             options.threads, nullptr);
         MomentDistance distance = moment_distance(sample_moments(generated), data.reference);
         double ratio_m = distance.magnetisation / data.yardstick.magnetisation;
         double ratio_c = distance.correlation / data.yardstick.correlation;

@@ -2,6 +2,7 @@
 // would), a rerun skips a finished job, and --merge builds the table, the summary and the claims from the parts.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -43,4 +44,23 @@ TEST_CASE("fig3: two jobs run apart, then merge", "[figures]") {
     CHECK(path_exists(out + "/summary.md"));
     // A different design into the same folder is refused instead of mixing parts.
     CHECK_THROWS(run_fig3(out, {"--job", "0", "--M", "300"}));
+}
+
+TEST_CASE("fig7: every solver on every data set, the fast recipe's arm beside the paper's", "[figures]") {
+    std::string out = "build/test_tmp/fig7_tiny";
+    if (path_exists(out)) REQUIRE(std::system(("rm -rf " + out).c_str()) == 0);
+    std::vector<std::string> words = {"repro", "fig7", "--out", out, "--n", "6", "--M-list", "100,200", "--ensembles",
+                                      "1", "--M-plus", "300", "--iterations", "1000", "--probe", "100", "--batch", "16",
+                                      "--sampler", "ddim", "--steps", "10", "--eps-count", "5", "--threads", "1",
+                                      "--quiet", "--store", "none"};
+    std::vector<char*> argv;
+    for (std::string& word : words) argv.push_back(&word[0]);
+    argv.push_back(nullptr);
+    REQUIRE(command_fig7((int)words.size(), argv.data()) == 0);
+    CsvTable part = csv_read(out + "/parts/job_0.csv");
+    int fast_rows = 0;
+    for (size_t row = 0; row < part.rows.size(); row++) fast_rows += csv_cell(part, row, "data").compare(0, 8, "aug_fast") == 0;
+    CHECK(fast_rows == 8);  // 4 solvers × (aug_fast, aug_fast_obs)
+    std::vector<Claim> claims = read_claims(out + "/claims.csv");
+    CHECK(std::count_if(claims.begin(), claims.end(), [](const Claim& c) { return c.text.find("(vi") == 0; }) == 2);
 }

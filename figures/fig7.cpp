@@ -19,6 +19,7 @@
 #include "../ising/energy.h"
 #include "../ising/metrics.h"
 #include "../ising/metropolis.h"
+#include "../ising/moments.h"
 #include "../method/augment.h"
 #include "../method/seeds.h"
 #include "../method/sk_data.h"
@@ -98,7 +99,12 @@ CsvTable fig7_job(const Fig7Settings& s, const Job& job) {
     sets = {{"obs", &data.train}, {"aug", &augmented}, {"aug_obs", &aug_obs}, {"fresh", &fresh},
             {"aug_fast", &fast}, {"aug_fast_obs", &fast_obs}};
 
-    CsvTable rows = csv_table({"solver", "data", "mse", "lambda", "stop_iteration", "stop_crossed"});
+    // Each data set's fidelity (issue 17): its moments against the test data's (for "obs", the yardstick).
+    Moments test_moments = sample_moments(data.test);
+    std::map<std::string, MomentDistance> fidelity;
+    for (const std::string& name : DATA) fidelity[name] = moment_distance(sample_moments(*sets[name]), test_moments);
+    CsvTable rows = csv_table({"solver", "data", "mse", "lambda", "stop_iteration", "stop_crossed", "fid_m_test",
+                               "fid_c_test"});
     for (const std::string& solver : SOLVERS)
         for (const std::string& name : DATA) {
             Inference fit = (solver == "em" && name == "obs")
@@ -106,7 +112,8 @@ CsvTable fig7_job(const Fig7Settings& s, const Job& job) {
                                 : infer_with(*sets[name], solver_named(solver, s.grid), s.threads, derive_seed(seed, 10));
             const AugmentTrace& arm = name.compare(0, 8, "aug_fast") == 0 ? fast_trace : trace;
             csv_add_row(&rows, {solver, name, csv_number(parameter_mse(fit.params, data.truth)), csv_number(fit.lambda),
-                                csv_integer(arm.chosen_iteration), arm.stop.crossed ? "1" : "0"});
+                                csv_integer(arm.chosen_iteration), arm.stop.crossed ? "1" : "0",
+                                csv_number(fidelity[name].magnetisation), csv_number(fidelity[name].correlation)});
         }
     if (!s.augment.quiet)
         std::fprintf(stderr, "fig7 %s: stopped at %ld (%s)\n", job.id.c_str(), trace.chosen_iteration,
@@ -119,6 +126,7 @@ struct PointValues {
     std::string g, M;
     std::map<std::string, std::vector<double>> mse;  // "plm/aug_obs" → one value per member
     int members = 0, rule_fired = 0;
+    std::map<std::string, std::vector<double>> fidelity;  // data → mean |dC_ij| against the test data, per member
 };
 
 std::vector<PointValues> collect_points(const CsvTable& table) {
@@ -136,6 +144,9 @@ std::vector<PointValues> collect_points(const CsvTable& table) {
             last_job = csv_cell(table, r, "job");
             point.members++;
             point.rule_fired += csv_cell(table, r, "stop_crossed") == "1";
+            for (size_t k = r; k < table.rows.size() && csv_cell(table, k, "job") == last_job; k++)
+                if (csv_cell(table, k, "solver") == SOLVERS[0] && !csv_cell(table, k, "fid_c_test").empty())
+                    point.fidelity[csv_cell(table, k, "data")].push_back(csv_double(table, k, "fid_c_test"));
         }
         point.mse[csv_cell(table, r, "solver") + "/" + csv_cell(table, r, "data")].push_back(csv_double(table, r, "mse"));
     }
@@ -317,6 +328,18 @@ std::string summary_tables(const std::vector<PointValues>& points) {
             md += " " + estimate_text(estimate_of(ratios(p.mse.at(solver + "/aug_obs"), p.mse.at(solver + "/obs")))) +
                   " |\n";
         }
+    md += "\n## Fidelity\n\nMean |dC_ij| of each data set against the test data (mean ± sd over members; for the observed "
+          "data this is the training data's own distance, the yardstick).\n\n| point |";
+    for (const std::string& data : DATA) md += " " + data + " |";
+    md += "\n|---|";
+    for (size_t k = 0; k < DATA.size(); k++) md += "---:|";
+    md += "\n";
+    for (const PointValues& p : points) {
+        md += "| " + point_label(p) + " |";
+        for (const std::string& data : DATA)
+            md += " " + (p.fidelity.count(data) ? estimate_text(estimate_of(p.fidelity.at(data)), 2) : std::string()) + " |";
+        md += "\n";
+    }
     md += "\n## The stopping rule\n\n| point | members | rule fired |\n|---|---:|---:|\n";
     for (const PointValues& p : points)
         md += "| " + point_label(p) + " | " + std::to_string(p.members) + " | " + std::to_string(p.rule_fired) + " |\n";

@@ -87,7 +87,8 @@ int command_all(int argc, char** argv) {
         for (const std::string& line : outcome) std::printf("  %s\n", line.c_str());
         ModelStoreCounts store = model_store_counts();
         std::printf("  the store of trained models: %ld found instead of trained (%ld training iterations saved), %ld "
-                    "trained and kept\n", store.found, store.iterations_saved, store.kept);
+                    "trained and kept; %ld generated sets found instead of drawn\n", store.found, store.iterations_saved,
+                    store.kept, store.sample_sets_found);
         make_directories(out);
         csv_write(out + "/all_times.csv", times);  // what this invocation cost per figure (the report quotes it)
     }

@@ -29,6 +29,21 @@ Samples generate_samples(const DiffusionModel& model, long count, const SamplerO
     return out;
 }
 
+// generate_samples through the cache: the samples of a model of `training` are found there instead of drawn again
+// when the same sampler, count and seed drew them before.
+static Samples generate_or_find(const ModelCache* cache, const std::string& training, const DiffusionModel& model,
+                                long count, const SamplerOptions& sampler, uint64_t seed, int threads,
+                                const ProgressCallback& progress) {
+    char sampling[160];
+    std::snprintf(sampling, sizeof sampling, "%s analog=%d count=%ld seed=%llu", sampler_name(sampler).c_str(),
+                  sampler.analog_bits ? 1 : 0, count, (unsigned long long)seed);
+    Samples samples;
+    if (cache && cache->find_samples(training, model.iteration, sampling, &samples)) return samples;
+    samples = generate_samples(model, count, sampler, seed, threads, progress);
+    if (cache) cache->keep_samples(training, model.iteration, sampling, samples);
+    return samples;
+}
+
 // The caller's progress bar for one call (none when it gave none).
 static ProgressCallback progress_of(const AugmentSettings& settings, const char* label, const char* unit) {
     return settings.progress ? settings.progress(label, unit) : nullptr;
@@ -77,7 +92,7 @@ Samples augment_energy_variance_stopped(const Samples& train, const IsingParams&
         }
         trace->seconds_training += seconds_since(start);
         start = std::chrono::steady_clock::now();
-        Samples probe = generate_samples(model, settings.probe_count, settings.sampler, derive_seed(seed, 100 + k),
+        Samples probe = generate_or_find(cache, training, model, settings.probe_count, settings.sampler, derive_seed(seed, 100 + k),
                                          settings.threads, progress_of(settings, "sample", "samples"));
         trace->seconds_sampling += seconds_since(start);
         trace->iterations.push_back(schedule[k]);
@@ -102,7 +117,7 @@ Samples augment_energy_variance_stopped(const Samples& train, const IsingParams&
     trace->chosen_iteration = trace->iterations[trace->stop.index];
     if (observer && observer->chosen) observer->chosen(chosen);
     auto start = std::chrono::steady_clock::now();
-    Samples augmented = generate_samples(chosen, augmented_count, settings.sampler, derive_seed(seed, 3),
+    Samples augmented = generate_or_find(cache, training, chosen, augmented_count, settings.sampler, derive_seed(seed, 3),
                                          settings.threads, progress_of(settings, "sample", "samples"));
     trace->seconds_sampling += seconds_since(start);
     return augmented;

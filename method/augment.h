@@ -33,6 +33,12 @@ struct ModelCache {
     virtual bool find(const std::string& training, long iteration, DiffusionModel* model) const = 0;
     // Keeps a model of that training (at model.iteration).
     virtual void keep(const std::string& training, const DiffusionModel& model) const = 0;
+    // Samples generated from the model at `iteration` of that training, named by `sampling` (the sampler, count
+    // and seed: the same name is the same samples): found into *samples, or kept.
+    virtual bool find_samples(const std::string& training, long iteration, const std::string& sampling,
+                              Samples* samples) const = 0;
+    virtual void keep_samples(const std::string& training, long iteration, const std::string& sampling,
+                              const Samples& samples) const = 0;
 };
 
 struct AugmentSettings {

@@ -1,5 +1,6 @@
 // The store of trained models shared by the figures (issue 18): fig2 and fig3 at the same (n, g, M, member) point
-// draw the same data, and fig3 finds the model fig2 trained instead of training it again.
+// draw the same data, and fig3 finds the model fig2 trained instead of training it again; a second fig3 finds every
+// model and every generated set, with the same results.
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
@@ -53,11 +54,22 @@ TEST_CASE("store: fig3 finds the model fig2 trained at the same point, and both 
     REQUIRE(csv_cell(part, 0, "g") == "1");
     CHECK(csv_double(part, 0, "mse_obs") == reference(root + "/fig2/member_0/references.csv", "mse_obs"));
 
+    // The same figure again into another folder: every model and every generated set (probe and M+) is found.
+    std::vector<std::string> again = fig3;
+    again[3] = root + "/fig3_again";
+    REQUIRE(run_command(command_fig3, again) == 0);
+    ModelStoreCounts after_again = model_store_counts();
+    CHECK(after_again.kept == after_fig3.kept);
+    CHECK(after_again.found == after_fig3.found + 2);
+    CHECK(after_again.sample_sets_found == after_fig3.sample_sets_found + 4);  // per job: one probe, the M+ set
+    CHECK(read_file(root + "/fig3_again/fig3.csv") == read_file(root + "/fig3/fig3.csv"));
+
     // With --store none nothing is found or kept.
     fig3[3] = root + "/fig3_nostore";
     fig3.back() = "none";
     REQUIRE(run_command(command_fig3, fig3) == 0);
-    CHECK(model_store_counts().found == after_fig3.found);
-    CHECK(model_store_counts().kept == after_fig3.kept);
+    CHECK(model_store_counts().found == after_again.found);
+    CHECK(model_store_counts().kept == after_again.kept);
+    CHECK(model_store_counts().sample_sets_found == after_again.sample_sets_found);
     CHECK(read_file(root + "/fig3_nostore/fig3.csv") == read_file(root + "/fig3/fig3.csv"));
 }

@@ -300,6 +300,18 @@ CsvTable fig2_train_along_schedule(const Fig2Base& base, const Fig2Settings& s, 
     CsvTable table = csv_table(CHECKPOINT_COLUMNS);
     for (long checkpoint : s.checkpoints) {
         std::string row_path = work + "/checkpoint_" + std::to_string(checkpoint) + ".csv";
+        std::string kept_path = work + "/models/" + std::to_string(checkpoint) + ".bin";
+        if (!path_exists(row_path) && model.iteration > checkpoint && path_exists(kept_path)) {
+            // Training has passed this checkpoint but its row is missing (removed to recompute it, e.g. after a fix
+            // of a solver): recompute it from the model kept there. The training time comes from the row it
+            // replaces, if that was kept as checkpoint_<iter>.replaced.csv.
+            DiffusionModel at;
+            checkpoint_load(&at, kept_path);
+            std::string replaced = work + "/checkpoint_" + std::to_string(checkpoint) + ".replaced.csv";
+            double seconds_train = path_exists(replaced) ? csv_double(csv_read(replaced), 0, "seconds_train") : 0.0;
+            say("recomputing checkpoint " + std::to_string(checkpoint) + " from " + kept_path);
+            csv_write(row_path, fig2_checkpoint(at, base, s, checkpoint, seconds_train, threads, quiet, out));
+        }
         if (!path_exists(row_path)) {
             if (model.iteration > checkpoint)
                 throw std::runtime_error(model_path + " is at iteration " + std::to_string(model.iteration) +
@@ -313,7 +325,7 @@ CsvTable fig2_train_along_schedule(const Fig2Base& base, const Fig2Settings& s, 
                 fig2_train_to(&model, base, s, checkpoint, threads, quiet, model_path);
                 if (cache) cache->keep(training, model);
             }
-            checkpoint_save(model, work + "/models/" + std::to_string(checkpoint) + ".bin");
+            checkpoint_save(model, kept_path);
             double seconds_train = seconds_since(t0);
             say("generating " + std::to_string(s.M_plus) + " samples at iteration " + std::to_string(checkpoint));
             CsvTable row = fig2_checkpoint(model, base, s, checkpoint, seconds_train, threads, quiet, out);

@@ -238,13 +238,19 @@ struct GridScan {
     explicit GridScan(int count) : mean_energy(count), iterations(count), done(count, 0) {}
 };
 
-// Whether grid index k with ⟨E⟩ = energy beats the best so far. The order of the comparisons does not depend on
-// which thread finishes first, so the choice does not depend on the thread count.
+bool erasure_run_beats(int k, double energy, int iterations, int best, double best_energy, int best_iterations) {
+    bool fitted = iterations > 0, best_fitted = best_iterations > 0;
+    if (fitted != best_fitted) return fitted;
+    double mine = std::isnan(energy) ? -INFINITY : energy, theirs = std::isnan(best_energy) ? -INFINITY : best_energy;
+    return mine > theirs || (mine == theirs && k < best);
+}
+
+// Whether grid index k beats the best so far. The order of the comparisons does not depend on which thread
+// finishes first, so the choice does not depend on the thread count.
 static bool beats_best(const GridScan& scan, int k, double energy) {
     if (scan.best < 0) return true;
-    double mine = std::isnan(energy) ? -INFINITY : energy;
-    double best = std::isnan(scan.mean_energy[scan.best]) ? -INFINITY : scan.mean_energy[scan.best];
-    return mine > best || (mine == best && k < scan.best);
+    return erasure_run_beats(k, energy, scan.iterations[k], scan.best, scan.mean_energy[scan.best],
+                             scan.iterations[scan.best]);
 }
 
 static void record_fit(GridScan* scan, int k, ErasureFit* fit) {

@@ -38,6 +38,12 @@ struct ErasureOptions {
     std::atomic<long long>* runs_done = nullptr;  // if given, +1 per finished ε run (for a progress line)
 };
 
+// The ε choice: whether run k (⟨E(σ̂)⟩ = energy after `iterations` updates) beats run `best`. The larger ⟨E⟩ wins
+// (ties: the smaller ε; NaN never wins), except that a run which stopped before its first update — it returns its
+// random start θ ~ U[-0.5, 0.5), not a fit, and a random θ can have the largest ⟨E⟩ — never beats one that made
+// updates. (The long Fig. 2 run met random starts winning on generated sets: MSE 0.101 where fits gave about 0.01.)
+bool erasure_run_beats(int k, double energy, int iterations, int best, double best_energy, int best_iterations);
+
 // The most ε runs erasure_machine makes with these options (all of the grid at stride 1; the coarse values plus
 // the fine window otherwise): the total of a progress line.
 int erasure_planned_runs(const ErasureOptions& options);

@@ -51,6 +51,15 @@ TEST_CASE("fig2: a run interrupted after its first checkpoint resumes to the sam
     REQUIRE(run_fig2(resumed, {"--members", "1"}) == 0);
     CHECK(numbers(resumed + "/member_0/fig2.csv") == numbers(whole + "/member_0/fig2.csv"));
     CHECK(read_file(resumed + "/member_0/references.csv") == read_file(whole + "/member_0/references.csv"));
+
+    // A row removed after training has passed it (to recompute it after a fix) comes back from the model kept at
+    // that checkpoint, with the same numbers and the training time of the row it replaces.
+    std::string row = resumed + "/member_0/work/checkpoint_40.csv";
+    std::string replaced = resumed + "/member_0/work/checkpoint_40.replaced.csv";
+    REQUIRE(std::rename(row.c_str(), replaced.c_str()) == 0);
+    REQUIRE(run_fig2(resumed, {"--members", "1"}) == 0);
+    CHECK(numbers(row) == numbers(replaced));
+    CHECK(csv_cell(csv_read(row), 0, "seconds_train") == csv_cell(csv_read(replaced), 0, "seconds_train"));
 }
 
 TEST_CASE("fig2: members aggregate into mean and sd per checkpoint; more members extend a finished run", "[figures]") {

@@ -27,6 +27,7 @@
 #include "../data/retina.h"
 #include "../diffusion/progress.h"
 #include "../ising/energy.h"
+#include "../ising/moments.h"
 #include "../ising/plm.h"
 #include "../ising/reconstruct.h"
 #include "../method/augment.h"
@@ -166,28 +167,31 @@ AugmentRun augment_and_probe(const Fig6Settings& s, const RetinaSplit& split, co
 CsvTable fig6_table() {
     return csv_table({"row_kind", "k", "model", "accuracy", "spike_recall", "balanced_accuracy", "log2_likelihood",
                       "iteration", "var_e_aug", "heldout_log2_likelihood", "var_e_train", "var_e_test",
-                      "stop_iteration", "stop_crossed", "heldout_iteration", "eps_obs", "eps_aug"});
+                      "stop_iteration", "stop_crossed", "heldout_iteration", "eps_obs", "eps_aug", "fid_m_aug_test",
+                      "fid_c_aug_test", "fid_m_train_test", "fid_c_train_test"});
 }
 
 void add_measure_row(CsvTable* rows, int k, const std::string& model, const Measures& m, bool has_likelihood) {
     csv_add_row(rows, {"measure", std::to_string(k), model, csv_number(m.accuracy), csv_number(m.spike_recall),
                        csv_number(m.balanced_accuracy), has_likelihood ? csv_number(m.log2_likelihood) : "", "", "",
-                       "", "", "", "", "", "", "", ""});
+                       "", "", "", "", "", "", "", "", "", "", "", ""});
 }
 
+// fidelity: the augmented set against the test patterns, and the training patterns against them (the yardstick).
 void add_trace_rows(CsvTable* rows, const AugmentRun& run, double var_train, double var_test, double eps_obs,
-                    double eps_aug) {
+                    double eps_aug, const MomentDistance& fidelity, const MomentDistance& yardstick) {
     for (const CheckpointScore& c : run.checkpoints) {
         const Measures& m = c.scored;
         csv_add_row(rows, {"checkpoint", "", "aug_plm_probe", csv_number(m.accuracy), csv_number(m.spike_recall),
                            csv_number(m.balanced_accuracy), csv_number(m.log2_likelihood), csv_integer(c.iteration),
                            csv_number(c.variance), csv_number(c.heldout), csv_number(var_train), csv_number(var_test),
-                           "", "", "", "", ""});
+                           "", "", "", "", "", "", "", "", ""});
     }
     csv_add_row(rows, {"stop", "", "", "", "", "", "", "", "", "", csv_number(var_train), csv_number(var_test),
                        csv_integer(run.checkpoints[run.stop.index].iteration), run.stop.crossed ? "1" : "0",
                        csv_integer(run.checkpoints[run.heldout_index].iteration), csv_number(eps_obs),
-                       csv_number(eps_aug)});
+                       csv_number(eps_aug), csv_number(fidelity.magnetisation), csv_number(fidelity.correlation),
+                       csv_number(yardstick.magnetisation), csv_number(yardstick.correlation)});
 }
 
 // One ensemble member: a new split, new hidden sets (one per k, shared by every model: paired), the four Ising
@@ -217,7 +221,10 @@ CsvTable fig6_job(const Fig6Settings& s, const RetinaRaster& raster, const Job& 
         std::to_string(run.checkpoints[run.heldout_index].iteration) + "; augmented epsilon " + fmt("%.2f", aug_em.chosen_eps));
 
     CsvTable rows = fig6_table();
-    add_trace_rows(&rows, run, var_train, var_test, obs_em.chosen_eps, aug_em.chosen_eps);
+    Moments test_moments = sample_moments(split.test);
+    add_trace_rows(&rows, run, var_train, var_test, obs_em.chosen_eps, aug_em.chosen_eps,
+                   moment_distance(sample_moments(run.augmented), test_moments),
+                   moment_distance(sample_moments(split.train), test_moments));
     std::vector<double> spike_probability = independent_spike_probability(split.train);
     std::vector<float> most_likely = independent_most_likely(split.train);
     for (int k = 1; k <= s.k_max; k++) {
@@ -478,14 +485,22 @@ std::string headline(const ModelEstimates& e, const std::vector<Claim>& claims, 
     return md;
 }
 
+// "0.021 (0.015)": the augmented set's mean |dC_ij| against the test patterns and the training patterns' own; empty
+// for parts written before these columns existed.
+std::string fidelity_cell(const CsvTable& stop_rows, size_t r) {
+    if (!csv_has_column(stop_rows, "fid_c_aug_test") || csv_cell(stop_rows, r, "fid_c_aug_test").empty()) return "";
+    return fmt("%.3g", csv_double(stop_rows, r, "fid_c_aug_test")) + " (" +
+           fmt("%.3g", csv_double(stop_rows, r, "fid_c_train_test")) + ")";
+}
+
 std::string stopping_markdown(const CsvTable& stop_rows, const CsvTable& checkpoint_rows) {
     std::string md = "## Stopping (Fig. 6b) and the checkpoints other rules would pick\n\n"
                      "Per member: the energy-variance rule's checkpoint (the one used for the augmented models), the "
                      "one the held-out log2 p (validation hidden sets of the test patterns, PLM fitted on the probe) "
                      "picks, and the best checkpoint in hindsight by each measure on the scored hidden sets (k as in "
                      "panel a; PLM on the probe).\n\n"
-                     "| member | energy-variance rule | held-out pick | best: accuracy | best: spike recall | best: balanced | best: log2 p | Var[E] train | Var[E] test | eps obs | eps aug |\n"
-                     "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+                     "| member | energy-variance rule | held-out pick | best: accuracy | best: spike recall | best: balanced | best: log2 p | Var[E] train | Var[E] test | eps obs | eps aug | mean \\|dC\\| augmented vs test (training vs test) |\n"
+                     "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
     for (size_t r = 0; r < stop_rows.rows.size(); r++) {
         std::string job = csv_cell(stop_rows, r, "job");
         CsvTable mine = csv_filter(checkpoint_rows, "job", job);
@@ -499,7 +514,8 @@ std::string stopping_markdown(const CsvTable& stop_rows, const CsvTable& checkpo
             md += csv_cell(mine, best, "iteration") + " | ";
         }
         md += fmt("%.1f", csv_double(stop_rows, r, "var_e_train")) + " | " + fmt("%.1f", csv_double(stop_rows, r, "var_e_test")) +
-              " | " + fmt("%.2f", csv_double(stop_rows, r, "eps_obs")) + " | " + fmt("%.2f", csv_double(stop_rows, r, "eps_aug")) + " |\n";
+              " | " + fmt("%.2f", csv_double(stop_rows, r, "eps_obs")) + " | " + fmt("%.2f", csv_double(stop_rows, r, "eps_aug")) +
+              " | " + fidelity_cell(stop_rows, r) + " |\n";
     }
     return md + "\n";
 }

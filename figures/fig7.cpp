@@ -51,6 +51,13 @@ const std::vector<std::string> DATA = {"obs", "aug", "aug_obs", "fresh", "aug_fa
 const std::map<std::string, std::string> SOLVER_TITLE = {
     {"em", "erasure machine"}, {"plm", "PLM"}, {"plm-auto", "PLM, lambda by CV"}, {"mf", "mean field"}};
 
+// The fast arm's budget: a quarter of the paper recipe's, at most the end of the fast recipe's cosine decay (8,000).
+long fast_budget(const AugmentSettings& paper) {
+    DiffusionConfig fast;
+    apply_training_recipe("fast", &fast);
+    return std::max(paper.first_checkpoint, std::min(paper.max_iterations / 4, fast.lr_horizon));
+}
+
 std::vector<Job> fig7_design(const Fig7Settings& s) {
     std::vector<Job> design;
     SolverChoice em = solver_named("em", s.grid);
@@ -58,7 +65,10 @@ std::vector<Job> fig7_design(const Fig7Settings& s) {
     for (const auto& point : s.points)
         for (int e = 0; e < s.ensembles; e++) {
             Job job = job_make({{"g", csv_number(point.first)}, {"M", std::to_string(point.second)}, {"ens", std::to_string(e)}});
-            job.params.insert(job.params.end(), {{"n", std::to_string(s.n)}, {"M_plus", std::to_string(s.M_plus)}});
+            // The fast-recipe arm (issue 17) is part of the design, so parts written before it are refused, not
+            // merged into a summary that needs its rows.
+            job.params.insert(job.params.end(), {{"n", std::to_string(s.n)}, {"M_plus", std::to_string(s.M_plus)},
+                                                 {"fast_arm", "recipe fast, max_iter " + std::to_string(fast_budget(s.augment))}});
             job.params.insert(job.params.end(), shared.begin(), shared.end());
             design.push_back(job);
         }
@@ -86,7 +96,7 @@ CsvTable fig7_job(const Fig7Settings& s, const Job& job) {
     DiffusionConfig fast_config;
     apply_training_recipe("fast", &fast_config);
     fast_settings.ema_decay = fast_config.ema_decay;
-    fast_settings.max_iterations = std::max(fast_settings.first_checkpoint, std::min(s.augment.max_iterations / 4, fast_config.lr_horizon));
+    fast_settings.max_iterations = fast_budget(s.augment);
     AugmentTrace fast_trace;
     Samples fast = augment_energy_variance_stopped(data.train, em_obs.params, var_test, s.M_plus, fast_settings,
                                                    derive_seed(seed, 20), &fast_trace);
@@ -145,7 +155,8 @@ std::vector<PointValues> collect_points(const CsvTable& table) {
             point.members++;
             point.rule_fired += csv_cell(table, r, "stop_crossed") == "1";
             for (size_t k = r; k < table.rows.size() && csv_cell(table, k, "job") == last_job; k++)
-                if (csv_cell(table, k, "solver") == SOLVERS[0] && !csv_cell(table, k, "fid_c_test").empty())
+                if (csv_cell(table, k, "solver") == SOLVERS[0] && csv_has_column(table, "fid_c_test") &&
+                    !csv_cell(table, k, "fid_c_test").empty())
                     point.fidelity[csv_cell(table, k, "data")].push_back(csv_double(table, k, "fid_c_test"));
         }
         point.mse[csv_cell(table, r, "solver") + "/" + csv_cell(table, r, "data")].push_back(csv_double(table, r, "mse"));

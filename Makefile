@@ -108,11 +108,11 @@ bench: deps build/bench build/bench_plm
 # `make bench-quality`: the README's time-to-quality table (issue 17): each recipe trained on one core, generated
 # samples compared with the true model's moments at the listed iterations. About 40 CPU minutes in all.
 QUALITY_RUNS = "--n 40 --recipe paper --at 2000,4000,8000,16000,32000" \
-               "--n 40 --recipe fast --at 1000,2000,3000,4000,6000,8000" \
+               "--n 40 --recipe fast --at 1000,2000,3000,4000,6000,8000,16000,24000" \
                "--n 40 --ema 0.999 --at 2000,4000,8000 --label ema0.999" \
                "--n 40 --lr 1e-3 --warmup 1000 --horizon 8000 --lr-final 1e-5 --at 2000,4000,8000 --label lr1e-3cos" \
                "--n 40 --recipe fast --importance 1 --at 2000,4000,8000 --label fast+importance" \
-               "--n 10 --recipe paper --at 2000,4000,8000 --label paper" \
+               "--n 10 --recipe paper --at 2000,4000,8000,16000 --label paper" \
                "--n 10 --recipe fast --at 1000,2000,4000,8000"
 bench-quality: deps build/bench_quality
 	@for run in $(QUALITY_RUNS); do nice ./build/bench_quality $$run --threads 1 || exit 1; done

@@ -129,8 +129,8 @@ long nearest_checkpoint(const std::vector<long>& checkpoints, long target) {
 
 std::vector<OptionSpec> fig2_options() {
     std::vector<OptionSpec> spec = {
-        {"scale", "S", "quick", "quick (<= 15 min on 2 cores), paper (M+ = 100,000, DDPM, 1,000,000 iterations) or long "
-                                "(the paper's checkpoints to 1,000,000 with the quick M+ and sampler; ~4 h on 2 cores)"},
+        {"scale", "S", "quick", "quick (3 members to 32,000 iterations, M+ = 20,000), paper (M+ = 100,000, DDPM, 1,000,000 iterations) or long "
+                                "(the paper's checkpoints to 1,000,000 with the quick M+ and sampler; about 2.5 h on 2 idle cores)"},
         {"out", "DIR", "", "output directory (default results/fig2, with --scale long results/fig2-long)"},
         {"n", "N", "40", "spins"},
         {"g", "G", "1", "coupling scale: b, w ~ N(0, g^2/n)"},

@@ -38,7 +38,7 @@ const ModelCache* figure_store_from_args(const Args& args) {
 Args parse_ensemble_figure_args(int argc, char** argv, const std::string& figure, const std::string& paper_design,
                                 const std::vector<OptionSpec>& own, const std::string& usage,
                                 const std::string& description, bool* paper, bool takes_solver) {
-    std::vector<OptionSpec> spec = {{"scale", "S", "quick", "quick (<= 30 min on 2 cores) or paper (" + paper_design + ")"},
+    std::vector<OptionSpec> spec = {{"scale", "S", "quick", "quick (the budgeted design: 3 members per point, M+ = 20,000) or paper (" + paper_design + ")"},
                                     {"out", "DIR", "results/" + figure, "output directory"}};
     std::vector<OptionSpec> solver = takes_solver ? solver_options() : std::vector<OptionSpec>();
     for (const std::vector<OptionSpec>& group : {own, erasure_options(), solver, augment_options(), job_options(),

@@ -235,11 +235,13 @@ struct GridScan {
     int best = -1;                    // grid index of the largest ⟨E⟩ so far (ties: the smallest ε; NaN never wins)
     IsingParams best_params;
     std::mutex lock;
+    int min_updates = 1;              // a run with fewer updates is not a fit (erasure_run_beats)
     explicit GridScan(int count) : mean_energy(count), iterations(count), done(count, 0) {}
 };
 
-bool erasure_run_beats(int k, double energy, int iterations, int best, double best_energy, int best_iterations) {
-    bool fitted = iterations > 0, best_fitted = best_iterations > 0;
+bool erasure_run_beats(int k, double energy, int iterations, int best, double best_energy, int best_iterations,
+                       int min_updates) {
+    bool fitted = iterations >= min_updates, best_fitted = best_iterations >= min_updates;
     if (fitted != best_fitted) return fitted;
     double mine = std::isnan(energy) ? -INFINITY : energy, theirs = std::isnan(best_energy) ? -INFINITY : best_energy;
     return mine > theirs || (mine == theirs && k < best);
@@ -250,7 +252,7 @@ bool erasure_run_beats(int k, double energy, int iterations, int best, double be
 static bool beats_best(const GridScan& scan, int k, double energy) {
     if (scan.best < 0) return true;
     return erasure_run_beats(k, energy, scan.iterations[k], scan.best, scan.mean_energy[scan.best],
-                             scan.iterations[scan.best]);
+                             scan.iterations[scan.best], scan.min_updates);
 }
 
 static void record_fit(GridScan* scan, int k, ErasureFit* fit) {
@@ -299,6 +301,7 @@ ErasureResult erasure_machine(const Samples& samples, const ErasureOptions& opti
     DistinctRows data = distinct_rows(samples);
     int count = (int)grid.size(), stride = options.eps_stride;
     GridScan scan(count);
+    scan.min_updates = std::max(1, options.max_iter / 10);
     // Every stride-th grid value (both ends included) — with stride 1, the whole grid — ...
     std::vector<int> coarse;
     for (int k = 0; k < count; k += stride) coarse.push_back(k);

@@ -39,10 +39,16 @@ struct ErasureOptions {
 };
 
 // The ε choice: whether run k (⟨E(σ̂)⟩ = energy after `iterations` updates) beats run `best`. The larger ⟨E⟩ wins
-// (ties: the smaller ε; NaN never wins), except that a run which stopped before its first update — it returns its
-// random start θ ~ U[-0.5, 0.5), not a fit, and a random θ can have the largest ⟨E⟩ — never beats one that made
-// updates. (The long Fig. 2 run met random starts winning on generated sets: MSE 0.101 where fits gave about 0.01.)
-bool erasure_run_beats(int k, double energy, int iterations, int best, double best_energy, int best_iterations);
+// (ties: the smaller ε; NaN never wins), except that a run with fewer than `min_updates` updates never beats one
+// with at least that many (erasure_machine: a tenth of max_iter, at least 1). Why: the iteration stops when ⟨E⟩
+// rises, and from some random starts it rises after 0 or 1 updates; such a run returns θ at or one step from its
+// random start θ ~ U[-0.5, 0.5), whose ⟨E⟩ can be the largest. In the long Fig. 2 run, on one generated set every
+// ε ≤ 0.28 stopped after 1 update (⟨E⟩ ≈ -11, against -46.5 for the fit at ε = 0.29 after 100) and ε = 0.28 was
+// chosen: MSE 0.089 instead of about 0.008; on two others a 0-update start won (MSE 0.101). Every run on those sets
+// either stopped within 1 update or made all 100; a step-halving retry did not help (even γ/1024 raised ⟨E⟩ after
+// the first update: the update of Eq. (18) is not a descent direction of ⟨E⟩ there).
+bool erasure_run_beats(int k, double energy, int iterations, int best, double best_energy, int best_iterations,
+                       int min_updates);
 
 // The most ε runs erasure_machine makes with these options (all of the grid at stride 1; the coarse values plus
 // the fine window otherwise): the total of a progress line.

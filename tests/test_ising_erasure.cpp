@@ -194,11 +194,13 @@ TEST_CASE("erasure machine: the coarse-to-fine eps scan makes the full scan's ch
 
 // A run that stops before its first update returns its random start; the largest-<E> choice must not take it while
 // any run made updates (the long Fig. 2 run met random starts winning on generated sets: MSE 0.101 instead of ~0.01).
-TEST_CASE("erasure machine: a random start that made no update is never chosen over a fit", "[ising]") {
-    CHECK_FALSE(erasure_run_beats(3, -1.0, 0, 5, -9.0, 12));  // larger <E> but no update: loses
-    CHECK(erasure_run_beats(5, -9.0, 12, 3, -1.0, 0));        // the fit beats the random start, whatever <E>
-    CHECK(erasure_run_beats(3, -1.0, 4, 5, -9.0, 12));        // both fits: the larger <E> wins
-    CHECK(erasure_run_beats(3, -1.0, 4, 5, -1.0, 12));        // a tie: the smaller eps
-    CHECK_FALSE(erasure_run_beats(3, NAN, 4, 5, -9.0, 12));   // NaN never wins
-    CHECK(erasure_run_beats(3, -1.0, 0, 5, -9.0, 0));         // neither made an update: the larger <E>
+TEST_CASE("erasure machine: a run that stopped near its random start is never chosen over a fit", "[ising]") {
+    const int min_updates = 10;
+    CHECK_FALSE(erasure_run_beats(3, -1.0, 0, 5, -9.0, 100, min_updates));  // larger <E>, no update: loses
+    CHECK_FALSE(erasure_run_beats(3, -1.0, 1, 5, -9.0, 100, min_updates));  // one update: still loses
+    CHECK(erasure_run_beats(5, -9.0, 100, 3, -1.0, 1, min_updates));        // the fit beats it, whatever <E>
+    CHECK(erasure_run_beats(3, -1.0, 40, 5, -9.0, 100, min_updates));       // both fits: the larger <E> wins
+    CHECK(erasure_run_beats(3, -1.0, 40, 5, -1.0, 100, min_updates));       // a tie: the smaller eps
+    CHECK_FALSE(erasure_run_beats(3, NAN, 40, 5, -9.0, 100, min_updates));  // NaN never wins
+    CHECK(erasure_run_beats(3, -1.0, 0, 5, -9.0, 1, min_updates));          // neither is a fit: the larger <E>
 }

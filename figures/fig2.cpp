@@ -17,7 +17,8 @@
 //      paper's sampler (DDPM, all 1000 steps) → the solver and PLM again.
 // Scales: quick (32,000 iterations, M⁺ = 20,000, DDIM), paper (1,000,000 iterations, M⁺ = 100,000, DDPM), long
 // (the paper's 21 checkpoints to 1,000,000 with the quick M⁺ and sampler, and the paper's M⁺ at the three picks).
-// Resumable: each finished checkpoint leaves OUT/work/checkpoint_<iter>.csv and OUT/work/models/<iter>.bin; the
+// Resumable: each finished checkpoint leaves the part file (runner/parts.h) OUT/work/checkpoint_<iter>.csv and the
+// model OUT/work/models/<iter>.bin; the
 // model in training is saved to OUT/work/model.bin every --save-every iterations; rerunning the same command
 // continues where it stopped (bit-identically with the same --threads, diffusion/diffusion.h).
 #include <algorithm>
@@ -48,6 +49,7 @@
 #include "../report/plot.h"
 #include "../report/report.h"
 #include "../report/statistics.h"
+#include "../runner/parts.h"
 #include "figure.h"
 #include "figures.h"
 
@@ -207,8 +209,7 @@ Fig2Base fig2_base(const Fig2Settings& s, int member, int threads, const std::fu
 // 3. Controls (cached in work/ so a resumed run does not redo them).
 CsvTable fig2_controls(const Fig2Settings& s, const Fig2Base& base, const std::string& work, int threads,
                        const std::function<void(const std::string&)>& say) {
-    std::string controls_path = work + "/controls.csv";
-    if (path_exists(controls_path)) return csv_read(controls_path);
+    if (part_exists(work, "controls")) return part_read(work, "controls");
     say("oracle control: " + std::to_string(s.M_plus) + " fresh Metropolis samples of the true model");
     const IsingParams& truth = base.data.truth;
     Rng rng;
@@ -227,7 +228,7 @@ CsvTable fig2_controls(const Fig2Settings& s, const Fig2Base& base, const std::s
                                 csv_number(parameter_mse(plm.params, truth)),
                                 csv_number(energy_stats(base.observed.params, *samples).variance)});
     }
-    csv_write(controls_path, controls);
+    part_write(work, "controls", controls);
     return controls;
 }
 
@@ -299,9 +300,9 @@ CsvTable fig2_train_along_schedule(const Fig2Base& base, const Fig2Settings& s, 
     }
     CsvTable table = csv_table(CHECKPOINT_COLUMNS);
     for (long checkpoint : s.checkpoints) {
-        std::string row_path = work + "/checkpoint_" + std::to_string(checkpoint) + ".csv";
+        std::string row_id = "checkpoint_" + std::to_string(checkpoint);  // the part file work/<row_id>.csv
         std::string kept_path = work + "/models/" + std::to_string(checkpoint) + ".bin";
-        if (!path_exists(row_path) && model.iteration > checkpoint && path_exists(kept_path)) {
+        if (!part_exists(work, row_id) && model.iteration > checkpoint && path_exists(kept_path)) {
             // Training has passed this checkpoint but its row is missing (removed to recompute it, e.g. after a fix
             // of a solver): recompute it from the model kept there. The training time comes from the row it
             // replaces, if that was kept as checkpoint_<iter>.replaced.csv.
@@ -310,9 +311,9 @@ CsvTable fig2_train_along_schedule(const Fig2Base& base, const Fig2Settings& s, 
             std::string replaced = work + "/checkpoint_" + std::to_string(checkpoint) + ".replaced.csv";
             double seconds_train = path_exists(replaced) ? csv_double(csv_read(replaced), 0, "seconds_train") : 0.0;
             say("recomputing checkpoint " + std::to_string(checkpoint) + " from " + kept_path);
-            csv_write(row_path, fig2_checkpoint(at, base, s, checkpoint, seconds_train, threads, quiet, out));
+            part_write(work, row_id, fig2_checkpoint(at, base, s, checkpoint, seconds_train, threads, quiet, out));
         }
-        if (!path_exists(row_path)) {
+        if (!part_exists(work, row_id)) {
             if (model.iteration > checkpoint)
                 throw std::runtime_error(model_path + " is at iteration " + std::to_string(model.iteration) +
                                          " but checkpoint " + std::to_string(checkpoint) + " has no results; delete " + work);
@@ -329,12 +330,12 @@ CsvTable fig2_train_along_schedule(const Fig2Base& base, const Fig2Settings& s, 
             double seconds_train = seconds_since(t0);
             say("generating " + std::to_string(s.M_plus) + " samples at iteration " + std::to_string(checkpoint));
             CsvTable row = fig2_checkpoint(model, base, s, checkpoint, seconds_train, threads, quiet, out);
-            csv_write(row_path, row);
+            part_write(work, row_id, row);
             say("iteration " + std::to_string(checkpoint) + ": MSE_aug = " + row.rows[0][1] + " (MSE_obs " +
                 fmt("%.5f", base.mse_obs) + "), PLM " + row.rows[0][3] + ", Var[E(aug)] = " + row.rows[0][5] +
                 " (test " + fmt("%.2f", base.var_test) + ")");
         }
-        csv_add_row(&table, csv_read(row_path).rows.at(0));
+        csv_add_row(&table, part_read(work, row_id).rows.at(0));
     }
     return table;
 }
@@ -365,8 +366,8 @@ CsvTable fig2_final(const Fig2Base& base, const Fig2Settings& s, const Fig2Stops
                                                        {"best", s.checkpoints[stops.best]},
                                                        {"last", s.checkpoints.back()}};
     for (const auto& [role, iteration] : picks) {
-        std::string path = out + "/work/final_" + std::to_string(iteration) + ".csv";
-        if (!path_exists(path)) {
+        std::string work = out + "/work", id = "final_" + std::to_string(iteration);
+        if (!part_exists(work, id)) {
             say("final: " + std::to_string(s.final_M_plus) + " DDPM samples at iteration " + std::to_string(iteration));
             DiffusionModel model;
             checkpoint_load(&model, out + "/work/models/" + std::to_string(iteration) + ".bin");
@@ -387,9 +388,9 @@ CsvTable fig2_final(const Fig2Base& base, const Fig2Settings& s, const Fig2Stops
                                csv_number(parameter_mse(plm.params, base.data.truth)),
                                csv_number(energy_stats(base.observed.params, augmented).variance),
                                csv_number(to_test.magnetisation), csv_number(to_test.correlation), csv_number(seconds)});
-            csv_write(path, row);
+            part_write(work, id, row);
         }
-        std::vector<std::string> cells = {role}, row = csv_read(path).rows.at(0);
+        std::vector<std::string> cells = {role}, row = part_read(work, id).rows.at(0);
         cells.insert(cells.end(), row.begin(), row.end());
         csv_add_row(&final_table, cells);
     }

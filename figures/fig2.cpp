@@ -18,9 +18,9 @@
 // Scales: quick (32,000 iterations, M⁺ = 20,000, DDIM), paper (1,000,000 iterations, M⁺ = 100,000, DDPM), long
 // (the paper's 21 checkpoints to 1,000,000 with the quick M⁺ and sampler, and the paper's M⁺ at the three picks).
 // Resumable: each finished checkpoint leaves the part file (runner/parts.h) OUT/work/checkpoint_<iter>.csv and the
-// model OUT/work/models/<iter>.bin; the
-// model in training is saved to OUT/work/model.bin every --save-every iterations; rerunning the same command
-// continues where it stopped (bit-identically with the same --threads, diffusion/diffusion.h).
+// model OUT/work/models/<iter>.bin; the model in training is saved to OUT/work/model.bin every --save-every
+// iterations; rerunning the same command continues where it stopped (bit-identically with the same --threads,
+// diffusion/diffusion.h). OUT is OUT/member_<k> for member k.
 #include <algorithm>
 #include <chrono>
 #include <cmath>

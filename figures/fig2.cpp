@@ -248,35 +248,51 @@ const std::vector<std::string> CHECKPOINT_COLUMNS = {
     "iteration", "mse_aug", "mse_aug_obs", "mse_aug_plm", "mse_aug_obs_plm", "var_e_aug", "var_e_probe", "eps_aug",
     "fid_m_train", "fid_c_train", "fid_m_test", "fid_c_test", "seconds_train", "seconds_sample"};
 
+// What one generated set gives: the solver and PLM on it and on it + the observed data, its energy variance under
+// params_obs (also on a probe of its first PROBE_CHECK rows) and its fidelity. Used at every checkpoint and for the
+// final step, so both measure alike.
+struct GeneratedSetScore {
+    Inference aug;
+    double mse_aug = 0, mse_aug_obs = 0, mse_aug_plm = 0, mse_aug_obs_plm = 0, var_e = 0, var_e_probe = 0;
+    MomentDistance to_train, to_test;
+    double seconds_sample = 0;
+};
+
+GeneratedSetScore score_generated_set(const DiffusionModel& model, const Fig2Base& base, const Fig2Settings& s,
+                                      long count, const SamplerOptions& sampler, uint64_t seed, int threads, bool quiet) {
+    GeneratedSetScore score;
+    auto t0 = std::chrono::steady_clock::now();
+    Samples augmented = generate_samples(model, count, sampler, seed, threads, progress_display(quiet, "sample", "samples"));
+    score.seconds_sample = seconds_since(t0);
+    Samples union_set = samples_concat(augmented, base.data.train);
+    const IsingParams& truth = base.data.truth;
+    score.aug = infer_with(augmented, s.solver, threads, derive_seed(base.seed, 10));
+    score.mse_aug = parameter_mse(score.aug.params, truth);
+    score.mse_aug_obs = parameter_mse(infer_with(union_set, s.solver, threads, derive_seed(base.seed, 10)).params, truth);
+    score.mse_aug_plm = parameter_mse(infer_with(augmented, plm_solver(false), threads, 0).params, truth);
+    score.mse_aug_obs_plm = parameter_mse(infer_with(union_set, plm_solver(false), threads, 0).params, truth);
+    score.var_e = energy_stats(base.observed.params, augmented).variance;
+    // The later figures estimate Var[E(aug)] from a probe of PROBE_CHECK samples only: the same quantity from the
+    // first PROBE_CHECK of these samples shows whether that changes the stopping decision (summary.md).
+    score.var_e_probe = energy_stats(base.observed.params, sample_rows(augmented, 0, std::min<long>(PROBE_CHECK, count))).variance;
+    Moments generated = sample_moments(augmented);
+    score.to_train = moment_distance(generated, base.train_moments);
+    score.to_test = moment_distance(generated, base.test_moments);
+    return score;
+}
+
 // 4. One checkpoint: M⁺ generated samples → the solver and PLM on aug and aug+obs, energy variance, fidelity.
 CsvTable fig2_checkpoint(const DiffusionModel& model, const Fig2Base& base, const Fig2Settings& s, long checkpoint,
                          double seconds_train, int threads, bool quiet, const std::string& out) {
-    auto t0 = std::chrono::steady_clock::now();
-    Samples augmented = generate_samples(model, s.M_plus, s.sampler, derive_seed(base.seed, 1000 + checkpoint), threads,
-                                         progress_display(quiet, "sample", "samples"));
-    double seconds_sample = seconds_since(t0);
-    Samples union_set = samples_concat(augmented, base.data.train);
-    Inference aug = infer_with(augmented, s.solver, threads, derive_seed(base.seed, 10));
-    Inference aug_obs = infer_with(union_set, s.solver, threads, derive_seed(base.seed, 10));
-    Inference plm = infer_with(augmented, plm_solver(false), threads, 0);
-    Inference plm_union = infer_with(union_set, plm_solver(false), threads, 0);
-    write_params(out + "/params_aug_" + std::to_string(checkpoint) + ".txt", aug.params);
-    // The later figures estimate Var[E(aug)] from a probe of PROBE_CHECK samples only: the same quantity from the
-    // first PROBE_CHECK of these samples shows whether that changes the stopping decision (summary.md).
-    Samples probe = sample_rows(augmented, 0, std::min<long>(PROBE_CHECK, s.M_plus));
-    Moments generated = sample_moments(augmented);
-    MomentDistance to_train = moment_distance(generated, base.train_moments);
-    MomentDistance to_test = moment_distance(generated, base.test_moments);
-    const IsingParams& truth = base.data.truth;
+    GeneratedSetScore score = score_generated_set(model, base, s, s.M_plus, s.sampler,
+                                                  derive_seed(base.seed, 1000 + checkpoint), threads, quiet);
+    write_params(out + "/params_aug_" + std::to_string(checkpoint) + ".txt", score.aug.params);
     CsvTable row = csv_table(CHECKPOINT_COLUMNS);
-    csv_add_row(&row, {csv_integer(checkpoint), csv_number(parameter_mse(aug.params, truth)),
-                       csv_number(parameter_mse(aug_obs.params, truth)), csv_number(parameter_mse(plm.params, truth)),
-                       csv_number(parameter_mse(plm_union.params, truth)),
-                       csv_number(energy_stats(base.observed.params, augmented).variance),
-                       csv_number(energy_stats(base.observed.params, probe).variance), csv_number(aug.eps),
-                       csv_number(to_train.magnetisation), csv_number(to_train.correlation),
-                       csv_number(to_test.magnetisation), csv_number(to_test.correlation), csv_number(seconds_train),
-                       csv_number(seconds_sample)});
+    csv_add_row(&row, {csv_integer(checkpoint), csv_number(score.mse_aug), csv_number(score.mse_aug_obs),
+                       csv_number(score.mse_aug_plm), csv_number(score.mse_aug_obs_plm), csv_number(score.var_e),
+                       csv_number(score.var_e_probe), csv_number(score.aug.eps), csv_number(score.to_train.magnetisation),
+                       csv_number(score.to_train.correlation), csv_number(score.to_test.magnetisation),
+                       csv_number(score.to_test.correlation), csv_number(seconds_train), csv_number(score.seconds_sample)});
     return row;
 }
 
@@ -371,23 +387,14 @@ CsvTable fig2_final(const Fig2Base& base, const Fig2Settings& s, const Fig2Stops
             say("final: " + std::to_string(s.final_M_plus) + " DDPM samples at iteration " + std::to_string(iteration));
             DiffusionModel model;
             checkpoint_load(&model, out + "/work/models/" + std::to_string(iteration) + ".bin");
-            auto t0 = std::chrono::steady_clock::now();
-            Samples augmented = generate_samples(model, s.final_M_plus, SamplerOptions(),
-                                                 derive_seed(base.seed, 3000000 + iteration), threads,
-                                                 progress_display(quiet, "sample", "samples"));
-            double seconds = seconds_since(t0);
-            Inference aug = infer_with(augmented, s.solver, threads, derive_seed(base.seed, 10));
-            Inference aug_obs = infer_with(samples_concat(augmented, base.data.train), s.solver, threads,
-                                           derive_seed(base.seed, 10));
-            Inference plm = infer_with(augmented, plm_solver(false), threads, 0);
-            MomentDistance to_test = moment_distance(sample_moments(augmented), base.test_moments);
+            GeneratedSetScore score = score_generated_set(model, base, s, s.final_M_plus, SamplerOptions(),
+                                                          derive_seed(base.seed, 3000000 + iteration), threads, quiet);
             CsvTable row = csv_table({"iteration", "mse_aug", "mse_aug_obs", "mse_aug_plm", "var_e_aug", "fid_m_test",
                                       "fid_c_test", "seconds_sample"});
-            csv_add_row(&row, {csv_integer(iteration), csv_number(parameter_mse(aug.params, base.data.truth)),
-                               csv_number(parameter_mse(aug_obs.params, base.data.truth)),
-                               csv_number(parameter_mse(plm.params, base.data.truth)),
-                               csv_number(energy_stats(base.observed.params, augmented).variance),
-                               csv_number(to_test.magnetisation), csv_number(to_test.correlation), csv_number(seconds)});
+            csv_add_row(&row, {csv_integer(iteration), csv_number(score.mse_aug), csv_number(score.mse_aug_obs),
+                               csv_number(score.mse_aug_plm), csv_number(score.var_e),
+                               csv_number(score.to_test.magnetisation), csv_number(score.to_test.correlation),
+                               csv_number(score.seconds_sample)});
             part_write(work, id, row);
         }
         std::vector<std::string> cells = {role}, row = part_read(work, id).rows.at(0);

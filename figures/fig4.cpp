@@ -129,20 +129,6 @@ std::vector<double> log10_of(const std::vector<std::string>& x) {
     return values;
 }
 
-// "a < b" at every point x of two columns of the same rows, paired member by member (the same data give both).
-Judgement judge_columns_less(const std::string& x_name, const CsvTable& rows, const std::string& x_column,
-                             const std::vector<std::string>& xs, const std::string& a, const std::string& a_name,
-                             const std::string& b, const std::string& b_name) {
-    std::vector<std::string> labels;
-    std::vector<Judgement> judgements;
-    for (const std::string& x : xs) {
-        labels.push_back(x_name + "=" + x);
-        judgements.push_back(judge_paired_less(a_name, group_values(rows, {x_column}, {x}, a), b_name,
-                                               group_values(rows, {x_column}, {x}, b)));
-    }
-    return judge_all(labels, judgements);
-}
-
 PlotSeries curve(const std::string& file, const std::string& x, const std::string& column, const PlotStyle& style,
                  const std::string& title) {
     return {file, x, column + "_mean", column + "_sd", "", "", style, title};

@@ -20,6 +20,12 @@
 #include "../runner/jobs.h"
 #include "model_store.h"
 
+// "a < b" at every point x (values `xs` of `x_column`; labelled "x_name=x") of two columns of the same merged rows,
+// paired member by member (the same data give both): judge_paired_less per point, judge_all over the points.
+Judgement judge_columns_less(const std::string& x_name, const CsvTable& rows, const std::string& x_column,
+                             const std::vector<std::string>& xs, const std::string& a, const std::string& a_name,
+                             const std::string& b, const std::string& b_name);
+
 // "The energy-variance rule fired in 7 of 9 jobs (not in: g=2/ens=0, g=2/ens=1)." from the merged rows' job_id and
 // stop_crossed columns (a job with several rows counts once): a rule that did not fire within the budget is its own
 // outcome, counted, not credited (issue 18).

@@ -143,22 +143,22 @@ std::vector<PointValues> collect_points(const CsvTable& table) {
     std::vector<PointValues> points;
     std::map<std::string, size_t> index;
     std::string last_job;
+    const bool has_fidelity = csv_has_column(table, "fid_c_test");  // parts written before it lack the column
     for (size_t r = 0; r < table.rows.size(); r++) {
         std::string g = csv_cell(table, r, "g"), M = csv_cell(table, r, "M"), key = g + "/" + M;
         if (!index.count(key)) {
             index[key] = points.size();
-            points.push_back({g, M, {}, 0, 0});
+            points.push_back({g, M, {}, 0, 0, {}});
         }
         PointValues& point = points[index[key]];
         if (csv_cell(table, r, "job") != last_job) {
             last_job = csv_cell(table, r, "job");
             point.members++;
             point.rule_fired += csv_cell(table, r, "stop_crossed") == "1";
-            for (size_t k = r; k < table.rows.size() && csv_cell(table, k, "job") == last_job; k++)
-                if (csv_cell(table, k, "solver") == SOLVERS[0] && csv_has_column(table, "fid_c_test") &&
-                    !csv_cell(table, k, "fid_c_test").empty())
-                    point.fidelity[csv_cell(table, k, "data")].push_back(csv_double(table, k, "fid_c_test"));
         }
+        // A data set's fidelity does not depend on the solver: one value per member, from the first solver's row.
+        if (csv_cell(table, r, "solver") == SOLVERS[0] && has_fidelity && !csv_cell(table, r, "fid_c_test").empty())
+            point.fidelity[csv_cell(table, r, "data")].push_back(csv_double(table, r, "fid_c_test"));
         point.mse[csv_cell(table, r, "solver") + "/" + csv_cell(table, r, "data")].push_back(csv_double(table, r, "mse"));
     }
     return points;

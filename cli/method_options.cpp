@@ -127,8 +127,7 @@ AugmentSettings augment_settings_from_args(const Args& args, bool paper, long qu
     settings.batch = (int)arg_int_in_range(args, "batch", 1, 65536);
     settings.sampler = sampler_from_args(args, paper ? SamplerOptions() : quick_sampler());
     settings.threads = threads;
-    settings.quiet = arg_flag(args, "quiet");
-    augment_display(&settings, settings.quiet);
+    augment_display(&settings, arg_flag(args, "quiet"));  // sets settings.quiet too
     settings.ema_decay = ema_decay_from_args(args);
     settings.recipe = recipe_from_args(args);
     if (settings.max_iterations < settings.first_checkpoint || settings.probe_count < 10 || settings.batch < 1)

@@ -176,9 +176,12 @@ Judgement judge_flat(const std::vector<double>& log_m, const std::vector<Estimat
 }
 
 FigureSummary fig5_summary(const Fig5Settings& s, const CsvTable& merged) {
+    std::vector<CsvTable> rows_of;  // each generator's rows (obs, vae, rbm, diffusion), members in design order
     std::vector<std::vector<Group>> by_generator;
-    for (const char* generator : GENERATORS)
-        by_generator.push_back(group_estimates(csv_filter(merged, "generator", generator), {"M"}, "mse"));
+    for (const char* generator : GENERATORS) {
+        rows_of.push_back(csv_filter(merged, "generator", generator));
+        by_generator.push_back(group_estimates(rows_of.back(), {"M"}, "mse"));
+    }
     CsvTable table = csv_table({"M", "obs_mean", "obs_sd", "vae_mean", "vae_sd", "rbm_mean", "rbm_sd", "diff_mean", "diff_sd", "ensembles"});
     std::vector<double> log_m;
     std::vector<std::vector<Estimate>> points(4);
@@ -198,15 +201,12 @@ FigureSummary fig5_summary(const Fig5Settings& s, const CsvTable& merged) {
         log_m.push_back(std::log10(std::stod(group.keys[0])));
         labels.push_back("M=" + group.keys[0]);
         // Paired: member k's generators all learned from the same data.
-        auto mse_of = [&](int g) {
-            return group_values(csv_filter(merged, "generator", GENERATORS[g]), {"M"}, group.keys, "mse");
-        };
+        auto mse_of = [&](int g) { return group_values(rows_of[g], {"M"}, group.keys, "mse"); };
         diff_beats_rbm.push_back(judge_paired_less("diffusion", mse_of(3), "RBM", mse_of(2)));
         diff_beats_vae.push_back(judge_paired_less("diffusion", mse_of(3), "VAE", mse_of(1)));
         std::string fidelity_cell;
         for (int g = 0; g < 4; g++) {
-            Estimate e = estimate_of(group_values(csv_filter(merged, "generator", GENERATORS[g]), {"M"}, group.keys,
-                                                  "fid_c_test"));
+            Estimate e = estimate_of(group_values(rows_of[g], {"M"}, group.keys, "fid_c_test"));
             fidelity_cell += std::string(g ? ", " : "") + GENERATORS[g] + " " + estimate_text(e, 2);
         }
         md.push_back(fidelity_cell);
@@ -228,7 +228,7 @@ FigureSummary fig5_summary(const Fig5Settings& s, const CsvTable& merged) {
     summary.headline = std::to_string(held) + " of " + std::to_string(summary.claims.size()) +
                        " of the paper's claims held: diffusion < RBM at every M: " + verdict_name(summary.claims[0].verdict) +
                        "; diffusion < VAE at every M: " + verdict_name(summary.claims[1].verdict) + ". " +
-                       rule_fired_text(csv_filter(merged, "generator", "diffusion"));
+                       rule_fired_text(rows_of[3]);
     summary.settings = {{"n, g", std::to_string(s.n) + ", 1"},
                         {"M+ per generator", std::to_string(s.M_plus)},
                         {"ensembles per M", std::to_string(s.ensembles)},

@@ -2,6 +2,7 @@
 #include "../data/version.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -385,15 +386,33 @@ std::string glance_measured_text(const std::string& measured, size_t limit) {
     return text;
 }
 
+std::string claim_members_text(const std::string& measured) {
+    // The judging helpers above write "n = K" (or "n = K, L") for estimates and "single run" for single numbers.
+    long fewest = 0;
+    for (size_t at = measured.find("n = "); at != std::string::npos; at = measured.find("n = ", at + 4)) {
+        if (at > 0 && std::isalnum((unsigned char)measured[at - 1])) continue;  // "mean = ", not "n = "
+        const char* text = measured.c_str() + at + 4;
+        while (std::isdigit((unsigned char)*text)) {  // "n = 10, 4": every count
+            char* end = nullptr;
+            long count = std::strtol(text, &end, 10);
+            if (count > 0 && (fewest == 0 || count < fewest)) fewest = count;
+            text = end[0] == ',' && end[1] == ' ' ? end + 2 : end;
+        }
+    }
+    if (measured.find("single run") != std::string::npos) fewest = 1;
+    return fewest == 0 ? "" : std::to_string(fewest);
+}
+
 static std::string claims_table(const std::vector<Claim>& claims, bool at_a_glance) {
     std::vector<std::vector<std::string>> rows;
     for (const Claim& claim : claims) {
         std::vector<std::string> row = {claim.text, at_a_glance ? glance_measured_text(claim.measured, 300) : claim.measured,
                                         verdict_cell(claim.verdict)};
-        if (at_a_glance) row.insert(row.begin(), claim.figure);
+        if (at_a_glance) row.insert(row.begin(), {claim.figure, claim_members_text(claim.measured)});
         rows.push_back(row);
     }
-    if (at_a_glance) return markdown_table({"figure", "claim", "measured", "verdict"}, "llll", rows);
+    if (at_a_glance) return markdown_table({"figure", "members", "claim", "measured (mean ± sd over members)", "verdict"},
+                                           "lrlll", rows);
     return markdown_table({"claim", "measured", "verdict"}, "lll", rows);
 }
 

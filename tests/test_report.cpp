@@ -126,7 +126,7 @@ TEST_CASE("report: results/README.md from synthetic figure directories", "[repor
     std::string readme = read_file(results + "/README.md");
     CHECK_THAT(readme, Catch::Contains("never edited by hand"));
     CHECK_THAT(readme, Catch::Contains("3 claims: 1 held, 1 not held, 1 undecided at this scale."));
-    CHECK_THAT(readme, Catch::Contains("| fig3 | augmented < observed at g = 1 | aug 0.005 ± 0.001 vs obs 0.011 ± 0.001"));
+    CHECK_THAT(readme, Catch::Contains("| fig3 | 3 | augmented < observed at g = 1 | aug 0.005 ± 0.001 vs obs 0.011 ± 0.001"));
     CHECK_THAT(readme, Catch::Contains("| **not held** |"));
     CHECK_THAT(readme, Catch::Contains("| undecided at this scale |"));
     CHECK_THAT(readme, Catch::Contains("## Fig. 3 — MSE vs coupling scale g"));
@@ -173,9 +173,16 @@ TEST_CASE("report: long measured texts are shortened in the at-a-glance table on
     std::string measured = all.measured;  // claims.csv holds no commas inside cells
     std::replace(measured.begin(), measured.end(), ',', ';');
     glance = glance_measured_text(measured, 300);
-    CHECK_THAT(readme, Catch::Contains("| fig6 | augmented > observed at every k | " + glance));
+    CHECK_THAT(readme, Catch::Contains("| fig6 | 1 | augmented > observed at every k | " + glance));
     CHECK_THAT(readme, Catch::Contains("| augmented > observed at every k | " + measured));
     std::system(("rm -rf '" + results + "'").c_str());
+}
+
+TEST_CASE("report: the members column reads the judging helpers' counts", "[report]") {
+    CHECK(claim_members_text(judge_paired_less("a", {1, 2, 3}, "b", {2, 3, 4}).measured) == "3");
+    CHECK(claim_members_text(judge_less("a", estimate(0.2, 0.05, 10), "b", estimate(0.3, 0.05, 4)).measured) == "4");
+    CHECK(claim_members_text(judge_less("a", single_run(0.1), "b", single_run(0.2)).measured) == "1");
+    CHECK(claim_members_text("mean = 0.3, no count") == "");
 }
 
 TEST_CASE("plot: the gnuplot script names columns by number and refuses unknown ones", "[report][plot]") {

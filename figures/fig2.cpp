@@ -794,6 +794,11 @@ int command_fig2(int argc, char** argv) {
     fig2_plot(members, s, out);
     std::vector<Claim> claims = fig2_claims(members, s);
     write_claims(out + "/claims.csv", claims);
+    if (s.solver.kind == SolverKind::Erasure) {  // the observed-data MSE other figures share (report/report.h)
+        std::vector<ObservedMse> observed;
+        for (int k = 0; k < member_count; k++) observed.push_back({s.n, s.g, s.M, k, members[k].base.mse_obs});
+        write_observed_mse(out + "/observed_mse.csv", observed);
+    }
 
     // A resumed run adds its wall time to the invocations before it (work/wall_seconds.txt, rewritten once at the end).
     double wall = seconds_since(start_time);

@@ -102,6 +102,9 @@ FigureSummary fig3_summary(const std::string& out, const Fig3Settings& s, const 
     fig3_plot(out, s);
 
     FigureSummary summary;
+    // A "solver" design column means another solver than the erasure machine: not the shared observed-data MSE.
+    const bool em = !csv_has_column(merged, "solver");
+    summary.observed = observed_mse_rows(merged, "mse_obs", [&](size_t) { return em; }, s.n, 1.0, s.M);
     summary.title = "Fig. 3: MSE vs coupling scale g";
     summary.claims = {
         make_claim("fig3", "augmented MSE < observed MSE at every g (Fig. 3)", judge_columns_less("g", merged, "g", g_values, "mse_aug", "aug", "mse_obs", "obs")),

@@ -216,7 +216,9 @@ FigureSummary fig5_summary(const Fig5Settings& s, const CsvTable& merged) {
     fig5_plot(s);
 
     FigureSummary summary;
-    summary.title = "Fig. 5: RBM and VAE against the diffusion model";
+    const bool em = !csv_has_column(merged, "solver");  // a "solver" design column: not the erasure machine
+    summary.observed = observed_mse_rows(
+        merged, "mse", [&](size_t row) { return em && csv_cell(merged, row, "generator") == "obs"; }, s.n, 1.0, 4000);    summary.title = "Fig. 5: RBM and VAE against the diffusion model";
     summary.claims = {
         make_claim("fig5", "diffusion < RBM (MSE) at every M", judge_all(labels, diff_beats_rbm)),
         make_claim("fig5", "diffusion < VAE (MSE) at every M", judge_all(labels, diff_beats_vae)),

@@ -426,6 +426,9 @@ FigureSummary fig7_summary(const Fig7Settings& s, const std::string& out, const 
     write_tables(out, points);
     plot_fig7(out);
     FigureSummary summary;
+    summary.observed = observed_mse_rows(merged, "mse", [&](size_t row) {
+        return csv_cell(merged, row, "solver") == "em" && csv_cell(merged, row, "data") == "obs";
+    }, s.n, 1.0, 4000);
     summary.title = "Fig. 7 (beyond the paper): does augmentation help each solver?";
     summary.claims = fig7_claims(points);
     summary.headline = headline(points, summary.claims);

@@ -21,6 +21,19 @@ Judgement judge_columns_less(const std::string& x_name, const CsvTable& rows, co
     return judge_all(labels, judgements);
 }
 
+std::vector<ObservedMse> observed_mse_rows(const CsvTable& merged, const std::string& mse_column,
+                                           const std::function<bool(size_t row)>& keep, long n, double g, long M) {
+    auto column_or = [&](size_t row, const char* column, double fallback) {
+        return csv_has_column(merged, column) ? csv_double(merged, row, column) : fallback;
+    };
+    std::vector<ObservedMse> rows;
+    for (size_t row = 0; row < merged.rows.size(); row++)
+        if (keep(row))
+            rows.push_back({(long)column_or(row, "n", n), column_or(row, "g", g), (long)column_or(row, "M", M),
+                            (int)column_or(row, "ens", 0), csv_double(merged, row, mse_column)});
+    return rows;
+}
+
 std::string rule_fired_text(const CsvTable& merged) {
     std::vector<std::string> seen, not_fired;
     for (size_t row = 0; row < merged.rows.size(); row++) {
@@ -126,6 +139,7 @@ void write_figure_outputs(const FigureRun& run, const MergeResult& merged, size_
     std::string command = command_line_text(run.argc, run.argv);
     std::string jobs = std::to_string(merged.jobs_done) + " of " + std::to_string(design_size);
     write_claims(run.out + "/claims.csv", summary.claims);
+    if (!summary.observed.empty()) write_observed_mse(run.out + "/observed_mse.csv", summary.observed);
     write_run_info(run.out + "/run_info.csv",
                    {{"command", command}, {"scale", run.scale}, {"seed", std::to_string(run.seed)},
                     {"wall_seconds", seconds_text(wall)}, {"threads", std::to_string(run.threads)}, {"jobs", jobs},

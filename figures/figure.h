@@ -77,7 +77,12 @@ struct FigureSummary {
     SettingRows settings;  // the figure's own; the writer adds "seed, threads" and "jobs merged"
     std::string tables;    // Markdown sections between the settings and the claims
     std::vector<Claim> claims;
+    std::vector<ObservedMse> observed;  // observed_mse.csv (report/report.h), when the figure runs SK points
 };
+// The observed-data MSE rows of merged job rows: the rows `keep` picks, their n, g, M and ens columns where present
+// (else n, g, M as given), the MSE from `mse_column`.
+std::vector<ObservedMse> observed_mse_rows(const CsvTable& merged, const std::string& mse_column,
+                                           const std::function<bool(size_t row)>& keep, long n, double g, long M);
 // "batch 256, checkpoints 1000·2^k up to 32000, probe 2000, sampler ddim200eta1" (the settings' diffusion row).
 std::string diffusion_setting_text(const AugmentSettings& settings);
 // Writes claims.csv, run_info.csv (command, scale, seed, wall time, threads, jobs merged and their summed time) and

@@ -8,8 +8,10 @@
 #include <cstdlib>
 #include <ctime>
 #include <dirent.h>
+#include <map>
 #include <sstream>
 #include <stdexcept>
+#include <tuple>
 
 #include "../data/atomic_file.h"
 #include "csv.h"
@@ -249,6 +251,58 @@ std::vector<Claim> read_claims(const std::string& path) {
         claims.push_back(claim);
     }
     return claims;
+}
+
+void write_observed_mse(const std::string& path, const std::vector<ObservedMse>& rows) {
+    CsvTable table = csv_table({"n", "g", "M", "member", "mse_obs"});
+    for (const ObservedMse& row : rows)
+        csv_add_row(&table, {std::to_string(row.n), csv_number(row.g), std::to_string(row.M), std::to_string(row.member),
+                             csv_number(row.mse)});
+    csv_write(path, table);
+}
+
+std::vector<ObservedMse> read_observed_mse(const std::string& path) {
+    CsvTable table = csv_read(path);
+    std::vector<ObservedMse> rows;
+    for (size_t r = 0; r < table.rows.size(); r++)
+        rows.push_back({std::atol(csv_cell(table, r, "n").c_str()), csv_double(table, r, "g"),
+                        std::atol(csv_cell(table, r, "M").c_str()), std::atoi(csv_cell(table, r, "member").c_str()),
+                        csv_double(table, r, "mse_obs")});
+    return rows;
+}
+
+std::string shared_points_section(const std::string& results_dir, const std::vector<std::string>& figures) {
+    // (n, g, M, member) → figure → MSE
+    std::map<std::tuple<long, double, long, int>, std::map<std::string, double>> points;
+    for (const std::string& figure : figures) {
+        std::string path = results_dir + "/" + figure + "/observed_mse.csv";
+        if (!path_exists(path)) continue;
+        for (const ObservedMse& row : read_observed_mse(path)) points[{row.n, row.g, row.M, row.member}][figure] = row.mse;
+    }
+    std::vector<std::vector<std::string>> rows;
+    int agree = 0;
+    for (const auto& [point, by_figure] : points) {
+        if (by_figure.size() < 2) continue;
+        double lo = by_figure.begin()->second, hi = lo;
+        std::string values;
+        for (const auto& [figure, mse] : by_figure) {
+            lo = std::min(lo, mse);
+            hi = std::max(hi, mse);
+            values += (values.empty() ? "" : ", ") + figure + " " + csv_number(mse);
+        }
+        bool same = hi - lo <= 1e-9 * std::fabs(hi);
+        agree += same;
+        char label[96];
+        std::snprintf(label, sizeof label, "n=%ld, g=%s, M=%ld", std::get<0>(point), csv_number(std::get<1>(point)).c_str(),
+                      std::get<2>(point));
+        rows.push_back({label, std::to_string(std::get<3>(point)), values, same ? "yes" : "**no**"});
+    }
+    if (rows.empty()) return "";
+    return "## The figures agree at shared points\n\nFigures that run the same SK point (n, g, M) and member draw the same "
+           "data from the same seed (method/seeds.h) and share its trained model through the store, so the erasure "
+           "machine's MSE on the observed data must be the same number in each. " + std::to_string(agree) + " of " +
+           std::to_string(rows.size()) + " shared (point, member) pairs agree.\n\n" +
+           markdown_table({"point", "member", "observed-data MSE in each figure", "same"}, "lrll", rows) + "\n";
 }
 
 static std::string utc_now() {
@@ -537,6 +591,9 @@ std::string results_readme_text(const std::string& results_dir,
                time_parts + "): each figure's summed job time from its run_info.csv, or its wall time where it ran no "
                "jobs. Run one after another on one machine, as `repro all` does, that is the wall time; `repro all` adds "
                "only this report.\n\n";
+    std::vector<std::string> names;
+    for (const auto& figure : figures) names.push_back(figure.second);
+    out += shared_points_section(results_dir, names);
     out += sections;
     return out;
 }

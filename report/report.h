@@ -75,6 +75,22 @@ Judgement judge_u_shape(const std::vector<std::string>& labels, const std::vecto
 void write_claims(const std::string& path, const std::vector<Claim>& claims);
 std::vector<Claim> read_claims(const std::string& path);
 
+// observed_mse.csv: the erasure machine's MSE on the observed data at every SK point (n, g, M, member) a figure ran.
+// Figures draw a point's data from the same seed (method/seeds.h sk_point_seed), so the report can check that they
+// agree (the section "The figures agree at shared points").
+struct ObservedMse {
+    long n = 0;
+    double g = 0;
+    long M = 0;
+    int member = 0;
+    double mse = 0;
+};
+void write_observed_mse(const std::string& path, const std::vector<ObservedMse>& rows);
+std::vector<ObservedMse> read_observed_mse(const std::string& path);
+// The section: one row per (point, member) that two or more figures ran, their MSEs side by side, and whether they
+// agree (relative difference below 1e-9). Empty when no point is shared. `figures` are the results_dir/fig* names.
+std::string shared_points_section(const std::string& results_dir, const std::vector<std::string>& figures);
+
 // run_info.csv. write_run_info checks the required keys (command, scale, seed, wall_seconds) and adds date.
 using RunInfo = std::vector<std::pair<std::string, std::string>>;
 void write_run_info(const std::string& path, const RunInfo& info);

@@ -11,6 +11,7 @@
 #include "../data/atomic_file.h"
 #include "../figures/model_store.h"
 #include "../report/csv.h"
+#include "../report/report.h"
 
 static int run_command(int (*command)(int, char**), std::vector<std::string> words) {
     std::vector<char*> argv;
@@ -53,6 +54,10 @@ TEST_CASE("store: fig3 finds the model fig2 trained at the same point, and both 
     CsvTable part = csv_read(root + "/fig3/parts/job_1.csv");
     REQUIRE(csv_cell(part, 0, "g") == "1");
     CHECK(csv_double(part, 0, "mse_obs") == reference(root + "/fig2/member_0/references.csv", "mse_obs"));
+    // ... and the report says so: the point (8, 1, 200), member 0, is in both figures' observed_mse.csv and agrees.
+    std::string section = shared_points_section(root, {"fig2", "fig3"});
+    CHECK_THAT(section, Catch::Contains("1 of 1 shared (point, member) pairs agree"));
+    CHECK_THAT(section, Catch::Contains("| n=8, g=1, M=200 | 0 |"));
 
     // The same figure again into another folder: every model and every generated set (probe and M+) is found.
     std::vector<std::string> again = fig3;

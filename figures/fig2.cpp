@@ -509,12 +509,16 @@ void fig2_write_scatter(const Fig2Base& base, const std::vector<long>& iteration
     csv_write(out + "/scatter.csv", scatter);
 }
 
-PlotPanel along_training_panel(const std::string& title, const std::string& ylabel) {
+PlotPanel along_training_panel(const std::string& title, const std::string& ylabel, long last_iteration) {
     PlotPanel panel;
     panel.title = title;
     panel.xlabel = "iterations";
     panel.ylabel = ylabel;
     panel.log_x = true;
+    // Over three decades (the long scale) the default 2-3-5-7 tics run into each other: label 1-3-10 per decade.
+    if (last_iteration > 100000)
+        panel.xtics = "(\"1k\" 1000, \"3k\" 3000, \"10k\" 10000, \"30k\" 30000, \"100k\" 100000, \"300k\" 300000, "
+                      "\"1M\" 1000000)";
     return panel;
 }
 
@@ -557,7 +561,7 @@ void fig2_plot(const std::vector<Fig2Member>& members, const Fig2Settings& s, co
     for (const Fig2Member& m : members)
         stop_markers.push_back({(double)s.checkpoints[m.stops.test.index], "red",
                                 m.stops.test.crossed ? "rule stops" : "rule did not fire (last)"});
-    PlotPanel mse = along_training_panel("(e) MSE along diffusion training", "MSE");
+    PlotPanel mse = along_training_panel("(e) MSE along diffusion training", "MSE", s.checkpoints.back());
     mse.series = {along_series("mse_aug", "orange", LineKind::Solid, Marker::FilledCircle, "augmented"),
                   along_series("mse_aug_obs", "sky", LineKind::Solid, Marker::OpenCircle, "aug+obs"),
                   along_series("mse_aug_plm", "purple", LineKind::Solid, Marker::Cross, "augmented, PLM")};
@@ -569,12 +573,12 @@ void fig2_plot(const std::vector<Fig2Member>& members, const Fig2Settings& s, co
                       {mean([](const Fig2Member& m) { return csv_double(m.controls, 1, "mse"); }), LineKind::Dotted,
                        "gray", "bootstrap (M+ copies)"}};
     mse.markers = stop_markers;
-    PlotPanel variance = along_training_panel("(f) energy variance", "Var[E]");
+    PlotPanel variance = along_training_panel("(f) energy variance", "Var[E]", s.checkpoints.back());
     variance.series = {along_series("var_e_aug", "orange", LineKind::Solid, Marker::FilledCircle, "augmented")};
     variance.references = {{mean([](const Fig2Member& m) { return m.base.var_train; }), LineKind::Dashed, "black", "train"},
                            {mean([](const Fig2Member& m) { return m.base.var_test; }), LineKind::Dotted, "red", "test"}};
     variance.markers = stop_markers;
-    PlotPanel fidelity = along_training_panel("(g) generator fidelity vs test data", "mean |difference|");
+    PlotPanel fidelity = along_training_panel("(g) generator fidelity vs test data", "mean |difference|", s.checkpoints.back());
     fidelity.series = {along_series("fid_m_test", "orange", LineKind::Solid, Marker::FilledCircle, "|dm_i|"),
                        along_series("fid_c_test", "sky", LineKind::Solid, Marker::OpenCircle, "|dC_ij|")};
     fidelity.references = {{mean([](const Fig2Member& m) { return m.base.yardstick.magnetisation; }), LineKind::Dashed,
@@ -651,7 +655,7 @@ std::vector<Claim> fig2_claims(const std::vector<Fig2Member>& members, const Fig
     auto stop = values([](const Fig2Member& m) { return at_stop(m, "mse_aug"); });
     auto last = values([&](const Fig2Member& m) { return std::fabs(column_at(m, s.checkpoints.size() - 1, "mse_aug") - m.base.mse_obs); });
     auto best_gap = values([&](const Fig2Member& m) { return std::fabs(column_at(m, best, "mse_aug") - m.base.mse_obs); });
-    return {make_claim(figure, "MSE vs diffusion training is U-shaped (Fig. 2e)", u_shape),
+    std::vector<Claim> claims = {make_claim(figure, "MSE vs diffusion training is U-shaped (Fig. 2e)", u_shape),
             make_claim(figure, "augmented MSE at the energy-variance stop < observed-only MSE",
                        judge_paired_less("MSE_aug(stop)", stop, "MSE_obs", obs)),
             make_claim(figure, "energy-variance stopping lands within a factor 2 of the best checkpoint",
@@ -666,6 +670,26 @@ std::vector<Claim> fig2_claims(const std::vector<Fig2Member>& members, const Fig
             make_claim(figure, "beyond the paper: PLM on augmented data at the stop < PLM-CV on the observed data alone",
                        judge_paired_less("MSE_PLM(aug, stop)", values([](const Fig2Member& m) { return at_stop(m, "mse_aug_plm"); }),
                                          "MSE_PLM-CV(obs)", values([](const Fig2Member& m) { return m.base.mse_obs_plm_cv; })))};
+    // The final step (long scale): the paper's sampler and M+ at the rule's stop, the best and the last checkpoint,
+    // where the curve's 20,000 quick samples are noisier than the differences they are asked to show.
+    bool finals = s.final_M_plus > 0;
+    for (const Fig2Member& m : members) finals = finals && m.final_table.rows.size() == 3;
+    if (!finals) return claims;
+    auto final_mse = [&](size_t role) {  // 0 rule stop, 1 best, 2 last (fig2_final's order)
+        return values([&](const Fig2Member& m) { return csv_double(m.final_table, role, "mse_aug"); });
+    };
+    const std::string with = std::to_string(s.final_M_plus) + " DDPM samples";
+    // "Back at the observed-only MSE" is refuted where the last checkpoint is still clearly below it.
+    Judgement back = judge_paired_less("MSE_aug(last, " + with + ")", final_mse(2), "MSE_obs", obs);
+    back.verdict = back.verdict == Verdict::Held ? Verdict::NotHeld : back.verdict == Verdict::NotHeld ? Verdict::Held
+                                                                                                      : Verdict::Undecided;
+    claims.push_back(make_claim(figure, "over-trained, " + with + ": MSE at the last checkpoint is back at the "
+                                "observed-only MSE (refuted if still clearly below)", back));
+    claims.push_back(make_claim(figure, "right arm of the U, " + with + ": MSE at the best checkpoint < at the last",
+                                judge_paired_less("MSE_aug(best)", final_mse(1), "MSE_aug(last)", final_mse(2))));
+    claims.push_back(make_claim(figure, "augmented MSE at the energy-variance stop < observed-only MSE, " + with,
+                                judge_paired_less("MSE_aug(stop)", final_mse(0), "MSE_obs", obs)));
+    return claims;
 }
 
 std::string fig2_settings_markdown(const Fig2Settings& s, int members, int threads, double wall_total, double wall,
@@ -682,7 +706,7 @@ std::string fig2_settings_markdown(const Fig2Settings& s, int members, int threa
     md += "| wall time | " + fmt("%.0f", wall_total) + " s" +
           (wall_total > wall + 0.5 ? " over several invocations (the last one " + fmt("%.0f", wall) + " s)" : std::string()) +
           " (training " + fmt("%.0f", train_seconds) + " s, sampling " + fmt("%.0f", sample_seconds) +
-          " s over all checkpoints and members) |\n\n";
+          " s over all checkpoints, members and the final step) |\n\n";
     return md;
 }
 
@@ -782,7 +806,16 @@ int command_fig2(int argc, char** argv) {
         throw std::runtime_error(out + " holds an unfinished run with other settings (" + settings_path +
                                  "); use another --out or delete " + work);
     write_file_atomic(settings_path, settings);
-    auto say = [&](const std::string& text) { if (!quiet) std::fprintf(stderr, "fig2: %s\n", text.c_str()); };
+    // Every invocation's wall time adds up in work/wall_seconds.txt: each progress message rewrites it with the time
+    // of the invocations before plus this one's so far, so an invocation stopped from outside (a session's end, a
+    // Slurm time limit) still counts up to its last message.
+    std::string wall_path = work + "/wall_seconds.txt";
+    const double wall_before = path_exists(wall_path) ? std::strtod(read_file(wall_path).c_str(), nullptr) : 0.0;
+    auto account_wall_time = [&]() { write_file_atomic(wall_path, fmt("%.1f", wall_before + seconds_since(start_time)) + "\n"); };
+    auto say = [&](const std::string& text) {
+        account_wall_time();
+        if (!quiet) std::fprintf(stderr, "fig2: %s\n", text.c_str());
+    };
 
     std::vector<Fig2Member> members;
     for (int k = 0; k < member_count; k++) {
@@ -800,17 +833,16 @@ int command_fig2(int argc, char** argv) {
         write_observed_mse(out + "/observed_mse.csv", observed);
     }
 
-    // A resumed run adds its wall time to the invocations before it (work/wall_seconds.txt, rewritten once at the end).
-    double wall = seconds_since(start_time);
-    std::string wall_path = work + "/wall_seconds.txt";
-    double wall_total = wall + (path_exists(wall_path) ? std::strtod(read_file(wall_path).c_str(), nullptr) : 0.0);
-    write_file_atomic(wall_path, fmt("%.1f", wall_total) + "\n");
+    account_wall_time();
+    double wall = seconds_since(start_time), wall_total = wall_before + wall;
     double train_seconds = 0, sample_seconds = 0;
-    for (const Fig2Member& m : members)
+    for (const Fig2Member& m : members) {
         for (size_t k = 0; k < m.table.rows.size(); k++) {
             train_seconds += csv_double(m.table, k, "seconds_train");
             sample_seconds += csv_double(m.table, k, "seconds_sample");
         }
+        for (size_t k = 0; k < m.final_table.rows.size(); k++) sample_seconds += csv_double(m.final_table, k, "seconds_sample");
+    }
     write_run_info(out + "/run_info.csv",
                    {{"command", command_line_text(argc, argv)}, {"scale", s.scale}, {"seed", std::to_string(s.seed)},
                     {"wall_seconds", fmt("%.0f", wall_total)}, {"this_invocation_seconds", fmt("%.0f", wall)},

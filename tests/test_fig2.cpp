@@ -78,3 +78,19 @@ TEST_CASE("fig2: members aggregate into mean and sd per checkpoint; more members
     CHECK(a != b);  // members draw different data
     CHECK(read_claims(out + "/claims.csv").size() == 7);
 }
+
+TEST_CASE("fig2: the final step samples the rule's stop, the best and the last checkpoint, and judges them", "[figures]") {
+    std::string out = "build/test_tmp/fig2_final";
+    remove_tree(out);
+    REQUIRE(run_fig2(out, {"--members", "1", "--final-M-plus", "200"}) == 0);
+    CsvTable final_rows = csv_read(out + "/member_0/final.csv");
+    REQUIRE(final_rows.rows.size() == 3);
+    CHECK(csv_cell(final_rows, 0, "role") == "rule stop");
+    CHECK(csv_cell(final_rows, 2, "role") == "last");
+    CHECK(csv_cell(final_rows, 2, "iteration") == "80");
+    std::vector<Claim> claims = read_claims(out + "/claims.csv");
+    int with_final = 0;
+    for (const Claim& claim : claims) with_final += claim.text.find("200 DDPM samples") != std::string::npos;
+    CHECK(with_final == 3);
+    remove_tree(out);
+}

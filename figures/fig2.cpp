@@ -846,6 +846,7 @@ int command_fig2(int argc, char** argv) {
     write_run_info(out + "/run_info.csv",
                    {{"command", command_line_text(argc, argv)}, {"scale", s.scale}, {"seed", std::to_string(s.seed)},
                     {"wall_seconds", fmt("%.0f", wall_total)}, {"this_invocation_seconds", fmt("%.0f", wall)},
+                    {"compute_seconds", fmt("%.0f", train_seconds + sample_seconds)},
                     {"threads", std::to_string(threads)}, {"members", std::to_string(member_count)},
                     {"settings", settings}});
     std::string md = "# Fig. 2: augmentation along diffusion training (" + s.scale + " scale)\n\n" +

@@ -106,8 +106,8 @@ std::string results_readme_text(const std::string& results_dir,
 // The measured text as the at-a-glance table shows it: unchanged up to `limit` characters; longer, cut at a "; " or
 // " → " with a count of the points' verdicts (judge_all's "[held]" markers) and a pointer to the figure's table.
 std::string glance_measured_text(const std::string& measured, size_t limit);
-// The members behind a claim, from its measured text: "1" if any part is a "single run", else the fewest "n = K" in
-// it, "" if neither
+// The members behind a claim, from its measured text: "1" if any part is a "single run", else the fewest "n = K" or
+// "of K members" in it, "" if none
 // (the at-a-glance table's members column).
 std::string claim_members_text(const std::string& measured);
 void write_results_readme(const std::string& results_dir,

@@ -183,6 +183,7 @@ TEST_CASE("report: the members column reads the judging helpers' counts", "[repo
     CHECK(claim_members_text(judge_less("a", estimate(0.2, 0.05, 10), "b", estimate(0.3, 0.05, 4)).measured) == "4");
     CHECK(claim_members_text(judge_less("a", single_run(0.1), "b", single_run(0.2)).measured) == "1");
     CHECK(claim_members_text("mean = 0.3, no count") == "");
+    CHECK(claim_members_text("fired in 2 of 3 members; MSE at stop / best: 1.2") == "3");
 }
 
 TEST_CASE("plot: the gnuplot script names columns by number and refuses unknown ones", "[report][plot]") {

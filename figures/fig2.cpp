@@ -572,6 +572,12 @@ void fig2_plot(const std::vector<Fig2Member>& members, const Fig2Settings& s, co
                        "green", "oracle (fresh M+)"},
                       {mean([](const Fig2Member& m) { return csv_double(m.controls, 1, "mse"); }), LineKind::Dotted,
                        "gray", "bootstrap (M+ copies)"}};
+    if (!members[0].final_table.rows.empty()) {  // the final step (long scale): the paper's sampler and M+, member 0
+        mse.key = "below";  // eight entries: inside the panel they would cover the curves
+        mse.series.push_back({"member_0/final.csv", "iteration", "mse_aug", "", "", "",
+                              style_line("red", LineKind::None, Marker::FilledSquare),
+                              "augmented, " + std::to_string(s.final_M_plus) + " DDPM (member 0)"});
+    }
     mse.markers = stop_markers;
     PlotPanel variance = along_training_panel("(f) energy variance", "Var[E]", s.checkpoints.back());
     variance.series = {along_series("var_e_aug", "orange", LineKind::Solid, Marker::FilledCircle, "augmented")};

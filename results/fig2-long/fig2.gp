@@ -77,7 +77,7 @@ set xlabel 'iterations'
 set ylabel 'MSE'
 set datafile separator ','
 set datafile missing NaN
-set key top right noautotitle opaque
+set key below noautotitle opaque
 set logscale x
 set mxtics 10
 set format x '%g'
@@ -90,9 +90,11 @@ set label 'rule stops' at 32000, graph 0.04 right offset -0.5,0 front tc rgb '#D
 # fig2.csv: x = iteration (column 1), y = mse_aug_mean (column 3)
 # fig2.csv: x = iteration (column 1), y = mse_aug_obs_mean (column 5)
 # fig2.csv: x = iteration (column 1), y = mse_aug_plm_mean (column 7)
+# member_0/final.csv: x = iteration (column 2), y = mse_aug (column 3)
 plot 'fig2.csv' using 1:3 with linespoints lc rgb '#E69F00' pt 7 ps 1 dt 1 lw 1.5 title 'augmented', \
      'fig2.csv' using 1:5 with linespoints lc rgb '#56B4E9' pt 6 ps 1 dt 1 lw 1.5 title 'aug+obs', \
      'fig2.csv' using 1:7 with linespoints lc rgb '#CC79A7' pt 2 ps 1 dt 1 lw 1.5 title 'augmented, PLM', \
+     'member_0/final.csv' using 2:3 with points lc rgb '#D55E00' pt 5 ps 1 title 'augmented, 100000 DDPM (member 0)', \
      0.009154596623 with lines lc rgb '#000000' dt 2 lw 2 title 'observed only', \
      0.001472964647 with lines lc rgb '#CC79A7' dt 2 lw 2 title 'observed only, PLM-CV', \
      0.005165097871 with lines lc rgb '#009E73' dt 3 lw 2 title 'oracle (fresh M+)', \

@@ -540,14 +540,13 @@ std::string results_readme_text(const std::string& results_dir,
             RunInfo info = read_run_info(dir + "/run_info.csv");
             // job_seconds_total if given, else the larger of wall_seconds and compute_seconds (fig2: its training
             // and sampling, timed at every checkpoint, which counts invocations that a wall clock missed).
-            std::string compute_seconds, job_seconds;
-            for (const auto& entry : info) {
-                if (entry.first == "job_seconds_total") job_seconds = entry.second;
-                if ((entry.first == "wall_seconds" || entry.first == "compute_seconds") &&
-                    (compute_seconds.empty() || std::atof(entry.second.c_str()) > std::atof(compute_seconds.c_str())))
-                    compute_seconds = entry.second;
-            }
-            if (!job_seconds.empty()) compute_seconds = job_seconds;
+            std::map<std::string, std::string> seconds;
+            for (const auto& entry : info) seconds[entry.first] = entry.second;
+            std::string compute_seconds = seconds["job_seconds_total"];
+            if (compute_seconds.empty())
+                compute_seconds = std::atof(seconds["compute_seconds"].c_str()) > std::atof(seconds["wall_seconds"].c_str())
+                                      ? seconds["compute_seconds"]
+                                      : seconds["wall_seconds"];
             if (!compute_seconds.empty()) {
                 total_seconds += std::atof(compute_seconds.c_str());
                 time_parts += (time_parts.empty() ? "" : ", ") + name + " " + wall_time_text(compute_seconds);
@@ -602,9 +601,9 @@ std::string results_readme_text(const std::string& results_dir,
     }
     if (!time_parts.empty())
         out += "Run time: computing these results took " + wall_time_text(std::to_string(total_seconds)) + " (" +
-               time_parts + "): each figure's summed job time from its run_info.csv, or where it ran no jobs its wall time "
-               "(fig2: or its timed training and sampling, if larger). Run one after another on one machine, as `repro all` does, that is the wall time; `repro all` adds "
-               "only this report.\n\n";
+               time_parts + "): each figure's summed job time from its run_info.csv, or where it ran no jobs its wall "
+               "time (fig2: or its timed training and sampling, if larger). Run one after another on one machine, as "
+               "`repro all` does, that is the wall time; `repro all` adds only this report.\n\n";
     std::vector<std::string> names;
     for (const auto& figure : figures) names.push_back(figure.second);
     out += shared_points_section(results_dir, names);

@@ -601,7 +601,7 @@ void fig2_plot(const std::vector<Fig2Member>& members, const Fig2Settings& s, co
 
 // The stopping-rule claims count only the members where the rule fired (a rule that did not fire cannot be credited).
 Judgement fig2_within_two(const std::vector<Fig2Member>& members, const Fig2Settings& s) {
-    Judgement j;
+    Judgement j;  // members: those where the rule fired, the only ones credited
     int fired = 0, within = 0;
     std::string ratios;
     for (const Fig2Member& m : members) {
@@ -611,6 +611,7 @@ Judgement fig2_within_two(const std::vector<Fig2Member>& members, const Fig2Sett
         within += ratio <= 2;
         ratios += (ratios.empty() ? "" : ", ") + fmt("%.2f", ratio);
     }
+    j.members = fired;
     if (fired == 0) {
         j.measured = "the rule did not fire within " + std::to_string(s.checkpoints.back()) + " iterations in any of " +
                      std::to_string(members.size()) + " members: nothing to credit";
@@ -630,6 +631,7 @@ Judgement fig2_test_rule_better(const std::vector<Fig2Member>& members) {
             train_rule.push_back(column_at(m, m.stops.train.index, "mse_aug"));
         }
     Judgement j;
+    j.members = 0;
     j.measured = "neither rule fired in any member";
     if (test_rule.empty()) return j;
     j = judge_paired_less("MSE at the test rule's stop", test_rule, "MSE at the train rule's stop", train_rule);
@@ -648,6 +650,7 @@ std::vector<Claim> fig2_claims(const std::vector<Fig2Member>& members, const Fig
         points.push_back(over_members(members, [&](const Fig2Member& m) { return column_at(m, k, "mse_aug"); }));
     }
     Judgement u_shape;
+    u_shape.members = (int)members.size();
     u_shape.measured = "fewer than 3 checkpoints";
     if (points.size() >= 3) u_shape = judge_u_shape(labels, points);
     size_t best = std::min_element(points.begin(), points.end(), [](const Estimate& a, const Estimate& b) {

@@ -103,7 +103,7 @@ FigureSummary fig3_summary(const std::string& out, const Fig3Settings& s, const 
 
     FigureSummary summary;
     // A "solver" design column means another solver than the erasure machine: not the shared observed-data MSE.
-    const bool em = !csv_has_column(merged, "solver");
+    const bool em = ran_erasure_machine(merged);
     summary.observed = observed_mse_rows(merged, "mse_obs", [&](size_t) { return em; }, s.n, 1.0, s.M);
     summary.title = "Fig. 3: MSE vs coupling scale g";
     summary.claims = {

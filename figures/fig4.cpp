@@ -192,7 +192,7 @@ PlotPanel mplus_panel(const std::string& out, const Fig4Settings& s, size_t p, c
 FigureSummary fig4_summary(const std::string& out, const Fig4Settings& s, const CsvTable& merged) {
     FigureSummary summary;
     summary.tables = "## MSE, mean ± sd over ensembles\n";
-    const bool em = !csv_has_column(merged, "solver");  // a "solver" design column: not the erasure machine
+    const bool em = ran_erasure_machine(merged);
     summary.observed = observed_mse_rows(
         merged, "mse_obs", [&](size_t row) { return em && csv_cell(merged, row, "panel_a_c") == "1"; }, 40, 1.0, 4000);
     CsvTable m_rows = csv_filter(merged, "panel_a_c", "1"), mplus_rows = csv_filter(merged, "panel_d_f", "1");

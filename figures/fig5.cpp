@@ -167,6 +167,7 @@ Judgement judge_flat(const std::vector<double>& log_m, const std::vector<Estimat
     double low = INFINITY, high = 0;
     for (const Estimate& e : points) { low = std::min(low, e.mean); high = std::max(high, e.mean); }
     Judgement flat;
+    flat.members = falls.members;
     flat.verdict = (falls.verdict != Verdict::Held && rises.verdict != Verdict::Held && high < 1.5 * low) ? Verdict::Held
                                                                                                       : Verdict::NotHeld;
     char ratio[128];
@@ -216,9 +217,10 @@ FigureSummary fig5_summary(const Fig5Settings& s, const CsvTable& merged) {
     fig5_plot(s);
 
     FigureSummary summary;
-    const bool em = !csv_has_column(merged, "solver");  // a "solver" design column: not the erasure machine
+    const bool em = ran_erasure_machine(merged);
     summary.observed = observed_mse_rows(
-        merged, "mse", [&](size_t row) { return em && csv_cell(merged, row, "generator") == "obs"; }, s.n, 1.0, 4000);    summary.title = "Fig. 5: RBM and VAE against the diffusion model";
+        merged, "mse", [&](size_t row) { return em && csv_cell(merged, row, "generator") == "obs"; }, s.n, 1.0, 4000);
+    summary.title = "Fig. 5: RBM and VAE against the diffusion model";
     summary.claims = {
         make_claim("fig5", "diffusion < RBM (MSE) at every M", judge_all(labels, diff_beats_rbm)),
         make_claim("fig5", "diffusion < VAE (MSE) at every M", judge_all(labels, diff_beats_vae)),

@@ -326,15 +326,17 @@ std::vector<Claim> fig7_claims(const std::vector<PointValues>& points) {
     // at any M, undecided otherwise; the measured text lists every M.
     for (const std::string& solver : SOLVERS) {
         std::string where, measured;
-        int held = 0, not_held = 0;
+        int held = 0, not_held = 0, fewest = -1;
         for (const PointValues& p : points) {
             Judgement j = judge_paired_less("aug+obs", p.mse.at(solver + "/aug_obs"), "obs", p.mse.at(solver + "/obs"));
+            fewest = fewest < 0 ? j.members : std::min(fewest, j.members);
             held += j.verdict == Verdict::Held;
             not_held += j.verdict == Verdict::NotHeld;
             if (j.verdict == Verdict::Held) where += (where.empty() ? "" : ", ") + point_label(p);
             measured += (measured.empty() ? "" : "; ") + point_label(p) + ": " + j.measured + " [" + verdict_name(j.verdict) + "]";
         }
         Judgement range;
+        range.members = fewest;
         range.verdict = held > 0 ? Verdict::Held : not_held == (int)points.size() ? Verdict::NotHeld : Verdict::Undecided;
         range.measured = "helps at: " + (where.empty() ? std::string("none") : where) + ". " + measured;
         claims.push_back(make_claim("fig7", "(iv) " + SOLVER_TITLE.at(solver) + ": augmentation (aug+obs) helps at some M",

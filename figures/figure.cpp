@@ -34,6 +34,8 @@ std::vector<ObservedMse> observed_mse_rows(const CsvTable& merged, const std::st
     return rows;
 }
 
+bool ran_erasure_machine(const CsvTable& merged) { return !csv_has_column(merged, "solver"); }
+
 std::string rule_fired_text(const CsvTable& merged) {
     std::vector<std::string> seen, not_fired;
     for (size_t row = 0; row < merged.rows.size(); row++) {

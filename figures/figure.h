@@ -83,6 +83,9 @@ struct FigureSummary {
 // (else n, g, M as given), the MSE from `mse_column`.
 std::vector<ObservedMse> observed_mse_rows(const CsvTable& merged, const std::string& mse_column,
                                            const std::function<bool(size_t row)>& keep, long n, double g, long M);
+// Whether a paper figure's jobs ran the erasure machine: a figure run with another --solver carries a "solver" design
+// column (augment_design_params), and its observed MSE is then not the one other figures share.
+bool ran_erasure_machine(const CsvTable& merged);
 // "batch 256, checkpoints 1000·2^k up to 32000, probe 2000, sampler ddim200eta1" (the settings' diffusion row).
 std::string diffusion_setting_text(const AugmentSettings& settings);
 // Writes claims.csv, run_info.csv (command, scale, seed, wall time, threads, jobs merged and their summed time) and

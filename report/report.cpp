@@ -38,6 +38,7 @@ Claim make_claim(const std::string& figure, const std::string& text, const Judge
     claim.text = text;
     claim.measured = judgement.measured;
     claim.verdict = judgement.verdict;
+    claim.members = judgement.members;
     return claim;
 }
 
@@ -67,6 +68,7 @@ Judgement judge_less(const std::string& a_name, const Estimate& a, const std::st
     check_finite(a_name, a);
     check_finite(b_name, b);
     Judgement judgement;
+    judgement.members = std::min(a.count, b.count);
     double difference = b.mean - a.mean;
     if (!has_error_bar(a) || !has_error_bar(b)) {
         judgement.verdict = difference > 0 ? Verdict::Held : difference < 0 ? Verdict::NotHeld : Verdict::Undecided;
@@ -93,6 +95,7 @@ Judgement judge_paired_less(const std::string& a_name, const std::vector<double>
     check_finite(a_name, mean_a);
     check_finite(b_name, mean_b);
     Judgement judgement;
+    judgement.members = d.count;
     std::string sides = a_name + " " + estimate_text(mean_a) + " vs " + b_name + " " + estimate_text(mean_b);
     if (!has_error_bar(d)) {
         judgement.verdict = d.mean < 0 ? Verdict::Held : d.mean > 0 ? Verdict::NotHeld : Verdict::Undecided;
@@ -116,6 +119,8 @@ Judgement judge_all(const std::vector<std::string>& labels, const std::vector<Ju
     for (size_t i = 0; i < judgements.size(); i++) {
         held += judgements[i].verdict == Verdict::Held;
         not_held += judgements[i].verdict == Verdict::NotHeld;
+        if (judgements[i].members >= 0)
+            all.members = all.members < 0 ? judgements[i].members : std::min(all.members, judgements[i].members);
         all.measured += (i ? "; " : "") + labels[i] + ": " + judgements[i].measured + " [" +
                         verdict_name(judgements[i].verdict) + "]";
     }
@@ -127,6 +132,13 @@ static void check_points(const char* helper, size_t labels_or_x, const std::vect
     if (labels_or_x != points.size() || points.size() < minimum)
         throw std::runtime_error(std::string(helper) + ": need one label/x per point and at least " +
                                  std::to_string(minimum) + " points");
+}
+
+// The fewest members behind any of the points.
+static int fewest_members(const std::vector<Estimate>& points) {
+    int fewest = points.empty() ? -1 : points[0].count;
+    for (const Estimate& point : points) fewest = std::min(fewest, point.count);
+    return fewest;
 }
 
 // "0.0168 (1k) → 0.0134 (2k) → ..."
@@ -151,6 +163,7 @@ Judgement judge_trend_steps(const std::vector<std::string>& labels, const std::v
     }
     int steps = (int)points.size() - 1;
     Judgement judgement;
+    judgement.members = fewest_members(points);
     judgement.verdict = not_held > 0 ? Verdict::NotHeld : held == steps ? Verdict::Held : Verdict::Undecided;
     judgement.measured = series_text(labels, points) + ": " + std::to_string(held) + " of " + std::to_string(steps) +
                          " steps clearly " + (trend == Trend::Falls ? "down" : "up") + ", " + std::to_string(not_held) +
@@ -181,6 +194,7 @@ Judgement judge_trend_slope(const std::string& x_name, const std::vector<double>
     }
     double signed_slope = trend == Trend::Falls ? -slope : slope;  // > 0 means the claimed direction
     Judgement judgement;
+    judgement.members = fewest_members(points);
     std::string slope_text = "slope " + number(slope, 3) + " per unit " + x_name;
     if (single) {
         judgement.verdict = signed_slope > 0 ? Verdict::Held : signed_slope < 0 ? Verdict::NotHeld : Verdict::Undecided;
@@ -206,6 +220,7 @@ Judgement judge_u_shape(const std::vector<std::string>& labels, const std::vecto
         if (points[i].mean < points[best].mean) best = i;
     }
     Judgement judgement;
+    judgement.members = fewest_members(points);
     std::string minimum = "minimum " + estimate_text(points[best]) + " at " + labels[best];
     std::string ends = "; first " + estimate_text(points[0]) + " at " + labels[0] + ", last " +
                        estimate_text(points[last]) + " at " + labels[last];
@@ -230,8 +245,10 @@ Judgement judge_u_shape(const std::vector<std::string>& labels, const std::vecto
 }
 
 void write_claims(const std::string& path, const std::vector<Claim>& claims) {
-    CsvTable table = csv_table({"figure", "claim", "measured", "verdict"});
-    for (const Claim& claim : claims) csv_add_row(&table, {claim.figure, claim.text, claim.measured, verdict_name(claim.verdict)});
+    CsvTable table = csv_table({"figure", "claim", "measured", "verdict", "members"});
+    for (const Claim& claim : claims)
+        csv_add_row(&table, {claim.figure, claim.text, claim.measured, verdict_name(claim.verdict),
+                             claim.members >= 0 ? std::to_string(claim.members) : ""});
     csv_write(path, table);
 }
 
@@ -243,6 +260,8 @@ std::vector<Claim> read_claims(const std::string& path) {
         claim.figure = csv_cell(table, row, "figure");
         claim.text = csv_cell(table, row, "claim");
         claim.measured = csv_cell(table, row, "measured");
+        if (csv_has_column(table, "members") && !csv_cell(table, row, "members").empty())
+            claim.members = (int)csv_int(table, row, "members");
         try {
             claim.verdict = verdict_parse(csv_cell(table, row, "verdict"));
         } catch (const std::exception& error) {
@@ -440,37 +459,12 @@ std::string glance_measured_text(const std::string& measured, size_t limit) {
     return text;
 }
 
-std::string claim_members_text(const std::string& measured) {
-    // The judging helpers above write "n = K" (or "n = K, L") for estimates and "single run" for single numbers.
-    long fewest = 0;
-    for (size_t at = measured.find("n = "); at != std::string::npos; at = measured.find("n = ", at + 4)) {
-        if (at > 0 && std::isalnum((unsigned char)measured[at - 1])) continue;  // "mean = ", not "n = "
-        const char* text = measured.c_str() + at + 4;
-        while (std::isdigit((unsigned char)*text)) {  // "n = 10, 4": every count
-            char* end = nullptr;
-            long count = std::strtol(text, &end, 10);
-            if (count > 0 && (fewest == 0 || count < fewest)) fewest = count;
-            text = end[0] == ',' && end[1] == ' ' ? end + 2 : end;
-        }
-    }
-    // "fired in 2 of 3 members": the members the claim looked at.
-    for (size_t at = measured.find(" members"); at != std::string::npos; at = measured.find(" members", at + 8)) {
-        size_t start = at;
-        while (start > 0 && std::isdigit((unsigned char)measured[start - 1])) start--;
-        if (start == at || start < 4 || measured.compare(start - 4, 4, " of ") != 0) continue;
-        long count = std::atol(measured.c_str() + start);
-        if (count > 0 && (fewest == 0 || count < fewest)) fewest = count;
-    }
-    if (measured.find("single run") != std::string::npos) fewest = 1;
-    return fewest == 0 ? "" : std::to_string(fewest);
-}
-
 static std::string claims_table(const std::vector<Claim>& claims, bool at_a_glance) {
     std::vector<std::vector<std::string>> rows;
     for (const Claim& claim : claims) {
         std::vector<std::string> row = {claim.text, at_a_glance ? glance_measured_text(claim.measured, 300) : claim.measured,
                                         verdict_cell(claim.verdict)};
-        if (at_a_glance) row.insert(row.begin(), {claim.figure, claim_members_text(claim.measured)});
+        if (at_a_glance) row.insert(row.begin(), {claim.figure, claim.members >= 0 ? std::to_string(claim.members) : ""});
         rows.push_back(row);
     }
     if (at_a_glance) return markdown_table({"figure", "members", "claim", "measured (mean ± sd over members)", "verdict"},

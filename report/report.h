@@ -4,7 +4,8 @@
 //
 // Files a figure writes into its directory results/figK/ (besides its data, scripts and PNGs):
 //   summary.md     its own summary; the report quotes its first "# " heading and the first paragraph after it
-//   claims.csv     columns figure, claim, measured, verdict (verdict: "held", "not held" or "undecided")
+//   claims.csv     columns figure, claim, measured, verdict (verdict: "held", "not held" or "undecided"), members
+//                  (the independent members behind the verdict; empty when not known, as in files from before it)
 //   run_info.csv   columns key, value; keys command (the command line), scale, seed, wall_seconds are required,
 //                  date (UTC, added by write_run_info) and any others (threads, jobs, ...) are shown as given
 //
@@ -34,12 +35,15 @@ struct Claim {
     std::string text;      // the paper's claim in words, e.g. "augmented MSE < observed MSE at every g"
     std::string measured;  // the numbers that decided it
     Verdict verdict = Verdict::Undecided;
+    int members = -1;      // the independent members (ensembles) behind the verdict, the fewest at any point; −1: not known
 };
 
-// A verdict and the numbers behind it, from the helpers below.
+// A verdict and the numbers behind it, from the helpers below. Each helper sets `members` from its estimates' counts
+// (the fewest, for a claim judged at several points); a figure that judges by hand sets it itself.
 struct Judgement {
     Verdict verdict = Verdict::Undecided;
     std::string measured;
+    int members = -1;
 };
 Claim make_claim(const std::string& figure, const std::string& text, const Judgement& judgement);
 
@@ -106,10 +110,6 @@ std::string results_readme_text(const std::string& results_dir,
 // The measured text as the at-a-glance table shows it: unchanged up to `limit` characters; longer, cut at a "; " or
 // " → " with a count of the points' verdicts (judge_all's "[held]" markers) and a pointer to the figure's table.
 std::string glance_measured_text(const std::string& measured, size_t limit);
-// The members behind a claim, from its measured text: "1" if any part is a "single run", else the fewest "n = K" or
-// "of K members" in it, "" if none
-// (the at-a-glance table's members column).
-std::string claim_members_text(const std::string& measured);
 void write_results_readme(const std::string& results_dir,
                           const std::vector<std::pair<std::string, std::string>>& notes = {});
 // The "## Claims" section of a summary.md: one table row per claim (claim, measured, verdict).

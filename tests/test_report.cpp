@@ -178,12 +178,28 @@ TEST_CASE("report: long measured texts are shortened in the at-a-glance table on
     std::system(("rm -rf '" + results + "'").c_str());
 }
 
-TEST_CASE("report: the members column reads the judging helpers' counts", "[report]") {
-    CHECK(claim_members_text(judge_paired_less("a", {1, 2, 3}, "b", {2, 3, 4}).measured) == "3");
-    CHECK(claim_members_text(judge_less("a", estimate(0.2, 0.05, 10), "b", estimate(0.3, 0.05, 4)).measured) == "4");
-    CHECK(claim_members_text(judge_less("a", single_run(0.1), "b", single_run(0.2)).measured) == "1");
-    CHECK(claim_members_text("mean = 0.3, no count") == "");
-    CHECK(claim_members_text("fired in 2 of 3 members; MSE at stop / best: 1.2") == "3");
+TEST_CASE("report: each judging helper counts the members behind its verdict; claims.csv keeps them", "[report]") {
+    CHECK(judge_paired_less("a", {1, 2, 3}, "b", {2, 3, 4}).members == 3);
+    CHECK(judge_less("a", estimate(0.2, 0.05, 10), "b", estimate(0.3, 0.05, 4)).members == 4);
+    CHECK(judge_less("a", single_run(0.1), "b", single_run(0.2)).members == 1);
+    CHECK(judge_trend_steps({"x", "y"}, {estimate(0.2, 0.05, 5), estimate(0.1, 0.05, 3)}, Trend::Falls).members == 3);
+    CHECK(judge_trend_slope("M", {1, 2}, {estimate(0.2, 0.05, 5), estimate(0.1, 0.05, 6)}, Trend::Falls).members == 5);
+    CHECK(judge_u_shape({"a", "b", "c"}, {estimate(0.3, 0.01, 4), estimate(0.1, 0.01, 4), estimate(0.3, 0.01, 4)})
+              .members == 4);
+    Judgement all = judge_all({"p", "q"}, {judge_paired_less("a", {1, 2}, "b", {2, 3}),
+                                            judge_paired_less("a", {1, 2, 3}, "b", {2, 3, 4})});
+    CHECK(all.members == 2);  // the fewest at any point
+    std::string dir = temp_directory();
+    std::vector<Claim> claims = {make_claim("fig3", "counted", all), make_claim("fig3", "not counted", Judgement{})};
+    write_claims(dir + "/claims.csv", claims);
+    std::vector<Claim> back = read_claims(dir + "/claims.csv");
+    REQUIRE(back.size() == 2);
+    CHECK(back[0].members == 2);
+    CHECK(back[1].members == -1);
+    // A claims.csv from before the members column still reads, members unknown.
+    write_file_atomic(dir + "/old.csv", std::string("figure,claim,measured,verdict\nfig3,c,m,held\n"));
+    CHECK(read_claims(dir + "/old.csv").at(0).members == -1);
+    std::system(("rm -rf '" + dir + "'").c_str());
 }
 
 TEST_CASE("plot: the gnuplot script names columns by number and refuses unknown ones", "[report][plot]") {

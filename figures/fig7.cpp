@@ -158,8 +158,10 @@ struct PointValues {
     std::string g, M;
     std::map<std::string, std::vector<double>> mse;  // "plm/aug_obs" → one value per member
     int members = 0, rule_fired = 0;
-    std::map<std::string, std::vector<double>> fidelity;    // data → mean |dC_ij| against the test data, per member
-    std::map<std::string, std::vector<double>> fidelity_m;  // data → mean |dm_i| against the test data, per member
+    struct Fidelity {
+        std::vector<double> magnetisation, correlation;  // mean |dm_i|, mean |dC_ij| against the test data, per member
+    };
+    std::map<std::string, Fidelity> fidelity;  // data → its fidelity
 };
 
 std::vector<PointValues> collect_points(const CsvTable& table) {
@@ -171,7 +173,7 @@ std::vector<PointValues> collect_points(const CsvTable& table) {
         std::string g = csv_cell(table, r, "g"), M = csv_cell(table, r, "M"), key = g + "/" + M;
         if (!index.count(key)) {
             index[key] = points.size();
-            points.push_back({g, M, {}, 0, 0, {}, {}});
+            points.push_back({g, M, {}, 0, 0, {}});
         }
         PointValues& point = points[index[key]];
         if (csv_cell(table, r, "job") != last_job) {
@@ -181,8 +183,9 @@ std::vector<PointValues> collect_points(const CsvTable& table) {
         }
         // A data set's fidelity does not depend on the solver: one value per member, from the first solver's row.
         if (csv_cell(table, r, "solver") == SOLVERS[0] && has_fidelity && !csv_cell(table, r, "fid_c_test").empty()) {
-            point.fidelity[csv_cell(table, r, "data")].push_back(csv_double(table, r, "fid_c_test"));
-            point.fidelity_m[csv_cell(table, r, "data")].push_back(csv_double(table, r, "fid_m_test"));
+            PointValues::Fidelity& fidelity = point.fidelity[csv_cell(table, r, "data")];
+            fidelity.magnetisation.push_back(csv_double(table, r, "fid_m_test"));
+            fidelity.correlation.push_back(csv_double(table, r, "fid_c_test"));
         }
         point.mse[csv_cell(table, r, "solver") + "/" + csv_cell(table, r, "data")].push_back(csv_double(table, r, "mse"));
     }
@@ -389,8 +392,9 @@ std::string summary_tables(const std::vector<PointValues>& points) {
                 continue;
             }
             char cell[64];
-            std::snprintf(cell, sizeof cell, " %.3f / %.3f |", estimate_of(p.fidelity_m.at(data)).mean,
-                          estimate_of(p.fidelity.at(data)).mean);
+            const PointValues::Fidelity& fidelity = p.fidelity.at(data);
+            std::snprintf(cell, sizeof cell, " %.3f / %.3f |", estimate_of(fidelity.magnetisation).mean,
+                          estimate_of(fidelity.correlation).mean);
             md += cell;
         }
         md += "\n";

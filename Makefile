@@ -108,7 +108,11 @@ bench: deps build/bench build/bench_plm
 # `make bench-quality`: the README's time-to-quality table (issue 17): each recipe trained on one core, generated
 # samples compared with the true model's moments at the listed iterations. About 40 CPU minutes in all.
 QUALITY_RUNS = "--n 40 --recipe paper --at 2000,4000,8000,16000,32000" \
-               "--n 40 --recipe fast --at 1000,2000,3000,4000,6000,8000,16000,24000" \
+               "--n 40 --recipe fast --at 1000,2000,3000,4000,6000,8000,16000,32000" \
+               "--n 40 --recipe fast --lr-final 1e-5 --at 1000,2000,3000,4000,6000,8000,16000,24000 --label fast-final1e-5" \
+               "--n 40 --recipe fast --batch 128 --warmup 2000 --horizon 16000 --at 4000,8000,16000 --label fast-b128" \
+               "--n 40 --recipe fast --batch 512 --warmup 500 --horizon 4000 --at 2000,4000 --label fast-b512" \
+               "--n 40 --recipe fast --batch 1024 --warmup 250 --horizon 2000 --at 1000,2000 --label fast-b1024" \
                "--n 40 --ema 0.999 --at 2000,4000,8000 --label ema0.999" \
                "--n 40 --lr 1e-3 --warmup 1000 --horizon 8000 --lr-final 1e-5 --at 2000,4000,8000 --label lr1e-3cos" \
                "--n 40 --recipe fast --importance 1 --at 2000,4000,8000 --label fast+importance" \

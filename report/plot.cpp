@@ -207,8 +207,11 @@ static void write_panel(std::string* out, const std::string& dir, const PlotPane
     *out += "set datafile separator ','\n";
     // The rows a where-filter turns into NaN are skipped without breaking the series' line.
     *out += "set datafile missing NaN\n";
-    // An opaque legend: where it must sit over data, the data do not run through its text.
-    *out += "set key " + (panel.key == "off" ? std::string("off") : panel.key + " noautotitle opaque") + "\n";
+    // An opaque legend: where it must sit over data, the data do not run through its text. A legend below the
+    // panel covers no data; there gnuplot places it against the x label, so it gets extra height instead.
+    if (panel.key == "off") *out += "set key off\n";
+    else if (panel.key == "below") *out += "set key below noautotitle height 2\n";
+    else *out += "set key " + panel.key + " noautotitle opaque\n";
     for (const char* axis : {"x", "y"}) {
         if (!(axis[0] == 'x' ? panel.log_x : panel.log_y)) continue;
         // gnuplot labels only the decades of a log axis, which leaves a range like 0.004-0.007 with no label: add

@@ -77,7 +77,7 @@ set xlabel 'iterations'
 set ylabel 'MSE'
 set datafile separator ','
 set datafile missing NaN
-set key below noautotitle opaque
+set key below noautotitle height 2
 set logscale x
 set mxtics 10
 set format x '%g'

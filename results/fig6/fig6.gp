@@ -53,7 +53,7 @@ set xlabel 'diffusion iterations'
 set ylabel 'Var[E] ratio'
 set datafile separator ','
 set datafile missing NaN
-set key below noautotitle opaque
+set key below noautotitle height 2
 set logscale x
 set mxtics 10
 set format x '%g'
@@ -80,7 +80,7 @@ set xlabel 'hidden neurons k'
 set ylabel 'accuracy'
 set datafile separator ','
 set datafile missing NaN
-set key below noautotitle opaque
+set key below noautotitle height 2
 set autoscale fix
 set offsets graph 0.05, graph 0.05, graph 0.08, graph 0.08
 set grid xtics ytics lc rgb '#DDDDDD', lc rgb '#F2F2F2'
@@ -102,7 +102,7 @@ set xlabel 'hidden neurons k'
 set ylabel 'spike_recall'
 set datafile separator ','
 set datafile missing NaN
-set key below noautotitle opaque
+set key below noautotitle height 2
 set autoscale fix
 set offsets graph 0.05, graph 0.05, graph 0.08, graph 0.08
 set grid xtics ytics lc rgb '#DDDDDD', lc rgb '#F2F2F2'
@@ -124,7 +124,7 @@ set xlabel 'hidden neurons k'
 set ylabel 'balanced_accuracy'
 set datafile separator ','
 set datafile missing NaN
-set key below noautotitle opaque
+set key below noautotitle height 2
 set autoscale fix
 set offsets graph 0.05, graph 0.05, graph 0.08, graph 0.08
 set grid xtics ytics lc rgb '#DDDDDD', lc rgb '#F2F2F2'
@@ -146,7 +146,7 @@ set xlabel 'hidden neurons k'
 set ylabel 'log2_likelihood'
 set datafile separator ','
 set datafile missing NaN
-set key below noautotitle opaque
+set key below noautotitle height 2
 set autoscale fix
 set offsets graph 0.05, graph 0.05, graph 0.08, graph 0.08
 set grid xtics ytics lc rgb '#DDDDDD', lc rgb '#F2F2F2'
@@ -168,7 +168,7 @@ set xlabel 'diffusion iterations'
 set ylabel 'bits'
 set datafile separator ','
 set datafile missing NaN
-set key below noautotitle opaque
+set key below noautotitle height 2
 set logscale x
 set mxtics 10
 set format x '%g'

@@ -11,7 +11,7 @@ set xlabel 'observed samples M'
 set ylabel 'MSE of the couplings and fields'
 set datafile separator ','
 set datafile missing NaN
-set key below noautotitle opaque
+set key below noautotitle height 2
 set logscale x
 set mxtics 10
 set format x '%g'
@@ -44,7 +44,7 @@ set xlabel 'observed samples M'
 set ylabel 'MSE of the couplings and fields'
 set datafile separator ','
 set datafile missing NaN
-set key below noautotitle opaque
+set key below noautotitle height 2
 set logscale x
 set mxtics 10
 set format x '%g'
@@ -76,7 +76,7 @@ set xlabel 'observed samples M'
 set ylabel 'ratio (below 1: augmentation helps)'
 set datafile separator ','
 set datafile missing NaN
-set key below noautotitle opaque
+set key below noautotitle height 2
 set logscale x
 set mxtics 10
 set format x '%g'

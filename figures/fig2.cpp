@@ -519,6 +519,12 @@ PlotPanel along_training_panel(const std::string& title, const std::string& ylab
     if (last_iteration > 100000)
         panel.xtics = "(\"1k\" 1000, \"3k\" 3000, \"10k\" 10000, \"30k\" 30000, \"100k\" 100000, \"300k\" 300000, "
                       "\"1M\" 1000000)";
+    else {  // quick scale: the checkpoints 1k, 2k, 4k, ... themselves
+        panel.xtics = "(";
+        for (long k = 1000; k <= last_iteration; k *= 2)
+            panel.xtics += (k > 1000 ? ", \"" : "\"") + std::to_string(k / 1000) + "k\" " + std::to_string(k);
+        panel.xtics += ")";
+    }
     return panel;
 }
 
@@ -557,10 +563,19 @@ void fig2_plot(const std::vector<Fig2Member>& members, const Fig2Settings& s, co
     std::vector<PlotPanel> panels = fig2_scatter_panels(iterations);
     auto mean = [&](const std::function<double(const Fig2Member&)>& value) { return over_members(members, value).mean; };
     // Where the energy-variance rule stopped in each member (Sec. III A), or the last checkpoint when it did not fire.
+    // One marker per checkpoint, its label counting the members (their labels would print over each other).
     std::vector<PlotMarker> stop_markers;
-    for (const Fig2Member& m : members)
-        stop_markers.push_back({(double)s.checkpoints[m.stops.test.index], "red",
-                                m.stops.test.crossed ? "rule stops" : "rule did not fire (last)"});
+    for (size_t k = 0; k < s.checkpoints.size(); k++) {
+        int fired = 0, not_fired = 0;
+        for (const Fig2Member& m : members)
+            if (m.stops.test.index == (int)k) (m.stops.test.crossed ? fired : not_fired)++;
+        if (fired + not_fired == 0) continue;
+        std::string label = fired > 0 ? "rule stops" + (members.size() > 1 ? " (" + std::to_string(fired) + ")" : "") : "";
+        if (not_fired > 0)
+            label += (label.empty() ? "" : ", ") + std::string("did not fire") +
+                     (members.size() > 1 ? " (" + std::to_string(not_fired) + ")" : " (last)");
+        stop_markers.push_back({(double)s.checkpoints[k], "red", label});
+    }
     PlotPanel mse = along_training_panel("(e) MSE along diffusion training", "MSE", s.checkpoints.back());
     mse.series = {along_series("mse_aug", "orange", LineKind::Solid, Marker::FilledCircle, "augmented"),
                   along_series("mse_aug_obs", "sky", LineKind::Solid, Marker::OpenCircle, "aug+obs"),

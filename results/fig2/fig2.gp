@@ -81,16 +81,12 @@ set key top right noautotitle opaque
 set logscale x
 set mxtics 10
 set format x '%g'
-set for [k=-12:12] xtics add (2*10**k, 3*10**k, 5*10**k, 7*10**k)
 set autoscale fix
 set offsets graph 0.05, graph 0.05, graph 0.08, graph 0.08
+set xtics ("1k" 1000, "2k" 2000, "4k" 4000, "8k" 8000, "16k" 16000, "32k" 32000)
 set grid xtics ytics mxtics lc rgb '#DDDDDD', lc rgb '#F2F2F2'
 set arrow from 32000, graph 0 to 32000, graph 1 nohead lc rgb '#D55E00' dt 2 lw 1.5
-set label 'rule stops' at 32000, graph 0.04 right offset -0.5,0 front tc rgb '#D55E00'
-set arrow from 32000, graph 0 to 32000, graph 1 nohead lc rgb '#D55E00' dt 2 lw 1.5
-set label 'rule did not fire (last)' at 32000, graph 0.04 right offset -0.5,0 front tc rgb '#D55E00'
-set arrow from 32000, graph 0 to 32000, graph 1 nohead lc rgb '#D55E00' dt 2 lw 1.5
-set label 'rule stops' at 32000, graph 0.04 right offset -0.5,0 front tc rgb '#D55E00'
+set label 'rule stops (2), did not fire (1)' at 32000, graph 0.04 right offset -0.5,0 front tc rgb '#D55E00'
 # fig2.csv: x = iteration (column 1), y = mse_aug_mean (column 3), error bar = mse_aug_sd (column 4)
 # fig2.csv: x = iteration (column 1), y = mse_aug_obs_mean (column 5), error bar = mse_aug_obs_sd (column 6)
 # fig2.csv: x = iteration (column 1), y = mse_aug_plm_mean (column 7), error bar = mse_aug_plm_sd (column 8)
@@ -113,16 +109,12 @@ set key top right noautotitle opaque
 set logscale x
 set mxtics 10
 set format x '%g'
-set for [k=-12:12] xtics add (2*10**k, 3*10**k, 5*10**k, 7*10**k)
 set autoscale fix
 set offsets graph 0.05, graph 0.05, graph 0.08, graph 0.08
+set xtics ("1k" 1000, "2k" 2000, "4k" 4000, "8k" 8000, "16k" 16000, "32k" 32000)
 set grid xtics ytics mxtics lc rgb '#DDDDDD', lc rgb '#F2F2F2'
 set arrow from 32000, graph 0 to 32000, graph 1 nohead lc rgb '#D55E00' dt 2 lw 1.5
-set label 'rule stops' at 32000, graph 0.04 right offset -0.5,0 front tc rgb '#D55E00'
-set arrow from 32000, graph 0 to 32000, graph 1 nohead lc rgb '#D55E00' dt 2 lw 1.5
-set label 'rule did not fire (last)' at 32000, graph 0.04 right offset -0.5,0 front tc rgb '#D55E00'
-set arrow from 32000, graph 0 to 32000, graph 1 nohead lc rgb '#D55E00' dt 2 lw 1.5
-set label 'rule stops' at 32000, graph 0.04 right offset -0.5,0 front tc rgb '#D55E00'
+set label 'rule stops (2), did not fire (1)' at 32000, graph 0.04 right offset -0.5,0 front tc rgb '#D55E00'
 # fig2.csv: x = iteration (column 1), y = var_e_aug_mean (column 11), error bar = var_e_aug_sd (column 12)
 plot 'fig2.csv' using 1:11:(strcol(12) eq '' ? 0 : column(12)) with yerrorlines lc rgb '#E69F00' pt 7 ps 1 dt 1 lw 1.5 title 'augmented', \
      92.39155092 with lines lc rgb '#000000' dt 2 lw 2 title 'train', \
@@ -139,16 +131,12 @@ set key top right noautotitle opaque
 set logscale x
 set mxtics 10
 set format x '%g'
-set for [k=-12:12] xtics add (2*10**k, 3*10**k, 5*10**k, 7*10**k)
 set autoscale fix
 set offsets graph 0.05, graph 0.05, graph 0.08, graph 0.08
+set xtics ("1k" 1000, "2k" 2000, "4k" 4000, "8k" 8000, "16k" 16000, "32k" 32000)
 set grid xtics ytics mxtics lc rgb '#DDDDDD', lc rgb '#F2F2F2'
 set arrow from 32000, graph 0 to 32000, graph 1 nohead lc rgb '#D55E00' dt 2 lw 1.5
-set label 'rule stops' at 32000, graph 0.04 right offset -0.5,0 front tc rgb '#D55E00'
-set arrow from 32000, graph 0 to 32000, graph 1 nohead lc rgb '#D55E00' dt 2 lw 1.5
-set label 'rule did not fire (last)' at 32000, graph 0.04 right offset -0.5,0 front tc rgb '#D55E00'
-set arrow from 32000, graph 0 to 32000, graph 1 nohead lc rgb '#D55E00' dt 2 lw 1.5
-set label 'rule stops' at 32000, graph 0.04 right offset -0.5,0 front tc rgb '#D55E00'
+set label 'rule stops (2), did not fire (1)' at 32000, graph 0.04 right offset -0.5,0 front tc rgb '#D55E00'
 # fig2.csv: x = iteration (column 1), y = fid_m_test_mean (column 13), error bar = fid_m_test_sd (column 14)
 # fig2.csv: x = iteration (column 1), y = fid_c_test_mean (column 15), error bar = fid_c_test_sd (column 16)
 plot 'fig2.csv' using 1:13:(strcol(14) eq '' ? 0 : column(14)) with yerrorlines lc rgb '#E69F00' pt 7 ps 1 dt 1 lw 1.5 title '|dm_i|', \

@@ -328,20 +328,20 @@ std::vector<Claim> fig7_claims(const std::vector<PointValues>& points) {
     // (iv) per solver, where aug+obs beats obs: held where it does at some M, not held where it clearly does not
     // at any M, undecided otherwise; the measured text lists every M.
     for (const std::string& solver : SOLVERS) {
-        std::string where, measured;
-        int held = 0, not_held = 0, fewest = -1;
+        std::vector<Judgement> per_point;
+        std::string where;
+        int held = 0, not_held = 0;
         for (const PointValues& p : points) {
-            Judgement j = judge_paired_less("aug+obs", p.mse.at(solver + "/aug_obs"), "obs", p.mse.at(solver + "/obs"));
-            fewest = fewest < 0 ? j.members : std::min(fewest, j.members);
-            held += j.verdict == Verdict::Held;
-            not_held += j.verdict == Verdict::NotHeld;
-            if (j.verdict == Verdict::Held) where += (where.empty() ? "" : ", ") + point_label(p);
-            measured += (measured.empty() ? "" : "; ") + point_label(p) + ": " + j.measured + " [" + verdict_name(j.verdict) + "]";
+            per_point.push_back(
+                judge_paired_less("aug+obs", p.mse.at(solver + "/aug_obs"), "obs", p.mse.at(solver + "/obs")));
+            held += per_point.back().verdict == Verdict::Held;
+            not_held += per_point.back().verdict == Verdict::NotHeld;
+            if (per_point.back().verdict == Verdict::Held) where += (where.empty() ? "" : ", ") + point_label(p);
         }
-        Judgement range;
-        range.members = fewest;
+        // judge_all gives the per-point text and the members; its "at every M" verdict is replaced by "at some M".
+        Judgement range = judge_all(labels, per_point);
         range.verdict = held > 0 ? Verdict::Held : not_held == (int)points.size() ? Verdict::NotHeld : Verdict::Undecided;
-        range.measured = "helps at: " + (where.empty() ? std::string("none") : where) + ". " + measured;
+        range.measured = "helps at: " + (where.empty() ? std::string("none") : where) + ". " + range.measured;
         claims.push_back(make_claim("fig7", "(iv) " + SOLVER_TITLE.at(solver) + ": augmentation (aug+obs) helps at some M",
                                     range));
     }

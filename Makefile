@@ -6,6 +6,11 @@ ifeq ($(NATIVE),1)
 CXXFLAGS += -march=native
 endif
 LDLIBS   = -lopenblas -lz -lpthread -lm
+# A plain `make` builds ./repro (the design card's `make && ./repro fig2`), on every core unless -j is given.
+.DEFAULT_GOAL := all
+ifeq (,$(filter -j%,$(MAKEFLAGS)))
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+endif
 SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 LIB_SRC  = $(wildcard nn/*.cpp ising/*.cpp diffusion/*.cpp data/*.cpp method/*.cpp runner/*.cpp report/*.cpp figures/*.cpp cli/*.cpp)
@@ -36,9 +41,18 @@ all: repro
 repro: build/main.o $(LIB_OBJ)
 	$(CXX) $(CXXFLAGS) -o $@ $^ $(LDLIBS)
 
-build/%.o: %.cpp
+build/%.o: %.cpp | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) -c -o $@ $<
+
+# Before the first compile: are the headers and libraries there? Without them the compiler's first error would be a
+# missing cblas.h; this says what to run instead.
+DEPS_STAMP = build/deps.ok
+$(DEPS_STAMP):
+	@mkdir -p build
+	@for h in cblas.h zlib.h; do printf '#include <%s>\nint main(){}\n' $$h | $(CXX) -x c++ -o /dev/null - $(LDLIBS) 2>/dev/null || { \
+	  echo "error: $$h or its library (-lopenblas -lz) is missing: 'make deps' installs what the build needs" >&2; exit 1; }; done
+	@touch $@
 
 # The element-wise loops (GELU, Adam, bias sums, the sampler's update, the RBM's logistic, the VAE's tanh, the Ising
 # field updates) are written once, as the formula; the compiler vectorises them. At -O2 GCC 12 vectorises only loops

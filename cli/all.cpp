@@ -22,11 +22,14 @@ struct FigureCommand {
 };
 
 int command_all(int argc, char** argv) {
-    Args args = parse_args(argc, argv, 2, "repro all [--scale quick|paper] [--out DIR] [--report-only]",
+    Args args = parse_args(argc, argv, 2, "repro all [--scale quick|paper] [--members K] [--out DIR] [--report-only]",
                            "Runs fig2, fig3, fig4, fig5, fig6 and fig7 (each into DIR/figK, skipping finished jobs), then "
                            "writes DIR/README.md, the report of every claim with its measured numbers and verdict.",
                            {{"scale", "S", "quick", "quick (the budgeted small design of each figure) or paper (the full design)"},
                             {"out", "DIR", "results", "results directory; figure K writes DIR/figK"},
+                            {"members", "K", "", "members per point in every figure (default: each figure's, quick 3, paper 10); "
+                                                 "a finished run with fewer members keeps them and adds the rest"},
+                            {"figures", "LIST", "fig2,fig3,fig4,fig5,fig6,fig7", "the figures to run, in this order"},
                             {"report-only", "", "", "only rebuild DIR/README.md from the figures' files"},
                             store_option()},
                            0, 0);
@@ -42,10 +45,21 @@ int command_all(int argc, char** argv) {
                                          {"fig7", command_fig7}};
         std::vector<std::string> outcome;
         CsvTable times = csv_table({"figure", "status", "seconds", "models_found", "iterations_saved", "models_kept"});
-        for (const FigureCommand& figure : figures) {
+        if (arg_given(args, "members")) arg_int_in_range(args, "members", 1, 1000);
+        std::vector<FigureCommand> chosen;
+        std::string list = arg_string(args, "figures") + ",";
+        for (size_t at = 0, comma; (comma = list.find(',', at)) != std::string::npos; at = comma + 1) {
+            std::string name = list.substr(at, comma - at);
+            const FigureCommand* found = nullptr;
+            for (const FigureCommand& figure : figures)
+                if (name == figure.name) found = &figure;
+            if (!found) throw UsageError("--figures: no figure '" + name + "' (fig2 ... fig7)");
+            chosen.push_back(*found);
+        }
+        for (const FigureCommand& figure : chosen) {
             // The figure's own command line: repro figK --scale S --out DIR/figK, plus the common options given here.
             std::vector<std::string> words = {"repro", figure.name, "--scale", scale, "--out", out + "/" + figure.name};
-            for (const char* option : {"seed", "threads", "store"})
+            for (const char* option : {"seed", "threads", "store", "members"})
                 if (arg_given(args, option)) {
                     words.push_back(std::string("--") + option);
                     words.push_back(arg_string(args, option));

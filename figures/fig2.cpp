@@ -438,10 +438,34 @@ void fig2_write_references(const Fig2Member& m, const Fig2Settings& s, const std
     csv_write(path, references);
 }
 
+// A member finished by an earlier run whose work/ folder is gone (work/ is not committed, results/ is): its rows in
+// OUT/member_<k>/fig2.csv stand in for the checkpoint part files, so that adding members to a committed run
+// (`--members 10` after 3) does not train the members it has again. Only called when OUT/run_info.csv says the run
+// had these settings.
+void fig2_restore_rows(const Fig2Settings& s, const std::string& dir, const std::function<void(const std::string&)>& say) {
+    std::string work = dir + "/work", path = dir + "/fig2.csv";
+    if (!path_exists(path)) return;
+    CsvTable done = csv_read(path);
+    if (done.header != CHECKPOINT_COLUMNS) return;
+    int restored = 0;
+    for (size_t k = 0; k < done.rows.size(); k++) {
+        long iteration = (long)csv_int(done, k, "iteration");
+        std::string id = "checkpoint_" + std::to_string(iteration);
+        if (part_exists(work, id) || std::find(s.checkpoints.begin(), s.checkpoints.end(), iteration) == s.checkpoints.end())
+            continue;
+        CsvTable row = csv_table(CHECKPOINT_COLUMNS);
+        csv_add_row(&row, done.rows[k]);
+        part_write(work, id, row);
+        restored++;
+    }
+    if (restored > 0) say("took " + std::to_string(restored) + " finished checkpoint rows from " + path);
+}
+
 Fig2Member fig2_member(const Fig2Settings& s, int member, const std::string& out, int threads, bool quiet,
-                       const std::function<void(const std::string&)>& say) {
+                       bool restore, const std::function<void(const std::string&)>& say) {
     std::string dir = out + "/member_" + std::to_string(member), work = dir + "/work";
     make_directories(work);
+    if (restore) fig2_restore_rows(s, dir, say);
     Fig2Member m;
     m.base = fig2_base(s, member, threads, say);
     write_params(dir + "/params_true.txt", m.base.data.truth);
@@ -830,6 +854,13 @@ int command_fig2(int argc, char** argv) {
         throw std::runtime_error(out + " holds an unfinished run with other settings (" + settings_path +
                                  "); use another --out or delete " + work);
     write_file_atomic(settings_path, settings);
+    // The committed run_info.csv of a finished run with the same settings: its members' rows can be reused.
+    bool restore = false;
+    std::string comma_free = settings;  // run_info.csv writes the settings' commas as ';'
+    std::replace(comma_free.begin(), comma_free.end(), ',', ';');
+    if (path_exists(out + "/run_info.csv"))
+        for (const auto& entry : read_run_info(out + "/run_info.csv"))
+            if (entry.first == "settings" && entry.second == comma_free) restore = true;
     // Every invocation's wall time adds up in work/wall_seconds.txt: each progress message rewrites it with the time
     // of the invocations before plus this one's so far, so an invocation stopped from outside (a session's end, a
     // Slurm time limit) still counts up to its last message.
@@ -844,7 +875,7 @@ int command_fig2(int argc, char** argv) {
     std::vector<Fig2Member> members;
     for (int k = 0; k < member_count; k++) {
         say("member " + std::to_string(k + 1) + " of " + std::to_string(member_count));
-        members.push_back(fig2_member(s, k, out, threads, quiet, say));
+        members.push_back(fig2_member(s, k, out, threads, quiet, restore, say));
     }
     write_params(out + "/params_true.txt", members[0].base.data.truth);
     csv_write(out + "/fig2.csv", fig2_along_table(members, s));

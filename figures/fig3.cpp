@@ -135,7 +135,6 @@ int command_fig3(int argc, char** argv) {
         {{"n", "N", "40", "spins"},
          {"M", "M", "4000", "training samples (as many again are the test set of the stopping rule)"},
          {"g-list", "LIST", "", "coupling scales (quick 0.5,1,2; paper 0.5,0.75,1,1.25,1.5,1.75,2)"},
-         {"ensembles", "E", "", "ensemble members per g (quick 3, paper 10)"},
          {"M-plus", "K", "", "augmented samples (quick 20000, paper 100000)"}},
         "repro fig3 [--scale quick|paper] [--out DIR] [options]",
         "Fig. 3: MSE vs coupling scale g, observed only vs diffusion-augmented (energy-variance\n"
@@ -147,7 +146,7 @@ int command_fig3(int argc, char** argv) {
     s.n = (int)arg_int(args, "n");
     s.M = (int)arg_int(args, "M");
     s.g_list = parse_double_list(scale_list_text(args, "g-list", paper, "0.5,0.75,1,1.25,1.5,1.75,2", "0.5,1,2"), "g-list");
-    s.ensembles = (int)arg_int_or(args, "ensembles", paper ? 10 : 3);
+    s.ensembles = figure_members(args, paper);
     s.solver = solver_from_args(args, paper);
     s.M_plus = arg_int_or(args, "M-plus", paper ? 100000 : 20000);
     s.augment = augment_settings_from_args(args, paper, 32000, 2000, run.threads);

@@ -226,8 +226,7 @@ int command_fig4(int argc, char** argv) {
         {"n-list", "LIST", "", "system sizes (quick 20,40; paper 20,40,60)"},
         {"M-list", "LIST", "", "observed sizes for panels a-c (quick 1000,4000; paper 1000,2000,4000,8000,16000)"},
         {"M-plus", "K", "", "augmented samples for panels a-c (quick 20000, paper 300000)"},
-        {"M-plus-list", "LIST", "", "augmented sizes for panels d-f (quick 5000,10000,20000; paper 10000,30000,100000,300000)"},
-        {"ensembles", "E", "", "ensemble members per point (quick 3, paper 10)"}},
+        {"M-plus-list", "LIST", "", "augmented sizes for panels d-f (quick 5000,10000,20000; paper 10000,30000,100000,300000)"}},
         "repro fig4 [--scale quick|paper] [--out DIR] [options]",
         "Fig. 4: MSE vs the observed size M (a-c) and the augmented size M+ (d-f) for several n,\n"
         "g = 1. Writes fig4_M_nN.csv, fig4_Mplus_nN.csv, fig4.png (+ fig4.gp), summary.md, claims.csv,\n"
@@ -240,7 +239,7 @@ int command_fig4(int argc, char** argv) {
     s.M_plus = arg_int_or(args, "M-plus", paper ? 300000 : 20000);
     s.M_plus_list = parse_long_list(scale_list_text(args, "M-plus-list", paper, "10000,30000,100000,300000",
                                                     "5000,10000,20000"), "M-plus-list");
-    s.ensembles = (int)arg_int_or(args, "ensembles", paper ? 10 : 3);
+    s.ensembles = figure_members(args, paper);
     s.solver = solver_from_args(args, paper);
     s.augment = augment_settings_from_args(args, paper, 32000, 2000, run.threads);
     s.augment.cache = figure_store_from_args(args);

@@ -253,7 +253,6 @@ int command_fig5(int argc, char** argv) {
     Args args = parse_ensemble_figure_args(argc, argv, "fig5", "10 ensembles, M+ = 100,000", {
         {"n", "N", "40", "spins"},
         {"M-list", "LIST", "", "observed sizes; 2000 (else the first) is also panel a (quick 1000,4000; paper 1000,2000,4000,8000)"},
-        {"ensembles", "E", "", "ensemble members per M (quick 3, paper 10)"},
         {"M-plus", "K", "", "generated samples per generator (quick 20000, paper 100000)"},
         {"rbm-epochs", "E", std::to_string(RbmOptions().epochs), "RBM training epochs (nn/rbm.h explains the default)"},
         {"vae-epochs", "E", std::to_string(VaeOptions().epochs), "VAE training epochs (nn/vae.h explains the default)"}},
@@ -267,7 +266,7 @@ int command_fig5(int argc, char** argv) {
     s.out = run.out;
     s.n = (int)arg_int(args, "n");
     s.M_list = parse_long_list(scale_list_text(args, "M-list", paper, "1000,2000,4000,8000", "1000,4000"), "M-list");
-    s.ensembles = (int)arg_int_or(args, "ensembles", paper ? 10 : 3);
+    s.ensembles = figure_members(args, paper);
     s.solver = solver_from_args(args, paper);
     s.M_plus = arg_int_or(args, "M-plus", paper ? 100000 : 20000);
     s.rbm_epochs = (int)arg_int(args, "rbm-epochs");

@@ -579,7 +579,7 @@ Fig6Settings fig6_settings(const Args& args, bool paper, const FigureRun& run) {
     s.scale = run.scale;
     s.out = run.out;
     s.data_path = arg_given(args, "data") ? arg_string(args, "data") : "";
-    s.members = (int)arg_int_or(args, "ensembles", paper ? 10 : 3);
+    s.members = figure_members(args, paper);
     s.M_plus = arg_int_or(args, "M-plus", paper ? 100000 : 20000);
     s.k_max = (int)arg_int(args, "k-max");
     s.grid = erasure_grid_from_args(args, paper);
@@ -603,7 +603,6 @@ int command_fig6(int argc, char** argv) {
     Args args = parse_ensemble_figure_args(
         argc, argv, "fig6", "10 ensembles, M+ = 100,000",
         {{"data", "PATH", "", "the MAT-file (default: the copy embedded at build time)"},
-         {"ensembles", "E", "", "ensemble members (quick 3, paper 10)"},
          {"M-plus", "K", "", "augmented patterns (quick 20000, paper 100000)"},
          {"k-max", "K", "14", "largest number of hidden neurons (the paper's Fig. 6c: 14)"},
          {"plm-lambda", "L", "0.001", "L2 penalty on the couplings of the pseudo-likelihood fits"}},

@@ -461,7 +461,6 @@ int command_fig7(int argc, char** argv) {
         argc, argv, "fig7", "n = 40; M = 500 ... 8000 and g = 0.5, 2 at M = 4000; 10 members, M+ = 100,000",
         {{"n", "N", "40", "spins"},
          {"M-list", "LIST", "", "observed sizes at g = 1 (quick 500,1000,4000; paper 500,1000,2000,4000,8000)"},
-         {"ensembles", "E", "", "members per point (quick 3, paper 10)"},
          {"M-plus", "K", "", "augmented (and fresh) samples (quick 20000, paper 100000)"}},
         "repro fig7 [--scale quick|paper] [--out DIR] [options]",
         "Fig. 7 (beyond the paper): solvers x augmentation. For each point and member one diffusion model\n"
@@ -480,7 +479,7 @@ int command_fig7(int argc, char** argv) {
         parse_long_list(scale_list_text(args, "M-list", paper, "500,1000,2000,4000,8000", "500,1000,4000"), "M-list");
     for (long M : M_list) s.points.push_back({1.0, M});
     if (paper && !arg_given(args, "M-list")) s.points.insert(s.points.end(), {{0.5, 4000}, {2.0, 4000}});
-    s.ensembles = (int)arg_int_or(args, "ensembles", paper ? 10 : 3);
+    s.ensembles = figure_members(args, paper);
     s.M_plus = arg_int_or(args, "M-plus", paper ? 100000 : 20000);
     s.fast_arm_everywhere = paper;
     s.grid = erasure_grid_from_args(args, paper);

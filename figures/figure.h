@@ -39,6 +39,10 @@ const ModelCache* figure_store_from_args(const Args& args);
 // (erasure_options, solver_options when `takes_solver`, augment_options, job_options), parsed with `usage` and
 // `description` for --help. `paper_design` describes --scale paper in the help. Checks --scale; *paper tells
 // whether it is "paper". Figures that run several solvers themselves (fig6, fig7) pass takes_solver = false.
+// --members K (the number of members per point; --ensembles is its old name, still accepted) and its value: the
+// option's value checked to lie in 1..1000, else quick 3, paper 10 (the paper's ensemble count).
+OptionSpec members_option();
+int figure_members(const Args& args, bool paper);
 Args parse_ensemble_figure_args(int argc, char** argv, const std::string& figure, const std::string& paper_design,
                                 const std::vector<OptionSpec>& own, const std::string& usage,
                                 const std::string& description, bool* paper, bool takes_solver = true);

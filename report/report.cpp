@@ -309,7 +309,7 @@ std::string shared_points_section(const std::string& results_dir, const std::vec
             hi = std::max(hi, mse);
             values += (values.empty() ? "" : ", ") + figure + " " + csv_number(mse);
         }
-        bool same = hi - lo <= 1e-9 * std::fabs(hi);
+        bool same = hi - lo <= 1e-6 * std::fabs(hi);
         agree += same;
         char label[96];
         std::snprintf(label, sizeof label, "n=%ld, g=%s, M=%ld", std::get<0>(point), csv_number(std::get<1>(point)).c_str(),

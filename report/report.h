@@ -92,7 +92,8 @@ struct ObservedMse {
 void write_observed_mse(const std::string& path, const std::vector<ObservedMse>& rows);
 std::vector<ObservedMse> read_observed_mse(const std::string& path);
 // The section: one row per (point, member) that two or more figures ran, their MSEs side by side, and whether they
-// agree (relative difference below 1e-9). Empty when no point is shared. `figures` are the results_dir/fig* names.
+// agree (relative difference below 1e-6: the same data and fit agree to ~1e-8 across CPUs, whose BLAS kernels sum
+// floats in another order; a different draw differs by far more). Empty when no point is shared. `figures` are the results_dir/fig* names.
 std::string shared_points_section(const std::string& results_dir, const std::vector<std::string>& figures);
 
 // run_info.csv. write_run_info checks the required keys (command, scale, seed, wall_seconds) and adds date.

@@ -3,7 +3,9 @@
 #include <chrono>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <stdexcept>
 
 #include "../data/atomic_file.h"
@@ -229,15 +231,60 @@ static CsvTable design_table(const std::vector<Job>& design) {
     return table;
 }
 
-// Writes OUT/parts/design.csv, or checks that the one there describes the same design.
+// True when every job of the design in `old` (design.csv's table) is in `design` with the same parameters: the
+// design grew (more members, another point) and every finished part still counts.
+static bool design_contains(const CsvTable& old, const std::vector<Job>& design) {
+    std::map<std::string, std::string> params;
+    for (const Job& job : design) params[job.id] = params_text(job);
+    for (size_t row = 0; row < old.rows.size(); row++) {
+        auto found = params.find(csv_cell(old, row, "id"));
+        if (found == params.end() || found->second != csv_cell(old, row, "params")) return false;
+    }
+    return true;
+}
+
+// Moves each finished part to its job's index in the grown design (its job column rewritten). A part's identity is its
+// job_id column, not its file name, so a renumbering interrupted halfway is finished by the next run. Parts move to
+// higher indices only (a grown grid keeps its order), so going from the top down never overwrites a part.
+static void renumber_parts(const std::string& out_dir, const std::vector<Job>& design, const CsvTable& old) {
+    std::map<std::string, int> index_of;
+    for (size_t k = 0; k < design.size(); k++) index_of[design[k].id] = (int)k;
+    int moved = 0;
+    for (int k = (int)design.size() - 1; k >= 0; k--) {
+        std::string path = job_part_path(out_dir, k);
+        if (!path_exists(path)) continue;
+        CsvTable part = csv_read(path);
+        std::string id = !part.rows.empty() ? csv_cell(part, 0, "job_id")
+                                            : k < (int)old.rows.size() ? csv_cell(old, (size_t)k, "id") : "";
+        auto target = index_of.find(id);
+        if (target == index_of.end() || target->second < k)
+            throw std::runtime_error(path + " holds job '" + id + "', which the grown design cannot place; delete " +
+                                     out_dir + "/parts to start over, or use another --out");
+        if (target->second == k) continue;
+        for (size_t row = 0; row < part.rows.size(); row++) part.rows[row][csv_column(part, "job")] = csv_integer(target->second);
+        part_write(parts_dir(out_dir), job_part_id(target->second), part);
+        if (std::remove(path.c_str()) != 0) throw std::runtime_error("cannot remove " + path + " after moving it");
+        moved++;
+    }
+    std::fprintf(stderr, "%s: the design grew from %zu to %zu jobs; %d finished part(s) renumbered, all kept\n",
+                 out_dir.c_str(), old.rows.size(), design.size(), moved);
+}
+
+// Writes OUT/parts/design.csv, or checks that the one there describes the same design (or one it contains: then the
+// finished parts are renumbered into the grown design, e.g. `--members 10` after a 3-member run).
 static void check_or_write_design(const std::string& out_dir, const std::vector<Job>& design) {
     std::string path = out_dir + "/parts/design.csv";
     std::string expected = csv_format(design_table(design));
     if (path_exists(path)) {
-        if (read_file(path) != expected)
+        std::string existing = read_file(path);
+        if (existing == expected) return;
+        CsvTable old = csv_parse(existing, path);
+        if (!design_contains(old, design))
             throw std::runtime_error(path + " describes another design than this command's (another --scale or other "
                                      "settings into the same output directory?); delete " + out_dir +
                                      "/parts to start over, or use another --out");
+        renumber_parts(out_dir, design, old);
+        write_file_atomic(path, expected);
         return;
     }
     make_directories(out_dir + "/parts");

@@ -97,6 +97,50 @@ TEST_CASE("jobs: run two jobs, skip on rerun, merge reports the missing job", "[
     std::system(("rm -rf '" + out + "' '" + fresh + "'").c_str());
 }
 
+TEST_CASE("jobs: a grown design (more members) keeps every finished part, renumbered; a half-done renumbering finishes",
+          "[jobs]") {
+    std::string out = temp_directory();
+    int calls = 0;
+    JobFunction run_job = [&](const Job& job, int) {  // depends on what the job is, not on its index
+        calls++;
+        CsvTable rows = csv_table({"value"});
+        csv_add_row(&rows, {csv_number(job_double(job, "g") * 10 + (double)job_int(job, "ens"))});
+        return rows;
+    };
+    MergeResult merged;
+    std::vector<Job> three = design_grid({{"g", {"1", "2"}}, {"ens", {"0", "1", "2"}}});
+    REQUIRE(jobs_dispatch(job_args({"repro", "test", "--quiet"}), out, three, run_job, &merged));
+    REQUIRE(calls == 6);
+
+    // Five members: g=2/ens=0 moves from job 3 to job 5; only the four new jobs run.
+    std::vector<Job> five = design_grid({{"g", {"1", "2"}}, {"ens", {"0", "1", "2", "3", "4"}}});
+    REQUIRE(jobs_dispatch(job_args({"repro", "test", "--quiet", "--merge"}), out, five, run_job, &merged));
+    CHECK(merged.jobs_done == 6);
+    CHECK(merged.missing == std::vector<int>{3, 4, 8, 9});
+    CHECK(csv_cell(csv_read(job_part_path(out, 5)), 0, "job_id") == "g=2/ens=0");
+    CHECK(csv_int(csv_read(job_part_path(out, 5)), 0, "job") == 5);
+    REQUIRE(jobs_dispatch(job_args({"repro", "test", "--quiet"}), out, five, run_job, &merged));
+    CHECK(calls == 10);
+    for (size_t k = 0; k < five.size(); k++)
+        CHECK(csv_double(merged.table, k, "value") == job_double(five[k], "g") * 10 + (double)job_int(five[k], "ens"));
+
+    // Interrupted halfway from five to seven members: one part already moved, design.csv still the old one.
+    std::vector<Job> seven = design_grid({{"g", {"1", "2"}}, {"ens", {"0", "1", "2", "3", "4", "5", "6"}}});
+    CsvTable moved = csv_read(job_part_path(out, 9));  // g=2/ens=4 → job 11 in the seven-member design
+    moved.rows[0][csv_column(moved, "job")] = "11";
+    part_write(out + "/parts", "job_11", moved);
+    REQUIRE(std::remove(job_part_path(out, 9).c_str()) == 0);
+    REQUIRE(jobs_dispatch(job_args({"repro", "test", "--quiet", "--merge"}), out, seven, run_job, &merged));
+    CHECK(merged.jobs_done == 10);
+    CHECK(merged.missing == std::vector<int>{5, 6, 12, 13});
+
+    // A design that drops or changes a finished job is still refused.
+    std::vector<Job> fewer = design_grid({{"g", {"1"}}, {"ens", {"0", "1", "2", "3", "4", "5", "6"}}});
+    CHECK_THROWS_WITH(jobs_dispatch(job_args({"repro", "test", "--quiet"}), out, fewer, run_job, &merged),
+                      Catch::Contains("another design"));
+    std::system(("rm -rf '" + out + "'").c_str());
+}
+
 TEST_CASE("jobs: group mean, sample sd (n-1) and count", "[jobs]") {
     CsvTable table = csv_table({"series", "g", "mse"});
     csv_add_row(&table, {"obs", "1", "1"});

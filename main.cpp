@@ -1,5 +1,6 @@
 // repro: reproduces "Data augmentation using diffusion models to enhance inverse Ising inference"
-// (Lim, Lee, Jo, 2025). This file only dispatches to the subcommands in cli/ (commands) and figures/ (experiments/fig2.cpp until it moves).
+// (Lim, Lee, Jo, 2025). This file only dispatches to the subcommands in cli/ (commands) and figures/ (the figures),
+// after choosing the BLAS kernels (cli/blas_startup.cpp).
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -9,8 +10,10 @@
 #include <vector>
 
 #include "cli/args.h"
+#include "cli/blas_startup.h"
 #include "cli/commands.h"
 #include "data/version.h"
+#include "nn/blas_core.h"
 
 struct Command {
     const char* name;
@@ -42,7 +45,7 @@ static void print_help(FILE* stream) {
                 "inverse Ising inference\".\n\nusage: repro COMMAND [options]   (repro COMMAND --help for its options)\n\n"
                 "commands:\n");
     for (const Command& command : commands) std::fprintf(stream, "  %-12s %s\n", command.name, command.summary);
-    std::fprintf(stream, "\n  repro --version   the version and the git commit it was built from\n");
+    std::fprintf(stream, "\n  repro --version   the version, the git commit it was built from and the BLAS kernels in use\n");
 }
 
 // Levenshtein distance: how many single-letter edits turn a into b.
@@ -70,6 +73,8 @@ static std::string nearest_command(const std::string& typed) {
 }
 
 int main(int argc, char** argv) {
+    int blas_status = blas_startup(argc, argv);  // may start repro again with better BLAS kernels (cli/blas_startup.cpp)
+    if (blas_status >= 0) return blas_status;
     if (argc < 2) {
         print_help(stderr);
         return 2;
@@ -79,7 +84,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (!std::strcmp(argv[1], "--version") || !std::strcmp(argv[1], "version")) {
-        std::printf("repro %s\n", repro_version());
+        std::printf("repro %s\nBLAS: %s\n", repro_version(), blas_description().c_str());
         return 0;
     }
     for (const Command& command : commands) {

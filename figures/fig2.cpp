@@ -656,7 +656,10 @@ Judgement fig2_within_two(const std::vector<Fig2Member>& members, const Fig2Sett
                      std::to_string(members.size()) + " members: nothing to credit";
         return j;
     }
-    j.verdict = within == fired ? Verdict::Held : Verdict::NotHeld;
+    // A count, not a mean: held when the rule landed within 2x in every member where it fired; one member is a
+    // single run.
+    j.verdict = fired < 2 ? Verdict::SingleRun : within == fired ? Verdict::Held : Verdict::NotHeld;
+    j.needed = fired < 2 ? -1 : 0;
     j.measured = "fired in " + std::to_string(fired) + " of " + std::to_string(members.size()) + " members; MSE at stop / best: " +
                  ratios + " (" + std::to_string(within) + " within 2x)";
     return j;
@@ -695,7 +698,8 @@ std::vector<Claim> fig2_claims(const std::vector<Fig2Member>& members, const Fig
     size_t best = std::min_element(points.begin(), points.end(), [](const Estimate& a, const Estimate& b) {
                       return a.mean < b.mean; }) - points.begin();
     if (best + 1 == points.size()) {  // still falling: the over-trained arm lies beyond this run's budget
-        u_shape.verdict = Verdict::Undecided;
+        u_shape.verdict = members.size() < 2 ? Verdict::SingleRun : Verdict::Undecided;
+        u_shape.needed = -1;  // not a question of members: the checkpoints stop before the minimum
         u_shape.measured = "mean MSE still falling at the last checkpoint (" + labels.back() + " iterations, " +
                            fmt("%.5f", points.back().mean) + "): the over-trained arm is beyond this run's budget";
     }
@@ -730,7 +734,7 @@ std::vector<Claim> fig2_claims(const std::vector<Fig2Member>& members, const Fig
     // "Back at the observed-only MSE" is refuted where the last checkpoint is still clearly below it.
     Judgement back = judge_paired_less("MSE_aug(last, " + with + ")", final_mse(2), "MSE_obs", obs);
     back.verdict = back.verdict == Verdict::Held ? Verdict::NotHeld : back.verdict == Verdict::NotHeld ? Verdict::Held
-                                                                                                      : Verdict::Undecided;
+                                                                                                      : back.verdict;
     claims.push_back(make_claim(figure, "over-trained, " + with + ": MSE at the last checkpoint is back at the "
                                 "observed-only MSE (refuted if still clearly below)", back));
     claims.push_back(make_claim(figure, "right arm of the U, " + with + ": MSE at the best checkpoint < at the last",

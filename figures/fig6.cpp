@@ -313,7 +313,7 @@ std::vector<Estimate> paired_gains(const CsvTable& measure_rows, const std::stri
     return gains;
 }
 
-// "a < b at every k" by the report's 2·SE rule, from per-k estimates.
+// "a < b at every k" by the report's 95 % test (report/judge.h), from per-k estimates.
 Judgement judge_every_k(const std::vector<Estimate>& a, const std::string& a_name, const std::vector<Estimate>& b,
                         const std::string& b_name) {
     std::vector<std::string> labels;
@@ -330,7 +330,7 @@ std::vector<Claim> fig6_claims(const CsvTable& measure_rows, const ModelEstimate
     for (const char* solver : {"em", "plm"})
         for (int measure = 0; measure < 4; measure++) {
             std::vector<Estimate> gains = paired_gains(measure_rows, solver, MEASURE_COLUMNS[measure], k_max);
-            Estimate zero;  // the paired gain against 0 (sd 0): SE = sd(gain)/√n
+            Estimate zero;  // the paired gain against 0 (sd 0): Welch then is the one-sample t on the gains, n − 1 dof
             zero.count = gains.empty() ? 0 : gains[0].count;
             std::vector<Estimate> zeros(gains.size(), zero);
             std::string text = std::string("augmented > observed at every k, ") + (solver == std::string("em") ?
@@ -479,7 +479,7 @@ std::string headline(const ModelEstimates& e, const std::vector<Claim>& claims, 
         helped += claims[c].verdict == Verdict::Held;
         hurt += claims[c].verdict == Verdict::NotHeld;
     }
-    md += ". Augmentation beat the observed data at every k (paired, 2·SE) on " + std::to_string(helped) +
+    md += ". Augmentation beat the observed data at every k (paired t, 95 %) on " + std::to_string(helped) +
           " of the 8 solver × measure combinations and fell clearly below it at some k on " + std::to_string(hurt) +
           "; the paper's claim (erasure machine, accuracy) is " + verdict_name(claims[0].verdict) + ".";
     return md;

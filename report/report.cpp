@@ -1,5 +1,6 @@
 #include "report.h"
 #include "../data/version.h"
+#include "../nn/blas_core.h"
 
 #include <algorithm>
 #include <cctype>
@@ -16,22 +17,6 @@
 #include "../data/atomic_file.h"
 #include "csv.h"
 
-const char* verdict_name(Verdict verdict) {
-    switch (verdict) {
-        case Verdict::Held: return "held";
-        case Verdict::NotHeld: return "not held";
-        case Verdict::Undecided: return "undecided";
-    }
-    return "undecided";
-}
-
-Verdict verdict_parse(const std::string& text) {
-    if (text == "held") return Verdict::Held;
-    if (text == "not held") return Verdict::NotHeld;
-    if (text == "undecided") return Verdict::Undecided;
-    throw std::runtime_error("unknown verdict '" + text + "' (expected held, not held or undecided)");
-}
-
 Claim make_claim(const std::string& figure, const std::string& text, const Judgement& judgement) {
     Claim claim;
     claim.figure = figure;
@@ -39,15 +24,11 @@ Claim make_claim(const std::string& figure, const std::string& text, const Judge
     claim.measured = judgement.measured;
     claim.verdict = judgement.verdict;
     claim.members = judgement.members;
+    claim.effect = judgement.effect;
+    claim.low = judgement.low;
+    claim.high = judgement.high;
+    claim.needed = judgement.needed;
     return claim;
-}
-
-Estimate single_run(double value) {
-    Estimate estimate;
-    estimate.mean = value;
-    estimate.sd = NAN;
-    estimate.count = 1;
-    return estimate;
 }
 
 static std::string number(double value, int digits = 3) {
@@ -56,199 +37,13 @@ static std::string number(double value, int digits = 3) {
     return text;
 }
 
-static bool has_error_bar(const Estimate& estimate) { return estimate.count >= 2 && std::isfinite(estimate.sd); }
-
-
-static void check_finite(const std::string& name, const Estimate& estimate) {
-    if (!std::isfinite(estimate.mean))
-        throw std::runtime_error("judging a claim: the value of '" + name + "' is not a finite number");
-}
-
-Judgement judge_less(const std::string& a_name, const Estimate& a, const std::string& b_name, const Estimate& b) {
-    check_finite(a_name, a);
-    check_finite(b_name, b);
-    Judgement judgement;
-    judgement.members = std::min(a.count, b.count);
-    double difference = b.mean - a.mean;
-    if (!has_error_bar(a) || !has_error_bar(b)) {
-        judgement.verdict = difference > 0 ? Verdict::Held : difference < 0 ? Verdict::NotHeld : Verdict::Undecided;
-        judgement.measured = a_name + " " + number(a.mean) + " vs " + b_name + " " + number(b.mean) + " (single run)";
-        return judgement;
-    }
-    double standard_error = std::sqrt(a.sd * a.sd / a.count + b.sd * b.sd / b.count);
-    judgement.verdict = difference > 2 * standard_error    ? Verdict::Held
-                        : difference < -2 * standard_error ? Verdict::NotHeld
-                                                           : Verdict::Undecided;
-    std::string counts = a.count == b.count ? "n = " + std::to_string(a.count)
-                                            : "n = " + std::to_string(a.count) + ", " + std::to_string(b.count);
-    judgement.measured = a_name + " " + estimate_text(a) + " vs " + b_name + " " + estimate_text(b) + " (mean ± sd, " +
-                         counts + "; difference " + number(difference, 2) + ", 2·SE " + number(2 * standard_error, 2) + ")";
-    return judgement;
-}
-
-Judgement judge_paired_less(const std::string& a_name, const std::vector<double>& a, const std::string& b_name,
-                            const std::vector<double>& b) {
-    if (a.size() != b.size() || a.empty()) throw std::runtime_error("judge_paired_less: need as many a as b, at least one");
-    std::vector<double> difference(a.size());
-    for (size_t k = 0; k < a.size(); k++) difference[k] = a[k] - b[k];
-    Estimate d = estimate_of(difference), mean_a = estimate_of(a), mean_b = estimate_of(b);
-    check_finite(a_name, mean_a);
-    check_finite(b_name, mean_b);
-    Judgement judgement;
-    judgement.members = d.count;
-    std::string sides = a_name + " " + estimate_text(mean_a) + " vs " + b_name + " " + estimate_text(mean_b);
-    if (!has_error_bar(d)) {
-        judgement.verdict = d.mean < 0 ? Verdict::Held : d.mean > 0 ? Verdict::NotHeld : Verdict::Undecided;
-        judgement.measured = sides + " (single run)";
-        return judgement;
-    }
-    double standard_error = d.sd / std::sqrt((double)d.count);
-    judgement.verdict = d.mean < -2 * standard_error ? Verdict::Held
-                        : d.mean > 2 * standard_error ? Verdict::NotHeld
-                                                       : Verdict::Undecided;
-    judgement.measured = sides + " (paired, n = " + std::to_string(d.count) + "; mean difference " + number(d.mean, 2) +
-                         ", 2·SE " + number(2 * standard_error, 2) + ")";
-    return judgement;
-}
-
-Judgement judge_all(const std::vector<std::string>& labels, const std::vector<Judgement>& judgements) {
-    if (labels.size() != judgements.size() || judgements.empty())
-        throw std::runtime_error("judge_all: need one label per judgement, and at least one");
-    Judgement all;
-    int held = 0, not_held = 0;
-    for (size_t i = 0; i < judgements.size(); i++) {
-        held += judgements[i].verdict == Verdict::Held;
-        not_held += judgements[i].verdict == Verdict::NotHeld;
-        if (judgements[i].members >= 0)
-            all.members = all.members < 0 ? judgements[i].members : std::min(all.members, judgements[i].members);
-        all.measured += (i ? "; " : "") + labels[i] + ": " + judgements[i].measured + " [" +
-                        verdict_name(judgements[i].verdict) + "]";
-    }
-    all.verdict = not_held > 0 ? Verdict::NotHeld : held == (int)judgements.size() ? Verdict::Held : Verdict::Undecided;
-    return all;
-}
-
-static void check_points(const char* helper, size_t labels_or_x, const std::vector<Estimate>& points, size_t minimum) {
-    if (labels_or_x != points.size() || points.size() < minimum)
-        throw std::runtime_error(std::string(helper) + ": need one label/x per point and at least " +
-                                 std::to_string(minimum) + " points");
-}
-
-// The fewest members behind any of the points.
-static int fewest_members(const std::vector<Estimate>& points) {
-    int fewest = points.empty() ? -1 : points[0].count;
-    for (const Estimate& point : points) fewest = std::min(fewest, point.count);
-    return fewest;
-}
-
-// "0.0168 (1k) → 0.0134 (2k) → ..."
-static std::string series_text(const std::vector<std::string>& labels, const std::vector<Estimate>& points) {
-    std::string text;
-    for (size_t i = 0; i < points.size(); i++) text += (i ? " → " : "") + estimate_text(points[i]) + " (" + labels[i] + ")";
-    return text;
-}
-
-Judgement judge_trend_steps(const std::vector<std::string>& labels, const std::vector<Estimate>& points, Trend trend) {
-    check_points("judge_trend_steps", labels.size(), points, 2);
-    int held = 0, not_held = 0;
-    bool single = false;
-    for (size_t i = 0; i + 1 < points.size(); i++) {
-        // Falls: the later point is less than the earlier one; Rises: the earlier is less than the later.
-        const Estimate& smaller = trend == Trend::Falls ? points[i + 1] : points[i];
-        const Estimate& larger = trend == Trend::Falls ? points[i] : points[i + 1];
-        Judgement step = judge_less("", smaller, "", larger);
-        held += step.verdict == Verdict::Held;
-        not_held += step.verdict == Verdict::NotHeld;
-        single = single || !has_error_bar(points[i]) || !has_error_bar(points[i + 1]);
-    }
-    int steps = (int)points.size() - 1;
-    Judgement judgement;
-    judgement.members = fewest_members(points);
-    judgement.verdict = not_held > 0 ? Verdict::NotHeld : held == steps ? Verdict::Held : Verdict::Undecided;
-    judgement.measured = series_text(labels, points) + ": " + std::to_string(held) + " of " + std::to_string(steps) +
-                         " steps clearly " + (trend == Trend::Falls ? "down" : "up") + ", " + std::to_string(not_held) +
-                         " clearly the other way" + (single ? " (single run)" : "");
-    return judgement;
-}
-
-Judgement judge_trend_slope(const std::string& x_name, const std::vector<double>& x, const std::vector<Estimate>& points,
-                            Trend trend) {
-    check_points("judge_trend_slope", x.size(), points, 2);
-    double x_mean = 0, y_mean = 0;
-    for (size_t i = 0; i < x.size(); i++) {
-        if (!std::isfinite(x[i])) throw std::runtime_error("judge_trend_slope: " + x_name + " is not finite");
-        check_finite(x_name + " point", points[i]);
-        x_mean += x[i] / (double)x.size();
-        y_mean += points[i].mean / (double)x.size();
-    }
-    double sxx = 0;
-    for (double value : x) sxx += (value - x_mean) * (value - x_mean);
-    if (sxx == 0) throw std::runtime_error("judge_trend_slope: all " + x_name + " values are equal");
-    double slope = 0, slope_variance = 0;
-    bool single = false;
-    for (size_t i = 0; i < x.size(); i++) {
-        double weight = (x[i] - x_mean) / sxx;  // slope = Σ weight_i · y_i
-        slope += weight * (points[i].mean - y_mean);
-        if (has_error_bar(points[i])) slope_variance += weight * weight * points[i].sd * points[i].sd / points[i].count;
-        else single = true;
-    }
-    double signed_slope = trend == Trend::Falls ? -slope : slope;  // > 0 means the claimed direction
-    Judgement judgement;
-    judgement.members = fewest_members(points);
-    std::string slope_text = "slope " + number(slope, 3) + " per unit " + x_name;
-    if (single) {
-        judgement.verdict = signed_slope > 0 ? Verdict::Held : signed_slope < 0 ? Verdict::NotHeld : Verdict::Undecided;
-        judgement.measured = slope_text + " (single run)";
-    } else {
-        double standard_error = std::sqrt(slope_variance);
-        judgement.verdict = signed_slope > 2 * standard_error    ? Verdict::Held
-                            : signed_slope < -2 * standard_error ? Verdict::NotHeld
-                                                                 : Verdict::Undecided;
-        judgement.measured = slope_text + " ± " + number(standard_error, 2) + " (SE)";
-    }
-    std::vector<std::string> labels;
-    for (double value : x) labels.push_back(x_name + " " + number(value, 4));
-    judgement.measured += "; " + series_text(labels, points);
-    return judgement;
-}
-
-Judgement judge_u_shape(const std::vector<std::string>& labels, const std::vector<Estimate>& points) {
-    check_points("judge_u_shape", labels.size(), points, 3);
-    size_t best = 0, last = points.size() - 1;
-    for (size_t i = 0; i < points.size(); i++) {
-        check_finite(labels[i], points[i]);
-        if (points[i].mean < points[best].mean) best = i;
-    }
-    Judgement judgement;
-    judgement.members = fewest_members(points);
-    std::string minimum = "minimum " + estimate_text(points[best]) + " at " + labels[best];
-    std::string ends = "; first " + estimate_text(points[0]) + " at " + labels[0] + ", last " +
-                       estimate_text(points[last]) + " at " + labels[last];
-    if (best == 0 || best == last) {
-        // The minimum is at an end: not U-shaped if that end is clearly below every interior point.
-        size_t best_interior = 1;
-        for (size_t i = 1; i < last; i++)
-            if (points[i].mean < points[best_interior].mean) best_interior = i;
-        Judgement below = judge_less(labels[best], points[best], labels[best_interior], points[best_interior]);
-        judgement.verdict = below.verdict == Verdict::Held ? Verdict::NotHeld : Verdict::Undecided;
-        judgement.measured = minimum + " (an end point)" + ends + "; against the best interior point: " + below.measured;
-        return judgement;
-    }
-    Judgement left = judge_less(labels[best], points[best], labels[0], points[0]);
-    Judgement right = judge_less(labels[best], points[best], labels[last], points[last]);
-    judgement.verdict = left.verdict == Verdict::Held && right.verdict == Verdict::Held ? Verdict::Held : Verdict::Undecided;
-    judgement.measured = minimum + ends + "; first end higher: " + verdict_name(left.verdict) +
-                         ", last end higher: " + verdict_name(right.verdict);
-    if (left.measured.find("single run") != std::string::npos || right.measured.find("single run") != std::string::npos)
-        judgement.measured += " (single run)";
-    return judgement;
-}
-
 void write_claims(const std::string& path, const std::vector<Claim>& claims) {
-    CsvTable table = csv_table({"figure", "claim", "measured", "verdict", "members"});
+    CsvTable table = csv_table({"figure", "claim", "measured", "verdict", "members", "effect", "ci_low", "ci_high", "needed"});
+    auto cell = [](double value) { return std::isfinite(value) ? csv_number(value) : std::string(); };
     for (const Claim& claim : claims)
         csv_add_row(&table, {claim.figure, claim.text, claim.measured, verdict_name(claim.verdict),
-                             claim.members >= 0 ? std::to_string(claim.members) : ""});
+                             claim.members >= 0 ? std::to_string(claim.members) : "", cell(claim.effect),
+                             cell(claim.low), cell(claim.high), claim.needed >= 0 ? std::to_string(claim.needed) : ""});
     csv_write(path, table);
 }
 
@@ -262,6 +57,15 @@ std::vector<Claim> read_claims(const std::string& path) {
         claim.measured = csv_cell(table, row, "measured");
         if (csv_has_column(table, "members") && !csv_cell(table, row, "members").empty())
             claim.members = (int)csv_int(table, row, "members");
+        // The interval and the members needed (columns since the t-based verdicts; empty or absent: not known).
+        auto optional = [&](const char* column) {
+            return csv_has_column(table, column) && !csv_cell(table, row, column).empty() ? csv_double(table, row, column) : NAN;
+        };
+        claim.effect = optional("effect");
+        claim.low = optional("ci_low");
+        claim.high = optional("ci_high");
+        double needed = optional("needed");
+        claim.needed = std::isfinite(needed) ? (int)needed : -1;
         try {
             claim.verdict = verdict_parse(csv_cell(table, row, "verdict"));
         } catch (const std::exception& error) {
@@ -347,6 +151,7 @@ void write_run_info(const std::string& path, const RunInfo& info) {
     }
     if (!has_date) csv_add_row(&table, {"date", utc_now()});
     csv_add_row(&table, {"version", std::string("repro ") + repro_version()});  // which code made the results
+    csv_add_row(&table, {"blas", blas_description()});                          // and which kernels (timings depend on it)
     csv_write(path, table);
 }
 
@@ -372,7 +177,23 @@ std::string command_line_text(int argc, char** argv) {
 
 // Table cells: a '|' would end the cell and a newline the row.
 static std::string verdict_cell(Verdict verdict) {
-    return verdict == Verdict::Held ? "held" : verdict == Verdict::NotHeld ? "**not held**" : "undecided at this scale";
+    return verdict == Verdict::Held      ? "held"
+           : verdict == Verdict::NotHeld ? "**not held**"
+           : verdict == Verdict::SingleRun ? "single run"
+                                           : "undecided";
+}
+
+// "−0.0021 [−0.0035, −0.0007]": the tested effect with its 95 % interval (empty when there is none).
+static std::string effect_cell(const Claim& claim) {
+    if (!std::isfinite(claim.effect)) return "";
+    return number(claim.effect) + " [" + number(claim.low, 2) + ", " + number(claim.high, 2) + "]";
+}
+
+// The members an undecided claim would need (judge.h); "—" for a decided one.
+static std::string needed_cell(const Claim& claim) {
+    if (claim.verdict == Verdict::Held || claim.verdict == Verdict::NotHeld) return "—";
+    if (claim.needed == NEEDED_BEYOND_LIMIT) return "> " + std::to_string(NEEDED_LIMIT) + " (no detectable effect)";
+    return claim.needed > 0 ? "≈ " + std::to_string(claim.needed) : "";
 }
 
 static std::vector<std::string> list_directory(const std::string& dir) {
@@ -427,48 +248,20 @@ static std::string wall_time_text(const std::string& seconds_text) {
     return text;
 }
 
-// The measured text shortened for the at-a-glance table: a claim checked at many points (judge_all joins
-// "label: numbers [verdict]" with "; ") or a long series would fill a screen, so a text over `limit` characters keeps
-// its leading pieces that fit, says how many points each verdict got, and points to the figure's own table, which
-// keeps the whole text.
-std::string glance_measured_text(const std::string& measured, size_t limit) {
-    if (measured.size() <= limit) return measured;
-    int tally[3] = {0, 0, 0};  // held, not held, undecided: judge_all's " [verdict]" markers
-    const Verdict verdicts[3] = {Verdict::Held, Verdict::NotHeld, Verdict::Undecided};
-    for (int v = 0; v < 3; v++) {
-        std::string marker = std::string(" [") + verdict_name(verdicts[v]) + "]";
-        for (size_t at = measured.find(marker); at != std::string::npos; at = measured.find(marker, at + 1)) tally[v]++;
-    }
-    // Cut after the last whole point ("...]; " of judge_all), else at the last " → " of a series or "; ", that leaves
-    // the text within the limit (or at the limit if there is none).
-    size_t cut = 0;
-    for (const std::string& separator : {std::string("]; "), std::string(" → "), std::string("; ")}) {
-        size_t keep = separator[0] == ']' ? 1 : 0;  // keep the "]"
-        for (size_t at = measured.find(separator); at != std::string::npos && at + keep <= limit; at = measured.find(separator, at + 1))
-            cut = at + keep;
-        if (cut > 0) break;
-    }
-    if (cut == 0) cut = limit;
-    std::string text = measured.substr(0, cut) + " …";
-    int points = tally[0] + tally[1] + tally[2];
-    if (points > 0)
-        text += " (" + std::to_string(points) + " points: " + std::to_string(tally[0]) + " held, " +
-                std::to_string(tally[1]) + " not held, " + std::to_string(tally[2]) + " undecided; every point in the figure's table)";
-    else
-        text += " (the whole series in the figure's table)";
-    return text;
-}
-
+// At a glance: claim, verdict, effect with its 95 % interval, members, members needed (one short line each); else
+// the figure's full table with every measured number.
 static std::string claims_table(const std::vector<Claim>& claims, bool at_a_glance) {
     std::vector<std::vector<std::string>> rows;
     for (const Claim& claim : claims) {
-        std::vector<std::string> row = {claim.text, at_a_glance ? glance_measured_text(claim.measured, 300) : claim.measured,
-                                        verdict_cell(claim.verdict)};
-        if (at_a_glance) row.insert(row.begin(), {claim.figure, claim.members >= 0 ? std::to_string(claim.members) : ""});
-        rows.push_back(row);
+        if (at_a_glance)
+            rows.push_back({claim.figure, claim.text, verdict_cell(claim.verdict), effect_cell(claim),
+                            claim.members >= 0 ? std::to_string(claim.members) : "", needed_cell(claim)});
+        else
+            rows.push_back({claim.text, claim.measured, verdict_cell(claim.verdict)});
     }
-    if (at_a_glance) return markdown_table({"figure", "members", "claim", "measured (mean ± sd over members)", "verdict"},
-                                           "lrlll", rows);
+    if (at_a_glance)
+        return markdown_table({"figure", "claim", "verdict", "effect [95 % interval]", "members", "members needed"},
+                              "lllllr", rows);
     return markdown_table({"claim", "measured", "verdict"}, "lll", rows);
 }
 
@@ -567,12 +360,15 @@ std::string results_readme_text(const std::string& results_dir,
         }
     }
 
-    int held = 0, not_held = 0, undecided = 0;
+    int held = 0, not_held = 0, undecided = 0, single = 0, hopeless = 0;
     for (const Claim& claim : all_claims) {
         held += claim.verdict == Verdict::Held;
         not_held += claim.verdict == Verdict::NotHeld;
         undecided += claim.verdict == Verdict::Undecided;
+        single += claim.verdict == Verdict::SingleRun;
+        hopeless += claim.verdict == Verdict::Undecided && claim.needed == NEEDED_BEYOND_LIMIT;
     }
+    int tested = held + not_held + undecided;
     std::string out;
     out += "<!-- GENERATED FILE: written by repro (report/report.cpp) from results/fig*/. Do not edit by hand. -->\n";
     out += "# Reproduction results\n\n";
@@ -580,17 +376,30 @@ std::string results_readme_text(const std::string& results_dir,
            "`run_info.csv`, the PNGs) and is never edited by hand; `repro all --report-only` rebuilds it.*\n\n";
     out += "Paper: Y. Lim, S. Lee, J. Jo, \"Data augmentation using diffusion models to enhance inverse Ising "
            "inference\" (2025).\n\n";
-    out += "Each verdict is computed from the measured numbers: \"a < b\" is *held* when the difference of the means "
-           "exceeds twice its standard error (SE from the ensembles' sample sd), *not held* when it is that large the "
-           "other way, and *undecided at this scale* when the error bars cannot separate them; a single run (no error "
-           "bar) is judged on the plain numbers and says so.\n\n";
+    out += "Each verdict is a 95 % test computed from the measured numbers: on the paired member differences, "
+           "Student's t with n − 1 degrees of freedom (the members share data and model, so a − b is tested member by "
+           "member); for unpaired estimates, Welch's interval; for a trend, the least-squares slope over every member's "
+           "value with t on N − 2 degrees of freedom. \"a < b\" is *held* when the whole 95 % interval of a − b lies "
+           "below 0, *not held* when it lies above, *undecided* when it contains 0; a claim at several points holds "
+           "only where every point does. One member has no spread and is reported as a *single run*, never held or "
+           "not held. For each undecided claim, *members needed* is the number of members that would decide it if the "
+           "measured effect and spread held (\"> 100\": no detectable effect at any affordable size). The number of "
+           "members is fixed before a run and no run is stopped early on what it shows.\n\n";
     out += solver_section(results_dir);
     out += "## Claims at a glance\n\n";
     if (all_claims.empty()) {
         out += "No figure has checked claims yet.\n\n";
     } else {
         out += std::to_string(all_claims.size()) + " claims: " + std::to_string(held) + " held, " +
-               std::to_string(not_held) + " not held, " + std::to_string(undecided) + " undecided at this scale.\n\n";
+               std::to_string(not_held) + " not held, " + std::to_string(undecided) + " undecided (" +
+               std::to_string(hopeless) + " of them with no detectable effect within " + std::to_string(NEEDED_LIMIT) +
+               " members), " + std::to_string(single) + " single runs. ";
+        char chance[64];
+        std::snprintf(chance, sizeof chance, "%.1f", 0.025 * tested);
+        out += "If none of the claimed effects were real, each tested claim would still come out held with probability "
+               "at most 2.5 % (one side of a 95 % interval), so about " + std::string(chance) + " of the " +
+               std::to_string(tested) + " tested claims would be held by chance alone; no correction for the number "
+               "of claims is made.\n\n";
         out += claims_table(all_claims, true) + "\n";
     }
     if (!time_parts.empty())

@@ -20,6 +20,8 @@
 
 #include "../data/rng.h"
 #include "bench_clock.h"
+#include "../cli/blas_startup.h"
+#include "../nn/blas_core.h"
 #include "../diffusion/diffusion.h"
 #include "../diffusion/progress.h"
 #include "../method/appendix_a.h"
@@ -172,13 +174,15 @@ static PeerResult run_peer() {
     return result;
 }
 
-int main() {
+int main(int argc, char** argv) {
+    int blas_status = blas_startup(argc, argv);  // the BLAS kernels repro itself would run (cli/blas_startup.h)
+    if (blas_status >= 0) return blas_status;
     const int n = 40, batch = 256;
     const int cores = (int)std::max(1u, std::thread::hardware_concurrency());
     const int threads = std::min(cores, 2);  // the setting: 2 cores
-    std::printf("make bench: n = %d denoiser (Appendix A), batch %d, %d worker thread(s) on %s (%d cores), OpenBLAS %s "
-                "kernels; load average at start %s\n", n, batch, threads, cpu_model().c_str(), cores,
-                openblas_get_corename(), load_average().c_str());
+    std::printf("make bench: n = %d denoiser (Appendix A), batch %d, %d worker thread(s) on %s (%d cores); load average "
+                "at start %s\nBLAS: %s\n", n, batch, threads, cpu_model().c_str(), cores, load_average().c_str(),
+                blas_description().c_str());
 
     // Training data: ±1 samples (the content does not change the speed).
     Rng rng;

@@ -10,6 +10,8 @@
 
 #include "../data/rng.h"
 #include "bench_clock.h"
+#include "../cli/blas_startup.h"
+#include "../nn/blas_core.h"
 #include "../ising/metrics.h"
 #include "../ising/metropolis.h"
 #include "../ising/plm.h"
@@ -36,7 +38,9 @@ static void bench_plm(int n, int M, int threads) {
                 (double)M * n * sizeof(float) / (1 << 20), peak_rss_mib() - rss_before);
 }
 
-int main() {
+int main(int argc, char** argv) {
+    int blas_status = blas_startup(argc, argv);  // the BLAS kernels repro itself would run (cli/blas_startup.h)
+    if (blas_status >= 0) return blas_status;
     int threads = (int)std::min(2u, std::max(1u, std::thread::hardware_concurrency()));
     bench_plm(40, 100000, threads);
     bench_plm(60, 300000, threads);

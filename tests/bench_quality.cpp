@@ -29,6 +29,8 @@
 #include "../ising/moments.h"
 #include "../ising/sk.h"
 #include "bench_clock.h"
+#include "../cli/blas_startup.h"
+#include "../nn/blas_core.h"
 
 struct QualityOptions {
     int n = 40, threads = 1, eval_samples = 10000;
@@ -116,6 +118,8 @@ static QualityOptions parse(int argc, char** argv) {
 }
 
 int main(int argc, char** argv) {
+    int blas_status = blas_startup(argc, argv);  // the BLAS kernels repro itself would run (cli/blas_startup.h)
+    if (blas_status >= 0) return blas_status;
     QualityOptions options = parse(argc, argv);
     QualityData data = make_quality_data(options.n, options.seed, options.threads);
     DiffusionConfig config = diffusion_config_for(options.n);

@@ -29,25 +29,83 @@ static Estimate estimate(double mean, double sd, int count) {
     return result;
 }
 
-TEST_CASE("report: a < b by twice the standard error of the difference", "[report]") {
-    // n = 4, sd = 2: SE = sqrt(4/4 + 4/4) = sqrt(2), 2·SE = 2.83.
-    CHECK(judge_less("a", estimate(1, 2, 4), "b", estimate(4, 2, 4)).verdict == Verdict::Held);        // 3 > 2.83
-    CHECK(judge_less("a", estimate(1, 2, 4), "b", estimate(3.5, 2, 4)).verdict == Verdict::Undecided); // 2.5 < 2.83
-    CHECK(judge_less("a", estimate(4, 2, 4), "b", estimate(1, 2, 4)).verdict == Verdict::NotHeld);
+TEST_CASE("report: Student's t quantiles and CDF against tabulated values", "[report]") {
+    // Two-sided 95 % critical values t(0.975, dof) from standard tables.
+    const double table[][2] = {{1, 12.7062}, {2, 4.3027}, {3, 3.1824}, {4, 2.7764}, {6, 2.4469}, {9, 2.2622},
+                               {29, 2.0452}, {120, 1.9799}};
+    for (const auto& row : table) CHECK(student_t_quantile(0.975, row[0]) == Approx(row[1]).epsilon(1e-4));
+    CHECK(student_t_quantile(0.995, 9) == Approx(3.2498).epsilon(1e-4));
+    CHECK(student_t_quantile(0.025, 9) == Approx(-2.2622).epsilon(1e-4));
+    CHECK(student_t_quantile(0.975, 1e6) == Approx(1.95997).epsilon(1e-4));
+    // ν = 2 has a closed form: P(T ≤ t) = 1/2 + t / (2·sqrt(2 + t²)).
+    for (double t : {-3.0, -0.5, 0.0, 1.0, 2.0, 10.0}) CHECK(student_t_cdf(t, 2) == Approx(0.5 + t / (2 * std::sqrt(2 + t * t))));
+    // ν = 1 is the Cauchy distribution: 1/2 + atan(t)/π.
+    CHECK(student_t_cdf(1.7, 1) == Approx(0.5 + std::atan(1.7) / M_PI));
+    CHECK(student_t_quantile(0.975, 2.5) > student_t_quantile(0.975, 3));  // fractional dof (Welch) in between
+    CHECK(student_t_quantile(0.975, 2.5) < student_t_quantile(0.975, 2));
+}
+
+TEST_CASE("report: a < b is a 95 % test: paired t, Welch, single runs; members needed", "[report]") {
+    // Paired, 3 members, d = {-1.5, -1, -0.5}: t = 3.46. The old 2·SE rule held it; t(0.975, 2) = 4.30 does not.
+    Judgement three = judge_paired_less("a", {1, 2, 3}, "b", {2.5, 3, 3.5});
+    CHECK(three.verdict == Verdict::Undecided);
+    CHECK(three.effect == Approx(-1));
+    CHECK(three.low == Approx(-1 - 4.3027 * 0.5 / std::sqrt(3.0)).epsilon(1e-4));
+    CHECK(three.high == Approx(-1 + 4.3027 * 0.5 / std::sqrt(3.0)).epsilon(1e-4));
+    CHECK(three.needed == 4);  // t(0.975, 3)·0.5/2 = 0.80 < 1, and n = 3 was not enough
+    CHECK_THAT(three.measured, Catch::Contains("paired, n = 3; mean difference -1, 95 % CI ["));
+    Judgement clear = judge_paired_less("a", {1, 2, 3}, "b", {2, 3, 4.5});
+    CHECK(clear.verdict == Verdict::Held);
+    CHECK(clear.needed == 0);
+    CHECK(judge_paired_less("a", {3, 4, 5}, "b", {1, 2, 3.5}).verdict == Verdict::NotHeld);
+    // No effect at all: not within 100 members.
+    CHECK(judge_paired_less("a", {1, 2, 3}, "b", {1.1, 1.9, 3}).needed == NEEDED_BEYOND_LIMIT);
+
+    // Welch, n = 4 each, sd 2: SE = sqrt(2), ν = 6, t = 2.447, half-width 3.46.
+    Judgement welch = judge_less("a", estimate(1, 2, 4), "b", estimate(4, 2, 4));
+    CHECK(welch.verdict == Verdict::Undecided);  // 2·SE = 2.83 < 3 would have held it
+    CHECK(welch.high == Approx(-3 + 2.4469 * std::sqrt(2.0)).epsilon(1e-4));
+    CHECK(judge_less("a", estimate(1, 2, 4), "b", estimate(5, 2, 4)).verdict == Verdict::Held);
+    CHECK(judge_less("a", estimate(5, 2, 4), "b", estimate(1, 2, 4)).verdict == Verdict::NotHeld);
+    CHECK(welch.needed > 4);
+
+    // Single runs are never held or not held.
     Judgement single = judge_less("aug", single_run(0.004), "obs", single_run(0.005));
-    CHECK(single.verdict == Verdict::Held);
+    CHECK(single.verdict == Verdict::SingleRun);
     CHECK_THAT(single.measured, Catch::Contains("single run") && Catch::Contains("aug 0.004") && Catch::Contains("obs 0.005"));
-    CHECK(judge_less("a", single_run(2), "b", estimate(1, 0.1, 10)).verdict == Verdict::NotHeld);
-    CHECK(judge_less("a", single_run(1), "b", single_run(1)).verdict == Verdict::Undecided);
+    CHECK(judge_paired_less("a", {1}, "b", {2}).verdict == Verdict::SingleRun);
+    CHECK(judge_less("a", single_run(2), "b", estimate(1, 0.1, 10)).verdict == Verdict::SingleRun);
     CHECK_THROWS(judge_less("a", single_run(NAN), "b", single_run(1)));
-    CHECK(verdict_parse(verdict_name(Verdict::NotHeld)) == Verdict::NotHeld);
+    for (Verdict v : {Verdict::Held, Verdict::NotHeld, Verdict::Undecided, Verdict::SingleRun})
+        CHECK(verdict_parse(verdict_name(v)) == v);
     CHECK_THROWS(verdict_parse("maybe"));
 
-    std::vector<Judgement> per_g = {judge_less("aug", single_run(1), "obs", single_run(2)),
-                                    judge_less("aug", estimate(1, 2, 4), "obs", estimate(3.5, 2, 4))};
-    Judgement all = judge_all({"g=0.5", "g=1"}, per_g);
+    // At every point: the intersection; the weakest point's effect and members needed.
+    Judgement all = judge_all({"g=0.5", "g=1"}, {clear, three});
     CHECK(all.verdict == Verdict::Undecided);
+    CHECK(all.needed == 4);
+    CHECK(all.effect == Approx(-1));
     CHECK_THAT(all.measured, Catch::Contains("g=1: ") && Catch::Contains("[undecided]"));
+    CHECK(judge_all({"p", "q"}, {clear, judge_paired_less("a", {3, 4, 5}, "b", {1, 2, 3.5})}).verdict == Verdict::NotHeld);
+    CHECK(judge_all({"p", "q"}, {single, single}).verdict == Verdict::SingleRun);
+    // A point going the wrong way decides "at every point" at its own members needed: 3 members show +1 ± (t·0.5/√3).
+    Judgement wrong = judge_paired_less("a", {2.5, 3, 3.5}, "b", {1, 2, 3});
+    Judgement slow = judge_paired_less("a", {1, 2, 3}, "b", {1.5, 2.0, 3.4});  // right way, needs 6 members
+    REQUIRE(wrong.verdict == Verdict::Undecided);
+    REQUIRE(slow.verdict == Verdict::Undecided);
+    REQUIRE(slow.needed > wrong.needed);
+    Judgement every = judge_all({"p", "q"}, {slow, wrong});
+    CHECK(every.needed == wrong.needed);
+    CHECK(every.effect == Approx(1));
+    // At some point: one held point decides, and it is the one shown.
+    Judgement some = judge_any({"p", "q", "r"}, {wrong, clear, three});
+    CHECK(some.verdict == Verdict::Held);
+    CHECK(some.effect == Approx(clear.effect));
+    CHECK(some.needed == 0);
+    CHECK(judge_any({"p", "q"}, {judge_paired_less("a", {3, 4, 5}, "b", {1, 2, 3.5}), wrong}).verdict == Verdict::Undecided);
+    Judgement none = judge_any({"p", "q"}, {slow, wrong});
+    CHECK(none.verdict == Verdict::Undecided);
+    CHECK(none.needed == slow.needed);  // the right-way point decides "at some point"
 }
 
 TEST_CASE("report: trends and U shape", "[report]") {
@@ -61,17 +119,28 @@ TEST_CASE("report: trends and U shape", "[report]") {
     std::vector<Estimate> noisy = {estimate(10, 0.1, 10), estimate(8, 0.1, 10), estimate(7.95, 0.1, 10), estimate(4, 0.1, 10)};
     CHECK(judge_trend_steps(labels, noisy, Trend::Falls).verdict == Verdict::Undecided);
     CHECK(judge_trend_slope("log10 M", log_m, noisy, Trend::Falls).verdict == Verdict::Held);
-    // Slope known exactly: y = 5 - 2x on x = 0, 1, 2 (single runs).
-    Judgement line = judge_trend_slope("x", {0, 1, 2}, {single_run(5), single_run(3), single_run(1)}, Trend::Falls);
+    // The slope over every member's value, t with N − 2 dof: values {4,5,6} at x = 0, {2,3,4} at 1, {0,1,2} at 2.
+    // Least squares: slope −2, residual sum of squares 6, s² = 6/7, Sxx = 6, t(0.975, 7) = 2.3646.
+    Judgement line = judge_trend_slope("x", {0, 1, 2}, {estimate(5, 1, 3), estimate(3, 1, 3), estimate(1, 1, 3)}, Trend::Falls);
     CHECK(line.verdict == Verdict::Held);
-    CHECK_THAT(line.measured, Catch::StartsWith("slope -2 per unit x (single run)"));
+    CHECK(line.effect == Approx(-2));
+    CHECK(line.high == Approx(-2 + 2.3646 * std::sqrt(6.0 / 7 / 6)).epsilon(1e-4));
+    CHECK(judge_trend_slope("x", {0, 1, 2}, {estimate(5, 1, 3), estimate(3, 1, 3), estimate(1, 1, 3)}, Trend::Rises).verdict ==
+          Verdict::NotHeld);
+    CHECK(judge_trend_slope("x", {0, 1, 2}, {single_run(5), single_run(3), single_run(1)}, Trend::Falls).verdict ==
+          Verdict::SingleRun);
     // Huge error bars: the slope cannot be told from zero.
     std::vector<Estimate> vague = {estimate(10, 50, 3), estimate(8, 50, 3), estimate(6, 50, 3), estimate(4, 50, 3)};
-    CHECK(judge_trend_slope("log10 M", log_m, vague, Trend::Falls).verdict == Verdict::Undecided);
+    Judgement unclear = judge_trend_slope("log10 M", log_m, vague, Trend::Falls);
+    CHECK(unclear.verdict == Verdict::Undecided);
+    CHECK(unclear.needed > 3);
 
     std::vector<std::string> iterations = {"1k", "32k", "1M"};
-    CHECK(judge_u_shape(iterations, {single_run(0.017), single_run(0.004), single_run(0.0054)}).verdict == Verdict::Held);
-    CHECK(judge_u_shape(iterations, {single_run(0.017), single_run(0.006), single_run(0.0054)}).verdict == Verdict::NotHeld);
+    CHECK(judge_u_shape(iterations, {single_run(0.017), single_run(0.004), single_run(0.0054)}).verdict == Verdict::SingleRun);
+    CHECK(judge_u_shape(iterations, {estimate(0.017, 0.001, 5), estimate(0.004, 0.001, 5), estimate(0.008, 0.001, 5)})
+              .verdict == Verdict::Held);
+    CHECK(judge_u_shape(iterations, {estimate(0.017, 0.001, 5), estimate(0.006, 0.001, 5), estimate(0.003, 0.001, 5)})
+              .verdict == Verdict::NotHeld);
     CHECK(judge_u_shape(iterations, {estimate(0.017, 0.001, 5), estimate(0.004, 0.001, 5), estimate(0.0045, 0.001, 5)})
               .verdict == Verdict::Undecided);  // the last end is not clearly higher
     CHECK_THROWS(judge_u_shape({"a", "b"}, {single_run(1), single_run(2)}));
@@ -125,10 +194,16 @@ TEST_CASE("report: results/README.md from synthetic figure directories", "[repor
     write_results_readme(results, {{"fig6", "failed: no retina data"}});
     std::string readme = read_file(results + "/README.md");
     CHECK_THAT(readme, Catch::Contains("never edited by hand"));
-    CHECK_THAT(readme, Catch::Contains("3 claims: 1 held, 1 not held, 1 undecided at this scale."));
-    CHECK_THAT(readme, Catch::Contains("| fig3 | 3 | augmented < observed at g = 1 | aug 0.005 ± 0.001 vs obs 0.011 ± 0.001"));
+    CHECK_THAT(readme, Catch::Contains("3 claims: 1 held, 1 not held, 1 undecided (0 of them with no detectable effect "
+                                       "within 100 members), 0 single runs."));
+    CHECK_THAT(readme, Catch::Contains("about 0.1 of the 3 tested claims would be held by chance alone"));
+    // At a glance: claim, verdict, effect [95 % interval], members, members needed.
+    CHECK_THAT(readme, Catch::Contains("| fig3 | augmented < observed at g = 1 | held | -0.006 ["));
+    CHECK_THAT(readme, Catch::Contains("] | 3 | — |"));
+    CHECK_THAT(readme, Catch::Contains("| aug 0.005 ± 0.001 vs obs 0.011 ± 0.001"));  // the figure's full table
     CHECK_THAT(readme, Catch::Contains("| **not held** |"));
-    CHECK_THAT(readme, Catch::Contains("| undecided at this scale |"));
+    CHECK_THAT(readme, Catch::Contains("| undecided | -0.0005 ["));
+    CHECK(readme.find("2·SE") == std::string::npos);
     CHECK_THAT(readme, Catch::Contains("## Fig. 3 — MSE vs coupling scale g"));
     CHECK_THAT(readme, Catch::Contains("Augmentation helped at g = 1 | not at 2."));
     CHECK_THAT(readme, Catch::Contains("![fig3/fig3.png](fig3/fig3.png)"));
@@ -139,42 +214,6 @@ TEST_CASE("report: results/README.md from synthetic figure directories", "[repor
     CHECK_THAT(readme, Catch::Contains("(no claims.csv"));  // fig10 has none
     CHECK(readme.find("## Fig. 3") < readme.find("## Fig. 6"));
     CHECK(readme.find("## Fig. 6") < readme.find("## Fig. 10"));
-    std::system(("rm -rf '" + results + "'").c_str());
-}
-
-TEST_CASE("report: long measured texts are shortened in the at-a-glance table only", "[report]") {
-    std::vector<std::string> labels;
-    std::vector<Judgement> judgements;
-    for (int k = 1; k <= 20; k++) {
-        labels.push_back("k=" + std::to_string(k));
-        // k = 1, 2 held; k = 3 not held; the rest undecided.
-        judgements.push_back(k <= 2 ? judge_less("a", single_run(0.1), "b", single_run(0.2))
-                             : k == 3 ? judge_less("a", single_run(0.3), "b", single_run(0.2))
-                                      : judge_less("a", estimate(0.20, 0.05, 3), "b", estimate(0.21, 0.05, 3)));
-    }
-    Judgement all = judge_all(labels, judgements);
-    REQUIRE(all.measured.size() > 300);
-    std::string glance = glance_measured_text(all.measured, 300);
-    CHECK(glance.size() < 420);
-    CHECK(glance.compare(0, 5, "k=1: ") == 0);
-    CHECK_THAT(glance, Catch::Contains("(20 points: 2 held, 1 not held, 17 undecided; every point in the figure's table)"));
-    CHECK(glance_measured_text("short text", 300) == "short text");
-    std::string series = "slope -1 per unit k; 0.9 (k 1)";
-    for (int k = 2; k <= 40; k++) series += " → 0.8 (k " + std::to_string(k) + ")";
-    std::string cut = glance_measured_text(series, 120);
-    CHECK(cut.size() < 200);
-    CHECK_THAT(cut, Catch::EndsWith(") … (the whole series in the figure's table)"));
-
-    // The report keeps the whole text in the figure's own table.
-    std::string results = temp_directory();
-    make_directories(results + "/fig6");
-    write_claims(results + "/fig6/claims.csv", {make_claim("fig6", "augmented > observed at every k", all)});
-    std::string readme = results_readme_text(results);
-    std::string measured = all.measured;  // claims.csv holds no commas inside cells
-    std::replace(measured.begin(), measured.end(), ',', ';');
-    glance = glance_measured_text(measured, 300);
-    CHECK_THAT(readme, Catch::Contains("| fig6 | 1 | augmented > observed at every k | " + glance));
-    CHECK_THAT(readme, Catch::Contains("| augmented > observed at every k | " + measured));
     std::system(("rm -rf '" + results + "'").c_str());
 }
 
@@ -199,6 +238,15 @@ TEST_CASE("report: each judging helper counts the members behind its verdict; cl
     // A claims.csv from before the members column still reads, members unknown.
     write_file_atomic(dir + "/old.csv", std::string("figure,claim,measured,verdict\nfig3,c,m,held\n"));
     CHECK(read_claims(dir + "/old.csv").at(0).members == -1);
+    CHECK(read_claims(dir + "/old.csv").at(0).needed == -1);
+    // The interval and the members needed go through claims.csv.
+    Judgement undecided = judge_paired_less("a", {1, 2, 3}, "b", {2.5, 3, 3.5});
+    write_claims(dir + "/t.csv", {make_claim("fig2", "t", undecided)});
+    Claim read = read_claims(dir + "/t.csv").at(0);
+    CHECK(read.verdict == Verdict::Undecided);
+    CHECK(read.needed == 4);
+    CHECK(read.low == Approx(undecided.low));
+    CHECK(read.high == Approx(undecided.high));
     std::system(("rm -rf '" + dir + "'").c_str());
 }
 

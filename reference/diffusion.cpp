@@ -81,8 +81,8 @@ Vector predict_noise(const Vector& params, const NetworkShape& shape, const Vect
     return eps;
 }
 
-Vector ddpm_step_algorithm2(const Vector& params, const NetworkShape& shape, const Vector& x_t, int t,
-                            const Vector& z, const Schedule& schedule, Gelu kind) {
+Vector ddpm_step_algorithm2(const Vector& params, const NetworkShape& shape, const Vector& x_t, int t, const Vector& z,
+                            const Schedule& schedule, Gelu kind) {
     const Vector eps = predict_noise(params, shape, x_t, t, kind);
     const double beta = schedule.beta[t], alpha = schedule.alpha[t], alpha_bar = schedule.alpha_bar[t];
     const double posterior_variance = (1.0 - schedule.alpha_bar[t - 1]) / (1.0 - alpha_bar) * beta;  // β̃_t

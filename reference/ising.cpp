@@ -16,7 +16,9 @@ double energy_eq2(const IsingParams& params, const float* spins) {
     return energy;
 }
 
-static double row_weight(const Samples& samples, long row) { return samples.weight.empty() ? 1.0 : samples.weight[row]; }
+static double row_weight(const Samples& samples, long row) {
+    return samples.weight.empty() ? 1.0 : samples.weight[row];
+}
 
 Averages data_averages_eq10(const Samples& samples) {
     const int n = samples.n;
@@ -115,7 +117,8 @@ static IsingParams params_from_theta(const Vector& theta, int n) {
     params.coupling.assign((size_t)n * n, 0.0);
     int k = n;
     for (int i = 0; i < n; i++)
-        for (int j = i + 1; j < n; j++) params.coupling[(size_t)i * n + j] = params.coupling[(size_t)j * n + i] = theta[k++];
+        for (int j = i + 1; j < n; j++)
+            params.coupling[(size_t)i * n + j] = params.coupling[(size_t)j * n + i] = theta[k++];
     return params;
 }
 
@@ -202,7 +205,7 @@ double plm_spin_objective(const Samples& samples, int spin, const Vector& theta,
         for (int j = 0; j < n; j++) h += theta[j] * x[j];
         const double z = 2.0 * s[spin] * h;
         loss += c * (std::max(-z, 0.0) + std::log1p(std::exp(-std::fabs(z))));  // log(1 + e^{−z}) without overflow
-        const double q = 1.0 / (1.0 + std::exp(z));  // the probability of the other sign
+        const double q = 1.0 / (1.0 + std::exp(z));                             // the probability of the other sign
         for (int j = 0; j < n; j++) {
             if (gradient) (*gradient)[j] += c * -2.0 * s[spin] * q * x[j];
             if (hessian)
@@ -258,15 +261,19 @@ static Vector plm_spin_newton(const Samples& samples, int spin, const std::vecto
         const Vector direction = solve_linear_system(hessian, minus_gradient, n);
         double slope = 0.0;
         for (int j = 0; j < n; j++) slope += gradient[j] * direction[j];
+        // Near the optimum the predicted decrease −gᵀΔ falls below the rounding of f, where Armijo's test says
+        // nothing: there the full Newton step is taken (the quadratic regime).
+        const bool rounding_regime = -slope < 1e-14 * std::max(1.0, std::fabs(f));
         double step = 1.0;
         for (int halving = 0; halving <= 40; halving++, step *= 0.5) {
             Vector trial = theta;
             for (int j = 0; j < n; j++) trial[j] += step * direction[j];
-            if (plm_spin_objective(samples, spin, trial, lambda, nullptr, nullptr) <= f + 1e-4 * step * slope ||
-                halving == 40) {
+            if (rounding_regime ||
+                plm_spin_objective(samples, spin, trial, lambda, nullptr, nullptr) <= f + 1e-4 * step * slope) {
                 theta = trial;
                 break;
             }
+            if (halving == 40) return theta;  // no step decreases f: as close as the arithmetic gets
         }
     }
     return theta;
@@ -314,7 +321,7 @@ IsingParams mean_field_fit(const Samples& samples) {
     for (int i = 0; i < n; i++)
         for (int j = 0; j < n; j++)
             C[(size_t)i * n + j] = constant[i] || constant[j] ? (i == j ? 1.0 - m[i] * m[i] : 0.0)
-                                                             : averages.correlation[(size_t)i * n + j] - m[i] * m[j];
+                                                              : averages.correlation[(size_t)i * n + j] - m[i] * m[j];
     Vector inverse((size_t)n * n);  // C⁻¹, one column at a time
     for (int k = 0; k < n; k++) {
         Vector unit(n, 0.0);
@@ -328,7 +335,8 @@ IsingParams mean_field_fit(const Samples& samples) {
     params.coupling.assign((size_t)n * n, 0.0);
     for (int i = 0; i < n; i++)
         for (int j = 0; j < n; j++)
-            if (i != j) params.coupling[(size_t)i * n + j] = -0.5 * (inverse[(size_t)i * n + j] + inverse[(size_t)j * n + i]);
+            if (i != j)
+                params.coupling[(size_t)i * n + j] = -0.5 * (inverse[(size_t)i * n + j] + inverse[(size_t)j * n + i]);
     for (int i = 0; i < n; i++) {
         double field = 0.0;
         for (int j = 0; j < n; j++) field += params.coupling[(size_t)i * n + j] * m[j];
@@ -340,7 +348,8 @@ IsingParams mean_field_fit(const Samples& samples) {
 void energy_mean_variance(const IsingParams& params, const Samples& samples, double* mean, double* variance) {
     Vector energy(samples.count);
     double sum = 0.0;
-    for (long mu = 0; mu < samples.count; mu++) sum += energy[mu] = energy_eq2(params, &samples.spins[(size_t)mu * params.n]);
+    for (long mu = 0; mu < samples.count; mu++)
+        sum += energy[mu] = energy_eq2(params, &samples.spins[(size_t)mu * params.n]);
     *mean = sum / samples.count;
     double squares = 0.0;
     for (double e : energy) squares += (e - *mean) * (e - *mean);

@@ -106,24 +106,26 @@ Activations denoiser_forward(const Vector& params, const NetworkShape& shape, co
 
 // Backpropagation, layers in reverse. dz is ∂L/∂(layer l's pre-activation); the gradient of its input is split
 // back into the activations it was concatenated from, which add up (h_k feeds two layers when skips are on).
-void denoiser_backward(const Vector& params, const NetworkShape& shape, const Activations& act,
-                       const Vector& d_output, Gelu kind, Vector* grads) {
+void denoiser_backward(const Vector& params, const NetworkShape& shape, const Activations& act, const Vector& d_output,
+                       Gelu kind, Vector* grads) {
     Vector d_post[6];
     for (int k = 0; k < 6; k++) d_post[k].assign(act.post[k].size(), 0.0);
     for (int l = 6; l >= 0; l--) {
         const LayerShape layer = layer_shape(shape, l);
-        Vector dz(layer.out_dim);  // ∂L/∂z, z = W·in + b
+        Vector dz(layer.out_dim);                // ∂L/∂z, z = W·in + b
         for (int o = 0; o < layer.out_dim; o++)  // the output layer is linear; the others go through GELU
             dz[o] = l == 6 ? d_output[o] : d_post[l][o] * gelu_derivative(act.pre[l][o], kind);
         const Vector in = layer_input(act, l, shape.skip);
         for (int o = 0; o < layer.out_dim; o++) {  // ∂L/∂W = dz ⊗ in, ∂L/∂b = dz
             (*grads)[layer.bias_offset + o] += dz[o];
-            for (int i = 0; i < layer.in_dim; i++) (*grads)[layer.weight_offset + (long)o * layer.in_dim + i] += dz[o] * in[i];
+            for (int i = 0; i < layer.in_dim; i++)
+                (*grads)[layer.weight_offset + (long)o * layer.in_dim + i] += dz[o] * in[i];
         }
-        if (l == 0) break;  // the network input learns nothing
+        if (l == 0) break;               // the network input learns nothing
         Vector d_in(layer.in_dim, 0.0);  // ∂L/∂in = Wᵀ·dz
         for (int o = 0; o < layer.out_dim; o++)
-            for (int i = 0; i < layer.in_dim; i++) d_in[i] += params[layer.weight_offset + (long)o * layer.in_dim + i] * dz[o];
+            for (int i = 0; i < layer.in_dim; i++)
+                d_in[i] += params[layer.weight_offset + (long)o * layer.in_dim + i] * dz[o];
         const int first = layer_sources[l][0], second = layer_sources[l][1];
         const int width = (int)d_post[first].size();
         for (int i = 0; i < width; i++) d_post[first][i] += d_in[i];
@@ -140,7 +142,8 @@ double mse_loss(const Vector& predicted, const Vector& target) {
 
 Vector mse_loss_gradient(const Vector& predicted, const Vector& target) {
     Vector gradient(predicted.size());
-    for (size_t k = 0; k < predicted.size(); k++) gradient[k] = 2.0 * (predicted[k] - target[k]) / (double)predicted.size();
+    for (size_t k = 0; k < predicted.size(); k++)
+        gradient[k] = 2.0 * (predicted[k] - target[k]) / (double)predicted.size();
     return gradient;
 }
 

@@ -51,15 +51,15 @@ double gelu_derivative(double x, Gelu kind);  // Φ(x) + x·φ(x)
 
 // Everything one row's forward pass computed, kept for its backward pass.
 struct Activations {
-    Vector input;           // [x_t | emb(t)], n + embed_dim
-    Vector pre[6], post[6]; // before and after GELU: h1, h2, h3 (encoder), d1, d2, d3 (decoder)
-    Vector output;          // ε̂, n
+    Vector input;            // [x_t | emb(t)], n + embed_dim
+    Vector pre[6], post[6];  // before and after GELU: h1, h2, h3 (encoder), d1, d2, d3 (decoder)
+    Vector output;           // ε̂, n
 };
 // ε_θ(x_t, t) for one row (Appendix A): input [x_t | emb(t)] → ε̂.
 Activations denoiser_forward(const Vector& params, const NetworkShape& shape, const Vector& input, Gelu kind);
 // grads += ∂L/∂params given d_output = ∂L/∂ε̂ for that row (backpropagation through denoiser_forward).
-void denoiser_backward(const Vector& params, const NetworkShape& shape, const Activations& act,
-                       const Vector& d_output, Gelu kind, Vector* grads);
+void denoiser_backward(const Vector& params, const NetworkShape& shape, const Activations& act, const Vector& d_output,
+                       Gelu kind, Vector* grads);
 
 // The DDPM loss (Ho et al. Eq. (14), "simple"): mean over all B·n entries of (ε̂ − ε)², as F.mse_loss.
 double mse_loss(const Vector& predicted, const Vector& target);
@@ -99,8 +99,8 @@ double training_step_algorithm1(Vector* params, AdamState* adam, const NetworkSh
 Vector predict_noise(const Vector& params, const NetworkShape& shape, const Vector& x, int t, Gelu kind);
 // Ho et al.'s Algorithm 2, one step: x_{t−1} = (x_t − β_t/√(1−ᾱ_t)·ε_θ(x_t, t))/√α_t + σ_t·z, with σ_t² = β̃_t =
 // (1 − ᾱ_{t−1})/(1 − ᾱ_t)·β_t (their Eq. (7); β̃_1 = 0). z [B × n] is given.
-Vector ddpm_step_algorithm2(const Vector& params, const NetworkShape& shape, const Vector& x_t, int t,
-                            const Vector& z, const Schedule& schedule, Gelu kind);
+Vector ddpm_step_algorithm2(const Vector& params, const NetworkShape& shape, const Vector& x_t, int t, const Vector& z,
+                            const Schedule& schedule, Gelu kind);
 // DDIM (Song et al. 2021, Eq. (12)) from t to t_prev < t: x̂_0 = (x − √(1−ᾱ_t)ε̂)/√ᾱ_t,
 // x_prev = √ᾱ_prev·x̂_0 + √(1 − ᾱ_prev − σ²)·ε̂ + σz, σ = η·√((1−ᾱ_prev)/(1−ᾱ_t))·√(1 − ᾱ_t/ᾱ_prev).
 Vector ddim_step(const Vector& params, const NetworkShape& shape, const Vector& x_t, int t, int t_prev, double eta,

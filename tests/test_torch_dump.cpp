@@ -173,9 +173,9 @@ TEST_CASE("PyTorch dump: embedding, x_t, forward, loss and every gradient", "[re
 
     for (reference::Gelu kind : {reference::Gelu::exact_erf, reference::Gelu::abramowitz_stegun}) {
         Vector ref_eps_pred, ref_grads;
-        const double ref_loss = reference::training_loss_and_gradient(to_double(d.at("params")), c.shape,
-                                                                      to_double(d.at("x0")), c.t, to_double(d.at("eps")),
-                                                                      schedule, kind, &ref_grads, &ref_eps_pred);
+        const double ref_loss =
+            reference::training_loss_and_gradient(to_double(d.at("params")), c.shape, to_double(d.at("x0")), c.t,
+                                                  to_double(d.at("eps")), schedule, kind, &ref_grads, &ref_eps_pred);
         const bool exact = kind == reference::Gelu::exact_erf;
         check_nmse(exact ? "reference eps_pred (exact GELU)" : "reference eps_pred (A&S GELU)",
                    nmse(ref_eps_pred, d.at(exact ? "eps_pred" : "eps_pred_as")), 1e-12);
@@ -219,8 +219,9 @@ TEST_CASE("PyTorch dump: 1 and 10 Adam steps (Algorithm 1 on a fixed minibatch),
 
     // One DDPM reverse step (Algorithm 2) at t from PyTorch's x_t and z, with the initial weights.
     const int t = (int)d.at("ddpm_t")[0], n = c.shape.n, E = c.shape.embed_dim;
-    const Vector ref_prev = reference::ddpm_step_algorithm2(to_double(start), c.shape, to_double(d.at("ddpm_x_t")), t,
-                                                            to_double(d.at("ddpm_z")), schedule, reference::Gelu::exact_erf);
+    const Vector ref_prev =
+        reference::ddpm_step_algorithm2(to_double(start), c.shape, to_double(d.at("ddpm_x_t")), t,
+                                        to_double(d.at("ddpm_z")), schedule, reference::Gelu::exact_erf);
     check_nmse("reference DDPM step (Alg. 2)", nmse(ref_prev, d.at("ddpm_x_prev")), 1e-12);
     // Fast: the network and the schedule's coefficients as diffusion/sample.cpp forms them (float a, b, σ).
     std::vector<float> input, eps(c.B * n), temb(E);
@@ -235,7 +236,8 @@ TEST_CASE("PyTorch dump: 1 and 10 Adam steps (Algorithm 1 on a fixed minibatch),
     const NoiseSchedule fast_schedule = linear_schedule(c.T);
     const double inv_sqrt_alpha = 1.0 / std::sqrt(fast_schedule.alpha[t]);
     const float x_scale = (float)inv_sqrt_alpha,
-                eps_scale = (float)(-fast_schedule.beta[t] / std::sqrt(1.0 - fast_schedule.alpha_bar[t]) * inv_sqrt_alpha),
+                eps_scale =
+                    (float)(-fast_schedule.beta[t] / std::sqrt(1.0 - fast_schedule.alpha_bar[t]) * inv_sqrt_alpha),
                 sigma = (float)std::sqrt(posterior_variance(fast_schedule, t));
     std::vector<float> fast_prev(c.B * n);
     for (int k = 0; k < c.B * n; k++)

@@ -2,7 +2,8 @@
 // (fast, reference) run over a grid of shapes and data, the normalised error NMSE = Σ(fast − ref)²/Σ ref² of
 // outputs and gradients held below a stated tolerance. REPRO_REFERENCE_REPORT=1 prints each pair's largest NMSE.
 //
-// Where the tolerances come from (all measured on this grid, AMD EPYC Zen 3; each is ~100× the largest seen):
+// Where the tolerances come from (measured on this grid, AMD EPYC Zen 3; each bound is 50× or more above the
+// largest NMSE seen, listed in docs/reference.md):
 //  - float storage alone (embedding, energies of ±1 spins): relative 6e-8 per entry, NMSE ~1e-15;
 //  - float sgemm accumulation over K ≤ 1300 products: relative ~1e-7 … 1e-6 per entry, NMSE ≲ 1e-12;
 //  - the fast GELU (A&S 7.1.26 erf, |error| ≤ 1.5e-7, and a float exp): against the exact erf the network's output
@@ -261,7 +262,7 @@ TEST_CASE("fast vs reference: Algorithm 1 (training steps), 1 and 2 threads", "[
                 }
                 // Adam's update is ±lr wherever |g| ≫ ε; where a gradient is float noise (a few entries) its sign
                 // is noise too: NMSE ≲ 1e-8 measured
-                check_nmse("training step: weight update (Alg. 1)", nmse(fast_update, ref_update), 1e-4);
+                check_nmse("training step: weight update (Alg. 1)", nmse(fast_update, ref_update), 1e-6);
                 check_nmse("training step: loss (Alg. 1)", nmse(Vector{fast_loss}, Vector{ref_loss}), 1e-11);
             }
         }
@@ -423,9 +424,9 @@ TEST_CASE("fast vs reference: erasure machine (Eqs. 12-18), one eps and the eps 
                 ErasureFit fast = erasure_fit(samples, eps, options);
                 reference::ErasureFit ref = reference::erasure_fit_eqs12_18(samples, eps, 60, 0.1, 77);
                 CHECK(fast.iterations == ref.iterations);
-                // float GEMM blocks (~1e-7 relative per update) compounded over ≤ 60 updates: ≲ 1e-12 measured
-                check_nmse("erasure machine, one eps", nmse(flatten(fast.params), flatten(ref.params)), 1e-9);
-                check_nmse("erasure machine, <E>", nmse(Vector{fast.mean_energy}, Vector{ref.mean_energy}), 1e-9);
+                // float GEMM blocks (~1e-7 relative per update) compounded over ≤ 60 updates: ≲ 1e-14 measured
+                check_nmse("erasure machine, one eps", nmse(flatten(fast.params), flatten(ref.params)), 1e-11);
+                check_nmse("erasure machine, <E>", nmse(Vector{fast.mean_energy}, Vector{ref.mean_energy}), 1e-11);
             }
             for (int threads : {1, 2}) {
                 ErasureOptions options;
@@ -434,7 +435,7 @@ TEST_CASE("fast vs reference: erasure machine (Eqs. 12-18), one eps and the eps 
                 double chosen = 0.0;
                 reference::ErasureFit ref = reference::erasure_machine_scan(samples, 0.1, 0.9, 9, 40, 0.1, 1, &chosen);
                 CHECK(fast.chosen_eps == Approx(chosen));
-                check_nmse("erasure machine, eps scan", nmse(flatten(fast.params), flatten(ref.params)), 1e-9);
+                check_nmse("erasure machine, eps scan", nmse(flatten(fast.params), flatten(ref.params)), 1e-11);
             }
         }
 }
@@ -447,7 +448,10 @@ TEST_CASE("fast vs reference: PLM (Newton per spin), mean field, energy-variance
             const int count = n <= 6 ? 500 : n == 20 ? 800 : 400;
             Samples samples = ising_data(n, count, variant == 1, variant == 2, &rng);
             for (double lambda : {0.0, 1e-2}) {
-                if (n == 40 && lambda == 0.0) continue;  // 400 rows for 40 spins: the plain estimator barely exists
+                // n = 40: 400 rows barely determine the plain estimator, so λ > 0 only, and plain data only (the
+                // reference's exact Hessian costs M·n² per Newton step; constant spins and weights are tested at
+                // n = 2 … 20)
+                if (n == 40 && (lambda == 0.0 || variant > 0)) continue;
                 const IsingParams ref = reference::plm_fit(samples, lambda, 1e-11, 100);
                 for (int threads : {1, 2}) {
                     INFO("n " << n << ", variant " << variant << ", lambda " << lambda << ", threads " << threads);

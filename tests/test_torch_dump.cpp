@@ -4,12 +4,12 @@
 // tests/data/torch_dump.bin (format in the script). Here repro's fast code and reference/ are checked against it.
 // The file is committed; `make torch-dump` regenerates it where PyTorch is installed; this test needs no PyTorch.
 //
-// Tolerances (NMSE = Σ(ours − torch)²/Σ torch²; measured values in docs/reference.md, each bound ~100× above):
+// Tolerances (NMSE = Σ(ours − torch)²/Σ torch²; measured values in docs/reference.md, each bound 10× or more above):
 //  - PyTorch runs in float32, so even the double reference differs by float accumulation: NMSE ~1e-14 on outputs;
-//  - PyTorch's GELU is the exact erf; the fast GELU's A&S erf moves ε̂ by at most ~3e-8 here (the dump's own
-//    comparison of both GELUs in PyTorch), below float noise, so the fast code is checked against both forms;
+//  - PyTorch's GELU is the exact erf; the fast GELU's A&S erf (|ΔGELU| ≤ 2.1e-7, at x ≈ −3.08) moves ε̂ by at most
+//    3e-8 here (the dump holds ε̂ from both GELUs), about float noise, so the fast code is checked against both;
 //  - Adam's updates (lr 1e-3) are checked as updates (weights after − before), which float rounding of the weights
-//    (ulp ~1e-8 at |w| ~ 0.1) limits to ~1e-5 relative: NMSE ~1e-10.
+//    (ulp ~1e-8 at |w| ~ 0.1) limits to ~1e-6 relative: NMSE ~1e-11.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -163,7 +163,8 @@ TEST_CASE("PyTorch dump: embedding, x_t, forward, loss and every gradient", "[re
 
     std::vector<float> eps_pred, grads;
     const double loss = fast_loss_and_gradient(c, d.at("params"), &eps_pred, &grads);
-    // The fast GELU against both of PyTorch's: float noise (~1e-14) dominates the A&S approximation (~1e-16).
+    // The fast GELU against both of PyTorch's: the A&S approximation moves PyTorch's own ε̂ by NMSE 1.2e-14 (at most
+    // 3e-8 per entry), the size of float32 accumulation noise, so the fast code passes against either form.
     check_nmse("fast eps_pred (exact GELU)", nmse(eps_pred, d.at("eps_pred")), 1e-12);
     check_nmse("fast eps_pred (A&S GELU)", nmse(eps_pred, d.at("eps_pred_as")), 1e-12);
     check_nmse("fast loss", nmse(Vector{loss}, d.at("loss")), 1e-12);
@@ -210,9 +211,9 @@ TEST_CASE("PyTorch dump: 1 and 10 Adam steps (Algorithm 1 on a fixed minibatch),
         const std::vector<float>& torch_after = d.at(step == 1 ? "params_adam1" : "params_adam10");
         const Vector torch_update = difference(to_double(torch_after), start);
         check_nmse(step == 1 ? "fast Adam update, 1 step" : "fast Adam update, 10 steps",
-                   nmse(difference(to_double(params), start), torch_update), 1e-8);
+                   nmse(difference(to_double(params), start), torch_update), 1e-9);
         check_nmse(step == 1 ? "reference Adam update, 1 step" : "reference Adam update, 10 steps",
-                   nmse(difference(ref_params, start), torch_update), 1e-8);
+                   nmse(difference(ref_params, start), torch_update), 1e-9);
     }
     check_nmse("fast losses of 10 steps", nmse(fast_losses, d.at("losses10")), 1e-12);
     check_nmse("reference losses of 10 steps", nmse(ref_losses, d.at("losses10")), 1e-12);

@@ -16,7 +16,13 @@ SANITIZE = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fram
 LIB_SRC  = $(wildcard nn/*.cpp ising/*.cpp diffusion/*.cpp data/*.cpp method/*.cpp runner/*.cpp report/*.cpp figures/*.cpp cli/*.cpp)
 LIB_OBJ  = $(LIB_SRC:%.cpp=build/%.o) build/retina_embed.o
 TEST_SRC = $(wildcard tests/test_*.cpp)
-TEST_OBJ = $(TEST_SRC:%.cpp=build/%.o) build/tests/catch_main.o
+# reference/ (issue 29): the paper's method as plain loops, which the tests hold the fast code to; linked into the
+# test binary only, never into ./repro.
+REF_SRC  = $(wildcard reference/*.cpp)
+REF_OBJ  = $(REF_SRC:%.cpp=build/%.o)
+TEST_OBJ = $(TEST_SRC:%.cpp=build/%.o) build/tests/catch_main.o $(REF_OBJ)
+# The PyTorch dump (tests/data/torch_dump.bin, committed) is found by its absolute path, wherever the tests run.
+build/tests/test_torch_dump.o: CXXFLAGS += -DTORCH_DUMP_PATH='"$(abspath tests/data/torch_dump.bin)"'
 # The MAT-file parser and the text formats are also tested under AddressSanitizer/UBSan (tests/asan_*.cpp).
 ASAN_SRC = $(wildcard tests/asan_*.cpp) $(wildcard data/*.cpp)
 ASAN_OBJ = $(ASAN_SRC:%.cpp=build/asan/%.o) build/asan/tests/catch_main.o build/retina_embed.o
@@ -35,7 +41,7 @@ VERSION_STAMP := $(shell mkdir -p build && (echo '$(GIT_COMMIT)' | cmp -s - buil
 build/data/version.o: build/version.txt
 build/data/version.o: CXXFLAGS += -DREPRO_GIT_COMMIT='"$(GIT_COMMIT)"'
 
-.PHONY: all test bench bench-quality deps clean help install fig2 fig3 fig4 fig5 fig6
+.PHONY: all test bench bench-quality deps clean help install fig2 fig3 fig4 fig5 fig6 torch-dump
 all: repro
 
 repro: build/main.o $(LIB_OBJ)
@@ -135,6 +141,14 @@ QUALITY_RUNS = "--n 40 --recipe paper --at 2000,4000,8000,16000,32000" \
 bench-quality: deps build/bench_quality
 	@for run in $(QUALITY_RUNS); do nice ./build/bench_quality $$run --threads 1 || exit 1; done
 
+# `make torch-dump`: regenerates tests/data/torch_dump.bin, the PyTorch forward/backward/Adam/DDPM values that
+# tests/test_torch_dump.cpp checks the fast code and reference/ against (format in tests/torch_dump.py). Needs
+# PyTorch (Debian: apt-get install python3-torch python3-numpy), a development tool only: the tests read the
+# committed file and need no PyTorch.
+TORCH_PYTHON ?= /usr/bin/python3
+torch-dump:
+	$(TORCH_PYTHON) tests/torch_dump.py tests/data/torch_dump.bin
+
 fig2 fig3 fig4 fig5 fig6: deps repro
 	./repro $@
 
@@ -185,6 +199,7 @@ help:
 	@echo "make bench        benchmarks against the peers in ../shared/peers, and the pseudo-likelihood solver's speed"
 	@echo "make bench-quality  time to quality of the training recipes (README: Time to quality; ~40 CPU min)"
 	@echo "make fig2 ... make fig6   build and run one figure at quick scale"
+	@echo "make torch-dump   regenerate tests/data/torch_dump.bin with PyTorch (development only; tests read the file)"
 	@echo "make install      install ./repro into PREFIX/bin (PREFIX=/usr/local; DESTDIR for packaging)"
 	@echo "make clean        remove build/ and ./repro"
 	@echo "make help         this list"

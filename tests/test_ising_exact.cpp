@@ -1,5 +1,5 @@
-// Energies, moments and exact enumeration against naive double loops, the SK draw, the MSE of Eq. (23), and
-// the exact MLE (Eqs. (6)–(9)) in its M → ∞ limit.
+// Energies, moments and exact enumeration against the plain double loops of reference/, the SK draw, the MSE of
+// Eq. (23), and the exact MLE (Eqs. (6)–(9)) in its M → ∞ limit.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -13,16 +13,7 @@
 #include "../ising/mle.h"
 #include "../ising/moments.h"
 #include "../ising/sk.h"
-
-// Eq. (2) term by term: -Σ_i b_i σ_i - Σ_{i<j} w_ij σ_i σ_j.
-static double naive_energy(const IsingParams& params, const float* spins) {
-    int n = params.n;
-    double energy = 0.0;
-    for (int i = 0; i < n; i++) energy -= params.bias[i] * spins[i];
-    for (int i = 0; i < n; i++)
-        for (int j = i + 1; j < n; j++) energy -= params.coupling[i * n + j] * spins[i] * spins[j];
-    return energy;
-}
+#include "../reference/reference.h"
 
 static Samples random_samples(int count, int n, Rng* rng) {
     Samples samples;
@@ -32,7 +23,7 @@ static Samples random_samples(int count, int n, Rng* rng) {
     return samples;
 }
 
-TEST_CASE("energies and their mean and variance match a naive double loop", "[ising]") {
+TEST_CASE("energies and their mean and variance match Eq. (2) term by term (reference/)", "[ising]") {
     Rng rng;
     rng_seed(&rng, 1, 0);
     for (int n : {1, 7, 33}) {
@@ -43,7 +34,7 @@ TEST_CASE("energies and their mean and variance match a naive double loop", "[is
         double sum = 0.0, squares = 0.0;
         std::vector<double> expected(samples.count);
         for (int row = 0; row < samples.count; row++) {
-            expected[row] = naive_energy(params, &samples.spins[row * n]);
+            expected[row] = reference::energy_eq2(params, &samples.spins[row * n]);
             CHECK(energy[row] == Approx(expected[row]).margin(1e-5));
             sum += expected[row];
             squares += expected[row] * expected[row];
@@ -59,20 +50,16 @@ TEST_CASE("energies and their mean and variance match a naive double loop", "[is
     CHECK_THROWS_WITH(energy_stats(params, random_samples(3, 5, &rng)), Catch::Contains("n = 4"));
 }
 
-TEST_CASE("sample moments match a naive loop", "[ising]") {
+TEST_CASE("sample moments match the reference's plain loop", "[ising]") {
     Rng rng;
     rng_seed(&rng, 2, 0);
     Samples samples = random_samples(3000, 9, &rng);
     Moments moments = sample_moments(samples);
+    reference::Averages averages = reference::data_averages_eq10(samples);
     for (int i = 0; i < 9; i++) {
-        double mean = 0.0;
-        for (int row = 0; row < 3000; row++) mean += samples.spins[row * 9 + i];
-        CHECK(moments.mean[i] == Approx(mean / 3000).margin(1e-12));
-        for (int j = 0; j < 9; j++) {
-            double correlation = 0.0;
-            for (int row = 0; row < 3000; row++) correlation += samples.spins[row * 9 + i] * samples.spins[row * 9 + j];
-            CHECK(moments.correlation[i * 9 + j] == Approx(correlation / 3000).margin(1e-12));
-        }
+        CHECK(moments.mean[i] == Approx(averages.mean[i]).margin(1e-12));
+        for (int j = 0; j < 9; j++)
+            CHECK(moments.correlation[i * 9 + j] == Approx(averages.correlation[i * 9 + j]).margin(1e-12));
     }
 }
 
@@ -81,28 +68,17 @@ TEST_CASE("exact enumeration: log Z and moments against brute force", "[ising]")
     rng_seed(&rng, 3, 0);
     int n = 7;
     IsingParams params = draw_sk_params(n, 2.0, &rng);
-    double z = 0.0;
-    std::vector<double> mean(n, 0.0), correlation(n * n, 0.0);
     std::vector<double> energy(1 << n);
     exact_energies(params, energy.data());
-    for (int s = 0; s < (1 << n); s++) {
-        float spins[7];
-        for (int i = 0; i < n; i++) spins[i] = (s >> i) & 1 ? 1.0f : -1.0f;
-        double e = naive_energy(params, spins);
-        CHECK(energy[s] == Approx(e).margin(1e-12));
-        double weight = std::exp(-e);
-        z += weight;
-        for (int i = 0; i < n; i++) {
-            mean[i] += weight * spins[i];
-            for (int j = 0; j < n; j++) correlation[i * n + j] += weight * spins[i] * spins[j];
-        }
-    }
+    const reference::ExactModel brute = reference::exact_enumeration_eq1(params);  // Eq. (2) term by term, Σ over σ
+    for (int s = 0; s < (1 << n); s++) CHECK(energy[s] == Approx(brute.energy[s]).margin(1e-12));
     double log_z = 0.0;
     Moments moments = exact_moments(params, &log_z);
-    CHECK(log_z == Approx(std::log(z)).epsilon(1e-12));
+    CHECK(log_z == Approx(brute.log_z).epsilon(1e-12));
     for (int i = 0; i < n; i++) {
-        CHECK(moments.mean[i] == Approx(mean[i] / z).margin(1e-12));
-        for (int j = 0; j < n; j++) CHECK(moments.correlation[i * n + j] == Approx(correlation[i * n + j] / z).margin(1e-12));
+        CHECK(moments.mean[i] == Approx(brute.averages.mean[i]).margin(1e-12));
+        for (int j = 0; j < n; j++)
+            CHECK(moments.correlation[i * n + j] == Approx(brute.averages.correlation[i * n + j]).margin(1e-12));
     }
     // Energies far from 0 must not overflow: shifting every energy by a constant leaves the moments unchanged.
     IsingParams strong = params;

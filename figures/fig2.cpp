@@ -700,6 +700,7 @@ std::vector<Claim> fig2_claims(const std::vector<Fig2Member>& members, const Fig
     if (best + 1 == points.size()) {  // still falling: the over-trained arm lies beyond this run's budget
         u_shape.verdict = members.size() < 2 ? Verdict::SingleRun : Verdict::Undecided;
         u_shape.needed = -1;  // not a question of members: the checkpoints stop before the minimum
+        u_shape.effect = u_shape.low = u_shape.high = NAN;
         u_shape.measured = "mean MSE still falling at the last checkpoint (" + labels.back() + " iterations, " +
                            fmt("%.5f", points.back().mean) + "): the over-trained arm is beyond this run's budget";
     }

@@ -68,6 +68,8 @@ std::vector<Claim> read_claims(const std::string& path) {
         claim.needed = std::isfinite(needed) ? (int)needed : -1;
         try {
             claim.verdict = verdict_parse(csv_cell(table, row, "verdict"));
+            // Files judged before single runs had their own verdict: one member is never held or not held.
+            if (claim.members == 1 && claim.verdict != Verdict::Undecided) claim.verdict = Verdict::SingleRun;
         } catch (const std::exception& error) {
             throw std::runtime_error(path + " line " + std::to_string(row + 2) + ": " + error.what());
         }

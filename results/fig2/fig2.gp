@@ -93,10 +93,10 @@ set label 'rule stops (2), did not fire (1)' at 32000, graph 0.04 right offset -
 plot 'fig2.csv' using 1:3:(strcol(4) eq '' ? 0 : column(4)) with yerrorlines lc rgb '#E69F00' pt 7 ps 1 dt 1 lw 1.5 title 'augmented', \
      'fig2.csv' using 1:5:(strcol(6) eq '' ? 0 : column(6)) with yerrorlines lc rgb '#56B4E9' pt 6 ps 1 dt 1 lw 1.5 title 'aug+obs', \
      'fig2.csv' using 1:7:(strcol(8) eq '' ? 0 : column(8)) with yerrorlines lc rgb '#CC79A7' pt 2 ps 1 dt 1 lw 1.5 title 'augmented, PLM', \
-     0.01090432429 with lines lc rgb '#000000' dt 2 lw 2 title 'observed only', \
+     0.01090432421 with lines lc rgb '#000000' dt 2 lw 2 title 'observed only', \
      0.001567295561 with lines lc rgb '#CC79A7' dt 2 lw 2 title 'observed only, PLM-CV', \
-     0.005896731408 with lines lc rgb '#009E73' dt 3 lw 2 title 'oracle (fresh M+)', \
-     0.01122341153 with lines lc rgb '#7F7F7F' dt 3 lw 2 title 'bootstrap (M+ copies)'
+     0.005896731406 with lines lc rgb '#009E73' dt 3 lw 2 title 'oracle (fresh M+)', \
+     0.01122341117 with lines lc rgb '#7F7F7F' dt 3 lw 2 title 'bootstrap (M+ copies)'
 
 # panel 6: (f) energy variance
 reset
@@ -117,8 +117,8 @@ set arrow from 32000, graph 0 to 32000, graph 1 nohead lc rgb '#D55E00' dt 2 lw 
 set label 'rule stops (2), did not fire (1)' at 32000, graph 0.04 right offset -0.5,0 front tc rgb '#D55E00'
 # fig2.csv: x = iteration (column 1), y = var_e_aug_mean (column 11), error bar = var_e_aug_sd (column 12)
 plot 'fig2.csv' using 1:11:(strcol(12) eq '' ? 0 : column(12)) with yerrorlines lc rgb '#E69F00' pt 7 ps 1 dt 1 lw 1.5 title 'augmented', \
-     92.39155092 with lines lc rgb '#000000' dt 2 lw 2 title 'train', \
-     98.44451762 with lines lc rgb '#D55E00' dt 3 lw 2 title 'test'
+     92.39154989 with lines lc rgb '#000000' dt 2 lw 2 title 'train', \
+     98.444517 with lines lc rgb '#D55E00' dt 3 lw 2 title 'test'
 
 # panel 7: (g) generator fidelity vs test data
 reset

@@ -151,7 +151,14 @@ static std::string run_command(const std::string& command) {
     return output;
 }
 
-static PeerResult run_peer() {
+static std::string fmt_ratio(double ratio) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2fx", ratio);
+    return text;
+}
+
+// `environment` goes in front of the peer's command: "" for the environment as it is, or an `env ...` prefix.
+static PeerResult run_peer(const std::string& environment) {
     PeerResult result;
     std::string script;
     for (const char* candidate : {"../shared/peers/ddpm_torch.py", "/work/shared/peers/ddpm_torch.py"})
@@ -161,10 +168,10 @@ static PeerResult run_peer() {
             break;
         }
     if (script.empty() || std::system("/usr/bin/python3 -c 'import torch' >/dev/null 2>&1") != 0) return result;
-    std::printf("peer: running %s (training ~10 s, sampling 10,000 × 50 steps) ...\n", script.c_str());
+    std::printf("peer: running %s%s (training ~10 s, sampling 10,000 × 50 steps) ...\n", environment.c_str(), script.c_str());
     std::fflush(stdout);
-    std::string train = run_command("/usr/bin/python3 " + script + " train --threads 0 --batch 256 --seconds 8 2>/dev/null");
-    std::string sample = run_command("/usr/bin/python3 " + script +
+    std::string train = run_command(environment + " /usr/bin/python3 " + script + " train --threads 0 --batch 256 --seconds 8 2>/dev/null");
+    std::string sample = run_command(environment + " /usr/bin/python3 " + script +
                                      " sample --threads 0 --nsamples 10000 --chunk 10000 --steps 50 2>/dev/null");
     result.train_its = field(train, "it/s");
     result.train_rss = field(train, "peakRSS_MiB");
@@ -243,7 +250,11 @@ int main(int argc, char** argv) {
                 blas_sample_100k);
 
     // 4. The peer.
-    PeerResult peer = run_peer();
+    // The peer with its own BLAS choice (the environment the user had: without the core repro chose for itself), and
+    // once with repro's core, for a ratio of the code rather than of the kernels.
+    bool repro_chose = std::getenv("REPRO_BLAS_CHOICE") && std::getenv("OPENBLAS_CORETYPE");
+    PeerResult peer = run_peer(repro_chose ? "env -u OPENBLAS_CORETYPE" : "");
+    PeerResult peer_same = repro_chose ? run_peer("env OPENBLAS_CORETYPE=" + blas_core_name()) : peer;
     std::printf("load average at end %s\n\n", load_average().c_str());
 
     double median_rate = rates[1];
@@ -262,6 +273,13 @@ int main(int argc, char** argv) {
     std::snprintf(ours, sizeof ours, "%.1f (%.1f–%.1f; CPU basis %.1f)", median_rate, rates[0], rates[2], train_cpu_rate);
     std::snprintf(ceiling, sizeof ceiling, "%.1f", 1.0 / ceiling_train);
     std::printf("| %-52s | %-30s | %-13s | %-24s |\n", "training, batch 256 (it/s)", ours, peer_train, ceiling);
+    if (peer.ran)
+        std::printf("| %-52s | %-30s | %-13s | %-24s |\n", "ratio repro / peer (training)",
+                    (fmt_ratio(median_rate / peer.train_its) + (repro_chose ? " (peer on its own core)" : "")).c_str(),
+                    "", "");
+    if (peer.ran && repro_chose && peer_same.ran)
+        std::printf("| %-52s | %-30s | %-13s | %-24s |\n", ("peer on repro's core " + blas_core_name() + " (it/s; ratio)").c_str(),
+                    fmt_ratio(median_rate / peer_same.train_its).c_str(), std::to_string(peer_same.train_its).substr(0, 5).c_str(), "");
     std::snprintf(ours, sizeof ours, "%.0f %%", 100.0 * gemm_share_train);
     std::printf("| %-52s | %-30s | %-13s | %-24s |\n", "GEMM share of training time", ours, "", "100 %");
     std::snprintf(ours, sizeof ours, "%.0f (%.0f; CPU basis %.0f)", sample_seconds[0], sample_seconds[1],

@@ -6,10 +6,12 @@
 #include <exception>
 #include <new>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "data/address_space.h"
 #include "data/version.h"
 
 // Usage goes to stdout when asked for (--help) and to stderr when it answers a wrong command line.
@@ -65,6 +67,11 @@ int main(int argc, char** argv) {
         } catch (const UsageError& error) {
             std::fprintf(stderr, "repro %s: %s (see repro %s --help)\n", command.name, error.what(), command.name);
             return 2;
+        } catch (const AddressSpaceError& error) {
+            std::fprintf(stderr, "repro %s: error: %s\n", command.name, error.what());
+            std::fflush(stdout);
+            std::fflush(stderr);
+            _exit(1);  // an OpenBLAS thread may be spinning on the same limit: a normal exit would wait for it forever
         } catch (const std::bad_alloc&) {
             std::fprintf(stderr, "repro %s: error: out of memory: the data or the model are larger than this machine's "
                          "memory allows (smaller n, M, --M-plus or --widths need less)\n", command.name);

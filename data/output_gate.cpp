@@ -41,6 +41,15 @@ void FileGate::output_folder(const std::string& role, const std::string& path) {
 
 static std::string shown(const FileGate::Entry& file) { return file.role + " " + file.path; }
 
+// The option a role comes from: "--save-model" of "--save-model", "--checkpoint-dir" of "the checkpoint
+// (--checkpoint-dir)"; the role itself when it names none.
+static std::string option_of(const std::string& role) {
+    size_t at = role.find("--");
+    if (at == std::string::npos) return role;
+    size_t end = role.find_first_of(" )", at);
+    return role.substr(at, end == std::string::npos ? std::string::npos : end - at);
+}
+
 // Standard input, when it is a regular file, is that file: `repro infer - --out s.txt < s.txt` reads s.txt.
 static bool stdin_is_file(struct stat* info) { return fstat(0, info) == 0 && S_ISREG(info->st_mode); }
 
@@ -73,7 +82,7 @@ static void check_identity(const std::vector<FileGate::Entry>& outputs, const st
         if (same)
             throw std::runtime_error(shown(output) + " is the same file as " +
                                      (input.path == "-" ? "standard input (" + shown(input) + ")" : shown(input)) +
-                                     ": refusing to overwrite an input (choose another " + output.role + ")");
+                                     ": refusing to overwrite an input (choose another " + option_of(output.role) + ")");
     }
     for (size_t j = 0; j < k; j++)
         if (!outputs[j].folder && outputs[j].path != "-" && same_file(outputs[j].path, output.path))

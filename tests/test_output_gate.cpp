@@ -19,6 +19,7 @@
 
 #include "../cli/args.h"
 #include "../cli/commands.h"
+#include "../data/address_space.h"
 #include "../data/atomic_file.h"
 #include "../data/formats.h"
 #include "../data/output_gate.h"
@@ -449,4 +450,34 @@ TEST_CASE("gate: while a gate is alive, an undeclared file cannot be written", "
     }
     write_file_atomic(dir / "other.txt", std::string("no gate, library use"));
     CHECK(read_file(dir / "declared.txt") == "ok");
+}
+
+TEST_CASE("gate 7: under an address-space limit too small for OpenBLAS, a message instead of a silent spin", "[output][gate]") {
+    // In a child: the limit is set to what the process uses now plus 64 MiB, less than one OpenBLAS buffer.
+    int status = in_child([]() {
+        std::string statm = read_file("/proc/self/statm");
+        unsigned long long pages = std::strtoull(statm.c_str(), nullptr, 10);
+        unsigned long long used = pages * (unsigned long long)sysconf(_SC_PAGE_SIZE);
+        struct rlimit tight = {used + (64ull << 20), used + (64ull << 20)};
+        if (setrlimit(RLIMIT_AS, &tight) != 0) return 2;
+        try {
+            require_blas_buffers(1, 1);
+        } catch (const AddressSpaceError& error) {
+            std::string text = error.what();
+            return text.find("the address-space limit (ulimit -v") != std::string::npos &&
+                           text.find("OpenBLAS maps 128 MiB per thread and still needs 138 MB for --threads 1") !=
+                               std::string::npos ? 0 : 3;
+        }
+        return 4;
+    });
+    CHECK(status == 0);
+    status = in_child([]() {  // with room for the buffer, no complaint
+        std::string statm = read_file("/proc/self/statm");
+        unsigned long long used = std::strtoull(statm.c_str(), nullptr, 10) * (unsigned long long)sysconf(_SC_PAGE_SIZE);
+        struct rlimit roomy = {used + (400ull << 20), used + (400ull << 20)};
+        if (setrlimit(RLIMIT_AS, &roomy) != 0) return 2;
+        require_blas_buffers(1, 1);
+        return 0;
+    });
+    CHECK(status == 0);
 }

@@ -60,12 +60,12 @@ static std::string record_field(const std::string& record, const std::string& ke
 
 // --resume: different data or batch would continue another run than the one checkpointed (refused); a different
 // seed or thread count gives a valid run that differs from the uninterrupted one (a warning).
-static void check_resume_record(const std::string& checkpoint, const std::string& now, const std::string& train_path,
-                                bool quiet) {
+static void check_resume_record(const std::string& checkpoint, const std::string& now, const std::string& train_path) {
     std::string path = checkpoint + ".run.txt";
     if (!path_exists(path)) {
-        if (!quiet) std::fprintf(stderr, "augment: note: %s has no %s (written by older versions); data, batch, seed "
-                                 "and threads cannot be compared with the run that wrote it\n", checkpoint.c_str(), path.c_str());
+        // A warning even with --quiet: a --save-model file or a checkpoint of other data would continue silently.
+        std::fprintf(stderr, "augment: warning: %s has no %s (a --save-model file, or written by older versions): data, "
+                     "batch, seed and threads cannot be compared with the run that wrote it\n", checkpoint.c_str(), path.c_str());
         return;
     }
     std::string then = read_file(path);
@@ -338,13 +338,13 @@ static void fresh_model(DiffusionModel* model, const Args& args, const Samples& 
 
 // The model of a --stop none run: loaded from --resume (checked against the data and the options), or fresh.
 static void start_model(const Args& args, const Samples& train, long iterations, uint64_t seed, int batch, int threads,
-                        const std::string& record, bool quiet, DiffusionModel* model) {
+                        const std::string& record, DiffusionModel* model) {
     if (!arg_given(args, "resume")) {
         fresh_model(model, args, train, batch, seed, threads);
         return;
     }
     checkpoint_load(model, arg_string(args, "resume"));
-    check_resume_record(arg_string(args, "resume"), record, args.positional[0], quiet);
+    check_resume_record(arg_string(args, "resume"), record, args.positional[0]);
     if (model->config.denoiser.n != train.n)
         throw std::runtime_error(arg_string(args, "resume") + ": the checkpoint is for n = " +
                                  std::to_string(model->config.denoiser.n) + " spins but " + args.positional[0] +
@@ -426,7 +426,7 @@ int command_augment(int argc, char** argv) {
     // The model: from a checkpoint, or fresh with the same seeds as the figures' pipeline.
     DiffusionModel model;
     const std::string record = run_record(train, batch, seed, threads);
-    start_model(args, train, iterations, seed, batch, threads, record, quiet, &model);
+    start_model(args, train, iterations, seed, batch, threads, record, &model);
     if (!quiet)
         std::fprintf(stderr, "augment: %d samples of n = %d; network widths %d,%d,%d%s, %ld parameters; from iteration %ld "
                      "to %ld, batch %d, %d thread(s)\n", train.count, train.n, model.config.denoiser.widths[0],

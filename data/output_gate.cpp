@@ -126,7 +126,10 @@ static std::string check_output_file(const FileGate::Entry& output) {
     try {
         target = output_target(output.path);  // throws for a device, FIFO, directory, socket or read-only file
     } catch (const std::runtime_error& error) {
-        throw std::runtime_error(output.role + ": " + error.what());
+        std::string text = error.what();
+        bool device_like = text.find("not a regular file") != std::string::npos && text.find("a directory") == std::string::npos;
+        throw std::runtime_error(output.role + ": " + text +
+                                 (device_like && output.stdout_allowed ? " ('-' writes to standard output)" : ""));
     }
     size_t slash = target.rfind('/');
     check_folder(output.role, shown(output), slash == std::string::npos ? "." : (slash == 0 ? "/" : target.substr(0, slash)));

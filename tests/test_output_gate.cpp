@@ -320,6 +320,12 @@ TEST_CASE("gate 10: standard input, side files, standard output and long names",
         REQUIRE(run(command_infer, {"repro", "infer", train, "--out", dir / name, "--quiet", "--method", "mf"}) == 0);
         CHECK(read_params(dir / name).n == 4);
     }
+    SECTION("a file with carriage returns only (old Mac line ends) is read as rows, not as one row") {
+        Samples samples = parse_samples("1 -1 1\r-1 1 1\r1 1 -1\r", "cr.txt", true);
+        CHECK(samples.count == 3);
+        CHECK(samples.n == 3);
+        CHECK(samples.spins[3] == -1);
+    }
     SECTION("'-' is standard output only where it can be; standard input and output are not one file") {
         CHECK_THAT(error_of(command_sample, {"repro", "sample", "--n", "4", "--M", "20", "--out", "-"}),
                    Contains("--out - (standard output) needs --truth FILE"));

@@ -220,9 +220,10 @@ static double parse_weight(const char* begin, const char* end, const std::string
         buffer[length] = '\0';
         char* parsed_end = nullptr;
         double value = std::strtod(buffer, &parsed_end);
-        if (parsed_end == buffer + length && std::isfinite(value) && value >= 0) return value;
+        // At most 1e15: sums of weights times spins must stay finite (1e300 ended in an internal solver message).
+        if (parsed_end == buffer + length && std::isfinite(value) && value >= 0 && value <= 1e15) return value;
     }
-    throw format_error(name, line, column, "bad weight '" + printable(begin, end) + "' (expected a count or weight >= 0)");
+    throw format_error(name, line, column, "bad weight '" + printable(begin, end) + "' (expected a count or weight from 0 to 1e15)");
 }
 
 // The first data row fixes the number of columns; a bad value there may mean an undetected header.

@@ -320,6 +320,16 @@ TEST_CASE("gate 10: standard input, side files, standard output and long names",
         REQUIRE(run(command_infer, {"repro", "infer", train, "--out", dir / name, "--quiet", "--method", "mf"}) == 0);
         CHECK(read_params(dir / name).n == 4);
     }
+    SECTION("PLM's --lambda and the weights are bounded, instead of ending in internal solver messages") {
+        CHECK_THAT(error_of(command_infer, {"repro", "infer", train, "--out", dir / "p.txt", "--method", "plm", "--lambda",
+                                            "1e308"}),
+                   Contains("--lambda needs a number from 0 to 1e6 or 'auto', got '1e308'"));
+        SampleReadOptions weighted;
+        weighted.quiet = true;
+        weighted.weights_column = "3";
+        CHECK_THROWS_WITH(parse_samples("1 -1 1e300\n-1 1 2\n", "w.txt", weighted, nullptr),
+                          Contains("bad weight '1e300' (expected a count or weight from 0 to 1e15)"));
+    }
     SECTION("a file with carriage returns only (old Mac line ends) is read as rows, not as one row") {
         Samples samples = parse_samples("1 -1 1\r-1 1 1\r1 1 -1\r", "cr.txt", true);
         CHECK(samples.count == 3);

@@ -7,44 +7,22 @@
 #include <exception>
 #include <new>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include "cli/args.h"
 #include "cli/blas_startup.h"
 #include "cli/commands.h"
+#include "data/address_space.h"
 #include "data/version.h"
 #include "nn/blas_core.h"
-
-struct Command {
-    const char* name;
-    int (*run)(int argc, char** argv);
-    const char* summary;
-};
-
-static const Command commands[] = {
-    {"sample", command_sample, "draw SK parameters and Metropolis samples"},
-    {"infer", command_infer, "infer Ising parameters (erasure machine or exact MLE)"},
-    {"evaluate", command_evaluate, "MSE of inferred against true parameters, Eq. (23)"},
-    {"energy", command_energy, "mean and variance of E(sigma) over samples, Eq. (2)"},
-    {"augment", command_augment, "train a DDPM on samples and generate augmented samples"},
-    {"generate", command_generate, "more samples from a model saved by augment --save-model"},
-    {"retina-info", command_retina_info, "statistics of the salamander retina recording"},
-    {"fig2", command_fig2, "Fig. 2: MSE and energy variance along diffusion training"},
-    {"fig3", command_fig3, "Fig. 3: MSE vs coupling scale g"},
-    {"fig4", command_fig4, "Fig. 4: MSE vs M and M+"},
-    {"fig5", command_fig5, "Fig. 5: RBM and VAE against diffusion"},
-    {"fig6", command_fig6, "Fig. 6: retina, reconstruction of missing neurons"},
-    {"fig7", command_fig7, "Fig. 7 (beyond the paper): does augmentation help each solver (EM, PLM, MF)?"},
-    {"all", command_all, "every figure, then results/README.md"},
-    {"store", command_store, "list or clear the store of trained models the figures share"},
-};
 
 // Usage goes to stdout when asked for (--help) and to stderr when it answers a wrong command line.
 static void print_help(FILE* stream) {
     std::fprintf(stream, "repro: reproduces Lim, Lee & Jo (2025), \"Data augmentation using diffusion models to enhance\n"
                 "inverse Ising inference\".\n\nusage: repro COMMAND [options]   (repro COMMAND --help for its options)\n\n"
                 "commands:\n");
-    for (const Command& command : commands) std::fprintf(stream, "  %-12s %s\n", command.name, command.summary);
+    for (const Command& command : command_table()) std::fprintf(stream, "  %-12s %s\n", command.name, command.summary);
     std::fprintf(stream, "\n  repro --version   the version, the git commit it was built from and the BLAS kernels in use\n");
 }
 
@@ -65,7 +43,7 @@ static size_t edit_distance(const std::string& a, const std::string& b) {
 static std::string nearest_command(const std::string& typed) {
     std::string best;
     size_t best_distance = 3;  // at most 2 edits, and less than half the word
-    for (const Command& command : commands) {
+    for (const Command& command : command_table()) {
         size_t distance = edit_distance(typed, command.name);
         if (distance < best_distance && 2 * distance < std::strlen(command.name)) best = command.name, best_distance = distance;
     }
@@ -87,13 +65,18 @@ int main(int argc, char** argv) {
         std::printf("repro %s\nBLAS: %s\n", repro_version(), blas_description().c_str());
         return 0;
     }
-    for (const Command& command : commands) {
+    for (const Command& command : command_table()) {
         if (std::strcmp(argv[1], command.name) != 0) continue;
         try {
             return command.run(argc, argv);
         } catch (const UsageError& error) {
             std::fprintf(stderr, "repro %s: %s (see repro %s --help)\n", command.name, error.what(), command.name);
             return 2;
+        } catch (const AddressSpaceError& error) {
+            std::fprintf(stderr, "repro %s: error: %s\n", command.name, error.what());
+            std::fflush(stdout);
+            std::fflush(stderr);
+            _exit(1);  // an OpenBLAS thread may be spinning on the same limit: a normal exit would wait for it forever
         } catch (const std::bad_alloc&) {
             std::fprintf(stderr, "repro %s: error: out of memory: the data or the model are larger than this machine's "
                          "memory allows (smaller n, M, --M-plus or --widths need less)\n", command.name);

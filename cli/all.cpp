@@ -36,6 +36,7 @@ int command_all(int argc, char** argv) {
     std::string scale = arg_string(args, "scale"), out = arg_string(args, "out");
     if (scale != "quick" && scale != "paper") throw UsageError("--scale must be quick or paper, got '" + scale + "'");
     bool quiet = arg_flag(args, "quiet");
+    std::shared_ptr<FileGate> gate = figure_gate(args, out);  // DIR/all_times.csv, DIR/README.md; each figure has its own
     auto start = std::chrono::steady_clock::now();
     std::vector<std::pair<std::string, std::string>> notes;  // failures, for the report
 

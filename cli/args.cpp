@@ -9,6 +9,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "../data/address_space.h"
 #include "../data/atomic_file.h"
 
 extern "C" void openblas_set_num_threads(int num_threads);
@@ -169,6 +170,7 @@ int apply_threads(const Args& args) {
     long long threads = arg_int(args, "threads");
     if (threads < 0 || threads > 1024) throw UsageError("option --threads must be between 0 and 1024");
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    require_address_space_for_blas((int)threads);  // under ulimit -v OpenBLAS would spin without a word
     openblas_set_num_threads((int)threads);
     return (int)threads;
 }

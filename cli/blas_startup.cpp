@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <fcntl.h>
 #include <string>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -49,6 +50,10 @@ static bool core_passes_in_child(const std::string& core) {
 int blas_startup(int argc, char** argv) {
     if (argc == 2 && std::string(argv[1]) == "--blas-self-test") return blas_self_test_command();
     if (std::getenv("REPRO_BLAS_CHOICE") || std::getenv("OPENBLAS_CORETYPE")) return -1;  // chosen already, or the user's
+    // Under an address-space limit the self-test's first GEMM could make OpenBLAS spin (data/address_space.h); the
+    // command's own check then says what to change, and the kernels stay OpenBLAS's choice.
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) return -1;
     // REPRO_TEST_BLAS_PRETEND_CORE (tests only) makes repro act as if OpenBLAS had loaded that core.
     const char* pretend = std::getenv("REPRO_TEST_BLAS_PRETEND_CORE");
     std::string current = pretend && *pretend ? pretend : blas_core_name();

@@ -11,7 +11,7 @@
 #include "../data/atomic_file.h"
 #include "../diffusion/progress.h"
 #include "../data/formats.h"
-#include "../data/output_paths.h"
+#include "../data/output_gate.h"
 #include "../diffusion/diffusion.h"
 #include "../ising/energy.h"
 #include "../ising/moments.h"
@@ -60,12 +60,12 @@ static std::string record_field(const std::string& record, const std::string& ke
 
 // --resume: different data or batch would continue another run than the one checkpointed (refused); a different
 // seed or thread count gives a valid run that differs from the uninterrupted one (a warning).
-static void check_resume_record(const std::string& checkpoint, const std::string& now, const std::string& train_path,
-                                bool quiet) {
+static void check_resume_record(const std::string& checkpoint, const std::string& now, const std::string& train_path) {
     std::string path = checkpoint + ".run.txt";
     if (!path_exists(path)) {
-        if (!quiet) std::fprintf(stderr, "augment: note: %s has no %s (written by older versions); data, batch, seed "
-                                 "and threads cannot be compared with the run that wrote it\n", checkpoint.c_str(), path.c_str());
+        // A warning even with --quiet: a --save-model file or a checkpoint of other data would continue silently.
+        std::fprintf(stderr, "augment: warning: %s has no %s (a --save-model file, or written by older versions): data, "
+                     "batch, seed and threads cannot be compared with the run that wrote it\n", checkpoint.c_str(), path.c_str());
         return;
     }
     std::string then = read_file(path);
@@ -93,27 +93,62 @@ static void report_fidelity(const Samples& generated, const Samples& train, cons
     Moments test_moments = sample_moments(*test);
     MomentDistance generated_test = moment_distance(generated_moments, test_moments);
     MomentDistance yardstick = moment_distance(train_moments, test_moments);
+    if (!(yardstick.magnetisation > 0) || !(yardstick.correlation > 0)) {  // --test with the training data's moments
+        std::fprintf(stderr, "augment: fidelity, generated vs test data: %s; the test data have the training data's "
+                     "moments (the same file?), so there is no yardstick to compare with\n",
+                     fidelity_text(generated_test).c_str());
+        return;
+    }
     std::fprintf(stderr, "augment: fidelity, generated vs test data: %s; training vs test data (the yardstick): %s; "
                  "the generator is %.2fx (magnetisations) and %.2fx (correlations) as far from the test data as the "
                  "training data are\n", fidelity_text(generated_test).c_str(), fidelity_text(yardstick).c_str(),
                  generated_test.magnetisation / yardstick.magnetisation, generated_test.correlation / yardstick.correlation);
 }
 
-// The checkpoint file (empty without --checkpoint-every), after every output was checked: before training (hours)
-// and sampling. The checkpoint may be the --resume file (a run continued in place); --out may be no input.
-static std::string checked_outputs(const Args& args, const std::string& out_path, long checkpoint_every) {
-    std::string checkpoint_path;
+// The folder of the rule's files (rule_previous.bin, rule_trace.csv): --checkpoint-dir, or next to the --resume file.
+static std::string rule_folder(const std::string& checkpoint_dir, const std::string& resume_path) {
+    if (!checkpoint_dir.empty()) return checkpoint_dir;
+    size_t slash = resume_path.rfind('/');
+    return slash == std::string::npos ? "." : resume_path.substr(0, slash);
+}
+
+// Every file augment reads and writes, declared to the gate before training (hours) and sampling; returns the
+// checkpoint file (empty without --checkpoint-every). The checkpoint and its side files may be the --resume file and
+// its side files (a run continued in place); --out and --save-model may be no input.
+static std::string checked_outputs(FileGate* gate, const Args& args, const std::string& out_path, long checkpoint_every) {
+    std::string checkpoint_dir;
     if (checkpoint_every > 0) {
         if (!arg_given(args, "checkpoint-dir")) throw UsageError("--checkpoint-every needs --checkpoint-dir");
-        checkpoint_path = arg_string(args, "checkpoint-dir") + "/ckpt.bin";
+        checkpoint_dir = arg_string(args, "checkpoint-dir");
     } else if (arg_given(args, "checkpoint-dir")) {
         throw UsageError("--checkpoint-dir needs --checkpoint-every K");
     }
-    const std::string resume_path = arg_given(args, "resume") ? arg_string(args, "resume") : "";
-    const std::string test_path = arg_given(args, "test") ? arg_string(args, "test") : "";
-    check_output_paths({{"--out", out_path}, {"the checkpoint (--checkpoint-dir)", checkpoint_path}},
-                       {{"the input TRAIN", args.positional[0]}, {"--test", test_path}});
-    refuse_same_file({"--out", out_path}, {"--resume", resume_path});
+    const std::string resume = arg_given(args, "resume") ? arg_string(args, "resume") : "";
+    const bool rule = arg_string(args, "stop") == "energy-variance";
+    gate->input("the input TRAIN", args.positional[0]);
+    gate->input("--test", arg_given(args, "test") ? arg_string(args, "test") : "");
+    gate->input("--resume", resume);
+    if (!resume.empty()) {
+        gate->input("the run record of --resume", resume + ".run.txt");
+        std::string folder = rule_folder(checkpoint_dir, resume);
+        if (rule) gate->input("the rule's trace of --resume", folder + "/rule_trace.csv");
+        if (rule) gate->input("the rule's previous model of --resume", folder + "/rule_previous.bin");
+    }
+    gate->output("--out", out_path, true);
+    gate->output("--save-model", arg_given(args, "save-model") ? arg_string(args, "save-model") : "");
+    const std::string checkpoint_path = checkpoint_dir.empty() ? "" : checkpoint_dir + "/ckpt.bin";
+    if (!checkpoint_path.empty()) {
+        gate->output("the checkpoint (--checkpoint-dir)", checkpoint_path, false, "--resume");
+        gate->output("the checkpoint's run record (--checkpoint-dir)", checkpoint_path + ".run.txt", false,
+                     "the run record of --resume");
+        if (rule) {
+            gate->output("the rule's trace (--checkpoint-dir)", checkpoint_dir + "/rule_trace.csv", false,
+                         "the rule's trace of --resume");
+            gate->output("the rule's previous model (--checkpoint-dir)", checkpoint_dir + "/rule_previous.bin", false,
+                         "the rule's previous model of --resume");
+        }
+    }
+    gate->check();
     return checkpoint_path;
 }
 
@@ -153,12 +188,7 @@ struct RuleFiles {
 };
 
 static std::string rule_file(const RuleFiles& files, const char* name) {
-    std::string dir = files.checkpoint_dir;
-    if (dir.empty()) {  // resuming without --checkpoint-dir: the state lies next to the resumed file
-        size_t slash = files.resume_path.rfind('/');
-        dir = slash == std::string::npos ? "." : files.resume_path.substr(0, slash);
-    }
-    return dir + "/" + name;
+    return rule_folder(files.checkpoint_dir, files.resume_path) + "/" + name;  // without --checkpoint-dir: next to --resume
 }
 
 // The resumed model and, when the run got past its first rule checkpoint, the rule's state saved next to it.
@@ -308,13 +338,13 @@ static void fresh_model(DiffusionModel* model, const Args& args, const Samples& 
 
 // The model of a --stop none run: loaded from --resume (checked against the data and the options), or fresh.
 static void start_model(const Args& args, const Samples& train, long iterations, uint64_t seed, int batch, int threads,
-                        const std::string& record, bool quiet, DiffusionModel* model) {
+                        const std::string& record, DiffusionModel* model) {
     if (!arg_given(args, "resume")) {
         fresh_model(model, args, train, batch, seed, threads);
         return;
     }
     checkpoint_load(model, arg_string(args, "resume"));
-    check_resume_record(arg_string(args, "resume"), record, args.positional[0], quiet);
+    check_resume_record(arg_string(args, "resume"), record, args.positional[0]);
     if (model->config.denoiser.n != train.n)
         throw std::runtime_error(arg_string(args, "resume") + ": the checkpoint is for n = " +
                                  std::to_string(model->config.denoiser.n) + " spins but " + args.positional[0] +
@@ -376,7 +406,8 @@ int command_augment(int argc, char** argv) {
     const SamplerOptions sampler = sampler_from_args(args, quick_sampler());  // DDIM, eta 1, 200 steps
     if (arg_given(args, "probe") && arg_string(args, "stop") != "energy-variance")
         throw UsageError("--probe is used only with --stop energy-variance");
-    const std::string checkpoint_path = checked_outputs(args, out_path, checkpoint_every);
+    FileGate gate;
+    const std::string checkpoint_path = checked_outputs(&gate, args, out_path, checkpoint_every);
 
     SampleFormat train_format;
     Samples train = read_samples(args.positional[0], sample_read_options(args, quiet), &train_format);
@@ -395,7 +426,7 @@ int command_augment(int argc, char** argv) {
     // The model: from a checkpoint, or fresh with the same seeds as the figures' pipeline.
     DiffusionModel model;
     const std::string record = run_record(train, batch, seed, threads);
-    start_model(args, train, iterations, seed, batch, threads, record, quiet, &model);
+    start_model(args, train, iterations, seed, batch, threads, record, &model);
     if (!quiet)
         std::fprintf(stderr, "augment: %d samples of n = %d; network widths %d,%d,%d%s, %ld parameters; from iteration %ld "
                      "to %ld, batch %d, %d thread(s)\n", train.count, train.n, model.config.denoiser.widths[0],
@@ -466,6 +497,11 @@ int command_generate(int argc, char** argv) {
     const long count = (long)arg_int_in_range(args, "M-plus", 1, 100000000);
     const std::string out_path = arg_string(args, "out");
     const SamplerOptions sampler = sampler_from_args(args, quick_sampler());
+    FileGate gate;
+    gate.input("the input MODEL", args.positional[0]);
+    gate.input("--like", arg_given(args, "like") ? arg_string(args, "like") : "");
+    gate.output("--out", out_path, true);
+    gate.check();
     SampleFormat like;
     if (arg_given(args, "like")) read_samples(arg_string(args, "like"), sample_read_options(args, true), &like);
     SampleFormat format = output_format(args, like);

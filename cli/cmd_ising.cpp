@@ -12,7 +12,7 @@
 #include "../data/clock.h"
 #include "../data/atomic_file.h"
 #include "../data/formats.h"
-#include "../data/output_paths.h"
+#include "../data/output_gate.h"
 #include "../data/rng.h"
 #include "../diffusion/progress.h"
 #include "../ising/energy.h"
@@ -120,9 +120,14 @@ int command_sample(int argc, char** argv) {
     require_memory((double)n * n * (8 + 24) + (double)count * n * (4 + 3),
                    "sample --n " + std::to_string(n) + " --M " + std::to_string(count));
     std::string out = arg_string(args, "out");
+    if (out == "-" && !arg_given(args, "truth"))
+        throw UsageError("--out - (standard output) needs --truth FILE: the true parameters have no file to be named after");
     std::string truth_path = arg_given(args, "truth") ? arg_string(args, "truth") : default_truth_path(out);
     // Both outputs are checked before hours of sampling, and written all-or-nothing below.
-    check_output_paths({{"--out", out}, {"--truth", truth_path}}, {});
+    FileGate gate;
+    gate.output("--out", out, true);
+    gate.output("--truth", truth_path);
+    gate.check();
     int threads = apply_threads(args);
     bool quiet = arg_flag(args, "quiet");
 
@@ -357,11 +362,11 @@ int command_infer(int argc, char** argv) {
     if (method != "erasure" && method != "mle" && method != "plm" && method != "mf")
         throw UsageError("--method must be erasure, plm, mf or mle, got '" + method + "'");
     std::string out = arg_string(args, "out");
-    std::vector<NamedPath> inputs;  // standard input ('-') is no file to protect
-    for (const std::string& input : args.positional)
-        if (input != "-") inputs.push_back({"the input SAMPLES", input});
-    if (arg_given(args, "validation")) inputs.push_back({"--validation", arg_string(args, "validation")});
-    if (out != "-") check_output_paths({{"--out", out}}, inputs);
+    FileGate gate;
+    for (const std::string& input : args.positional) gate.input("the input SAMPLES", input);
+    if (arg_given(args, "validation")) gate.input("--validation", arg_string(args, "validation"));
+    gate.output("--out", out, true);
+    gate.check();
     int threads = apply_threads(args);
     bool quiet = arg_flag(args, "quiet");
     std::string gauge = arg_string(args, "format");
@@ -402,12 +407,17 @@ int command_evaluate(int argc, char** argv) {
                            "Either file may be '-' (standard input); a file written with infer --format 01 is read\n"
                            "back in the -1/+1 gauge.",
                            {}, 2, 2, {});
+    FileGate gate;  // reads only, but declares them: a command's files all pass the gate
+    gate.input("the input PARAMS", args.positional[0]);
+    gate.input("the input TRUTH", args.positional[1]);
+    gate.check();
     IsingParams inferred = read_params(args.positional[0]);
     IsingParams truth = read_params(args.positional[1]);
     require_same_n(args.positional[0], inferred.n, args.positional[1], truth.n);
     double mse = parameter_mse(inferred, truth);
     if (!std::isfinite(mse)) throw std::runtime_error("the mean square error is not a finite number");
     std::printf("%.10g\n", mse);
+    finish_standard_output();  // a full disk or a closed pipe is an error, not exit status 0
     return 0;
 }
 
@@ -419,6 +429,10 @@ int command_energy(int argc, char** argv) {
                            "error of that variance, sqrt((K-1)/M): a probe of N samples has sqrt((K-1)/N).",
                            sample_input_options(false), 2, 2, {"threads", "quiet"});
     apply_threads(args);
+    FileGate gate;
+    gate.input("the input SAMPLES", args.positional[0]);
+    gate.input("the input PARAMS", args.positional[1]);
+    gate.check();
     Samples samples = read_samples(args.positional[0], sample_read_options(args, arg_flag(args, "quiet")), nullptr);
     IsingParams params = read_params(args.positional[1]);
     require_same_n(args.positional[0], samples.n, args.positional[1], params.n);
@@ -436,5 +450,6 @@ int command_energy(int argc, char** argv) {
         std::fprintf(stderr, "energy: note: the variance is 0 (%s), so the kurtosis m4/variance^2 is undefined\n",
                      samples.count == 1 ? "M = 1" : "every sample has the same energy");
     }
+    finish_standard_output();
     return 0;
 }

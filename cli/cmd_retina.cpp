@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "../data/output_gate.h"
 #include "../data/retina.h"
 #include "args.h"
 #include "commands.h"
@@ -23,6 +24,9 @@ int command_retina_info(int argc, char** argv) {
                             {"top", "K", "40", "how many of the most active neurons to list"}},
                            0, 0);
     std::string data_path = arg_given(args, "data") ? arg_string(args, "data") : "";
+    FileGate gate;
+    gate.input("--data", data_path);
+    gate.check();
     long long top = arg_int(args, "top");
     if (top < 1) throw UsageError("option --top must be at least 1");
     RetinaRaster raster = retina_load(data_path);
@@ -62,5 +66,6 @@ int command_retina_info(int argc, char** argv) {
     print_population_counts("all neurons", retina_population_counts(raster, retina_all_neurons(raster)));
     std::string label = "the " + std::to_string(top) + " most active";
     print_population_counts(label.c_str(), retina_population_counts(raster, most_active));
+    finish_standard_output();
     return 0;
 }

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 
+#include "../data/output_gate.h"
 #include "../data/store.h"
 #include "args.h"
 #include "commands.h"
@@ -33,11 +34,15 @@ int command_store(int argc, char** argv) {
     bool list = arg_flag(args, "list"), clear = arg_flag(args, "clear");
     if (list == clear) throw UsageError("give exactly one of --list and --clear");
     std::string dir = store_dir_choose(arg_given(args, "store") ? arg_string(args, "store") : "");
+    FileGate gate;  // --list reads the store; --clear removes it, guarded by store_clear (data/store.h), not written
+    gate.input("--store", dir);
+    gate.check();
     if (clear) {
         StoreClearResult removed = store_clear(dir);
         if (!arg_flag(args, "quiet"))
             std::printf("%s: removed %d entries and %d unfinished ones, %s\n", dir.c_str(), removed.entries,
                         removed.temporaries, bytes_text(removed.bytes).c_str());
+        finish_standard_output();
         return 0;
     }
     std::vector<StoreEntry> entries = store_list(dir);
@@ -49,5 +54,6 @@ int command_store(int argc, char** argv) {
         total += entry.bytes;
     }
     std::printf("%zu entries, %s in %s\n", entries.size(), bytes_text(total).c_str(), dir.c_str());
+    finish_standard_output();  // `repro store --list > full-disk/x` must not exit 0
     return 0;
 }

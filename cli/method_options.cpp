@@ -32,8 +32,9 @@ double plm_lambda_from_args(const Args& args) {
     if (text == "auto") return -1.0;
     char* end = nullptr;
     double lambda = std::strtod(text.c_str(), &end);
-    if (text.empty() || *end != '\0' || !std::isfinite(lambda) || lambda < 0)
-        throw UsageError("--lambda needs a number >= 0 or 'auto', got '" + text + "'");
+    // Above 1e6 the penalty has already pinned every coupling to ~0; 1e308 overflowed into an internal message.
+    if (text.empty() || *end != '\0' || !std::isfinite(lambda) || lambda < 0 || lambda > 1e6)
+        throw UsageError("--lambda needs a number from 0 to 1e6 or 'auto', got '" + text + "'");
     return lambda;
 }
 

@@ -10,9 +10,15 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <mutex>
+#include <pthread.h>
+#include <time.h>
+#include <vector>
 #include <stdexcept>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "output_gate.h"
 
 static std::atomic<bool> replace_read_only(false);
 static std::atomic<uint64_t> input_limit(DEFAULT_MAX_INPUT_BYTES);
@@ -48,12 +54,15 @@ static void remove_temp_files_on_signal(int signal_number, siginfo_t* info, void
 
 // Puts our handler in front of whatever handles SIGINT, SIGTERM and SIGHUP now (checked at every temporary file,
 // since a program or a test framework may have installed its own since); the previous one still runs after it.
+// A signal the process inherited as ignored stays ignored: under nohup (SIGHUP) or in a background job (SIGINT) the
+// user asked the run to go on, and a handler that removed its temporary file would lose its output at the rename.
 static void install_cleanup_handlers() {
     std::lock_guard<std::mutex> guard(install_lock);
     for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) {
         struct sigaction current;
         if (sigaction(signal_number, nullptr, &current) != 0) continue;
         if ((current.sa_flags & SA_SIGINFO) && current.sa_sigaction == remove_temp_files_on_signal) continue;
+        if (!(current.sa_flags & SA_SIGINFO) && current.sa_handler == SIG_IGN) continue;
         previous_action[signal_number] = current;
         struct sigaction action;
         std::memset(&action, 0, sizeof action);
@@ -66,7 +75,6 @@ static void install_cleanup_handlers() {
 
 // Returns the slot that now holds `temp`, or -1 if the table is full (the file is then not cleaned up on a signal).
 static int register_temp_file(const std::string& temp) {
-    install_cleanup_handlers();
     if (temp.size() >= PATH_MAX) return -1;
     for (int k = 0; k < TEMP_SLOTS; k++) {
         int expected = 0;
@@ -94,10 +102,6 @@ std::string host_name() {
     return name.empty() ? "host" : name;
 }
 
-static std::string temp_path_for(const std::string& target) {
-    return target + ".tmp." + host_name() + "." + std::to_string((long)getpid());
-}
-
 static std::string directory_of(const std::string& path) {
     size_t slash = path.rfind('/');
     if (slash == std::string::npos) return ".";
@@ -116,18 +120,63 @@ static bool all_digits(const std::string& text) {
     return true;
 }
 
-// Removes TARGET.tmp.<this host>.<pid> (and TARGET.tmp.<pid>, the earlier naming) of processes that no longer
-// exist. A pid that is alive, or that this process cannot signal, is left alone.
+// TARGET's temporary files are TARGET.tmp.<host>.<pid>.<12 random letters> in TARGET's folder, created with
+// O_EXCL | O_NOFOLLOW: the name cannot be guessed in advance, and a file or symbolic link planted at it is never
+// opened (the old name TARGET.tmp.<host>.<pid> was predictable, and a link planted there redirected the write).
+// TARGET's name is shortened in the temporary name so that it stays within NAME_MAX (255 bytes) whatever TARGET is.
+static std::string temp_prefix_for(const std::string& target) {
+    const size_t suffix = 5 + host_name().size() + 1 + 20 + 1 + 12;  // ".tmp." host "." pid "." random
+    std::string base = base_name(target);
+    if (base.size() + suffix > NAME_MAX) base.resize(suffix >= NAME_MAX ? 1 : NAME_MAX - suffix);
+    return base + ".tmp.";
+}
+
+static uint64_t random_bits() {
+    uint64_t bits = 0;
+    if (getrandom(&bits, sizeof bits, GRND_NONBLOCK) == (ssize_t)sizeof bits) return bits;
+    static std::atomic<uint64_t> counter(0);  // no kernel entropy yet: time, pid and a counter, mixed
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    uint64_t x = (uint64_t)now.tv_nsec ^ ((uint64_t)now.tv_sec << 30) ^ ((uint64_t)getpid() << 48) ^ counter++;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    return x ^ (x >> 33);
+}
+
+// Creates TARGET's temporary file, exclusively; returns its descriptor and sets *temp to its path.
+static int create_temp_file(const std::string& path, const std::string& target, std::string* temp) {
+    std::string stem = directory_of(target) + "/" + temp_prefix_for(target) + host_name() + "." +
+                       std::to_string((long)getpid()) + ".";
+    static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    for (int attempt = 0; attempt < 100; attempt++) {
+        uint64_t bits = random_bits();
+        std::string name = stem;
+        for (int k = 0; k < 12; k++, bits /= 62) name += letters[bits % 62];
+        int fd = open(name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd >= 0) {
+            *temp = name;
+            return fd;
+        }
+        if (errno != EEXIST) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+    }
+    throw std::runtime_error("cannot write " + path + ": no free temporary name in " + directory_of(target));
+}
+
+// Removes TARGET's temporary files (this naming and the two before it: TARGET.tmp.<host>.<pid>, TARGET.tmp.<pid>) of
+// processes on this host that no longer exist. A pid that is alive, or that this process cannot signal, is left.
 static void remove_stale_temp_files(const std::string& target) {
-    std::string directory = directory_of(target), prefix = base_name(target) + ".tmp.";
-    std::string this_host = host_name() + ".";
+    std::string directory = directory_of(target), this_host = host_name() + ".";
+    std::vector<std::string> prefixes = {base_name(target) + ".tmp."};
+    if (temp_prefix_for(target) != prefixes[0]) prefixes.push_back(temp_prefix_for(target));
     DIR* listing = opendir(directory.c_str());
     if (!listing) return;
     while (struct dirent* entry = readdir(listing)) {
-        std::string name = entry->d_name;
-        if (name.compare(0, prefix.size(), prefix) != 0) continue;
-        std::string rest = name.substr(prefix.size());
+        std::string name = entry->d_name, rest;
+        for (const std::string& prefix : prefixes)
+            if (name.compare(0, prefix.size(), prefix) == 0) rest = name.substr(prefix.size());
         if (rest.compare(0, this_host.size(), this_host) == 0) rest = rest.substr(this_host.size());
+        size_t dot = rest.find('.');
+        if (dot != std::string::npos && rest.size() - dot - 1 == 12) rest.resize(dot);  // the random part
         if (!all_digits(rest)) continue;
         long pid = std::atol(rest.c_str());
         if (pid <= 0 || pid == (long)getpid()) continue;
@@ -180,17 +229,20 @@ std::string output_target(const std::string& path) {
 }
 
 // ---- writing ----
-// Writes and fsyncs the temporary file for `target` with the permission bits of the file it replaces (if any).
-// On failure removes it and throws.
-static void write_temp_file(const std::string& path, const std::string& target, const std::string& temp,
-                            const void* data, size_t size) {
+// Writes and fsyncs a new temporary file for `target` with the permission bits of the file it replaces (if any).
+// On failure removes it and throws. *slot: its entry in the signal-cleanup table.
+static std::string write_temp_file(const std::string& path, const std::string& target, const void* data, size_t size,
+                                   int* slot) {
     struct stat existing;
     bool replacing = stat(target.c_str(), &existing) == 0;
-    int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    if (fd < 0) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+    std::string temp;
+    install_cleanup_handlers();
+    int fd = create_temp_file(path, target, &temp);
+    *slot = register_temp_file(temp);
     auto fail = [&](int err) {
         close(fd);
         unlink(temp.c_str());
+        release_temp_file(*slot);
         return std::runtime_error("cannot write " + path + ": " + std::strerror(err));
     };
     if (replacing && fchmod(fd, existing.st_mode & 07777) != 0) throw fail(errno);
@@ -208,21 +260,18 @@ static void write_temp_file(const std::string& path, const std::string& target, 
     if (close(fd) != 0) {
         int err = errno;
         unlink(temp.c_str());
+        release_temp_file(*slot);
         throw std::runtime_error("cannot write " + path + ": " + std::strerror(err));
     }
+    return temp;
 }
 
 void write_file_atomic(const std::string& path, const void* data, size_t size) {
     std::string target = output_target(path);
+    output_gate_admit(target);  // the only way to write: the command's gate must have checked this file
     remove_stale_temp_files(target);
-    std::string temp = temp_path_for(target);
-    int slot = register_temp_file(temp);
-    try {
-        write_temp_file(path, target, temp, data, size);
-    } catch (...) {
-        release_temp_file(slot);
-        throw;
-    }
+    int slot = -1;
+    std::string temp = write_temp_file(path, target, data, size, &slot);
     if (active_group) {
         active_group->staged.push_back({temp, target});
         active_group->slots.push_back(slot);
@@ -252,16 +301,31 @@ AtomicFileGroup::~AtomicFileGroup() {
     if (active_group == this) active_group = nullptr;
 }
 
+void (*atomic_group_between_renames_for_tests)() = nullptr;
+
+// SIGINT, SIGTERM and SIGHUP wait while the group renames: a signal between two renames would leave new samples
+// beside the old truth. A pending signal is delivered (and kills the process) once every file is in place.
 void AtomicFileGroup::commit() {
     active_group = nullptr;
-    while (!staged.empty()) {
-        const std::pair<std::string, std::string>& file = staged.front();
-        if (rename(file.first.c_str(), file.second.c_str()) != 0)
-            throw std::runtime_error("cannot rename " + file.first + " to " + file.second + ": " + std::strerror(errno));
-        release_temp_file(slots.front());
-        staged.erase(staged.begin());
-        slots.erase(slots.begin());
+    sigset_t stop_signals, previous;
+    sigemptyset(&stop_signals);
+    for (int signal_number : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&stop_signals, signal_number);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, &previous);
+    try {
+        while (!staged.empty()) {
+            const std::pair<std::string, std::string>& file = staged.front();
+            if (rename(file.first.c_str(), file.second.c_str()) != 0)
+                throw std::runtime_error("cannot rename " + file.first + " to " + file.second + ": " + std::strerror(errno));
+            release_temp_file(slots.front());
+            staged.erase(staged.begin());
+            slots.erase(slots.begin());
+            if (atomic_group_between_renames_for_tests && !staged.empty()) atomic_group_between_renames_for_tests();
+        }
+    } catch (...) {
+        pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+        throw;
     }
+    pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 }
 
 // ---- reading ----

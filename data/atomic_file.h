@@ -1,12 +1,15 @@
-// Writing files so that an interrupted run never leaves a half-written one: write to PATH.tmp.<host>.<pid>,
-// flush, fsync, then rename() over PATH (atomic on POSIX file systems). Readers see the old file or the new one.
+// Writing files so that an interrupted run never leaves a half-written one: write to a new temporary file
+// PATH.tmp.<host>.<pid>.<12 random letters> (created with O_EXCL | O_NOFOLLOW, so a link or file planted at a guessed
+// name is never opened), flush, fsync, then rename() over PATH (atomic on POSIX file systems). Readers see the old
+// file or the new one. While a command's FileGate (output_gate.h) is alive, only files it checked are written.
 //
 // What is at PATH is looked at first, because rename() replaces whatever it finds:
 //   - a symbolic link is followed: the data go to its target (the link itself stays a link);
 //   - anything that is not a regular file (directory, FIFO, device, socket) is refused;
 //   - a file being replaced keeps its permission bits; a read-only one is refused unless
 //     set_replace_read_only(true) (the command line's --force).
-// The temporary file is removed if the process gets SIGINT, SIGTERM or SIGHUP while it exists, and a later write
+// The temporary file is removed if the process gets SIGINT, SIGTERM or SIGHUP while it exists (a signal inherited as
+// ignored, as under nohup, stays ignored and removes nothing), and a later write
 // to the same PATH removes temporary files that dead processes on this host left behind (SIGKILL, power loss).
 #pragma once
 #include <cstdint>
@@ -35,10 +38,13 @@ public:
     ~AtomicFileGroup();
     AtomicFileGroup(const AtomicFileGroup&) = delete;
     AtomicFileGroup& operator=(const AtomicFileGroup&) = delete;
-    void commit();
+    void commit();  // SIGINT, SIGTERM and SIGHUP wait until every file is renamed
     std::vector<std::pair<std::string, std::string>> staged;  // (temporary file, final path)
     std::vector<int> slots;                                    // their entries in the signal-cleanup table
 };
+
+// Tests only: called between two renames of AtomicFileGroup::commit (to send a signal there).
+extern void (*atomic_group_between_renames_for_tests)();
 
 // Largest input read_file accepts (--max-input-bytes): a guard against reading /dev/zero or a wrong, huge file
 // until memory runs out. Default DEFAULT_MAX_INPUT_BYTES.

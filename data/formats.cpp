@@ -63,15 +63,18 @@ static bool is_skipped_line(const char* begin, const char* end) {
     return p == end || *p == '#';
 }
 
-// Calls on_line(begin, end, line_number) for every line (without its '\n') of the text.
+// Calls on_line(begin, end, line_number) for every line (without its '\n') of the text. A text with carriage
+// returns and no '\n' (old Mac line ends, some spreadsheet exports) has its lines ended by '\r'; read as '\n' lines
+// it would be one row.
 template <typename OnLine>
 static void for_each_line(const std::string& text, OnLine on_line) {
     const char* p = text.data();
     const char* end = p + text.size();
     if (text.compare(0, 3, "\xEF\xBB\xBF") == 0) p += 3;  // a UTF-8 byte-order mark (spreadsheets write one)
+    const char line_end_char = text.find('\n') == std::string::npos && text.find('\r') != std::string::npos ? '\r' : '\n';
     long line = 1;
     while (p < end) {
-        const char* newline = (const char*)std::memchr(p, '\n', (size_t)(end - p));
+        const char* newline = (const char*)std::memchr(p, line_end_char, (size_t)(end - p));
         const char* line_end = newline ? newline : end;
         on_line(p, line_end, line);
         p = line_end + 1;
@@ -217,9 +220,10 @@ static double parse_weight(const char* begin, const char* end, const std::string
         buffer[length] = '\0';
         char* parsed_end = nullptr;
         double value = std::strtod(buffer, &parsed_end);
-        if (parsed_end == buffer + length && std::isfinite(value) && value >= 0) return value;
+        // At most 1e15: sums of weights times spins must stay finite (1e300 ended in an internal solver message).
+        if (parsed_end == buffer + length && std::isfinite(value) && value >= 0 && value <= 1e15) return value;
     }
-    throw format_error(name, line, column, "bad weight '" + printable(begin, end) + "' (expected a count or weight >= 0)");
+    throw format_error(name, line, column, "bad weight '" + printable(begin, end) + "' (expected a count or weight from 0 to 1e15)");
 }
 
 // The first data row fixes the number of columns; a bad value there may mean an undetected header.
@@ -441,27 +445,29 @@ void append_samples(Samples* a, const Samples& b, const std::string& what) {
     a->count += b.count;
 }
 
+// Standard input obeys --max-input-bytes as a file does: `yes | repro infer -` stops at the limit with its name.
 std::string read_input(const std::string& path) {
     if (path != "-") return read_file(path);
     std::string contents;
     char buffer[1 << 16];
     size_t got;
-    while ((got = std::fread(buffer, 1, sizeof buffer, stdin)) > 0) contents.append(buffer, got);
+    uint64_t limit = max_input_bytes();
+    while ((got = std::fread(buffer, 1, sizeof buffer, stdin)) > 0) {
+        if (contents.size() + got > limit)
+            throw std::runtime_error("cannot read standard input: larger than " + std::to_string(limit) +
+                                     " bytes (--max-input-bytes raises the limit)");
+        contents.append(buffer, got);
+    }
     if (std::ferror(stdin)) throw std::runtime_error("error reading standard input");
     return contents;
 }
 
-// A path that exists and is not a regular file (/dev/null, /dev/stdout, a named pipe) is written in place: an atomic
-// write would rename a regular file over it (and, run as root, replace /dev/null).
+// "-" is standard output; any other path is written atomically, which refuses what is not a regular file (a FIFO
+// would hang without a reader, a device would be written into; issue 27): the output gate said so before the work.
 void write_output(const std::string& path, const std::string& text) {
-    struct stat info;
-    bool special = path != "-" && stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode);
-    if (path != "-" && !special) return write_file_atomic(path, text);
-    FILE* stream = path == "-" ? stdout : std::fopen(path.c_str(), "wb");
-    if (!stream) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
-    bool failed = std::fwrite(text.data(), 1, text.size(), stream) != text.size() || std::fflush(stream) != 0;
-    if (stream != stdout) failed = std::fclose(stream) != 0 || failed;
-    if (failed) throw std::runtime_error("error writing " + (path == "-" ? std::string("standard output") : path));
+    if (path != "-") return write_file_atomic(path, text);
+    bool failed = std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0;
+    if (failed) throw std::runtime_error("error writing standard output: " + std::string(std::strerror(errno)));
 }
 
 void write_samples(const std::string& path, const Samples& samples, const SampleFormat& format) {

@@ -15,6 +15,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 #include <limits>
 #include <stdexcept>
 
@@ -226,9 +227,13 @@ static std::vector<uint8_t> inflate_element(const uint8_t* compressed, size_t co
         fail(where, file_offset, "compressed element holds type " + std::to_string(inner_type) +
                                      ", expected miMATRIX (14)");
     size_t inner_total = 8 + (size_t)load_u32(tag + 4);
-    if (inner_total > max_inflated_bytes)
+    // --max-input-bytes bounds what a file becomes in memory, not only its size on disk (an 875 kB file inflated to
+    // 900 MB); 1 GiB at most either way.
+    size_t limit = (size_t)std::min<uint64_t>(max_inflated_bytes, max_input_bytes());
+    if (inner_total > limit)
         fail(where, file_offset, "compressed element claims " + std::to_string(inner_total) +
-                                     " inflated bytes, more than the limit of 1 GiB");
+                                     " inflated bytes, more than the limit of " + std::to_string(limit) +
+                                     " bytes (--max-input-bytes raises it, up to 1 GiB)");
     if (inner_total > 64 && (inner_total - 64) / deflate_max_ratio > compressed_size)
         fail(where, file_offset, "compressed element claims " + std::to_string(inner_total) + " inflated bytes from " +
                                      std::to_string(compressed_size) + " compressed bytes, more than zlib can encode");

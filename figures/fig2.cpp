@@ -157,21 +157,21 @@ Fig2Settings fig2_settings(const Args& args) {
     if (s.scale != "quick" && s.scale != "paper" && s.scale != "long")
         throw UsageError("--scale must be quick, paper or long");
     bool paper = s.scale == "paper", long_run = s.scale == "long";
-    s.n = (int)arg_int(args, "n");
+    s.n = (int)arg_int_in_range(args, "n", 2, 200);
     s.g = arg_double(args, "g");
-    s.M = (int)arg_int(args, "M");
+    s.M = (int)arg_int_in_range(args, "M", 10, FIGURE_MAX_M);
     s.M_test = s.M;
-    s.M_plus = arg_int_or(args, "M-plus", paper ? 100000 : 20000);
-    s.final_M_plus = arg_int_or(args, "final-M-plus", long_run ? 100000 : 0);
+    s.M_plus = figure_int(args, "M-plus", 10, FIGURE_MAX_M_PLUS, paper ? 100000 : 20000);
+    s.final_M_plus = figure_int(args, "final-M-plus", 0, FIGURE_MAX_M_PLUS, long_run ? 100000 : 0);
     s.save_every = arg_int_in_range(args, "save-every", 1, 100000000);
-    long last = arg_int_or(args, "iterations", paper || long_run ? 1000000 : 32000);
-    if (arg_given(args, "checkpoints")) s.checkpoints = parse_long_list(arg_string(args, "checkpoints"), "checkpoints");
+    long last = figure_int(args, "iterations", 1, 1000000000, paper || long_run ? 1000000 : 32000);
+    if (arg_given(args, "checkpoints")) s.checkpoints = figure_list(arg_string(args, "checkpoints"), "checkpoints", 1, 1000000000);
     else if ((paper || long_run) && !arg_given(args, "iterations")) s.checkpoints = paper_checkpoints();
     else s.checkpoints = doubling_schedule(std::min(1000L, last), last);
     for (size_t k = 0; k < s.checkpoints.size(); k++)
         if (s.checkpoints[k] <= 0 || (k > 0 && s.checkpoints[k] <= s.checkpoints[k - 1]))
             throw UsageError("--checkpoints must be increasing positive integers");
-    s.batch = (int)arg_int(args, "batch");
+    s.batch = (int)arg_int_in_range(args, "batch", 1, FIGURE_MAX_BATCH);
     s.solver = solver_from_args(args, paper);
     s.sampler = sampler_from_args(args, paper ? SamplerOptions() : quick_sampler());  // paper: DDPM, all 1000 steps
     s.seed = (uint64_t)arg_int(args, "seed");
@@ -847,9 +847,10 @@ int command_fig2(int argc, char** argv) {
         fig2_options(), 0, 0);
     auto start_time = std::chrono::steady_clock::now();
     Fig2Settings s = fig2_settings(args);
-    int member_count = (int)arg_int_or(args, "members", s.scale == "quick" ? 3 : s.scale == "paper" ? 10 : 1);
+    int member_count = (int)figure_int(args, "members", 1, 1000, s.scale == "quick" ? 3 : s.scale == "paper" ? 10 : 1);
     if (member_count < 1 || member_count > 1000) throw UsageError("--members must be between 1 and 1000");
     std::string out = arg_given(args, "out") ? arg_string(args, "out") : s.scale == "long" ? "results/fig2-long" : "results/fig2";
+    std::shared_ptr<FileGate> gate = figure_gate(args, out);  // every file fig2 writes lies under --out or the store
     bool quiet = arg_flag(args, "quiet");
     int threads = apply_threads(args);
     std::string work = out + "/work";

@@ -143,12 +143,12 @@ int command_fig3(int argc, char** argv) {
         &paper);
     FigureRun run = figure_run(args, "fig3", argc, argv);
     Fig3Settings s;
-    s.n = (int)arg_int(args, "n");
-    s.M = (int)arg_int(args, "M");
+    s.n = (int)arg_int_in_range(args, "n", 2, FIGURE_MAX_N);
+    s.M = (int)arg_int_in_range(args, "M", 10, FIGURE_MAX_M);
     s.g_list = parse_double_list(scale_list_text(args, "g-list", paper, "0.5,0.75,1,1.25,1.5,1.75,2", "0.5,1,2"), "g-list");
     s.ensembles = figure_members(args, paper);
     s.solver = solver_from_args(args, paper);
-    s.M_plus = arg_int_or(args, "M-plus", paper ? 100000 : 20000);
+    s.M_plus = figure_int(args, "M-plus", 10, FIGURE_MAX_M_PLUS, paper ? 100000 : 20000);
     s.augment = augment_settings_from_args(args, paper, 32000, 2000, run.threads);
     s.augment.cache = figure_store_from_args(args);
     if (s.n < 2 || s.M < 10 || s.ensembles < 1 || s.M_plus < 10)

@@ -234,11 +234,11 @@ int command_fig4(int argc, char** argv) {
         &paper);
     FigureRun run = figure_run(args, "fig4", argc, argv);
     Fig4Settings s;
-    s.n_list = parse_long_list(scale_list_text(args, "n-list", paper, "20,40,60", "20,40"), "n-list");
-    s.M_list = parse_long_list(scale_list_text(args, "M-list", paper, "1000,2000,4000,8000,16000", "1000,4000"), "M-list");
-    s.M_plus = arg_int_or(args, "M-plus", paper ? 300000 : 20000);
-    s.M_plus_list = parse_long_list(scale_list_text(args, "M-plus-list", paper, "10000,30000,100000,300000",
-                                                    "5000,10000,20000"), "M-plus-list");
+    s.n_list = figure_list(scale_list_text(args, "n-list", paper, "20,40,60", "20,40"), "n-list", 2, 200);
+    s.M_list = figure_list(scale_list_text(args, "M-list", paper, "1000,2000,4000,8000,16000", "1000,4000"), "M-list", 10, FIGURE_MAX_M);
+    s.M_plus = figure_int(args, "M-plus", 10, FIGURE_MAX_M_PLUS, paper ? 300000 : 20000);
+    s.M_plus_list = figure_list(scale_list_text(args, "M-plus-list", paper, "10000,30000,100000,300000",
+                                                    "5000,10000,20000"), "M-plus-list", 10, FIGURE_MAX_M_PLUS);
     s.ensembles = figure_members(args, paper);
     s.solver = solver_from_args(args, paper);
     s.augment = augment_settings_from_args(args, paper, 32000, 2000, run.threads);

@@ -264,13 +264,13 @@ int command_fig5(int argc, char** argv) {
     FigureRun run = figure_run(args, "fig5", argc, argv);
     Fig5Settings s;
     s.out = run.out;
-    s.n = (int)arg_int(args, "n");
-    s.M_list = parse_long_list(scale_list_text(args, "M-list", paper, "1000,2000,4000,8000", "1000,4000"), "M-list");
+    s.n = (int)arg_int_in_range(args, "n", 2, FIGURE_MAX_N);
+    s.M_list = figure_list(scale_list_text(args, "M-list", paper, "1000,2000,4000,8000", "1000,4000"), "M-list", 10, FIGURE_MAX_M);
     s.ensembles = figure_members(args, paper);
     s.solver = solver_from_args(args, paper);
-    s.M_plus = arg_int_or(args, "M-plus", paper ? 100000 : 20000);
-    s.rbm_epochs = (int)arg_int(args, "rbm-epochs");
-    s.vae_epochs = (int)arg_int(args, "vae-epochs");
+    s.M_plus = figure_int(args, "M-plus", 10, FIGURE_MAX_M_PLUS, paper ? 100000 : 20000);
+    s.rbm_epochs = (int)arg_int_in_range(args, "rbm-epochs", 1, 1000000);
+    s.vae_epochs = (int)arg_int_in_range(args, "vae-epochs", 1, 1000000);
     s.augment = augment_settings_from_args(args, paper, 32000, 2000, run.threads);
     s.augment.cache = figure_store_from_args(args);
     if (s.n < 2 || s.ensembles < 1 || s.M_plus < 10 || s.rbm_epochs < 1 || s.vae_epochs < 1)

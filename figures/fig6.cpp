@@ -580,8 +580,8 @@ Fig6Settings fig6_settings(const Args& args, bool paper, const FigureRun& run) {
     s.out = run.out;
     s.data_path = arg_given(args, "data") ? arg_string(args, "data") : "";
     s.members = figure_members(args, paper);
-    s.M_plus = arg_int_or(args, "M-plus", paper ? 100000 : 20000);
-    s.k_max = (int)arg_int(args, "k-max");
+    s.M_plus = figure_int(args, "M-plus", 10, FIGURE_MAX_M_PLUS, paper ? 100000 : 20000);
+    s.k_max = (int)arg_int_in_range(args, "k-max", 1, 24);
     s.grid = erasure_grid_from_args(args, paper);
     s.seed = run.seed;
     s.quiet = arg_flag(args, "quiet");

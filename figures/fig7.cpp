@@ -469,13 +469,14 @@ int command_fig7(int argc, char** argv) {
     s.scale = run.scale;
     s.seed = run.seed;
     s.threads = run.threads;
-    s.n = (int)arg_int(args, "n");
+    s.n = (int)arg_int_in_range(args, "n", 2, FIGURE_MAX_N);
     std::vector<long> M_list =
-        parse_long_list(scale_list_text(args, "M-list", paper, "500,1000,2000,4000,8000", "500,1000,4000"), "M-list");
+        figure_list(scale_list_text(args, "M-list", paper, "500,1000,2000,4000,8000", "500,1000,4000"), "M-list", 10,
+                    FIGURE_MAX_M);
     for (long M : M_list) s.points.push_back({1.0, M});
     if (paper && !arg_given(args, "M-list")) s.points.insert(s.points.end(), {{0.5, 4000}, {2.0, 4000}});
     s.ensembles = figure_members(args, paper);
-    s.M_plus = arg_int_or(args, "M-plus", paper ? 100000 : 20000);
+    s.M_plus = figure_int(args, "M-plus", 10, FIGURE_MAX_M_PLUS, paper ? 100000 : 20000);
     s.fast_arm_everywhere = paper;
     s.grid = erasure_grid_from_args(args, paper);
     s.augment = augment_settings_from_args(args, paper, 32000, 2000, s.threads);

@@ -122,8 +122,37 @@ uint64_t job_seed(uint64_t seed, const std::string& figure, const Job& job) {
     return derive_seed(seed, text_hash(figure + "/" + job.id));
 }
 
+long long figure_int(const Args& args, const std::string& name, long long lo, long long hi, long long fallback) {
+    return arg_given(args, name) ? arg_int_in_range(args, name, lo, hi) : fallback;
+}
+
+std::vector<long> figure_list(const std::string& text, const std::string& option, long lo, long hi) {
+    std::vector<long> values = parse_long_list(text, option);
+    for (long value : values)
+        if (value < lo || value > hi)
+            throw UsageError("--" + option + " values must be between " + std::to_string(lo) + " and " +
+                             std::to_string(hi) + ", got '" + text + "'");
+    return values;
+}
+
+std::shared_ptr<FileGate> figure_gate(const Args& args, const std::string& out) {
+    auto given = [&](const char* name) {
+        for (const OptionSpec& option : args.spec)
+            if (option.name == name) return arg_given(args, name) ? arg_string(args, name) : std::string();
+        return std::string();
+    };
+    std::shared_ptr<FileGate> gate = std::make_shared<FileGate>();
+    gate->input("--data", given("data"));
+    gate->output_folder("--out", out);
+    std::string store = given("store");
+    if (store != "none") gate->output_folder("--store", store_dir_choose(store));
+    gate->check();
+    return gate;
+}
+
 FigureRun figure_run(const Args& args, const std::string& figure, int argc, char** argv) {
     FigureRun run;
+    run.gate = figure_gate(args, arg_string(args, "out"));
     run.start = std::chrono::steady_clock::now();
     run.figure = figure;
     run.out = arg_string(args, "out");

@@ -6,6 +6,7 @@
 #pragma once
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -13,6 +14,7 @@
 
 #include "../cli/args.h"
 #include "../cli/method_options.h"
+#include "../data/output_gate.h"
 #include "../method/augment.h"
 #include "../method/solvers.h"
 #include "../report/markdown.h"
@@ -70,8 +72,22 @@ struct FigureRun {
     int argc = 0;
     char** argv = nullptr;
     std::chrono::steady_clock::time_point start;
+    std::shared_ptr<FileGate> gate;  // --out DIR and the store, checked; alive as long as the run
 };
-// Reads --out, --scale, --seed and --threads (applying them to OpenBLAS) and starts the clock.
+// A figure's integer option, range-checked before it is narrowed (issue 27: "--M 4294967496" ran with M = 200):
+// `fallback` when not given (the design's value), else the value, which must lie in [lo, hi] (UsageError otherwise).
+long long figure_int(const Args& args, const std::string& name, long long lo, long long hi, long long fallback);
+// A list option ("1000,4000") whose every value must lie in [lo, hi].
+std::vector<long> figure_list(const std::string& text, const std::string& option, long lo, long hi);
+// Upper bounds shared by the figures: what the stand-alone commands accept (sample --n, augment --M-plus, --batch).
+constexpr long long FIGURE_MAX_N = 100000, FIGURE_MAX_M = 1000000000, FIGURE_MAX_M_PLUS = 100000000,
+                    FIGURE_MAX_BATCH = 65536;
+
+// A figure's files through the gate (data/output_gate.h): the folders --out `out` and the store (--store, unless
+// 'none') written into, --data read. Returns the living gate; keep it for the whole command.
+std::shared_ptr<FileGate> figure_gate(const Args& args, const std::string& out);
+// Reads --out, --scale, --seed and --threads (applying them to OpenBLAS), passes the figure's files through the
+// gate and starts the clock.
 FigureRun figure_run(const Args& args, const std::string& figure, int argc, char** argv);
 
 // The parts of summary.md a figure provides.

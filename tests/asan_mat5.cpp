@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "../data/atomic_file.h"
 #include "../data/mat5.h"
 #include "../data/retina.h"
 
@@ -302,7 +303,7 @@ TEST_CASE("mat5: hostile sizes are refused before anything is allocated", "[mat5
     std::string huge_inner;
     put_u32(huge_inner, miMATRIX);
     put_u32(huge_inner, 0xFFFFFFF0u);
-    CHECK_THAT(error_of(mat_header() + compressed_element(huge_inner)), Contains("limit of 1 GiB"));
+    CHECK_THAT(error_of(mat_header() + compressed_element(huge_inner)), Contains("more than the limit of 1073741824 bytes"));
     std::string big_inner;
     put_u32(big_inner, miMATRIX);
     put_u32(big_inner, 100000000u);
@@ -372,4 +373,17 @@ TEST_CASE("retina: the loader checks the variable's name, shape and values", "[m
     CHECK_THROWS_WITH(load(mat_header() + unknown),
                       Contains("variables: an unreadable array: an array of unknown class (class id 99)") &&
                           Contains("may be one of the unreadable arrays"));
+}
+
+TEST_CASE("mat5: --max-input-bytes bounds the inflated size of a compressed element, not only the file", "[mat5]") {
+    // Issue 27 case 6: a few kB that inflate to 1 MB pass a 100 kB limit on the file's size; the inflated size counts.
+    std::string zeros(1000 * 1000, '\0');
+    std::string file = mat_header() +
+                       compressed_element(matrix_element(matrix_data("big", 6, {1000, 1000}, miUINT8, zeros)));
+    REQUIRE(file.size() < 100000);
+    set_max_input_bytes(100000);
+    std::string message = error_of(file);
+    set_max_input_bytes(DEFAULT_MAX_INPUT_BYTES);
+    CHECK_THAT(message, Contains("more than the limit of 100000 bytes (--max-input-bytes raises it"));
+    CHECK(error_of(file).empty());  // under the default limit it reads
 }

@@ -17,6 +17,7 @@
 
 #include "../data/atomic_file.h"
 #include "../data/formats.h"
+#include "../data/output_gate.h"
 #include "../data/output_paths.h"
 #include "../cli/args.h"
 #include "../cli/commands.h"
@@ -210,12 +211,19 @@ TEST_CASE("output paths: files compared by identity, not by spelling", "[output]
     REQUIRE(symlink("s.txt", (dir / "soft.txt").c_str()) == 0);
     CHECK(same_file(dir / "s.txt", dir / "hard.txt"));
     CHECK(same_file(dir / "soft.txt", dir / "s.txt"));
-    CHECK_THROWS_WITH(check_output_paths({{"--out", dir / "soft.txt"}}, {{"the input SAMPLES", dir / "s.txt"}}),
+    auto check = [](std::vector<std::pair<std::string, std::string>> outputs,
+                    std::vector<std::pair<std::string, std::string>> inputs) {
+        FileGate gate;
+        for (const auto& file : inputs) gate.input(file.first, file.second);
+        for (const auto& file : outputs) gate.output(file.first, file.second);
+        gate.check();
+    };
+    CHECK_THROWS_WITH(check({{"--out", dir / "soft.txt"}}, {{"the input SAMPLES", dir / "s.txt"}}),
                       Contains("--out " + dir / "soft.txt" + " is the same file as the input SAMPLES"));
-    CHECK_THROWS_WITH(check_output_paths({{"--out", dir.path + "/./o.txt"}, {"--truth", dir / "o.txt"}}, {}),
+    CHECK_THROWS_WITH(check({{"--out", dir.path + "/./o.txt"}, {"--truth", dir / "o.txt"}}, {}),
                       Contains("name the same file"));
     // A missing folder is created before any work; an empty path (option not given) is skipped.
-    check_output_paths({{"--out", dir / "new/deeper/o.txt"}, {"--truth", ""}}, {{"--test", ""}});
+    check({{"--out", dir / "new/deeper/o.txt"}, {"--truth", ""}}, {{"--test", ""}});
     struct stat info;
     CHECK((stat((dir / "new/deeper").c_str(), &info) == 0 && S_ISDIR(info.st_mode)));
 }

@@ -1,5 +1,6 @@
 // repro: reproduces "Data augmentation using diffusion models to enhance inverse Ising inference"
-// (Lim, Lee, Jo, 2025). This file only dispatches to the subcommands in cli/ (commands) and figures/ (experiments/fig2.cpp until it moves).
+// (Lim, Lee, Jo, 2025). This file only dispatches to the subcommands (cli/commands.h; the figures' own code is in
+// figures/).
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -20,7 +21,7 @@ struct Command {
 
 static const Command commands[] = {
     {"sample", command_sample, "draw SK parameters and Metropolis samples"},
-    {"infer", command_infer, "infer Ising parameters (erasure machine or exact MLE)"},
+    {"infer", command_infer, "infer Ising parameters (erasure machine, PLM, mean field or exact MLE)"},
     {"evaluate", command_evaluate, "MSE of inferred against true parameters, Eq. (23)"},
     {"energy", command_energy, "mean and variance of E(sigma) over samples, Eq. (2)"},
     {"augment", command_augment, "train a DDPM on samples and generate augmented samples"},
@@ -45,28 +46,11 @@ static void print_help(FILE* stream) {
     std::fprintf(stream, "\n  repro --version   the version and the git commit it was built from\n");
 }
 
-// Levenshtein distance: how many single-letter edits turn a into b.
-static size_t edit_distance(const std::string& a, const std::string& b) {
-    std::vector<size_t> previous(b.size() + 1), current(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); j++) previous[j] = j;
-    for (size_t i = 1; i <= a.size(); i++) {
-        current[0] = i;
-        for (size_t j = 1; j <= b.size(); j++)
-            current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] != b[j - 1])});
-        std::swap(previous, current);
-    }
-    return previous[b.size()];
-}
-
 // The command nearest to a mistyped one, if it is near enough to be what was meant ("" otherwise).
 static std::string nearest_command(const std::string& typed) {
-    std::string best;
-    size_t best_distance = 3;  // at most 2 edits, and less than half the word
-    for (const Command& command : commands) {
-        size_t distance = edit_distance(typed, command.name);
-        if (distance < best_distance && 2 * distance < std::strlen(command.name)) best = command.name, best_distance = distance;
-    }
-    return best;
+    std::vector<std::string> names;
+    for (const Command& command : commands) names.push_back(command.name);
+    return nearest_word(typed, names);
 }
 
 int main(int argc, char** argv) {

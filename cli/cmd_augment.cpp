@@ -203,8 +203,10 @@ static int augment_stopped_by_energy_variance(const Args& args, const Samples& t
                                               int batch, const SamplerOptions& sampler, uint64_t seed, int threads,
                                               bool quiet) {
     if (!arg_given(args, "test")) throw UsageError("--stop energy-variance needs --test FILE (held-out samples)");
-    Samples test = read_samples(arg_string(args, "test"), sample_read_options(args, quiet), nullptr);
+    SampleFormat test_format;
+    Samples test = read_samples(arg_string(args, "test"), sample_read_options(args, quiet), &test_format);
     require_same_n(arg_string(args, "test"), test.n, args.positional[0], train.n);
+    match_columns_by_name(out_format.names, arg_string(args, "test"), &test, test_format, args.positional[0], quiet);
     AugmentSettings settings;
     settings.batch = batch;
     settings.max_iterations = iterations;
@@ -261,7 +263,7 @@ static int augment_stopped_by_energy_variance(const Args& args, const Samples& t
 
 // The options of repro augment, for parse_args and --help.
 static std::vector<OptionSpec> augment_command_options() {
-    return {{"out", "FILE", "", "where to write the augmented samples (required)"},
+    std::vector<OptionSpec> options = {{"out", "FILE", "", "where to write the augmented samples (required)"},
             {"M-plus", "M", "100000", "number of samples to generate"},
             {"iterations", "I", "32000", "total training iterations (a resumed run continues up to I)"},
             {"batch", "B", "256", "minibatch size"},
@@ -277,16 +279,18 @@ static std::vector<OptionSpec> augment_command_options() {
              "                             generated samples comes down to Var[E] of --test; --iterations is then the budget)"},
             {"test", "FILE", "", "held-out samples for --stop energy-variance"},
             {"probe", "P", "5000", "generated samples for Var[E] at each checkpoint (--stop energy-variance)"},
-            {"solver", "NAME", "em", "--stop energy-variance: the solver whose parameters define E: em (erasure "
-                                     "machine, the paper's), plm or mf"},
-            {"lambda", "L", "0", "--solver plm: L2 penalty on the couplings, or 'auto'"},
-            {"eps-count", "K", "81", "--solver em: values on the epsilon grid 0.1..0.9"},
-            {"eps-stride", "S", "1", "--solver em: 1 = every epsilon; S > 1 = every S-th, then all within S-1 of the best"},
             {"ema", "D", "0", "sample from a moving average of the weights (beyond the paper; 0 = off; e.g. 0.999)"},
             recipe_option(),
             sample_format_option(),
             {"header", "", "", "the first line of TRAIN (and TEST) is a header of column names even if it looks like numbers"},
             {"var", "NAME", "", ".mat input: the variable holding the samples (rows = samples)"}};
+    // With --stop energy-variance: the solver whose parameters define E(sigma), the same options as the figures'.
+    for (const std::vector<OptionSpec>& group : {solver_options(), erasure_options(false)})
+        for (OptionSpec option : group) {
+            option.help = "--stop energy-variance, " + option.help;
+            options.push_back(option);
+        }
+    return options;
 }
 
 // A fresh model (Appendix A's network for n, or --widths), once its memory is known to fit.
@@ -374,8 +378,12 @@ int command_augment(int argc, char** argv) {
     const int batch = (int)arg_int_in_range(args, "batch", 1, 65536);
     const long checkpoint_every = (long)arg_int_in_range(args, "checkpoint-every", 0, 1000000000);
     const SamplerOptions sampler = sampler_from_args(args, quick_sampler());  // DDIM, eta 1, 200 steps
-    if (arg_given(args, "probe") && arg_string(args, "stop") != "energy-variance")
-        throw UsageError("--probe is used only with --stop energy-variance");
+    // The rule's options act only with the rule; the solver's are checked before the data are read.
+    if (arg_string(args, "stop") == "energy-variance") solver_from_args(args, true);
+    else
+        for (const char* option : {"probe", "solver", "lambda", "eps-count", "eps-stride"})
+            if (arg_given(args, option))
+                throw UsageError(std::string("--") + option + " is used only with --stop energy-variance");
     const std::string checkpoint_path = checked_outputs(args, out_path, checkpoint_every);
 
     SampleFormat train_format;
@@ -466,7 +474,7 @@ int command_generate(int argc, char** argv) {
     const long count = (long)arg_int_in_range(args, "M-plus", 1, 100000000);
     const std::string out_path = arg_string(args, "out");
     const SamplerOptions sampler = sampler_from_args(args, quick_sampler());
-    SampleFormat like;
+    SampleFormat like = format_by_extension(out_path);
     if (arg_given(args, "like")) read_samples(arg_string(args, "like"), sample_read_options(args, true), &like);
     SampleFormat format = output_format(args, like);
     DiffusionModel model;

@@ -146,7 +146,7 @@ TEST_CASE("erasure machine: a spin that never flips and M < n are warned about",
     Samples constant = parse_samples("1 1 -1\n1 -1 1\n1 1 1\n1 -1 -1\n", "constant");
     std::vector<std::string> warnings = inference_data_warnings(constant);
     REQUIRE(warnings.size() == 1);
-    CHECK_THAT(warnings[0], Contains("1 spin has the same value in all 4 samples: spin 0 (+1);") && Contains("infinite"));
+    CHECK_THAT(warnings[0], Contains("1 spin has the same value in all 4 samples: spin 1 (+1);") && Contains("infinite"));
     Samples few = parse_samples("1 -1 1 -1\n-1 1 1 -1\n1 1 -1 1\n", "few");
     warnings = inference_data_warnings(few);
     REQUIRE(warnings.size() == 1);

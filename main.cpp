@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/args.h"
+#include "runner/args.h"
 #include "cli/commands.h"
 #include "data/version.h"
 

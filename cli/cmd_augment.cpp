@@ -21,10 +21,10 @@
 #include "../method/seeds.h"
 #include "../method/solvers.h"
 #include "../report/csv.h"
-#include "args.h"
+#include "../runner/args.h"
 #include "commands.h"
 #include "inputs.h"
-#include "method_options.h"
+#include "../figures/method_options.h"
 
 // "128,256,512" → three encoder widths.
 static void parse_widths(const std::string& text, int widths[3]) {

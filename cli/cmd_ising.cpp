@@ -25,10 +25,10 @@
 #include "../ising/moments.h"
 #include "../ising/plm.h"
 #include "../ising/sk.h"
-#include "args.h"
+#include "../runner/args.h"
 #include "commands.h"
 #include "inputs.h"
-#include "method_options.h"
+#include "../figures/method_options.h"
 #include "../data/version.h"
 
 // --burn-in / --thin: a number of sweeps, or "auto" for the defaults of ising/metropolis.h.

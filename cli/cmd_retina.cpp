@@ -5,7 +5,7 @@
 #include <cstdio>
 
 #include "../data/retina.h"
-#include "args.h"
+#include "../runner/args.h"
 #include "commands.h"
 
 static void print_population_counts(const char* label, const PopulationCounts& counts) {

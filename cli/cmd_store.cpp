@@ -6,7 +6,7 @@
 #include <string>
 
 #include "../data/store.h"
-#include "args.h"
+#include "../runner/args.h"
 #include "commands.h"
 
 // "1.2 MB" (decimal units, as du -h --si and file managers show).

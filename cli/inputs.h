@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "../data/formats.h"
-#include "args.h"
+#include "../runner/args.h"
 
 // --header and --var, and --weights-column when `weights` (only inference uses weights).
 std::vector<OptionSpec> sample_input_options(bool weights);

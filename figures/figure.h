@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "../cli/args.h"
-#include "../cli/method_options.h"
+#include "../runner/args.h"
+#include "method_options.h"
 #include "../method/augment.h"
 #include "../method/solvers.h"
 #include "../report/markdown.h"

@@ -18,7 +18,7 @@
 #include "../data/atomic_file.h"
 #include "../data/formats.h"
 #include "../data/output_paths.h"
-#include "../cli/args.h"
+#include "../runner/args.h"
 #include "../cli/commands.h"
 
 using Catch::Matchers::Contains;

@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <vector>
 
-#include "../cli/args.h"
+#include "../runner/args.h"
 #include "../cli/commands.h"
 #include "../data/formats.h"
 

@@ -7,7 +7,7 @@
 
 #include "../method/augment.h"
 #include "../method/solvers.h"
-#include "args.h"
+#include "../runner/args.h"
 
 // --eps-count (default 81) and --eps-stride (default: 1 at paper scale, QUICK_EPS_STRIDE at quick scale, when
 // `by_scale`; else 1, for a command without --scale).

@@ -269,7 +269,7 @@ static std::vector<OptionSpec> augment_command_options() {
             {"batch", "B", "256", "minibatch size"},
             {"sampler", "KIND", "ddim", "ddim or ddpm (all T steps; the paper's)"},
             {"steps", "S", "200", "DDIM steps (with --sampler ddim)"},
-            {"eta", "E", "1", "DDIM eta: 0 deterministic (loses the augmentation gain; README), 1 ancestral"},
+            {"eta", "E", "1", "DDIM eta: 0 deterministic (loses the augmentation gain; docs/scales.md), 1 ancestral"},
             {"widths", "W1,W2,W3", "", "encoder widths, overriding Appendix A's for n"},
             {"checkpoint-every", "K", "0", "save the training state every K iterations (0: no checkpoints)"},
             {"checkpoint-dir", "D", "", "directory of the checkpoint file ckpt.bin"},
@@ -351,7 +351,7 @@ int command_augment(int argc, char** argv) {
         "Trains the diffusion model of the paper (DDPM, MLP denoiser of Appendix A, T = 1000, Adam lr 1e-4) on the\n"
         "samples in TRAIN for I iterations (Adam steps on minibatches of B), then generates M samples (default:\n"
         "DDIM with eta = 1 on 200 of the 1000 steps, which kept the gain of the paper's ancestral DDPM at a fifth\n"
-        "of the cost (README, \"Quick scale\"); --sampler ddpm is the paper's; sign(x_0) gives the spins) and writes\n"
+        "of the cost (docs/scales.md, \"Quick scale\"); --sampler ddpm is the paper's; sign(x_0) gives the spins) and writes\n"
         "them to AUGMENTED ('-': standard output) in TRAIN's format: its 0/1 or -1/+1 values, delimiter and header\n"
         "(--format changes the values). At n = 40 on 2 cores (make bench: 123 it/s; DDPM sampling 928 s per\n"
         "100,000 samples) the defaults take about 4.5 min of training (32,000 iterations) and about 3 min for the\n"
@@ -464,7 +464,7 @@ int command_generate(int argc, char** argv) {
          {"M-plus", "M", "100000", "number of samples to generate"},
          {"sampler", "KIND", "ddim", "ddim or ddpm (all T steps; the paper's)"},
          {"steps", "S", "200", "DDIM steps (with --sampler ddim)"},
-         {"eta", "E", "1", "DDIM eta: 0 deterministic (loses the augmentation gain; README), 1 ancestral"},
+         {"eta", "E", "1", "DDIM eta: 0 deterministic (loses the augmentation gain; docs/scales.md), 1 ancestral"},
          {"like", "FILE", "", "a samples file whose format (values, delimiter, header) the output takes"},
          sample_format_option(),
          {"header", "", "", "the first line of --like FILE is a header even if it looks like numbers"}},

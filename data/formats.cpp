@@ -1,4 +1,4 @@
-// The samples and parameters text formats (see formats.h and README.md, "File formats").
+// The samples and parameters text formats (see formats.h and docs/file-formats.md).
 //
 // Both parsers are hand-rolled over the whole file held in memory: 400,000 samples × 60 spins is ~60 MB of text,
 // and one strtod or istream extraction per value would dominate the time of every command that reads data.
@@ -418,7 +418,7 @@ Samples read_samples(const std::string& path, const SampleReadOptions& options, 
     std::string kind = binary_kind(bytes);
     if (!kind.empty())
         throw std::runtime_error(name + ": convert to text: this is " + kind + ", not a samples file (text with one "
-                                 "sample per line, .npy or .mat; README \"File formats\")");
+                                 "sample per line, .npy or .mat; docs/file-formats.md)");
     return parse_samples(bytes, name, options, format);
 }
 

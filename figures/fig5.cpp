@@ -2,7 +2,7 @@
 // samples (n = 40, g = 1): a restricted Boltzmann machine (nn/rbm.h, CD-1), a variational autoencoder (nn/vae.h)
 // and the diffusion model (energy-variance stopping); the erasure machine on M⁺ generated samples of each.
 //   (a) inferred vs true parameters at M = 2000 (first ensemble member);  (b) MSE vs M, mean ± sd over ensembles.
-// GAN is left out as in the paper (mode collapse on small-dimensional data; README).
+// GAN is left out as in the paper (mode collapse on small-dimensional data; docs/conventions.md).
 // Design: one job per (M, ensemble member); runner/jobs.h.
 #include <algorithm>
 #include <chrono>

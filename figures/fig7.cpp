@@ -60,7 +60,7 @@ long fast_budget(const AugmentSettings& paper) {
 }
 
 // Whether a point gets the fast arm: every point at paper scale; at quick scale only the largest M at g = 1 (where
-// augmentation hurts PLM, the question the arm asks), to keep `repro all` inside its budget (README).
+// augmentation hurts PLM, the question the arm asks), to keep `repro all` inside its budget (docs/scales.md).
 bool has_fast_arm(const Fig7Settings& s, double g, long M) {
     if (s.fast_arm_everywhere) return true;
     long largest = 0;

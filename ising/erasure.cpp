@@ -227,7 +227,7 @@ ErasureFit erasure_fit(const Samples& samples, double eps, const ErasureOptions&
 }
 
 // What the grid scan keeps: ⟨E⟩ and the updates of every ε run, but the parameters of the best one so far only
-// (keeping every ε's n × n parameters took 1.6 GB at n = 2000 on the 81-value grid; README: O(M·n + n²)).
+// (keeping every ε's n × n parameters took 1.6 GB at n = 2000 on the 81-value grid; docs/conventions.md: O(M·n + n²)).
 struct GridScan {
     std::vector<double> mean_energy;  // per grid index
     std::vector<int> iterations;

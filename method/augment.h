@@ -94,7 +94,7 @@ Samples augment_energy_variance_stopped(const Samples& train, const IsingParams&
 Samples generate_samples(const DiffusionModel& model, long count, const SamplerOptions& sampler, uint64_t seed,
                          int threads, const ProgressCallback& progress);
 
-// The sampler of every figure at --scale quick (README, "Quick scale", gives the measurement behind it); at
+// The sampler of every figure at --scale quick (docs/scales.md, "Quick scale", gives the measurement behind it); at
 // --scale paper the figures use DDPM with all T = 1000 steps, as the paper did.
 SamplerOptions quick_sampler();
 // A short name of the sampler for design parameters and summaries: "ddpm" or "ddim100eta1".

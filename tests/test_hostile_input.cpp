@@ -241,7 +241,7 @@ TEST_CASE("erasure machine: the progress counter counts every eps run, within th
         CHECK(runs.load() == (long long)result.eps_grid.size());
         CHECK(runs.load() <= erasure_planned_runs(options));
         if (stride == 1) CHECK(erasure_planned_runs(options) == 81);
-        if (stride == 6) CHECK(erasure_planned_runs(options) == 25);  // 15 coarse + 10 fine (README, Quick scale)
+        if (stride == 6) CHECK(erasure_planned_runs(options) == 25);  // 15 coarse + 10 fine (docs/scales.md, Quick scale)
     }
 }
 

@@ -111,8 +111,10 @@ static std::string checked_outputs(const Args& args, const std::string& out_path
     }
     const std::string resume_path = arg_given(args, "resume") ? arg_string(args, "resume") : "";
     const std::string test_path = arg_given(args, "test") ? arg_string(args, "test") : "";
-    check_output_paths({{"--out", out_path}, {"the checkpoint (--checkpoint-dir)", checkpoint_path}},
-                       {{"the input TRAIN", args.positional[0]}, {"--test", test_path}});
+    std::vector<NamedPath> inputs = {{"--test", test_path}};
+    for (const std::string& input : args.positional)
+        if (input != "-") inputs.push_back({"the input TRAIN", input});
+    check_output_paths({{"--out", out_path}, {"the checkpoint (--checkpoint-dir)", checkpoint_path}}, inputs);
     refuse_same_file({"--out", out_path}, {"--resume", resume_path});
     return checkpoint_path;
 }
@@ -232,7 +234,7 @@ static int augment_stopped_by_energy_variance(const Args& args, const Samples& t
     }
     SolverChoice solver = solver_from_args(args, true);  // the erasure machine on the full grid unless --solver
     if (!quiet)
-        std::fprintf(stderr, "augment: %s on %s for the energies\n", solver_name(solver).c_str(), args.positional[0].c_str());
+        std::fprintf(stderr, "augment: %s on %s for the energies\n", solver_name(solver).c_str(), paths_text(args.positional).c_str());
     Inference observed = infer_with(train, solver, threads, derive_seed(seed, 10));
     double var_train = energy_stats(observed.params, train).variance;
     double var_test = energy_stats(observed.params, test).variance;
@@ -318,7 +320,7 @@ static void start_model(const Args& args, const Samples& train, long iterations,
         return;
     }
     checkpoint_load(model, arg_string(args, "resume"));
-    check_resume_record(arg_string(args, "resume"), record, args.positional[0], quiet);
+    check_resume_record(arg_string(args, "resume"), record, paths_text(args.positional), quiet);
     if (model->config.denoiser.n != train.n)
         throw std::runtime_error(arg_string(args, "resume") + ": the checkpoint is for n = " +
                                  std::to_string(model->config.denoiser.n) + " spins but " + args.positional[0] +
@@ -345,11 +347,12 @@ static void start_model(const Args& args, const Samples& train, long iterations,
 int command_augment(int argc, char** argv) {
     Args args = parse_args(
         argc, argv, 2,
-        "repro augment TRAIN --out AUGMENTED [--M-plus M] [--iterations I] [--batch B] [--sampler ddpm|ddim "
+        "repro augment TRAIN... --out AUGMENTED [--M-plus M] [--iterations I] [--batch B] [--sampler ddpm|ddim "
         "--steps S --eta E] [--recipe paper|fast] [--widths W1,W2,W3] [--checkpoint-every K --checkpoint-dir D] [--resume FILE] "
         "[--stop none|energy-variance --test TEST --probe P] [--save-model MODEL] [--format pm1|01]",
         "Trains the diffusion model of the paper (DDPM, MLP denoiser of Appendix A, T = 1000, Adam lr 1e-4) on the\n"
-        "samples in TRAIN for I iterations (Adam steps on minibatches of B), then generates M samples (default:\n"
+        "samples in TRAIN (one or more files read as one data set, as in repro infer: headers matched by name) for\n"
+        "I iterations (Adam steps on minibatches of B), then generates M samples (default:\n"
         "DDIM with eta = 1 on 200 of the 1000 steps, which kept the gain of the paper's ancestral DDPM at a fifth\n"
         "of the cost (docs/scales.md, \"Quick scale\"); --sampler ddpm is the paper's; sign(x_0) gives the spins) and writes\n"
         "them to AUGMENTED ('-': standard output) in TRAIN's format: its 0/1 or -1/+1 values, delimiter and header\n"
@@ -368,7 +371,7 @@ int command_augment(int argc, char** argv) {
         "checkpoints, the rule's state (rule_previous.bin, rule_trace.csv) is kept in D too, so --resume D/ckpt.bin\n"
         "continues the rule where it stopped. --save-model MODEL keeps the model that generated the samples (the\n"
         "chosen checkpoint), so that `repro generate MODEL` can draw more samples later.",
-        augment_command_options(), 1, 1);
+        augment_command_options(), 1, 1000);
     const int threads = apply_threads(args);
     const bool quiet = arg_flag(args, "quiet");
     const uint64_t seed = (uint64_t)arg_int(args, "seed");
@@ -387,12 +390,12 @@ int command_augment(int argc, char** argv) {
     const std::string checkpoint_path = checked_outputs(args, out_path, checkpoint_every);
 
     SampleFormat train_format;
-    Samples train = read_samples(args.positional[0], sample_read_options(args, quiet), &train_format);
+    Samples train = read_sample_inputs(args.positional, sample_read_options(args, quiet), &train_format);
     const SampleFormat out_format = output_format(args, train_format);
     warn_unreliable_samples(train, train_format, quiet);
     if (iterations == 0 && !arg_given(args, "resume"))
         std::fprintf(stderr, "augment: warning: --iterations 0: sampling from an untrained network (random weights); "
-                     "its samples are noise, not data like %s\n", args.positional[0].c_str());
+                     "its samples are noise, not data like %s\n", paths_text(args.positional).c_str());
     const std::string stop = arg_string(args, "stop");
     if (stop == "energy-variance")
         return augment_stopped_by_energy_variance(args, train, out_path, out_format, augmented_count, iterations, batch,

@@ -316,10 +316,16 @@ static std::string report_exact_mle(const Inference& fit, const SolverChoice& so
 }
 
 // The first line of a parameters file: how it was made, so that a file found later says what it is.
+// The spins' column names, when the input had a header, so that the parameters say which row is which neuron.
 static std::string infer_comment(const std::string& how, const std::string& gauge, const std::vector<std::string>& inputs,
-                                 const Samples& samples) {
+                                 const Samples& samples, const std::vector<std::string>& names) {
     std::string text = "repro infer: " + how + ", inputs " + paths_text(inputs) + ", n " + std::to_string(samples.n) +
                        ", M " + std::to_string(samples.count);
+    if ((int)names.size() == samples.n) {
+        text += ", spins [";  // the header's names in column order
+        for (size_t k = 0; k < names.size(); k++) text += (k ? "; " : "") + names[k];
+        text += "]";
+    }
     if (!samples.weight.empty()) {
         double total = 0.0;
         for (double weight : samples.weight) total += weight;
@@ -407,21 +413,26 @@ int command_infer(int argc, char** argv) {
     auto start = std::chrono::steady_clock::now();
     Inference fit;
     std::string how;  // for the parameter file's comment line
+    uint64_t seed = (uint64_t)arg_int(args, "seed");
+    std::atomic<long long> work_done(0);
+    solver.work_done = &work_done;
     if (solver.kind == SolverKind::Erasure) {
-        std::atomic<long long> runs_done(0);
-        solver.erasure_runs_done = &runs_done;
         run_with_progress("infer", "eps runs", erasure_planned_runs(erasure_options_for(solver, threads, 0)),
-                          &runs_done, quiet, [&]() { fit = infer_with(samples, solver, threads, (uint64_t)arg_int(args, "seed")); });
+                          &work_done, quiet, [&]() { fit = infer_with(samples, solver, threads, seed); });
         how = report_erasure(args, fit, samples, threads, seconds_since(start), quiet);
+    } else if (solver.kind == SolverKind::ExactMle) {
+        // The bar runs to --max-iter; a fit that converges stops before it (the projection is an upper bound).
+        run_with_progress("infer: exact MLE (at most)", "updates", solver.max_iter >= 0 ? solver.max_iter : MleOptions().max_iter,
+                          &work_done, quiet, [&]() { fit = infer_with(samples, solver, threads, seed); });
+        how = report_exact_mle(fit, solver, seconds_since(start), quiet);
     } else {
-        fit = infer_with(samples, solver, threads, (uint64_t)arg_int(args, "seed"));
+        fit = infer_with(samples, solver, threads, seed);
         if (solver.kind == SolverKind::Plm)
             how = report_plm(args, fit, solver, samples, input_format.names, seconds_since(start), quiet);
-        else if (solver.kind == SolverKind::MeanField) how = report_mean_field(fit, samples, quiet);
-        else how = report_exact_mle(fit, solver, seconds_since(start), quiet);
+        else how = report_mean_field(fit, samples, quiet);
     }
     write_params(out, gauge == "01" ? params_to_zero_one(fit.params) : fit.params,
-                 infer_comment(how, gauge, args.positional, samples));
+                 infer_comment(how, gauge, args.positional, samples, input_format.names));
     return 0;
 }
 

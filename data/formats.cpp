@@ -96,7 +96,13 @@ static int parse_spin(const char* begin, const char* end, const std::string& nam
             if (value == -1.0 || value == 0.0 || value == 1.0) return (int)value;
         }
     }
-    throw format_error(name, line, column, "bad spin value '" + printable(begin, end) + "' (expected -1/+1 or 0/1)");
+    // Two files people have: pandas' booleans and a spreadsheet's semicolon-separated export.
+    std::string token(begin, end), hint;
+    if (token == "True" || token == "False" || token == "true" || token == "false")
+        hint = "; booleans are not read: write them as 0/1 (pandas: df.astype(int).to_csv(...))";
+    else if (token.find(';') != std::string::npos)
+        hint = "; the values are separated by ';': use commas, blanks or tabs (pandas: to_csv(sep=','))";
+    throw format_error(name, line, column, "bad spin value '" + printable(begin, end) + "' (expected -1/+1 or 0/1)" + hint);
 }
 
 // A token that reads as a number (strtod takes all of it): what tells a data row from a header of names.

@@ -27,7 +27,7 @@ ErasureOptions erasure_options_for(const SolverChoice& solver, int threads, uint
     if (solver.max_iter >= 0) options.max_iter = solver.max_iter;
     options.threads = threads;
     options.seed = seed;
-    options.runs_done = solver.erasure_runs_done;
+    options.runs_done = solver.work_done;
     return options;
 }
 
@@ -58,6 +58,7 @@ Inference infer_with(const Samples& samples, const SolverChoice& solver, int thr
         MleOptions options;
         options.tolerance = solver.tolerance;
         if (solver.max_iter >= 0) options.max_iter = solver.max_iter;
+        options.updates_done = solver.work_done;
         result.mle = exact_mle(sample_moments(samples), options);
         result.params = result.mle.params;
     }

@@ -45,7 +45,7 @@ struct SolverChoice {
     double tolerance = 1e-6;                        // plm, mle: every |gradient| below it
     int plm_folds = 5;
     const Samples* plm_validation = nullptr;
-    std::atomic<long long>* erasure_runs_done = nullptr;  // em: +1 per finished ε run (progress)
+    std::atomic<long long>* work_done = nullptr;   // progress: em +1 per finished ε run, mle +1 per update
 };
 // The parameters and what the solver reports about them (only the chosen solver's report is filled in).
 struct Inference {

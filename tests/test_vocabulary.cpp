@@ -118,7 +118,7 @@ TEST_CASE("vocabulary: published spellings still work (--method, --eps-grid, 'er
     std::system(("rm -rf " + folder).c_str());
 }
 
-TEST_CASE("own data: several inputs are matched by their headers' column names", "[own-data]") {
+TEST_CASE("own data: several inputs are matched by their headers' column names", "[own]") {
     std::string folder = temp_folder();
     std::string first = folder + "/a.csv", reordered = folder + "/b.csv", other = folder + "/c.csv",
                 same_order = folder + "/d.csv";
@@ -134,13 +134,21 @@ TEST_CASE("own data: several inputs are matched by their headers' column names",
     IsingParams p1 = read_params(by_name), p2 = read_params(by_position);
     CHECK(p1.bias == p2.bias);
     CHECK(p1.coupling == p2.coupling);
+    CHECK_THAT(read_text(by_name), Contains("spins [x; y; z]"));  // the parameters say which row is which column
     CHECK_THAT(error_of(command_infer, {"repro", "infer", first, other, "--out", folder + "/p3.txt", "--solver", "mf",
                                         "--quiet"}),
                Contains("name different columns") && Contains("lacks: z") && Contains("has besides: w"));
+    // repro augment reads several training files the same way.
+    CHECK_THAT(error_of(command_augment, {"repro", "augment", first, other, "--out", folder + "/augmented.csv", "--iterations",
+                                          "0", "--M-plus", "10", "--quiet"}),
+               Contains("name different columns"));
+    REQUIRE(error_of(command_augment, {"repro", "augment", first, reordered, "--out", folder + "/augmented.csv", "--iterations",
+                                       "0", "--M-plus", "10", "--batch", "4", "--threads", "1", "--quiet"}) == "");
+    CHECK(read_text(folder + "/augmented.csv").rfind("x,y,z\n", 0) == 0);  // the first file's header
     std::system(("rm -rf " + folder).c_str());
 }
 
-TEST_CASE("own data: repro sample --out x.csv writes commas", "[own-data]") {
+TEST_CASE("own data: repro sample --out x.csv writes commas", "[own]") {
     std::string folder = temp_folder();
     std::string out = folder + "/s.csv";
     REQUIRE(error_of(command_sample, {"repro", "sample", "--n", "4", "--M", "3", "--out", out, "--quiet"}) == "");
@@ -148,4 +156,19 @@ TEST_CASE("own data: repro sample --out x.csv writes commas", "[own-data]") {
     CHECK(text.find(',') != std::string::npos);
     CHECK(text.find(' ') == std::string::npos);
     std::system(("rm -rf " + folder).c_str());
+}
+
+TEST_CASE("own data: pandas booleans and semicolon-separated files get a hint", "[own]") {
+    SampleReadOptions options;
+    options.quiet = true;
+    auto error_of_text = [&](const std::string& text) {
+        try {
+            parse_samples(text, "s.csv", options, nullptr);
+        } catch (const std::runtime_error& error) {
+            return std::string(error.what());
+        }
+        return std::string();
+    };
+    CHECK_THAT(error_of_text("a,b,c\nTrue,False,True\nFalse,False,True\n"), Contains("write them as 0/1"));
+    CHECK_THAT(error_of_text("a;b;c\n1;0;1\n0;0;1\n"), Contains("separated by ';'"));
 }

@@ -125,7 +125,7 @@ bench: deps build/bench build/bench_plm
 	./build/bench
 	./build/bench_plm
 
-# `make bench-quality`: the README's time-to-quality table (issue 17): each recipe trained on one core, generated
+# `make bench-quality`: the time-to-quality table of docs/time-to-quality.md (issue 17): each recipe trained on one core, generated
 # samples compared with the true model's moments at the listed iterations. About 40 CPU minutes in all.
 QUALITY_RUNS = "--n 40 --recipe paper --at 2000,4000,8000,16000,32000" \
                "--n 40 --recipe fast --at 1000,2000,3000,4000,6000,8000,16000,32000" \
@@ -182,12 +182,14 @@ deps:
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
 	fi
 
-# make install PREFIX=~/.local (default /usr/local); DESTDIR for packagers. Installs the program and its licence.
+# make install PREFIX=~/.local (default /usr/local); DESTDIR for packagers. Installs the program, its licence and
+# its documentation (README.md and docs/).
 PREFIX ?= /usr/local
 install: repro
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/repro
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/repro/docs
 	install -m 755 repro $(DESTDIR)$(PREFIX)/bin/repro
 	install -m 644 LICENSE README.md $(DESTDIR)$(PREFIX)/share/doc/repro/
+	install -m 644 docs/*.md $(DESTDIR)$(PREFIX)/share/doc/repro/docs/
 
 clean:
 	rm -rf build repro
@@ -197,7 +199,7 @@ help:
 	@echo "make test         install missing packages, build, run the test suite (TEST_ARGS='[tag]' for a subset)"
 	@echo "make deps         install missing Debian/Ubuntu packages; elsewhere, check the tools and say what is missing"
 	@echo "make bench        benchmarks against the peers in ../shared/peers, and the pseudo-likelihood solver's speed"
-	@echo "make bench-quality  time to quality of the training recipes (README: Time to quality; ~40 CPU min)"
+	@echo "make bench-quality  time to quality of the training recipes (docs/time-to-quality.md; ~40 CPU min)"
 	@echo "make fig2 ... make fig6   build and run one figure at quick scale"
 	@echo "make torch-dump   regenerate tests/data/torch_dump.bin with PyTorch (development only; tests read the file)"
 	@echo "make install      install ./repro into PREFIX/bin (PREFIX=/usr/local; DESTDIR for packaging)"

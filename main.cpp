@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <vector>
 
-#include "cli/args.h"
+#include "runner/args.h"
 #include "cli/blas_startup.h"
 #include "cli/commands.h"
 #include "data/address_space.h"
@@ -26,28 +26,11 @@ static void print_help(FILE* stream) {
     std::fprintf(stream, "\n  repro --version   the version, the git commit it was built from and the BLAS kernels in use\n");
 }
 
-// Levenshtein distance: how many single-letter edits turn a into b.
-static size_t edit_distance(const std::string& a, const std::string& b) {
-    std::vector<size_t> previous(b.size() + 1), current(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); j++) previous[j] = j;
-    for (size_t i = 1; i <= a.size(); i++) {
-        current[0] = i;
-        for (size_t j = 1; j <= b.size(); j++)
-            current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] != b[j - 1])});
-        std::swap(previous, current);
-    }
-    return previous[b.size()];
-}
-
 // The command nearest to a mistyped one, if it is near enough to be what was meant ("" otherwise).
 static std::string nearest_command(const std::string& typed) {
-    std::string best;
-    size_t best_distance = 3;  // at most 2 edits, and less than half the word
-    for (const Command& command : command_table()) {
-        size_t distance = edit_distance(typed, command.name);
-        if (distance < best_distance && 2 * distance < std::strlen(command.name)) best = command.name, best_distance = distance;
-    }
-    return best;
+    std::vector<std::string> names;
+    for (const Command& command : command_table()) names.push_back(command.name);
+    return nearest_word(typed, names);
 }
 
 int main(int argc, char** argv) {

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "args.h"
+#include "../runner/args.h"
 #include "commands.h"
 #include "../data/atomic_file.h"
 #include "../figures/figure.h"

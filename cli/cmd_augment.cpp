@@ -21,10 +21,10 @@
 #include "../method/seeds.h"
 #include "../method/solvers.h"
 #include "../report/csv.h"
-#include "args.h"
+#include "../runner/args.h"
 #include "commands.h"
 #include "inputs.h"
-#include "method_options.h"
+#include "../figures/method_options.h"
 
 // "128,256,512" → three encoder widths.
 static void parse_widths(const std::string& text, int widths[3]) {
@@ -125,7 +125,7 @@ static std::string checked_outputs(FileGate* gate, const Args& args, const std::
     }
     const std::string resume = arg_given(args, "resume") ? arg_string(args, "resume") : "";
     const bool rule = arg_string(args, "stop") == "energy-variance";
-    gate->input("the input TRAIN", args.positional[0]);
+    for (const std::string& input : args.positional) gate->input("the input TRAIN", input);
     gate->input("--test", arg_given(args, "test") ? arg_string(args, "test") : "");
     gate->input("--resume", resume);
     if (!resume.empty()) {
@@ -233,8 +233,10 @@ static int augment_stopped_by_energy_variance(const Args& args, const Samples& t
                                               int batch, const SamplerOptions& sampler, uint64_t seed, int threads,
                                               bool quiet) {
     if (!arg_given(args, "test")) throw UsageError("--stop energy-variance needs --test FILE (held-out samples)");
-    Samples test = read_samples(arg_string(args, "test"), sample_read_options(args, quiet), nullptr);
+    SampleFormat test_format;
+    Samples test = read_samples(arg_string(args, "test"), sample_read_options(args, quiet), &test_format);
     require_same_n(arg_string(args, "test"), test.n, args.positional[0], train.n);
+    match_columns_by_name(out_format.names, arg_string(args, "test"), &test, test_format, args.positional[0], quiet);
     AugmentSettings settings;
     settings.batch = batch;
     settings.max_iterations = iterations;
@@ -260,7 +262,7 @@ static int augment_stopped_by_energy_variance(const Args& args, const Samples& t
     }
     SolverChoice solver = solver_from_args(args, true);  // the erasure machine on the full grid unless --solver
     if (!quiet)
-        std::fprintf(stderr, "augment: %s on %s for the energies\n", solver_name(solver).c_str(), args.positional[0].c_str());
+        std::fprintf(stderr, "augment: %s on %s for the energies\n", solver_name(solver).c_str(), paths_text(args.positional).c_str());
     Inference observed = infer_with(train, solver, threads, derive_seed(seed, 10));
     double var_train = energy_stats(observed.params, train).variance;
     double var_test = energy_stats(observed.params, test).variance;
@@ -291,13 +293,13 @@ static int augment_stopped_by_energy_variance(const Args& args, const Samples& t
 
 // The options of repro augment, for parse_args and --help.
 static std::vector<OptionSpec> augment_command_options() {
-    return {{"out", "FILE", "", "where to write the augmented samples (required)"},
+    std::vector<OptionSpec> options = {{"out", "FILE", "", "where to write the augmented samples (required)"},
             {"M-plus", "M", "100000", "number of samples to generate"},
             {"iterations", "I", "32000", "total training iterations (a resumed run continues up to I)"},
             {"batch", "B", "256", "minibatch size"},
             {"sampler", "KIND", "ddim", "ddim or ddpm (all T steps; the paper's)"},
             {"steps", "S", "200", "DDIM steps (with --sampler ddim)"},
-            {"eta", "E", "1", "DDIM eta: 0 deterministic (loses the augmentation gain; README), 1 ancestral"},
+            {"eta", "E", "1", "DDIM eta: 0 deterministic (loses the augmentation gain; docs/scales.md), 1 ancestral"},
             {"widths", "W1,W2,W3", "", "encoder widths, overriding Appendix A's for n"},
             {"checkpoint-every", "K", "0", "save the training state every K iterations (0: no checkpoints)"},
             {"checkpoint-dir", "D", "", "directory of the checkpoint file ckpt.bin"},
@@ -307,16 +309,18 @@ static std::vector<OptionSpec> augment_command_options() {
              "                             generated samples comes down to Var[E] of --test; --iterations is then the budget)"},
             {"test", "FILE", "", "held-out samples for --stop energy-variance"},
             {"probe", "P", "5000", "generated samples for Var[E] at each checkpoint (--stop energy-variance)"},
-            {"solver", "NAME", "em", "--stop energy-variance: the solver whose parameters define E: em (erasure "
-                                     "machine, the paper's), plm or mf"},
-            {"lambda", "L", "0", "--solver plm: L2 penalty on the couplings, or 'auto'"},
-            {"eps-count", "K", "81", "--solver em: values on the epsilon grid 0.1..0.9"},
-            {"eps-stride", "S", "1", "--solver em: 1 = every epsilon; S > 1 = every S-th, then all within S-1 of the best"},
             {"ema", "D", "0", "sample from a moving average of the weights (beyond the paper; 0 = off; e.g. 0.999)"},
             recipe_option(),
             sample_format_option(),
             {"header", "", "", "the first line of TRAIN (and TEST) is a header of column names even if it looks like numbers"},
             {"var", "NAME", "", ".mat input: the variable holding the samples (rows = samples)"}};
+    // With --stop energy-variance: the solver whose parameters define E(sigma), the same options as the figures'.
+    for (const std::vector<OptionSpec>& group : {solver_options(), erasure_options(false)})
+        for (OptionSpec option : group) {
+            option.help = "--stop energy-variance, " + option.help;
+            options.push_back(option);
+        }
+    return options;
 }
 
 // A fresh model (Appendix A's network for n, or --widths), once its memory is known to fit.
@@ -344,7 +348,7 @@ static void start_model(const Args& args, const Samples& train, long iterations,
         return;
     }
     checkpoint_load(model, arg_string(args, "resume"));
-    check_resume_record(arg_string(args, "resume"), record, args.positional[0]);
+    check_resume_record(arg_string(args, "resume"), record, paths_text(args.positional));
     if (model->config.denoiser.n != train.n)
         throw std::runtime_error(arg_string(args, "resume") + ": the checkpoint is for n = " +
                                  std::to_string(model->config.denoiser.n) + " spins but " + args.positional[0] +
@@ -371,13 +375,14 @@ static void start_model(const Args& args, const Samples& train, long iterations,
 int command_augment(int argc, char** argv) {
     Args args = parse_args(
         argc, argv, 2,
-        "repro augment TRAIN --out AUGMENTED [--M-plus M] [--iterations I] [--batch B] [--sampler ddpm|ddim "
+        "repro augment TRAIN... --out AUGMENTED [--M-plus M] [--iterations I] [--batch B] [--sampler ddpm|ddim "
         "--steps S --eta E] [--recipe paper|fast] [--widths W1,W2,W3] [--checkpoint-every K --checkpoint-dir D] [--resume FILE] "
         "[--stop none|energy-variance --test TEST --probe P] [--save-model MODEL] [--format pm1|01]",
         "Trains the diffusion model of the paper (DDPM, MLP denoiser of Appendix A, T = 1000, Adam lr 1e-4) on the\n"
-        "samples in TRAIN for I iterations (Adam steps on minibatches of B), then generates M samples (default:\n"
+        "samples in TRAIN (one or more files read as one data set, as in repro infer: headers matched by name) for\n"
+        "I iterations (Adam steps on minibatches of B), then generates M samples (default:\n"
         "DDIM with eta = 1 on 200 of the 1000 steps, which kept the gain of the paper's ancestral DDPM at a fifth\n"
-        "of the cost (README, \"Quick scale\"); --sampler ddpm is the paper's; sign(x_0) gives the spins) and writes\n"
+        "of the cost (docs/scales.md, \"Quick scale\"); --sampler ddpm is the paper's; sign(x_0) gives the spins) and writes\n"
         "them to AUGMENTED ('-': standard output) in TRAIN's format: its 0/1 or -1/+1 values, delimiter and header\n"
         "(--format changes the values). At n = 40 on 2 cores (make bench: 123 it/s; DDPM sampling 928 s per\n"
         "100,000 samples) the defaults take about 4.5 min of training (32,000 iterations) and about 3 min for the\n"
@@ -394,7 +399,7 @@ int command_augment(int argc, char** argv) {
         "checkpoints, the rule's state (rule_previous.bin, rule_trace.csv) is kept in D too, so --resume D/ckpt.bin\n"
         "continues the rule where it stopped. --save-model MODEL keeps the model that generated the samples (the\n"
         "chosen checkpoint), so that `repro generate MODEL` can draw more samples later.",
-        augment_command_options(), 1, 1);
+        augment_command_options(), 1, 1000);
     const int threads = apply_threads(args);
     const bool quiet = arg_flag(args, "quiet");
     const uint64_t seed = (uint64_t)arg_int(args, "seed");
@@ -404,18 +409,22 @@ int command_augment(int argc, char** argv) {
     const int batch = (int)arg_int_in_range(args, "batch", 1, 65536);
     const long checkpoint_every = (long)arg_int_in_range(args, "checkpoint-every", 0, 1000000000);
     const SamplerOptions sampler = sampler_from_args(args, quick_sampler());  // DDIM, eta 1, 200 steps
-    if (arg_given(args, "probe") && arg_string(args, "stop") != "energy-variance")
-        throw UsageError("--probe is used only with --stop energy-variance");
+    // The rule's options act only with the rule; the solver's are checked before the data are read.
+    if (arg_string(args, "stop") == "energy-variance") solver_from_args(args, true);
+    else
+        for (const char* option : {"probe", "solver", "lambda", "eps-count", "eps-stride"})
+            if (arg_given(args, option))
+                throw UsageError(std::string("--") + option + " is used only with --stop energy-variance");
     FileGate gate;
     const std::string checkpoint_path = checked_outputs(&gate, args, out_path, checkpoint_every);
 
     SampleFormat train_format;
-    Samples train = read_samples(args.positional[0], sample_read_options(args, quiet), &train_format);
+    Samples train = read_sample_inputs(args.positional, sample_read_options(args, quiet), &train_format);
     const SampleFormat out_format = output_format(args, train_format);
     warn_unreliable_samples(train, train_format, quiet);
     if (iterations == 0 && !arg_given(args, "resume"))
         std::fprintf(stderr, "augment: warning: --iterations 0: sampling from an untrained network (random weights); "
-                     "its samples are noise, not data like %s\n", args.positional[0].c_str());
+                     "its samples are noise, not data like %s\n", paths_text(args.positional).c_str());
     const std::string stop = arg_string(args, "stop");
     if (stop == "energy-variance")
         return augment_stopped_by_energy_variance(args, train, out_path, out_format, augmented_count, iterations, batch,
@@ -487,7 +496,7 @@ int command_generate(int argc, char** argv) {
          {"M-plus", "M", "100000", "number of samples to generate"},
          {"sampler", "KIND", "ddim", "ddim or ddpm (all T steps; the paper's)"},
          {"steps", "S", "200", "DDIM steps (with --sampler ddim)"},
-         {"eta", "E", "1", "DDIM eta: 0 deterministic (loses the augmentation gain; README), 1 ancestral"},
+         {"eta", "E", "1", "DDIM eta: 0 deterministic (loses the augmentation gain; docs/scales.md), 1 ancestral"},
          {"like", "FILE", "", "a samples file whose format (values, delimiter, header) the output takes"},
          sample_format_option(),
          {"header", "", "", "the first line of --like FILE is a header even if it looks like numbers"}},
@@ -502,7 +511,7 @@ int command_generate(int argc, char** argv) {
     gate.input("--like", arg_given(args, "like") ? arg_string(args, "like") : "");
     gate.output("--out", out_path, true);
     gate.check();
-    SampleFormat like;
+    SampleFormat like = format_by_extension(out_path);
     if (arg_given(args, "like")) read_samples(arg_string(args, "like"), sample_read_options(args, true), &like);
     SampleFormat format = output_format(args, like);
     DiffusionModel model;

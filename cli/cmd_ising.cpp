@@ -25,10 +25,10 @@
 #include "../ising/moments.h"
 #include "../ising/plm.h"
 #include "../ising/sk.h"
-#include "args.h"
+#include "../runner/args.h"
 #include "commands.h"
 #include "inputs.h"
-#include "method_options.h"
+#include "../figures/method_options.h"
 #include "../data/version.h"
 
 // --burn-in / --thin: a number of sweeps, or "auto" for the defaults of ising/metropolis.h.
@@ -93,11 +93,12 @@ static void run_with_progress(const char* label, const char* unit, long long tot
 
 int command_sample(int argc, char** argv) {
     Args args = parse_args(
-        argc, argv, 2, "repro sample --n N --g G --M M --out SAMPLES [--truth TRUTH] [--burn-in B] [--thin K]",
+        argc, argv, 2, "repro sample --n N --g G --M M --out SAMPLES [--truth TRUTH] [--burn-in B] [--thin K] [--format pm1|01]",
         "Draws Sherrington-Kirkpatrick parameters b_i, w_ij ~ N(0, g^2/n) (i<j; Sec. III A, step 1) and M samples\n"
         "from p(sigma) = exp(-E(sigma))/Z by single-spin-flip Metropolis in 64 independent chains (M if M < 64;\n"
         "step 2).\n"
-        "Writes the samples (one per line, n values -1/+1) and the true parameters (first line the n biases,\n"
+        "Writes the samples (one per line, n values -1/+1 or 0/1; separated by commas in a .csv, tabs in a .tsv, else\n"
+        "blanks) and the true parameters (first line the n biases,\n"
         "then n lines of n couplings). The samples depend on --seed only, not on --threads.\n"
         "Default burn-in and thinning ('auto', in sweeps of n flips): thin = max(10, ceil(n/4 * exp(6(g'-1)))),\n"
         "burn-in = max(1000, 10 * thin), where g' = sqrt(n * mean_{i<j} w_ij^2) is measured on the drawn couplings\n"
@@ -146,7 +147,7 @@ int command_sample(int argc, char** argv) {
     std::snprintf(comment, sizeof comment, "repro sample: true SK parameters, n %d, g %g, M %d, seed %llu, gauge -1/+1, "
                   "repro %s", n, g, count, (unsigned long long)arg_int(args, "seed"), repro_version());
     AtomicFileGroup outputs;
-    write_samples(out, samples, output_format(args, SampleFormat()));
+    write_samples(out, samples, output_format(args, format_by_extension(out)));
     write_params(truth_path, truth, comment);
     outputs.commit();
     if (!quiet)
@@ -155,119 +156,142 @@ int command_sample(int argc, char** argv) {
     return 0;
 }
 
-// "A:B:K" → K values from A to B; "E" → the single value E.
-static void parse_eps_grid(const std::string& text, ErasureOptions* options) {
+// --eps-range "A:B" (from A to B) or "E" (the single value E), and the old --eps-grid "A:B:K" or "E": the ends of the
+// erasure machine's grid and, for --eps-grid, its count.
+static void parse_eps_text(const std::string& option, const std::string& text, bool with_count, SolverChoice* solver) {
+    std::string expected = with_count ? "A:B:K or E" : "A:B or E";
     char* end = nullptr;
     const char* p = text.c_str();
     double lo = std::strtod(p, &end);
-    if (end == p) throw UsageError("--eps-grid: expected A:B:K or E, got '" + text + "'");
+    if (end == p) throw UsageError("--" + option + ": expected " + expected + ", got '" + text + "'");
     if (*end == '\0') {
-        options->eps_min = options->eps_max = lo;
-        options->eps_count = 1;
-    } else {
-        if (*end != ':') throw UsageError("--eps-grid: expected A:B:K or E, got '" + text + "'");
-        p = end + 1;
-        double hi = std::strtod(p, &end);
-        if (end == p || *end != ':') throw UsageError("--eps-grid: expected A:B:K or E, got '" + text + "'");
-        p = end + 1;
-        long count = std::strtol(p, &end, 10);
-        if (end == p || *end != '\0' || count < 1 || count > 100000)
-            throw UsageError("--eps-grid: K must be an integer between 1 and 100000, got '" + text + "'");
-        options->eps_min = lo;
-        options->eps_max = hi;
-        options->eps_count = (int)count;
+        solver->eps_min = solver->eps_max = lo;
+        solver->grid.count = 1;
+        return;
     }
+    if (*end != ':') throw UsageError("--" + option + ": expected " + expected + ", got '" + text + "'");
+    p = end + 1;
+    double hi = std::strtod(p, &end);
+    if (end == p || *end != (with_count ? ':' : '\0'))
+        throw UsageError("--" + option + ": expected " + expected + ", got '" + text + "'");
+    solver->eps_min = lo;
+    solver->eps_max = hi;
+    if (!with_count) return;
+    p = end + 1;
+    long count = std::strtol(p, &end, 10);
+    if (end == p || *end != '\0' || count < 1 || count > 100000)
+        throw UsageError("--eps-grid: K must be an integer between 1 and 100000, got '" + text + "'");
+    solver->grid.count = (int)count;
+}
+
+// The erasure machine's grid of repro infer: --eps-range and --eps-count (or the old --eps-grid), --eps-stride.
+static void erasure_grid_of_infer(const Args& args, SolverChoice* solver) {
+    if (arg_given(args, "eps-grid") && (arg_given(args, "eps-range") || arg_given(args, "eps-count")))
+        throw UsageError("--eps-grid A:B:K is the old form of --eps-range A:B --eps-count K: give one form");
+    solver->grid.count = (int)arg_int_in_range(args, "eps-count", 1, 100000);
+    solver->grid.stride = (int)arg_int_in_range(args, "eps-stride", 1, 100000);
+    if (arg_given(args, "eps-grid")) parse_eps_text("eps-grid", arg_string(args, "eps-grid"), true, solver);
+    if (arg_given(args, "eps-range")) {
+        parse_eps_text("eps-range", arg_string(args, "eps-range"), false, solver);
+        if (solver->eps_min == solver->eps_max && arg_given(args, "eps-count") && arg_int(args, "eps-count") != 1)
+            throw UsageError("--eps-range E is one value of epsilon: --eps-count must then be 1");
+        if (solver->eps_min == solver->eps_max) solver->grid.count = 1;
+    }
+    std::string option = arg_given(args, "eps-grid") ? "--eps-grid " + arg_string(args, "eps-grid")
+                                                     : "--eps-range " + arg_string(args, "eps-range");
     try {
-        erasure_eps_grid(*options);
+        erasure_eps_grid(erasure_options_for(*solver, 1, 0));
     } catch (const std::exception& error) {
-        throw UsageError(std::string("--eps-grid ") + text + ": " + error.what());
+        throw UsageError(option + ": " + error.what());
     }
 }
 
-static void print_spin_list(const char* what, const std::vector<int>& spins, const char* advice) {
+// repro infer's solver: --solver (old name --method) em|plm|mf|mle and the settings that act in it, every option of
+// another solver refused (refuse_options_of_other_solvers).
+static SolverChoice infer_solver_from_args(const Args& args) {
+    std::string name = solver_name_from_args(args, {"em", "plm", "mf", "mle"});
+    SolverChoice solver;
+    solver.kind = name == "plm" ? SolverKind::Plm : name == "mf" ? SolverKind::MeanField
+                : name == "mle" ? SolverKind::ExactMle : SolverKind::Erasure;
+    if (solver.kind == SolverKind::Erasure) {
+        erasure_grid_of_infer(args, &solver);
+        if (arg_given(args, "max-iter")) solver.max_iter = (int)arg_int_in_range(args, "max-iter", 0, 100000000);
+    }
+    if (solver.kind == SolverKind::Plm) {
+        double lambda = plm_lambda_from_args(args);
+        solver.plm_lambda_auto = lambda < 0;
+        solver.plm_lambda = lambda < 0 ? 0.0 : lambda;
+        if (!solver.plm_lambda_auto && (arg_given(args, "folds") || arg_given(args, "validation")))
+            throw UsageError("--folds and --validation choose lambda: they apply with --lambda auto only");
+        solver.plm_folds = (int)arg_int_in_range(args, "folds", 2, 100);
+        if (arg_given(args, "max-iter")) solver.max_iter = (int)arg_int_in_range(args, "max-iter", 0, 100000);
+    }
+    if (solver.kind == SolverKind::ExactMle && arg_given(args, "max-iter"))
+        solver.max_iter = (int)arg_int_in_range(args, "max-iter", 0, 100000000);
+    solver.tolerance = arg_double(args, "tol");
+    if (!(solver.tolerance > 0)) throw UsageError("option --tol must be > 0");
+    return solver;
+}
+
+static void print_spin_list(const char* what, const std::vector<int>& spins, const std::vector<std::string>& names,
+                            const char* advice) {
     if (spins.empty()) return;
     std::string list;
-    for (size_t k = 0; k < spins.size() && k < 20; k++) list += (k ? ", " : "") + std::to_string(spins[k]);  // 0-based, as the data warnings
+    for (size_t k = 0; k < spins.size() && k < 20; k++) list += (k ? ", " : "") + spin_label(names, spins[k]);
     if (spins.size() > 20) list += ", ...";
     std::fprintf(stderr, "warning: %zu %s (spins %s): %s\n", spins.size(), what, list.c_str(), advice);
 }
 
-// PLM with a fixed λ, or λ chosen on plm_lambda_grid() by k-fold or a validation file.
-static IsingParams infer_plm(const Args& args, const Samples& samples, int threads, bool quiet, std::string* how) {
-    PlmOptions options;
-    options.threads = threads;
-    options.tolerance = arg_double(args, "tol");
-    if (!(options.tolerance > 0)) throw UsageError("option --tol must be > 0");
-    if (arg_given(args, "max-iter")) options.max_iter = (int)arg_int_in_range(args, "max-iter", 0, 100000);
-    double lambda = plm_lambda_from_args(args);
-    auto start = std::chrono::steady_clock::now();
-    PlmResult result;
+// What PLM reports: λ and how it was chosen, convergence, spins the data cannot determine. Returns the comment text.
+static std::string report_plm(const Args& args, const Inference& fit, const SolverChoice& solver,
+                              const Samples& samples, const std::vector<std::string>& names, double seconds,
+                              bool quiet) {
+    const PlmResult& result = fit.plm;
     std::string chosen_text;
-    double chosen_lambda = 0;
-    if (lambda >= 0) {
-        options.lambda = lambda;
-        result = plm_fit(samples, options);
-    } else {
-        int folds = (int)arg_int_in_range(args, "folds", 2, 100);
-        Samples validation;
-        bool has_validation = arg_given(args, "validation");
-        if (has_validation) {
-            validation = read_samples(arg_string(args, "validation"), quiet);
-            require_same_n(args.positional[0], samples.n, arg_string(args, "validation"), validation.n);
-        }
-        double& chosen = chosen_lambda;
-        std::vector<double> scores;
-        result = plm_fit_auto_lambda(samples, has_validation ? &validation : nullptr, folds, options, &chosen, &scores);
+    if (solver.plm_lambda_auto) {
         std::vector<double> grid = plm_lambda_grid();
         if (arg_flag(args, "verbose")) {
             std::fprintf(stderr, "      lambda   held-out pseudo-log-likelihood loss per spin (nats)\n");
             for (size_t k = 0; k < grid.size(); k++)
-                std::fprintf(stderr, "%s %10.3g   %.10g\n", grid[k] == chosen ? "->" : "  ", grid[k], scores[k]);
+                std::fprintf(stderr, "%s %10.3g   %.10g\n", grid[k] == fit.lambda ? "->" : "  ", grid[k],
+                             fit.plm_lambda_scores[k]);
         }
         char text[96];
-        std::snprintf(text, sizeof text, "lambda = %g chosen by %s, ", chosen,
-                      has_validation ? "the validation file" : (std::to_string(folds) + "-fold cross-validation").c_str());
+        std::snprintf(text, sizeof text, "lambda = %g chosen by %s, ", fit.lambda, solver.plm_validation
+                      ? "the validation file" : (std::to_string(solver.plm_folds) + "-fold cross-validation").c_str());
         chosen_text = text;
     }
     if (!quiet)
         std::fprintf(stderr, "infer: pseudo-likelihood %s%s after at most %d Newton steps per spin (max |gradient| "
                      "%.3g); M = %d, n = %d: %.2f s\n", chosen_text.c_str(), result.converged ? "converged" : "did NOT converge",
-                     result.max_iterations, result.max_gradient, samples.count, samples.n, seconds_since(start));
+                     result.max_iterations, result.max_gradient, samples.count, samples.n, seconds);
     if (!result.constant_spins.empty())
         std::fprintf(stderr, "infer: pseudo-likelihood sets the bias of a spin that never flips to +-1/2 ln(2M+1) "
                      "(one pseudo-observation shared between the signs) and its couplings to 0\n");
-    print_spin_list("spins are predicted perfectly by the others", result.separable_spins,
+    print_spin_list("spins are predicted perfectly by the others", result.separable_spins, names,
                     "their couplings are set by --tol, not by the data; use --lambda > 0 or --lambda auto");
-    print_spin_list("spins did not converge", result.unconverged_spins, "raise --max-iter or use --lambda > 0");
+    print_spin_list("spins did not converge", result.unconverged_spins, names, "raise --max-iter or use --lambda > 0");
     char text[160];
-    std::snprintf(text, sizeof text, "method plm, lambda %g%s%s", lambda >= 0 ? lambda : chosen_lambda,
-                  lambda >= 0 ? "" : " (chosen by held-out pseudo-likelihood)", result.converged ? "" : " (NOT converged)");
-    *how = text;
-    return result.params;
+    std::snprintf(text, sizeof text, "solver plm, lambda %g%s%s", fit.lambda,
+                  solver.plm_lambda_auto ? " (chosen by held-out pseudo-likelihood)" : "",
+                  result.converged ? "" : " (NOT converged)");
+    return text;
 }
 
-static IsingParams infer_mean_field(const Samples& samples, bool quiet, std::string* how) {
-    MeanFieldResult result = mean_field_fit(samples);
-    *how = "method mf (naive mean field)";
+static std::string report_mean_field(const Inference& fit, const Samples& samples, bool quiet) {
     if (!quiet) std::fprintf(stderr, "infer: naive mean field, M = %d, n = %d\n", samples.count, samples.n);
-    if (!result.constant_spins.empty())
+    if (!fit.mean_field.constant_spins.empty())
         std::fprintf(stderr, "infer: mean field clamps the magnetisation of a spin that never flips to +-(1 - 1/(M+1)) "
                      "and sets its couplings to 0\n");
-    if (result.ridge > 0)
+    if (fit.mean_field.ridge > 0)
         std::fprintf(stderr, "warning: the correlation matrix is singular; a ridge %.3g was added before inverting\n",
-                     result.ridge);
-    return result.params;
+                     fit.mean_field.ridge);
+    return "solver mf (naive mean field)";
 }
 
-static IsingParams infer_erasure_cli(const Args& args, const Samples& samples, const ErasureOptions& options,
-                                     int threads, bool quiet, std::string* how) {
-    auto start = std::chrono::steady_clock::now();
-    ErasureResult result;
-    std::atomic<long long> runs_done(0);
-    ErasureOptions with_progress = options;
-    with_progress.runs_done = &runs_done;
-    run_with_progress("infer", "eps runs", erasure_planned_runs(with_progress), &runs_done, quiet,
-                      [&]() { result = erasure_machine(samples, with_progress); });
+static std::string report_erasure(const Args& args, const Inference& fit, const Samples& samples, int threads,
+                                  double seconds, bool quiet) {
+    const ErasureResult& result = fit.erasure;
     if (arg_flag(args, "verbose")) {
         std::fprintf(stderr, "       eps   mean data energy <E>   updates\n");
         for (size_t k = 0; k < result.eps_grid.size(); k++)
@@ -277,39 +301,36 @@ static IsingParams infer_erasure_cli(const Args& args, const Samples& samples, c
     if (!quiet)
         std::fprintf(stderr, "infer: erasure machine chose eps = %.6g (largest <E> = %.10g, %d updates); M = %d, "
                      "n = %d, %zu eps values run on %d threads: %.2f s\n", result.chosen_eps, result.chosen_mean_energy,
-                     result.iterations, samples.count, samples.n, result.eps_grid.size(), threads, seconds_since(start));
+                     result.iterations, samples.count, samples.n, result.eps_grid.size(), threads, seconds);
     char eps[32];
     std::snprintf(eps, sizeof eps, "%.6g", result.chosen_eps);
-    *how = std::string("method erasure, eps ") + eps;
-    return result.params;
+    return std::string("solver em (erasure machine), eps ") + eps;
 }
 
-static IsingParams infer_exact_mle(const Args& args, const Samples& samples, bool quiet, std::string* how) {
-    if (samples.n > EXACT_MAX_N)
-        throw UsageError("--method mle enumerates all 2^n states: n must be <= " + std::to_string(EXACT_MAX_N) +
-                         ", the samples have n = " + std::to_string(samples.n));
-    MleOptions options;
-    if (arg_given(args, "max-iter")) options.max_iter = (int)arg_int_in_range(args, "max-iter", 0, 100000000);
-    options.tolerance = arg_double(args, "tol");
-    auto start = std::chrono::steady_clock::now();
-    MleResult result = exact_mle(sample_moments(samples), options);
+static std::string report_exact_mle(const Inference& fit, const SolverChoice& solver, double seconds, bool quiet) {
+    const MleResult& result = fit.mle;
     if (!quiet)
         std::fprintf(stderr, "infer: exact MLE %s after %d updates (max |gradient| %.3g); %.2f s\n",
                      result.converged ? "converged" : "did NOT converge", result.iterations, result.max_gradient,
-                     seconds_since(start));
+                     seconds);
     if (!result.converged)
         std::fprintf(stderr, "warning: exact MLE did not reach --tol %g in %d updates: the parameters are not the "
                      "maximum; raise --max-iter (weakly constrained directions converge slowly; a spin that never "
-                     "changes has no finite maximum) or use --method plm\n", options.tolerance, result.iterations);
-    *how = std::string("method mle") + (result.converged ? "" : " (NOT converged)");
-    return result.params;
+                     "changes has no finite maximum) or use --solver plm\n", solver.tolerance, result.iterations);
+    return std::string("solver mle") + (result.converged ? "" : " (NOT converged)");
 }
 
 // The first line of a parameters file: how it was made, so that a file found later says what it is.
+// The spins' column names, when the input had a header, so that the parameters say which row is which neuron.
 static std::string infer_comment(const std::string& how, const std::string& gauge, const std::vector<std::string>& inputs,
-                                 const Samples& samples) {
+                                 const Samples& samples, const std::vector<std::string>& names) {
     std::string text = "repro infer: " + how + ", inputs " + paths_text(inputs) + ", n " + std::to_string(samples.n) +
                        ", M " + std::to_string(samples.count);
+    if ((int)names.size() == samples.n) {
+        text += ", spins [";  // the header's names in column order
+        for (size_t k = 0; k < names.size(); k++) text += (k ? "; " : "") + names[k];
+        text += "]";
+    }
     if (!samples.weight.empty()) {
         double total = 0.0;
         for (double weight : samples.weight) total += weight;
@@ -325,42 +346,42 @@ static std::string infer_comment(const std::string& how, const std::string& gaug
 int command_infer(int argc, char** argv) {
     Args args = parse_args(
         argc, argv, 2,
-        "repro infer SAMPLES... --out PARAMS [--method erasure|plm|mf|mle] [--eps-grid A:B:K] [--lambda L|auto] "
-        "[--max-iter N] [--weights-column COL] [--format pm1|01]",
+        "repro infer SAMPLES... --out PARAMS [--solver em|plm|mf|mle] [--eps-range A:B] [--eps-count K] "
+        "[--lambda L|auto] [--max-iter N] [--weights-column COL] [--format pm1|01]",
         "Infers Ising parameters b_i, w_ij from the samples (one or more files, read as one data set; '-' is standard\n"
-        "input) and writes them: a comment line saying how they were made, the n biases, then n lines of n\n"
-        "couplings (%.17g). --out - writes to standard output.\n"
-        "  erasure: the erasure machine, Eqs. (12)-(18), the paper's solver, run for every eps of the grid (in\n"
-        "           parallel over --threads); each run starts from theta ~ U[-0.5,0.5) (from --seed), updates theta\n"
-        "           with gamma = 0.1 while the mean data energy <E> decreases (at most --max-iter updates); the eps\n"
-        "           whose result has the largest <E> is chosen. --verbose lists every eps with <E> and updates.\n"
+        "input; the files' headers must name the same columns, read by name) and writes them: a comment line saying\n"
+        "how they were made, the n biases, then n lines of n couplings (%.17g). --out - writes to standard output.\n"
+        "An option of another solver than --solver's is refused (e.g. --lambda with em).\n"
+        "  em:      the erasure machine, Eqs. (12)-(18), the paper's solver ('erasure' is accepted too), run for every\n"
+        "           eps of the grid (in parallel over --threads); each run starts from theta ~ U[-0.5,0.5) (from\n"
+        "           --seed), updates theta with gamma = 0.1 while the mean data energy <E> decreases (at most\n"
+        "           --max-iter updates); the eps whose result has the largest <E> is chosen. --verbose lists every\n"
+        "           eps with <E> and updates.\n"
         "  plm:     pseudo-likelihood maximisation (Ravikumar et al. 2010; Aurell & Ekeberg 2012), the field's\n"
         "           standard solver: per spin, Newton's method on the mean negative conditional log-likelihood\n"
         "           + lambda * sum_j w_ij^2 until every |gradient| < --tol, then w_ij <- (w_ij + w_ji)/2.\n"
         "           --lambda auto picks lambda on a grid (0, 1e-5 ... 0.1) by the held-out pseudo-likelihood\n"
-        "           (--folds-fold cross-validation, or --validation FILE); --verbose lists the scores.\n"
+        "           (K-fold cross-validation with --folds K, or --validation FILE); --verbose lists the scores.\n"
         "  mf:      naive mean field: w = -C^-1 off the diagonal (C the connected correlations),\n"
         "           b_i = atanh(m_i) - sum_j w_ij m_j. Cheap, biased for strong couplings.\n"
         "  mle:     exact maximum likelihood, Eqs. (5)-(9), gradient ascent with gamma = 0.1 from zero until every\n"
         "           gradient is below --tol (or --max-iter updates); exact enumeration, so n <= 20.",
         with_sample_input_options({{"out", "PARAMS", "", "parameters file to write (required; - = standard output)"},
-         {"method", "NAME", "erasure", "erasure, plm, mf or mle"},
-         {"eps-grid", "A:B:K", "0.1:0.9:81", "erasure: K values of eps from A to B (or one value E)"},
-         {"eps-stride", "S", "1", "erasure: 1 = run every eps of the grid; S > 1 = every S-th, then all within S-1 "
+         {"solver", "NAME", "em", "em (erasure machine), plm, mf or mle", {"method"}},
+         {"eps-range", "A:B", "0.1:0.9", "em: the epsilon grid runs from A to B (or is the one value E)"},
+         {"eps-count", "K", "81", "em: values on the epsilon grid"},
+         {"eps-stride", "S", "1", "em: 1 = run every eps of the grid; S > 1 = every S-th, then all within S-1 "
                                   "of the best (same choice when <E> has one maximum, ~3x faster at S = 6)"},
+         {"eps-grid", "A:B:K", "", "em: the old form of --eps-range A:B --eps-count K (or E), still accepted"},
          {"lambda", "L", "0", "plm: L2 penalty on the couplings (0 = the plain estimator), or 'auto'"},
          {"folds", "K", "5", "plm --lambda auto: folds of the cross-validation"},
          {"validation", "FILE", "", "plm --lambda auto: score lambda on these samples instead of cross-validation"},
-         {"max-iter", "N", "", "most updates (erasure: 100, the authors' value; plm: 100 Newton steps; mle: 100000)"},
+         {"max-iter", "N", "", "em, plm, mle: most updates (em: 100, the authors' value; plm: 100 Newton steps; mle: 100000)"},
          {"tol", "T", "1e-6", "plm, mle: stop when every |gradient| is below T"},
-         {"verbose", "", "", "erasure: print <E> and the updates for every eps; plm --lambda auto: the scores"},
+         {"verbose", "", "", "em: print <E> and the updates for every eps; plm --lambda auto: the scores"},
          {"format", "pm1|01", "pm1", "pm1: parameters of E(s) for s = -1/+1 (Eq. 2); 01: for s = 0/1, h_i = 2b_i - "
                                      "2 sum_j w_ij and J_ij = 4w_ij (read back as pm1 by every command)"}}, true),
         1, 1000);
-    std::string method = arg_string(args, "method");
-    if (method == "em") method = "erasure";
-    if (method != "erasure" && method != "mle" && method != "plm" && method != "mf")
-        throw UsageError("--method must be erasure, plm, mf or mle, got '" + method + "'");
     std::string out = arg_string(args, "out");
     FileGate gate;
     for (const std::string& input : args.positional) gate.input("the input SAMPLES", input);
@@ -372,31 +393,51 @@ int command_infer(int argc, char** argv) {
     std::string gauge = arg_string(args, "format");
     if (gauge != "pm1" && gauge != "01") throw UsageError("--format must be pm1 or 01, got '" + gauge + "'");
     // Every option is checked before the (possibly large) samples file is read.
-    ErasureOptions erasure_options;
-    if (method == "erasure") {
-        parse_eps_grid(arg_string(args, "eps-grid"), &erasure_options);
-        if (arg_given(args, "max-iter")) erasure_options.max_iter = (int)arg_int_in_range(args, "max-iter", 0, 100000000);
-        erasure_options.eps_stride = (int)arg_int_in_range(args, "eps-stride", 1, 100000);
-        erasure_options.threads = threads;
-        erasure_options.seed = (uint64_t)arg_int(args, "seed");
-    }
-    if (method == "plm") plm_lambda_from_args(args);
-    if (!(arg_double(args, "tol") > 0)) throw UsageError("option --tol must be > 0");
+    SolverChoice solver = infer_solver_from_args(args);
     SampleFormat input_format;
     Samples samples = read_sample_inputs(args.positional, sample_read_options(args, quiet), &input_format);
-    if (method == "erasure")
+    Samples validation;
+    if (arg_given(args, "validation")) {
+        SampleFormat validation_format;
+        SampleReadOptions validation_options = sample_read_options(args, quiet);
+        validation_options.weights_column.clear();  // --weights-column names a column of the training files
+        validation = read_samples(arg_string(args, "validation"), validation_options, &validation_format);
+        require_same_n(args.positional[0], samples.n, arg_string(args, "validation"), validation.n);
+        match_columns_by_name(input_format.names, arg_string(args, "validation"), &validation, validation_format,
+                              args.positional[0], quiet);
+        solver.plm_validation = &validation;
+    }
+    if (solver.kind == SolverKind::Erasure)
         require_memory((double)erasure_memory_bytes(samples.count, samples.n, threads),
                        "the erasure machine at n = " + std::to_string(samples.n) + ", M = " +
                        std::to_string(samples.count) + " on " + std::to_string(threads) + " thread(s)");
+    if (solver.kind == SolverKind::ExactMle && samples.n > EXACT_MAX_N)
+        throw UsageError("--solver mle enumerates all 2^n states: n must be <= " + std::to_string(EXACT_MAX_N) +
+                         ", the samples have n = " + std::to_string(samples.n));
     warn_unreliable_samples(samples, input_format, quiet);
-    IsingParams params;
+    auto start = std::chrono::steady_clock::now();
+    Inference fit;
     std::string how;  // for the parameter file's comment line
-    if (method == "erasure") params = infer_erasure_cli(args, samples, erasure_options, threads, quiet, &how);
-    else if (method == "plm") params = infer_plm(args, samples, threads, quiet, &how);
-    else if (method == "mf") params = infer_mean_field(samples, quiet, &how);
-    else params = infer_exact_mle(args, samples, quiet, &how);
-    write_params(out, gauge == "01" ? params_to_zero_one(params) : params,
-                 infer_comment(how, gauge, args.positional, samples));
+    uint64_t seed = (uint64_t)arg_int(args, "seed");
+    std::atomic<long long> work_done(0);
+    solver.work_done = &work_done;
+    if (solver.kind == SolverKind::Erasure) {
+        run_with_progress("infer", "eps runs", erasure_planned_runs(erasure_options_for(solver, threads, 0)),
+                          &work_done, quiet, [&]() { fit = infer_with(samples, solver, threads, seed); });
+        how = report_erasure(args, fit, samples, threads, seconds_since(start), quiet);
+    } else if (solver.kind == SolverKind::ExactMle) {
+        // The bar runs to --max-iter; a fit that converges stops before it (the projection is an upper bound).
+        run_with_progress("infer: exact MLE (at most)", "updates", solver.max_iter >= 0 ? solver.max_iter : MleOptions().max_iter,
+                          &work_done, quiet, [&]() { fit = infer_with(samples, solver, threads, seed); });
+        how = report_exact_mle(fit, solver, seconds_since(start), quiet);
+    } else {
+        fit = infer_with(samples, solver, threads, seed);
+        if (solver.kind == SolverKind::Plm)
+            how = report_plm(args, fit, solver, samples, input_format.names, seconds_since(start), quiet);
+        else how = report_mean_field(fit, samples, quiet);
+    }
+    write_params(out, gauge == "01" ? params_to_zero_one(fit.params) : fit.params,
+                 infer_comment(how, gauge, args.positional, samples, input_format.names));
     return 0;
 }
 

@@ -6,7 +6,7 @@
 
 #include "../data/output_gate.h"
 #include "../data/retina.h"
-#include "args.h"
+#include "../runner/args.h"
 #include "commands.h"
 
 static void print_population_counts(const char* label, const PopulationCounts& counts) {

@@ -7,7 +7,7 @@
 
 #include "../data/output_gate.h"
 #include "../data/store.h"
-#include "args.h"
+#include "../runner/args.h"
 #include "commands.h"
 
 // "1.2 MB" (decimal units, as du -h --si and file managers show).

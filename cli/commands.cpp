@@ -3,7 +3,7 @@
 const std::vector<Command>& command_table() {
     static const std::vector<Command> commands = {
         {"sample", command_sample, "draw SK parameters and Metropolis samples"},
-        {"infer", command_infer, "infer Ising parameters (erasure machine or exact MLE)"},
+        {"infer", command_infer, "infer Ising parameters (erasure machine, PLM, mean field or exact MLE)"},
         {"evaluate", command_evaluate, "MSE of inferred against true parameters, Eq. (23)"},
         {"energy", command_energy, "mean and variance of E(sigma) over samples, Eq. (2)"},
         {"augment", command_augment, "train a DDPM on samples and generate augmented samples"},

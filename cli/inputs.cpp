@@ -1,6 +1,8 @@
 #include "inputs.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <stdexcept>
 
 #include "../ising/erasure.h"
 
@@ -31,18 +33,53 @@ SampleReadOptions sample_read_options(const Args& args, bool quiet) {
     return options;
 }
 
+void match_columns_by_name(const std::vector<std::string>& names, const std::string& path, Samples* samples,
+                           const SampleFormat& format, const std::string& other_path, bool quiet) {
+    if (names.empty() || format.names.empty() || names == format.names) {
+        if (!quiet && names.empty() != format.names.empty())
+            std::fprintf(stderr, "note: %s has a header and %s has none: the columns are matched by position\n",
+                         names.empty() ? other_path.c_str() : path.c_str(), names.empty() ? path.c_str() : other_path.c_str());
+        return;
+    }
+    int n = samples->n;
+    std::vector<int> source(n, -1);  // column j of the result is column source[j] of `samples`
+    std::string missing, extra;
+    for (int j = 0; j < n && j < (int)names.size(); j++)
+        for (int k = 0; k < n && k < (int)format.names.size(); k++)
+            if (format.names[k] == names[j] && source[j] < 0) source[j] = k;
+    for (int j = 0; j < (int)names.size(); j++)
+        if (j >= n || source[j] < 0) missing += (missing.empty() ? "" : ", ") + names[j];
+    for (const std::string& name : format.names)
+        if (std::find(names.begin(), names.end(), name) == names.end()) extra += (extra.empty() ? "" : ", ") + name;
+    if (!missing.empty() || !extra.empty() || (int)names.size() != n)
+        throw std::runtime_error(other_path + " and " + path + " name different columns (" + path + " lacks: " +
+                                 (missing.empty() ? "none" : missing) + "; has besides: " + (extra.empty() ? "none" : extra) +
+                                 "): the columns are matched by name, so both headers must list the same spins");
+    std::vector<float> reordered(samples->spins.size());
+    for (long row = 0; row < samples->count; row++)
+        for (int j = 0; j < n; j++) reordered[(size_t)row * n + j] = samples->spins[(size_t)row * n + source[j]];
+    samples->spins.swap(reordered);
+    if (!quiet)
+        std::fprintf(stderr, "note: %s lists the columns of %s in another order: they are matched by name\n",
+                     path.c_str(), other_path.c_str());
+}
+
 Samples read_sample_inputs(const std::vector<std::string>& paths, const SampleReadOptions& options, SampleFormat* format) {
     int stdin_count = 0;
     for (const std::string& path : paths) stdin_count += path == "-";
     if (stdin_count > 1) throw UsageError("standard input ('-') can be read only once");
     Samples all;
+    SampleFormat first_format;
     for (size_t k = 0; k < paths.size(); k++) {
         SampleFormat this_format;
         Samples samples = read_samples(paths[k], options, &this_format);
         if (k == 0) {
             all = std::move(samples);
+            first_format = this_format;
             if (format) *format = this_format;
         } else {
+            if (samples.n == all.n)
+                match_columns_by_name(first_format.names, paths[k], &samples, this_format, paths[0], options.quiet);
             append_samples(&all, samples, paths[0] + " and " + paths[k]);
         }
     }
@@ -73,4 +110,19 @@ std::string paths_text(const std::vector<std::string>& paths) {
     std::string text;
     for (const std::string& path : paths) text += (text.empty() ? "" : " ") + path;
     return text;
+}
+
+std::string spin_label(const std::vector<std::string>& names, int i) {
+    return i >= 0 && (size_t)i < names.size() ? names[i] : std::to_string(i + 1);
+}
+
+SampleFormat format_by_extension(const std::string& path) {
+    auto ends_with = [&](const char* suffix) {
+        size_t length = std::string(suffix).size();
+        return path.size() >= length && path.compare(path.size() - length, length, suffix) == 0;
+    };
+    SampleFormat format;
+    if (ends_with(".csv") || ends_with(".CSV")) format.delimiter = ',';
+    if (ends_with(".tsv") || ends_with(".TSV")) format.delimiter = '\t';
+    return format;
 }

@@ -1,4 +1,4 @@
-// The samples and parameters text formats (see formats.h and README.md, "File formats").
+// The samples and parameters text formats (see formats.h and docs/file-formats.md).
 //
 // Both parsers are hand-rolled over the whole file held in memory: 400,000 samples × 60 spins is ~60 MB of text,
 // and one strtod or istream extraction per value would dominate the time of every command that reads data.
@@ -99,7 +99,13 @@ static int parse_spin(const char* begin, const char* end, const std::string& nam
             if (value == -1.0 || value == 0.0 || value == 1.0) return (int)value;
         }
     }
-    throw format_error(name, line, column, "bad spin value '" + printable(begin, end) + "' (expected -1/+1 or 0/1)");
+    // Two files people have: pandas' booleans and a spreadsheet's semicolon-separated export.
+    std::string token(begin, end), hint;
+    if (token == "True" || token == "False" || token == "true" || token == "false")
+        hint = "; booleans are not read: write them as 0/1 (pandas: df.astype(int).to_csv(...))";
+    else if (token.find(';') != std::string::npos)
+        hint = "; the values are separated by ';': use commas, blanks or tabs (pandas: to_csv(sep=','))";
+    throw format_error(name, line, column, "bad spin value '" + printable(begin, end) + "' (expected -1/+1 or 0/1)" + hint);
 }
 
 // A token that reads as a number (strtod takes all of it): what tells a data row from a header of names.
@@ -422,7 +428,7 @@ Samples read_samples(const std::string& path, const SampleReadOptions& options, 
     std::string kind = binary_kind(bytes);
     if (!kind.empty())
         throw std::runtime_error(name + ": convert to text: this is " + kind + ", not a samples file (text with one "
-                                 "sample per line, .npy or .mat; README \"File formats\")");
+                                 "sample per line, .npy or .mat; docs/file-formats.md)");
     return parse_samples(bytes, name, options, format);
 }
 

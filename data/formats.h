@@ -1,4 +1,4 @@
-// The two text formats every command reads and writes (documented in README.md, "File formats").
+// The two text formats every command reads and writes (documented in docs/file-formats.md).
 //
 // Samples: one sample per line, n values separated by spaces, tabs or commas, each in {-1,+1} or {0,1}
 //   (a file written in 0/1 is mapped to -1/+1 and a note goes to stderr). A line starting with '#' is a comment;

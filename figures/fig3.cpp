@@ -131,7 +131,7 @@ FigureSummary fig3_summary(const std::string& out, const Fig3Settings& s, const 
 int command_fig3(int argc, char** argv) {
     bool paper = false;
     Args args = parse_ensemble_figure_args(
-        argc, argv, "fig3", "10 ensembles, M+ = 100,000",
+        argc, argv, "fig3", "10 members, M+ = 100,000",
         {{"n", "N", "40", "spins"},
          {"M", "M", "4000", "training samples (as many again are the test set of the stopping rule)"},
          {"g-list", "LIST", "", "coupling scales (quick 0.5,1,2; paper 0.5,0.75,1,1.25,1.5,1.75,2)"},
@@ -152,7 +152,7 @@ int command_fig3(int argc, char** argv) {
     s.augment = augment_settings_from_args(args, paper, 32000, 2000, run.threads);
     s.augment.cache = figure_store_from_args(args);
     if (s.n < 2 || s.M < 10 || s.ensembles < 1 || s.M_plus < 10)
-        throw UsageError("need n >= 2, M >= 10, ensembles >= 1, M-plus >= 10");
+        throw UsageError("need n >= 2, M >= 10, --members >= 1, M-plus >= 10");
     return run_figure(args, run, fig3_design(s, run.seed), [&](const Job& j, int) { return fig3_job(s, j, run.seed); },
                       [&](const CsvTable& merged) { return fig3_summary(run.out, s, merged); });
 }

@@ -243,7 +243,7 @@ int command_fig4(int argc, char** argv) {
     s.solver = solver_from_args(args, paper);
     s.augment = augment_settings_from_args(args, paper, 32000, 2000, run.threads);
     s.augment.cache = figure_store_from_args(args);
-    if (s.ensembles < 1 || s.M_plus < 10) throw UsageError("need ensembles >= 1, M-plus >= 10");
+    if (s.ensembles < 1 || s.M_plus < 10) throw UsageError("need --members >= 1, M-plus >= 10");
     for (long n : s.n_list) if (n < 2 || n > 200) throw UsageError("--n-list values must be in 2..200");
     if (s.n_list.size() > 3) throw UsageError("--n-list takes at most 3 sizes (panels a-c)");
     return run_figure(args, run, fig4_design(s, run.seed), [&](const Job& j, int) { return fig4_job(s, j, run.seed); },

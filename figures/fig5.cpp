@@ -2,7 +2,7 @@
 // samples (n = 40, g = 1): a restricted Boltzmann machine (nn/rbm.h, CD-1), a variational autoencoder (nn/vae.h)
 // and the diffusion model (energy-variance stopping); the erasure machine on M⁺ generated samples of each.
 //   (a) inferred vs true parameters at M = 2000 (first ensemble member);  (b) MSE vs M, mean ± sd over ensembles.
-// GAN is left out as in the paper (mode collapse on small-dimensional data; README).
+// GAN is left out as in the paper (mode collapse on small-dimensional data; docs/conventions.md).
 // Design: one job per (M, ensemble member); runner/jobs.h.
 #include <algorithm>
 #include <chrono>
@@ -250,7 +250,7 @@ FigureSummary fig5_summary(const Fig5Settings& s, const CsvTable& merged) {
 
 int command_fig5(int argc, char** argv) {
     bool paper = false;
-    Args args = parse_ensemble_figure_args(argc, argv, "fig5", "10 ensembles, M+ = 100,000", {
+    Args args = parse_ensemble_figure_args(argc, argv, "fig5", "10 members, M+ = 100,000", {
         {"n", "N", "40", "spins"},
         {"M-list", "LIST", "", "observed sizes; 2000 (else the first) is also panel a (quick 1000,4000; paper 1000,2000,4000,8000)"},
         {"M-plus", "K", "", "generated samples per generator (quick 20000, paper 100000)"},
@@ -274,7 +274,7 @@ int command_fig5(int argc, char** argv) {
     s.augment = augment_settings_from_args(args, paper, 32000, 2000, run.threads);
     s.augment.cache = figure_store_from_args(args);
     if (s.n < 2 || s.ensembles < 1 || s.M_plus < 10 || s.rbm_epochs < 1 || s.vae_epochs < 1)
-        throw UsageError("need n >= 2, ensembles >= 1, M-plus >= 10, epochs >= 1");
+        throw UsageError("need n >= 2, --members >= 1, M-plus >= 10, epochs >= 1");
     if (std::find(s.M_list.begin(), s.M_list.end(), s.panel_a_M) == s.M_list.end()) s.panel_a_M = s.M_list[0];
     return run_figure(args, run, fig5_design(s, run.seed), [&](const Job& j, int) { return fig5_job(s, j, run.seed); },
                       [&](const CsvTable& merged) { return fig5_summary(s, merged); });

@@ -591,7 +591,7 @@ Fig6Settings fig6_settings(const Args& args, bool paper, const FigureRun& run) {
     s.plm.lambda = arg_double(args, "plm-lambda");
     s.plm.threads = s.threads;
     if (s.members < 1 || s.M_plus < 10 || s.k_max < 1 || s.k_max > 24 || s.plm.lambda < 0)
-        throw UsageError("need ensembles >= 1, M-plus >= 10, 1 <= k-max <= 24, plm-lambda >= 0");
+        throw UsageError("need --members >= 1, M-plus >= 10, 1 <= k-max <= 24, plm-lambda >= 0");
     s.raster_k = std::min(14, s.k_max);
     return s;
 }
@@ -601,7 +601,7 @@ Fig6Settings fig6_settings(const Args& args, bool paper, const FigureRun& run) {
 int command_fig6(int argc, char** argv) {
     bool paper = false;
     Args args = parse_ensemble_figure_args(
-        argc, argv, "fig6", "10 ensembles, M+ = 100,000",
+        argc, argv, "fig6", "10 members, M+ = 100,000",
         {{"data", "PATH", "", "the MAT-file (default: the copy embedded at build time)"},
          {"M-plus", "K", "", "augmented patterns (quick 20000, paper 100000)"},
          {"k-max", "K", "14", "largest number of hidden neurons (the paper's Fig. 6c: 14)"},

@@ -60,7 +60,7 @@ long fast_budget(const AugmentSettings& paper) {
 }
 
 // Whether a point gets the fast arm: every point at paper scale; at quick scale only the largest M at g = 1 (where
-// augmentation hurts PLM, the question the arm asks), to keep `repro all` inside its budget (README).
+// augmentation hurts PLM, the question the arm asks), to keep `repro all` inside its budget (docs/scales.md).
 bool has_fast_arm(const Fig7Settings& s, double g, long M) {
     if (s.fast_arm_everywhere) return true;
     long largest = 0;
@@ -481,7 +481,7 @@ int command_fig7(int argc, char** argv) {
     s.grid = erasure_grid_from_args(args, paper);
     s.augment = augment_settings_from_args(args, paper, 32000, 2000, s.threads);
     s.augment.cache = figure_store_from_args(args);
-    if (s.n < 2 || s.ensembles < 1 || s.M_plus < 10) throw UsageError("need n >= 2, ensembles >= 1, M-plus >= 10");
+    if (s.n < 2 || s.ensembles < 1 || s.M_plus < 10) throw UsageError("need n >= 2, --members >= 1, M-plus >= 10");
     return run_figure(args, run, fig7_design(s), [&](const Job& j, int) { return fig7_job(s, j); },
                       [&](const CsvTable& merged) { return fig7_summary(s, run.out, merged); });
 }

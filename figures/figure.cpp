@@ -69,7 +69,7 @@ Args parse_ensemble_figure_args(int argc, char** argv, const std::string& figure
                                 const std::string& description, bool* paper, bool takes_solver) {
     std::vector<OptionSpec> spec = {{"scale", "S", "quick", "quick (the budgeted design: 3 members per point, M+ = 20,000) or paper (" + paper_design + ")"},
                                     {"out", "DIR", "results/" + figure, "output directory"},
-                                    members_option(), {"ensembles", "K", "", "the old name of --members (still accepted)"}};
+                                    members_option()};
     std::vector<OptionSpec> solver = takes_solver ? solver_options() : std::vector<OptionSpec>();
     for (const std::vector<OptionSpec>& group : {own, erasure_options(), solver, augment_options(), job_options(),
                                                  {store_option()}})
@@ -82,14 +82,12 @@ Args parse_ensemble_figure_args(int argc, char** argv, const std::string& figure
 }
 
 OptionSpec members_option() {
-    return {"members", "K", "", "members per point: new true parameters, data and diffusion model each (quick 3, paper 10)"};
+    return {"members", "K", "", "members per point: new true parameters, data and diffusion model each (quick 3, paper 10)",
+            {"ensembles"}};
 }
 
 int figure_members(const Args& args, bool paper) {
-    if (arg_given(args, "members") && arg_given(args, "ensembles"))
-        throw UsageError("--members and --ensembles are one option (--ensembles is its old name): give one");
-    const char* name = arg_given(args, "ensembles") ? "ensembles" : "members";
-    return arg_given(args, name) ? (int)arg_int_in_range(args, name, 1, 1000) : paper ? 10 : 3;
+    return arg_given(args, "members") ? (int)arg_int_in_range(args, "members", 1, 1000) : paper ? 10 : 3;
 }
 
 std::string scale_list_text(const Args& args, const std::string& option, bool paper, const std::string& paper_default,

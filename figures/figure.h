@@ -12,8 +12,8 @@
 #include <utility>
 #include <vector>
 
-#include "../cli/args.h"
-#include "../cli/method_options.h"
+#include "../runner/args.h"
+#include "method_options.h"
 #include "../data/output_gate.h"
 #include "../method/augment.h"
 #include "../method/solvers.h"

@@ -19,7 +19,7 @@ void energies(const IsingParams& params, const Samples& samples, double* out);
 // empirical distribution, the quantity the energy-variance stopping rule of Sec. III A compares.
 // kurtosis = m4 / variance² (m4 the fourth central moment; NaN when the variance is 0). It sets how noisy a variance
 // estimated from N samples is: relative standard error ≈ sqrt((kurtosis − 1) / N) (3 for a Gaussian gives sqrt(2/N)),
-// which is how large a Var[E] probe must be for the stopping rule (README, "Stopping on the retina data").
+// which is how large a Var[E] probe must be for the stopping rule (docs/retina.md, "Stopping on the retina data").
 struct EnergyStats {
     double mean, variance, kurtosis;
 };

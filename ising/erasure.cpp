@@ -227,7 +227,7 @@ ErasureFit erasure_fit(const Samples& samples, double eps, const ErasureOptions&
 }
 
 // What the grid scan keeps: ⟨E⟩ and the updates of every ε run, but the parameters of the best one so far only
-// (keeping every ε's n × n parameters took 1.6 GB at n = 2000 on the 81-value grid; README: O(M·n + n²)).
+// (keeping every ε's n × n parameters took 1.6 GB at n = 2000 on the 81-value grid; docs/conventions.md: O(M·n + n²)).
 struct GridScan {
     std::vector<double> mean_energy;  // per grid index
     std::vector<int> iterations;
@@ -340,7 +340,7 @@ std::vector<std::string> inference_data_warnings(const Samples& samples, const s
                                                  bool zero_one) {
     std::vector<std::string> warnings;
     int n = samples.n, constant = 0;
-    std::string listed;  // the first five, e.g. "spin 0 (+1), spin 7 (-1)"
+    std::string listed;  // the first five, 1-based as the columns count, e.g. "spin 1 (+1), spin 8 cellH (-1)"
     for (int i = 0; i < n; i++) {
         float first = samples.spins[i];
         long row = 1;
@@ -349,7 +349,7 @@ std::vector<std::string> inference_data_warnings(const Samples& samples, const s
         if (++constant > 5) continue;
         std::string name = (int)names.size() == n ? " " + names[i] : "";
         std::string value = zero_one ? (first > 0 ? "1" : "0") : (first > 0 ? "+1" : "-1");
-        listed += (listed.empty() ? "" : ", ") + ("spin " + std::to_string(i)) + name + " (" + value + ")";
+        listed += (listed.empty() ? "" : ", ") + ("spin " + std::to_string(i + 1)) + name + " (" + value + ")";
     }
     if (constant > 0)
         warnings.push_back(std::to_string(constant) + (constant == 1 ? " spin has" : " spins have") + " the same value in all " +

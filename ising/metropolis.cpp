@@ -4,9 +4,9 @@
 #include <cmath>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "../data/workers.h"
 #include "sk.h"
 
 int metropolis_default_thin(const IsingParams& params) {
@@ -71,14 +71,11 @@ Samples metropolis_sample(const IsingParams& params, int count, int burn_in, int
     int chains = chain_count(count);
     if (threads < 1) threads = 1;
     if (threads > chains) threads = chains;
-    // Thread t runs chains t, t + threads, …; each chain owns its generator and its rows, so no two threads
+    // Worker t runs chains t, t + threads, …; each chain owns its generator and its rows, so no two workers
     // touch the same memory and the result does not depend on the thread count.
-    std::vector<std::thread> workers;
-    for (int t = 0; t < threads; t++)
-        workers.emplace_back([&, t]() {
-            for (int chain = t; chain < chains; chain += threads)
-                run_chain(params, count, burn_in, thin, chain, chains, seed, samples.spins.data(), sweeps_done);
-        });
-    for (std::thread& worker : workers) worker.join();
+    run_workers(threads, [&](int t) {
+        for (int chain = t; chain < chains; chain += threads)
+            run_chain(params, count, burn_in, thin, chain, chains, seed, samples.spins.data(), sweeps_done);
+    });
     return samples;
 }

@@ -26,6 +26,7 @@ MleResult exact_mle(const Moments& data, const MleOptions& options) {
         result.max_gradient = max_gradient;
         result.converged = max_gradient < options.tolerance;
         if (result.converged || iteration == options.max_iter) return result;
+        if (options.updates_done) ++*options.updates_done;
         // Eqs. (6)–(7)
         for (int i = 0; i < n; i++) params.bias[i] += rate * (data.mean[i] - model.mean[i]);
         for (int i = 0; i < n; i++)

@@ -2,12 +2,16 @@
 // model averages of Eqs. (8)–(9) computed by exact enumeration (so n ≤ 20).
 #pragma once
 #include "../data/formats.h"
+#include <atomic>
+
 #include "moments.h"
 
 struct MleOptions {
     double learning_rate = 0.1;  // γ of Eqs. (6)–(7), the paper's value
     double tolerance = 1e-6;     // stop when every |∂L/∂θ| of Eqs. (8)–(9) is below this
     int max_iter = 100000;       // … or after this many updates
+    std::atomic<long long>* updates_done = nullptr;  // if given, +1 per update (for a progress line: at n = 20 an
+                                                     // update enumerates 2^20 states, and a fit can take minutes)
 };
 
 struct MleResult {

@@ -8,7 +8,8 @@
 #include <functional>
 #include <stdexcept>
 #include <string>
-#include <thread>
+
+#include "../data/workers.h"
 
 HiddenSets draw_hidden_sets(int count, int n, int k, Rng* rng) {
     if (count < 0 || k < 0 || k > n)
@@ -196,13 +197,14 @@ static void check_hidden_sets(const Samples& test, const HiddenSets& hidden) {
         if (i < 0 || i >= test.n) throw std::runtime_error("reconstruct: hidden spin " + std::to_string(i));
 }
 
-// body(p) for every pattern p < count, spread over `threads` threads that take the next pattern from a shared
-// counter (patterns are independent). The first exception a body throws stops the others and is rethrown here.
+// body(p) for every pattern p < count, spread over `threads` workers (data/workers.h) that take the next pattern
+// from a shared counter (patterns are independent). The first exception a body throws stops the others and is
+// rethrown here.
 static void for_each_pattern(int count, int threads, const std::function<void(int)>& body) {
     std::atomic<int> next_pattern(0);
     std::exception_ptr first_error;
     std::atomic<bool> failed(false);
-    auto worker = [&]() {
+    auto worker = [&](int) {
         try {
             for (int p = next_pattern++; p < count && !failed; p = next_pattern++) body(p);
         } catch (...) {
@@ -210,10 +212,7 @@ static void for_each_pattern(int count, int threads, const std::function<void(in
         }
     };
     threads = std::max(1, std::min(threads, count));
-    std::vector<std::thread> pool;
-    for (int t = 1; t < threads; t++) pool.emplace_back(worker);
-    worker();
-    for (std::thread& thread : pool) thread.join();
+    run_workers(threads, worker);
     if (first_error) std::rethrow_exception(first_error);
 }
 

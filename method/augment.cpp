@@ -127,7 +127,7 @@ SamplerOptions quick_sampler() {
     // DDIM with η = 1 (ancestral, DDPM's posterior noise) on 200 of the 1000 steps. Measured on one model (n = 40,
     // g = 1, M = 4000, 32,000 iterations; erasure machine on 10,000 generated samples): MSE 0.00443 against 0.00444
     // for DDPM over all 1000 steps, at a fifth of the cost; DDIM η = 0 with 100 steps lost the gain (0.00573, with
-    // 0.00588 from the observed data alone), as the independent pilot had warned. README "Quick scale".
+    // 0.00588 from the observed data alone), as the independent pilot had warned. docs/scales.md "Quick scale".
     SamplerOptions sampler;
     sampler.kind = SamplerKind::ddim;
     sampler.steps = 200;

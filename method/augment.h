@@ -51,7 +51,7 @@ struct AugmentSettings {
     SamplerOptions sampler;
     int threads = 1;
     bool quiet = false;  // for the caller's own messages; the method itself writes nothing (below)
-    // What the run shows as it goes, given by the command line (cli/method_options.h augment_display); empty: nothing.
+    // What the run shows as it goes, given by the command line (figures/method_options.h augment_display); empty: nothing.
     std::function<ProgressCallback(const char* label, const char* unit)> progress;  // a bar per training/sampling call
     std::function<void(const std::string& line)> log;                              // a line per rule checkpoint
     int widths[3] = {0, 0, 0};  // other encoder widths (repro augment --widths); 0: Appendix A's (appendix_a.h)
@@ -94,7 +94,7 @@ Samples augment_energy_variance_stopped(const Samples& train, const IsingParams&
 Samples generate_samples(const DiffusionModel& model, long count, const SamplerOptions& sampler, uint64_t seed,
                          int threads, const ProgressCallback& progress);
 
-// The sampler of every figure at --scale quick (README, "Quick scale", gives the measurement behind it); at
+// The sampler of every figure at --scale quick (docs/scales.md, "Quick scale", gives the measurement behind it); at
 // --scale paper the figures use DDPM with all T = 1000 steps, as the paper did.
 SamplerOptions quick_sampler();
 // A short name of the sampler for design parameters and summaries: "ddpm" or "ddim100eta1".

@@ -1,5 +1,5 @@
 // The training recipe of the diffusion model: the paper's (Appendix A: Adam at a constant 1e-4, no moving average,
-// uniform t) or "fast" (beyond the paper, issue 17; README "Time to quality").
+// uniform t) or "fast" (beyond the paper, issue 17; docs/time-to-quality.md).
 #pragma once
 #include <string>
 

@@ -29,7 +29,7 @@ struct RbmOptions {
     // Training length. Rule: the first of the checkpoints 100, 200, 300, 500, 700, 1000 epochs at which the exact
     // held-out log-likelihood (log Z by enumerating the 2^20 hidden states) is within 0.15 nat per sample (~0.75 %)
     // of its value after 2000 epochs, for every M in {1000, 2000, 4000, 8000} of SK data (n = 40, g = 1) and two
-    // seeds. It is 700 (README "RBM" has the table). The generated samples' correlation errors stop improving
+    // seeds. It is 700 (docs/conventions.md "RBM"). The generated samples' correlation errors stop improving
     // earlier, by ~300 epochs. Cost: ~0.4 µs per sample and epoch on one core (M = 8000: ~2.3 s).
     int epochs = 700;
     int batch_size = 100;          // Appendix A does not say; 100 is the guide's upper range and scikit-learn's

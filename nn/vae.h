@@ -26,7 +26,7 @@ enum VaeLayer { VAE_ENC1, VAE_ENC2, VAE_ENC_MEAN, VAE_ENC_LOG_VARIANCE, VAE_DEC1
 // Hidden-layer nonlinearity. The paper does not say. tanh is the default: on held-out SK data (n = 40, g = 1,
 // M = 1000..8000, two seeds, 1000 epochs) its negative ELBO was lower than ReLU's by 0.14 nat per sample on average
 // (lower in 6 of 8 cases, by up to 0.53; higher in one, by 0.19; one tie), and its samples' connected correlations
-// were closer to the model's in 7 of 8 (README "VAE"). ReLU, the usual choice of PyTorch examples, is an option.
+// were closer to the model's in 7 of 8 (docs/conventions.md "VAE"). ReLU, the usual choice of PyTorch examples, is an option.
 enum VaeActivation { VAE_TANH, VAE_RELU };
 
 struct Vae {
@@ -44,7 +44,7 @@ struct Vae {
 struct VaeOptions {
     // Training length. Rule: the first of the checkpoints 200, 500, 700, 1000, 1500, 2000 epochs at which the
     // held-out negative ELBO is within 0.2 nat per sample (~1 %) of its best value over 2000 epochs, for every M in
-    // {1000, 2000, 4000, 8000} of SK data (n = 40, g = 1) and two seeds. It is 1000 (README "VAE" has the table);
+    // {1000, 2000, 4000, 8000} of SK data (n = 40, g = 1) and two seeds. It is 1000 (docs/conventions.md "VAE");
     // for M = 1000 the held-out ELBO gets worse again after 1000–1500 epochs (overfitting). Cost: ~1.5 µs per
     // sample and epoch on one core (M = 8000: ~12 s).
     int epochs = 1000;

@@ -23,7 +23,7 @@
 #include <utility>
 #include <vector>
 
-#include "../cli/args.h"
+#include "args.h"
 #include "../report/csv.h"
 
 struct Job {

@@ -1,7 +1,7 @@
 // Command-line parsing: defaults, both option spellings, and the errors a user can make.
 #include <catch2/catch.hpp>
 
-#include "../cli/args.h"
+#include "../runner/args.h"
 
 static Args parse(std::vector<std::string> words) {
     std::vector<char*> argv;

@@ -17,7 +17,7 @@
 #include "../diffusion/progress.h"
 #include "../diffusion/schedule.h"
 #include "../diffusion/ziggurat.h"
-#include "../cli/args.h"
+#include "../runner/args.h"
 #include "../cli/commands.h"
 
 static std::string temp_dir() {

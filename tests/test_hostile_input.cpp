@@ -14,9 +14,9 @@
 #include "../data/atomic_file.h"
 #include "../data/formats.h"
 #include "../diffusion/diffusion.h"
-#include "../cli/args.h"
+#include "../runner/args.h"
 #include "../cli/commands.h"
-#include "../cli/method_options.h"
+#include "../figures/method_options.h"
 #include "../method/appendix_a.h"
 #include "../method/augment.h"
 #include "../ising/erasure.h"
@@ -146,7 +146,7 @@ TEST_CASE("erasure machine: a spin that never flips and M < n are warned about",
     Samples constant = parse_samples("1 1 -1\n1 -1 1\n1 1 1\n1 -1 -1\n", "constant");
     std::vector<std::string> warnings = inference_data_warnings(constant);
     REQUIRE(warnings.size() == 1);
-    CHECK_THAT(warnings[0], Contains("1 spin has the same value in all 4 samples: spin 0 (+1);") && Contains("infinite"));
+    CHECK_THAT(warnings[0], Contains("1 spin has the same value in all 4 samples: spin 1 (+1);") && Contains("infinite"));
     Samples few = parse_samples("1 -1 1 -1\n-1 1 1 -1\n1 1 -1 1\n", "few");
     warnings = inference_data_warnings(few);
     REQUIRE(warnings.size() == 1);
@@ -241,7 +241,7 @@ TEST_CASE("erasure machine: the progress counter counts every eps run, within th
         CHECK(runs.load() == (long long)result.eps_grid.size());
         CHECK(runs.load() <= erasure_planned_runs(options));
         if (stride == 1) CHECK(erasure_planned_runs(options) == 81);
-        if (stride == 6) CHECK(erasure_planned_runs(options) == 25);  // 15 coarse + 10 fine (README, Quick scale)
+        if (stride == 6) CHECK(erasure_planned_runs(options) == 25);  // 15 coarse + 10 fine (docs/scales.md, Quick scale)
     }
 }
 

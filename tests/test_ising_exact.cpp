@@ -111,7 +111,7 @@ TEST_CASE("exact sampling reproduces the exact moments within sampling error", "
 }
 
 TEST_CASE("the spread of Var[E] over disjoint probes matches sqrt((kurtosis - 1) / N)", "[ising]") {
-    // The formula behind `repro energy`'s variance_relative_se and the probe-size argument of the README.
+    // The formula behind `repro energy`'s variance_relative_se and the probe-size argument of docs/retina.md.
     Rng rng;
     rng_seed(&rng, 7, 0);
     const int n = 20, probes = 200, N = 250;

@@ -17,7 +17,7 @@
 #include <unistd.h>
 #include <vector>
 
-#include "../cli/args.h"
+#include "../runner/args.h"
 #include "../cli/commands.h"
 #include "../data/address_space.h"
 #include "../data/atomic_file.h"

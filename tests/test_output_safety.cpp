@@ -19,7 +19,7 @@
 #include "../data/formats.h"
 #include "../data/output_gate.h"
 #include "../data/output_paths.h"
-#include "../cli/args.h"
+#include "../runner/args.h"
 #include "../cli/commands.h"
 
 using Catch::Matchers::Contains;

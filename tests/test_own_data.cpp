@@ -1,4 +1,4 @@
-// People's own data files (README "File formats"): header lines, byte-order marks, the input's encoding written
+// People's own data files (docs/file-formats.md): header lines, byte-order marks, the input's encoding written
 // back, several inputs, weights per row, standard input and output, .npy and .mat matrices, binary files refused,
 // and the parameters' comment line and 0/1 gauge.
 #include <catch2/catch.hpp>

@@ -32,6 +32,8 @@ static void print_usage(const std::string& synopsis, const std::string& descript
         std::string left = "  --" + option.name + (option.value_name.empty() ? "" : " " + option.value_name);
         std::printf("%-28s %s", left.c_str(), option.help.c_str());
         if (!option.default_value.empty()) std::printf(" (default %s)", option.default_value.c_str());
+        for (const std::string& old_name : option.old_names)
+            std::printf(" (--%s: its old name, still accepted)", old_name.c_str());
         std::printf("\n");
     }
     std::printf("  %-26s %s\n", "--help", "show this help");
@@ -53,10 +55,49 @@ static void apply_common_options(const Args& args) {
         set_max_input_bytes((uint64_t)arg_int_in_range(args, "max-input-bytes", 1, 9223372036854775807LL));
 }
 
-static const OptionSpec* find_option(const std::vector<OptionSpec>& spec, const std::string& name) {
-    for (const OptionSpec& option : spec)
+// The option called `name`, or (with old_names) the option that `name` is an old name of.
+static const OptionSpec* find_option(const std::vector<OptionSpec>& spec, const std::string& name,
+                                     bool old_names = false) {
+    for (const OptionSpec& option : spec) {
         if (option.name == name) return &option;
+        if (old_names && std::find(option.old_names.begin(), option.old_names.end(), name) != option.old_names.end())
+            return &option;
+    }
     return nullptr;
+}
+
+// Levenshtein distance: how many single-letter edits turn a into b.
+static size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<size_t> previous(b.size() + 1), current(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); j++) previous[j] = j;
+    for (size_t i = 1; i <= a.size(); i++) {
+        current[0] = i;
+        for (size_t j = 1; j <= b.size(); j++)
+            current[j] = std::min({previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] != b[j - 1])});
+        std::swap(previous, current);
+    }
+    return previous[b.size()];
+}
+
+std::string nearest_word(const std::string& typed, const std::vector<std::string>& words) {
+    std::string best;
+    size_t best_distance = 3;  // at most 2 edits, and less than half the word
+    for (const std::string& word : words) {
+        size_t distance = edit_distance(typed, word);
+        if (distance < best_distance && 2 * distance < word.size()) best = word, best_distance = distance;
+    }
+    return best;
+}
+
+// "unknown option --lamda; did you mean --lambda?" (the nearest name or old name the command declares).
+static std::string unknown_option_message(const std::vector<OptionSpec>& spec, const std::string& name) {
+    std::vector<std::string> names = {"help"};
+    for (const OptionSpec& option : spec) {
+        names.push_back(option.name);
+        names.insert(names.end(), option.old_names.begin(), option.old_names.end());
+    }
+    std::string nearest = nearest_word(name, names);
+    return "unknown option --" + name + (nearest.empty() ? "" : "; did you mean --" + nearest + "?");
 }
 
 static Args parse_with_common(int argc, char** argv, int first, const std::string& synopsis,
@@ -81,10 +122,13 @@ static Args parse_with_common(int argc, char** argv, int first, const std::strin
                 name = name.substr(0, equals);
                 has_inline_value = true;
             }
-            const OptionSpec* option = find_option(spec, name);
-            if (!option) throw UsageError("unknown option --" + name);
+            const OptionSpec* option = find_option(spec, name, true);
+            if (!option) throw UsageError(unknown_option_message(spec, name));
             // The second of two values would win silently, and a script that sets one twice is likely wrong.
-            if (args.values.count(name)) throw UsageError("option --" + name + " is given twice");
+            if (args.values.count(option->name))
+                throw UsageError("option --" + option->name + " is given twice" +
+                                 (option->old_names.empty() ? "" : " (--" + option->old_names[0] + " is its old name)"));
+            name = option->name;
             if (option->value_name.empty()) {
                 if (has_inline_value) throw UsageError("option --" + name + " takes no value");
                 args.values[name] = "1";

@@ -7,16 +7,24 @@
 
 #include "../method/augment.h"
 #include "../method/solvers.h"
-#include "args.h"
+#include "../runner/args.h"
 
-// --eps-count (default 81) and --eps-stride (default: 1 at paper scale, QUICK_EPS_STRIDE at quick scale).
-std::vector<OptionSpec> erasure_options();
+// --eps-count (default 81) and --eps-stride (default: 1 at paper scale, QUICK_EPS_STRIDE at quick scale, when
+// `by_scale`; else 1, for a command without --scale).
+std::vector<OptionSpec> erasure_options(bool by_scale = true);
 ErasureGrid erasure_grid_from_args(const Args& args, bool paper);
 
 // --solver em|plm|mf and --lambda L|auto, added to erasure_options() by the figures that take them.
 std::vector<OptionSpec> solver_options();
-// The solver from --solver/--lambda with the erasure grid from erasure_grid_from_args.
+// The solver from --solver/--lambda with the erasure grid from erasure_grid_from_args; refuses the options of
+// another solver (refuse_options_of_other_solvers).
 SolverChoice solver_from_args(const Args& args, bool paper);
+// --solver's value, one of `allowed` ("erasure" is read as "em", repro infer's older name), after refusing the options
+// that belong to other solvers.
+std::string solver_name_from_args(const Args& args, const std::vector<std::string>& allowed);
+// Throws UsageError for an option given on the command line that acts only in other solvers than `solver` (em, plm,
+// mf, mle): --lambda with em, --eps-count with plm, ... (one table, method_options.cpp).
+void refuse_options_of_other_solvers(const Args& args, const std::string& solver);
 // --lambda: a number >= 0, or "auto" (chosen by cross-validation), returned as −1.
 double plm_lambda_from_args(const Args& args);
 

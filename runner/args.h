@@ -11,6 +11,9 @@ struct OptionSpec {
     std::string value_name;     // e.g. "N"; empty for a flag that takes no value
     std::string default_value;  // shown in --help and returned when the option is absent ("" = none)
     std::string help;
+    // Other spellings accepted for this option, kept only where a published command line used them (e.g. --method
+    // for --solver in repro infer); --help names them. Values are stored under `name`.
+    std::vector<std::string> old_names = {};
 };
 
 struct Args {
@@ -28,9 +31,14 @@ struct UsageError : std::runtime_error {
 // --max-input-bytes (largest input file read), --help.
 std::vector<OptionSpec> common_options();
 
+// The word of `words` nearest to `typed` (at most 2 single-letter edits, and fewer than half its letters), or "" when
+// none is near enough to be what was meant: "did you mean" for a mistyped command or option.
+std::string nearest_word(const std::string& typed, const std::vector<std::string>& words);
+
 // Parses argv[first..argc) against spec (common options are added). "--help"/"-h" prints the usage text built
 // from `synopsis`, `description` and the spec to stdout and exits 0. Both "--key value" and "--key=value" work.
-// Throws UsageError for unknown options, an option given twice, missing values, or a positional count outside
+// Throws UsageError for unknown options (naming the nearest declared one), an option given twice (also under its
+// old name), missing values, or a positional count outside
 // [min_pos, max_pos]. Checks --seed (0 ... 2^63-1) and --threads, and applies --force and --max-input-bytes.
 Args parse_args(int argc, char** argv, int first, const std::string& synopsis, const std::string& description,
                 std::vector<OptionSpec> spec, int min_positional, int max_positional);

@@ -3,14 +3,15 @@
 #include "../diffusion/progress.h"
 #include "../method/training_recipe.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
-std::vector<OptionSpec> erasure_options() {
-    return {{"eps-count", "K", "81", "values on the erasure machine's epsilon grid 0.1..0.9"},
-            {"eps-stride", "S", "", "1 = run every epsilon; S > 1 = every S-th, then all within S-1 of the best "
-                                    "(quick 6, paper 1)"}};
+std::vector<OptionSpec> erasure_options(bool by_scale) {
+    return {{"eps-count", "K", "81", "em: values on the erasure machine's epsilon grid 0.1..0.9"},
+            {"eps-stride", "S", by_scale ? "" : "1", std::string("em: 1 = run every epsilon; S > 1 = every S-th, then all "
+                                                                 "within S-1 of the best") + (by_scale ? " (quick 6, paper 1)" : "")}};
 }
 
 ErasureGrid erasure_grid_from_args(const Args& args, bool paper) {
@@ -38,16 +39,47 @@ double plm_lambda_from_args(const Args& args) {
     return lambda;
 }
 
+// The solvers each solver-specific option acts in (help texts begin with them, e.g. "plm: ..."). Given with another
+// solver such an option would be ignored silently, so it is refused.
+static const struct {
+    const char* option;
+    std::vector<std::string> solvers;
+} SOLVER_OPTIONS[] = {
+    {"lambda", {"plm"}},          {"folds", {"plm"}},     {"validation", {"plm"}},  {"eps-count", {"em"}},
+    {"eps-stride", {"em"}},       {"eps-range", {"em"}},  {"eps-grid", {"em"}},     {"tol", {"plm", "mle"}},
+    {"max-iter", {"em", "plm", "mle"}},                   {"verbose", {"em", "plm"}},
+};
+
+void refuse_options_of_other_solvers(const Args& args, const std::string& solver) {
+    for (const auto& entry : SOLVER_OPTIONS) {
+        if (!arg_given(args, entry.option)) continue;
+        if (std::find(entry.solvers.begin(), entry.solvers.end(), solver) != entry.solvers.end()) continue;
+        std::string list;
+        for (size_t k = 0; k < entry.solvers.size(); k++)
+            list += (k == 0 ? "" : k + 1 == entry.solvers.size() ? " or " : ", ") + entry.solvers[k];
+        throw UsageError(std::string("--") + entry.option + " applies to --solver " + list + " only, not to --solver " +
+                         solver);
+    }
+}
+
+std::string solver_name_from_args(const Args& args, const std::vector<std::string>& allowed) {
+    std::string name = arg_string(args, "solver");
+    if (name == "erasure") name = "em";  // repro infer's published name of the erasure machine
+    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+        std::string list;
+        for (size_t k = 0; k < allowed.size(); k++)
+            list += (k == 0 ? "" : k + 1 == allowed.size() ? " or " : ", ") + allowed[k];
+        throw UsageError("--solver must be " + list + ", got '" + arg_string(args, "solver") + "'");
+    }
+    refuse_options_of_other_solvers(args, name);
+    return name;
+}
+
 SolverChoice solver_from_args(const Args& args, bool paper) {
     SolverChoice solver;
     solver.grid = erasure_grid_from_args(args, paper);
-    std::string name = arg_string(args, "solver");
-    if (name == "em" || name == "erasure") solver.kind = SolverKind::Erasure;
-    else if (name == "plm") solver.kind = SolverKind::Plm;
-    else if (name == "mf") solver.kind = SolverKind::MeanField;
-    else throw UsageError("--solver must be em, plm or mf, got '" + name + "'");
-    if (arg_string(args, "lambda") != "0" && solver.kind != SolverKind::Plm)
-        throw UsageError("--lambda applies to --solver plm only");
+    std::string name = solver_name_from_args(args, {"em", "plm", "mf"});
+    solver.kind = name == "plm" ? SolverKind::Plm : name == "mf" ? SolverKind::MeanField : SolverKind::Erasure;
     double lambda = plm_lambda_from_args(args);
     solver.plm_lambda_auto = lambda < 0;
     solver.plm_lambda = lambda < 0 ? 0.0 : lambda;

@@ -19,12 +19,13 @@ struct Command {
 };
 
 static const Command commands[] = {
-    {"sample", command_sample, "draw SK parameters and Metropolis samples"},
+    {"sample", command_sample, "Metropolis samples of SK or your own parameters (--params)"},
     {"infer", command_infer, "infer Ising parameters (erasure machine or exact MLE)"},
     {"evaluate", command_evaluate, "MSE of inferred against true parameters, Eq. (23)"},
     {"energy", command_energy, "mean and variance of E(sigma) over samples, Eq. (2)"},
     {"augment", command_augment, "train a DDPM on samples and generate augmented samples"},
     {"generate", command_generate, "more samples from a model saved by augment --save-model"},
+    {"assess", command_assess, "does augmentation help the inference of your data? (cross-validated)"},
     {"retina-info", command_retina_info, "statistics of the salamander retina recording"},
     {"fig2", command_fig2, "Fig. 2: MSE and energy variance along diffusion training"},
     {"fig3", command_fig3, "Fig. 3: MSE vs coupling scale g"},

@@ -91,20 +91,43 @@ static void run_with_progress(const char* label, const char* unit, long long tot
     monitor.join();
 }
 
+// --params FILE: the user's own parameters. A file written by infer --format 01 says "gauge 0/1" in its comment
+// line and read_params converts it; --gauge 01 says so for a file of h_i, J_ij without that line (README "File
+// formats": w = J/4, b_i = h_i/2 + sum_j w_ij).
+static IsingParams read_own_params(const std::string& path, const std::string& gauge) {
+    if (gauge != "auto" && gauge != "pm1" && gauge != "01")
+        throw UsageError("--gauge must be auto, pm1 or 01, got '" + gauge + "'");
+    std::string text = read_input(path);
+    size_t line_end = text.find('\n');
+    std::string first_line = text.substr(0, line_end);
+    bool marked = first_line.compare(0, 1, "#") == 0 && first_line.find(ZERO_ONE_GAUGE_MARK) != std::string::npos;
+    if (marked && gauge == "pm1")
+        throw UsageError(path + " says '" + ZERO_ONE_GAUGE_MARK + "' in its comment line but --gauge pm1 was given");
+    IsingParams params = parse_params(text, path);
+    return marked || gauge == "01" ? params_from_zero_one(params) : params;
+}
+
 int command_sample(int argc, char** argv) {
     Args args = parse_args(
-        argc, argv, 2, "repro sample --n N --g G --M M --out SAMPLES [--truth TRUTH] [--burn-in B] [--thin K]",
+        argc, argv, 2,
+        "repro sample --n N --g G --M M --out SAMPLES [--truth TRUTH] [--burn-in B] [--thin K]\n"
+        "       repro sample --params PARAMS [--gauge auto|pm1|01] --M M --out SAMPLES [--burn-in B] [--thin K]",
         "Draws Sherrington-Kirkpatrick parameters b_i, w_ij ~ N(0, g^2/n) (i<j; Sec. III A, step 1) and M samples\n"
         "from p(sigma) = exp(-E(sigma))/Z by single-spin-flip Metropolis in 64 independent chains (M if M < 64;\n"
-        "step 2).\n"
+        "step 2). With --params the parameters are the user's own (any n; a parameters file as infer writes it,\n"
+        "in the -1/+1 gauge or, marked in its comment line or with --gauge 01, the 0/1 gauge) and no truth is written.\n"
         "Writes the samples (one per line, n values -1/+1) and the true parameters (first line the n biases,\n"
         "then n lines of n couplings). The samples depend on --seed only, not on --threads.\n"
         "Default burn-in and thinning ('auto', in sweeps of n flips): thin = max(10, ceil(n/4 * exp(6(g'-1)))),\n"
-        "burn-in = max(1000, 10 * thin), where g' = sqrt(n * mean_{i<j} w_ij^2) is measured on the drawn couplings\n"
-        "(close to g). The rule follows measured autocorrelation times (ising/metropolis.h): thin is about 10 at\n"
-        "n = 40, g = 1, but about 4000 at n = 40, g = 2, where single-spin Metropolis decorrelates slowly.",
+        "burn-in = max(1000, 10 * thin), where g' = sqrt(n * mean_{i<j} w_ij^2) is measured on the couplings\n"
+        "(close to g). The rule follows measured autocorrelation times of SK models (ising/metropolis.h): thin is\n"
+        "about 10 at n = 40, g = 1, but about 4000 at n = 40, g = 2, where single-spin Metropolis decorrelates\n"
+        "slowly. For other parameters (strong fields, sparse or structured couplings) it is a heuristic: check with\n"
+        "a larger --thin that the moments do not change.",
         {{"n", "N", "40", "number of spins"},
          {"g", "G", "1", "coupling scale g: parameters ~ N(0, g^2/n)"},
+         {"params", "PARAMS", "", "sample from these parameters instead of drawing SK ones (--n, --g, --truth unused)"},
+         {"gauge", "auto|pm1|01", "auto", "--params: the file's gauge (auto: 0/1 when its comment line says so)"},
          {"M", "M", "4000", "number of samples"},
          {"burn-in", "B", "auto", "sweeps before the first sample of each chain"},
          {"thin", "K", "auto", "sweeps between recorded samples"},
@@ -112,23 +135,39 @@ int command_sample(int argc, char** argv) {
          {"truth", "TRUTH", "", "true-parameters file to write (default: SAMPLES with .txt replaced by .truth.txt)"},
          {"format", "pm1|01", "pm1", "write the samples as -1/+1 or 0/1"}},
         0, 0);
-    int n = (int)arg_int_in_range(args, "n", 1, 100000);
-    double g = arg_double(args, "g");
-    if (g < 0) throw UsageError("option --g must be >= 0");
+    const bool own = arg_given(args, "params");
+    if (own)
+        for (const char* name : {"n", "g", "truth"})
+            if (arg_given(args, name))
+                throw UsageError(std::string("--") + name + " is not used with --params (the parameters come from the file)");
+    if (!own && arg_given(args, "gauge")) throw UsageError("--gauge is used only with --params");
+    std::string out = arg_string(args, "out");
+    std::string truth_path;
+    IsingParams truth;
+    Rng rng;
+    rng_seed(&rng, (uint64_t)arg_int(args, "seed"), 0);
+    int n = 0;
+    double g = 0;
+    if (own) {
+        check_output_paths({{"--out", out}}, {{"--params", arg_string(args, "params")}});
+        truth = read_own_params(arg_string(args, "params"), arg_string(args, "gauge"));
+        n = truth.n;
+    } else {
+        n = (int)arg_int_in_range(args, "n", 1, 100000);
+        g = arg_double(args, "g");
+        if (g < 0) throw UsageError("option --g must be >= 0");
+        truth_path = arg_given(args, "truth") ? arg_string(args, "truth") : default_truth_path(out);
+    }
     int count = (int)arg_int_in_range(args, "M", 1, 2000000000LL / n);
     // The couplings (n^2 doubles), their text (~24 bytes each), the samples (4 bytes a spin) and their text.
     require_memory((double)n * n * (8 + 24) + (double)count * n * (4 + 3),
                    "sample --n " + std::to_string(n) + " --M " + std::to_string(count));
-    std::string out = arg_string(args, "out");
-    std::string truth_path = arg_given(args, "truth") ? arg_string(args, "truth") : default_truth_path(out);
     // Both outputs are checked before hours of sampling, and written all-or-nothing below.
-    check_output_paths({{"--out", out}, {"--truth", truth_path}}, {});
+    if (!own) check_output_paths({{"--out", out}, {"--truth", truth_path}}, {});
     int threads = apply_threads(args);
     bool quiet = arg_flag(args, "quiet");
 
-    Rng rng;
-    rng_seed(&rng, (uint64_t)arg_int(args, "seed"), 0);
-    IsingParams truth = draw_sk_params(n, g, &rng);
+    if (!own) truth = draw_sk_params(n, g, &rng);
     int burn_in = sweeps_option(args, "burn-in", metropolis_default_burn_in(truth));
     int thin = sweeps_option(args, "thin", metropolis_default_thin(truth));
     auto start = std::chrono::steady_clock::now();
@@ -137,16 +176,24 @@ int command_sample(int argc, char** argv) {
     run_with_progress("sample", "sweeps", metropolis_total_sweeps(count, burn_in, thin), &sweeps_done, quiet, [&]() {
         samples = metropolis_sample(truth, count, burn_in, thin, &rng, threads, &sweeps_done);
     });
-    char comment[200];
-    std::snprintf(comment, sizeof comment, "repro sample: true SK parameters, n %d, g %g, M %d, seed %llu, gauge -1/+1, "
-                  "repro %s", n, g, count, (unsigned long long)arg_int(args, "seed"), repro_version());
     AtomicFileGroup outputs;
     write_samples(out, samples, output_format(args, SampleFormat()));
-    write_params(truth_path, truth, comment);
+    if (!own) {
+        char comment[200];
+        std::snprintf(comment, sizeof comment, "repro sample: true SK parameters, n %d, g %g, M %d, seed %llu, gauge -1/+1, "
+                      "repro %s", n, g, count, (unsigned long long)arg_int(args, "seed"), repro_version());
+        write_params(truth_path, truth, comment);
+    }
     outputs.commit();
-    if (!quiet)
-        std::fprintf(stderr, "sample: n = %d, g = %g, M = %d, burn-in %d, thin %d sweeps: %.2f s; wrote %s and %s\n", n,
-                     g, count, burn_in, thin, seconds_since(start), out.c_str(), truth_path.c_str());
+    if (!quiet) {
+        if (own)
+            std::fprintf(stderr, "sample: n = %d from %s (coupling scale g' = %.3g), M = %d, burn-in %d, thin %d sweeps: "
+                         "%.2f s; wrote %s\n", n, arg_string(args, "params").c_str(), sk_coupling_scale(truth), count,
+                         burn_in, thin, seconds_since(start), out.c_str());
+        else
+            std::fprintf(stderr, "sample: n = %d, g = %g, M = %d, burn-in %d, thin %d sweeps: %.2f s; wrote %s and %s\n", n,
+                         g, count, burn_in, thin, seconds_since(start), out.c_str(), truth_path.c_str());
+    }
     return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "../data/clock.h"
+#include "../data/collapse.h"
 #include "../data/atomic_file.h"
 #include "../data/formats.h"
 #include "../data/output_paths.h"
@@ -431,12 +432,22 @@ int command_infer(int argc, char** argv) {
                        "the erasure machine at n = " + std::to_string(samples.n) + ", M = " +
                        std::to_string(samples.count) + " on " + std::to_string(threads) + " thread(s)");
     warn_unreliable_samples(samples, input_format, quiet);
+    // Repeated rows go to the solver as one row weighted by their count: the same data set (every solver weighs a
+    // row of weight c as c copies) at a fraction of the cost. Not for --lambda auto, whose cross-validation folds are
+    // folds of rows; and data without repeats are passed as they are, so their results do not change.
+    Samples distinct = collapse_repeated_rows(samples);
+    bool collapse = distinct.count < samples.count && !(method == "plm" && arg_string(args, "lambda") == "auto");
+    if (!quiet)
+        std::fprintf(stderr, "infer: %d rows, %d distinct%s\n", samples.count, distinct.count,
+                     collapse ? ": the solver sees the distinct rows weighted by their counts (the same data set)" : "");
+    const Samples& fitted = collapse ? distinct : samples;
     IsingParams params;
     std::string how;  // for the parameter file's comment line
-    if (method == "erasure") params = infer_erasure_cli(args, samples, erasure_options, threads, quiet, &how);
-    else if (method == "plm") params = infer_plm(args, samples, threads, quiet, &how);
-    else if (method == "mf") params = infer_mean_field(samples, quiet, &how);
-    else params = infer_exact_mle(args, samples, quiet, &how);
+    if (method == "erasure") params = infer_erasure_cli(args, fitted, erasure_options, threads, quiet, &how);
+    else if (method == "plm") params = infer_plm(args, fitted, threads, quiet, &how);
+    else if (method == "mf") params = infer_mean_field(fitted, quiet, &how);
+    else params = infer_exact_mle(args, fitted, quiet, &how);
+    if (collapse) how += ", " + std::to_string(distinct.count) + " distinct rows as weights";
     write_params(out, gauge == "01" ? params_to_zero_one(params) : params,
                  infer_comment(how, gauge, args.positional, samples));
     return 0;

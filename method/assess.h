@@ -25,7 +25,7 @@
 #include "solvers.h"
 
 struct AssessSettings {
-    int folds = 3;
+    int folds = 4;
     // "em", "plm-auto", "plm", "mf", and "mle" (exact maximum likelihood; n ≤ ASSESS_MLE_MAX_N).
     std::vector<std::string> solvers;
     long M_plus = 20000;           // generated samples per fold

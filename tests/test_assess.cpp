@@ -200,3 +200,25 @@ TEST_CASE("assess: the command on a tiny data set writes its answer and resumes"
     CHECK_THROWS_WITH(run_command(command_assess, {"repro", "assess", dir + "/data.csv", "--out", dir + "/o2", "--folds",
                                                    "1"}), Contains("--folds 1 leaves no held-out rows"));
 }
+
+TEST_CASE("assess: infer gives repeated rows to the solver as weights, with the same result", "[assess][own]") {
+    std::string dir = assess_temp_dir();
+    Rng rng;
+    rng_seed(&rng, 9, 0);
+    IsingParams truth = draw_sk_params(6, 1.0, &rng);
+    Samples once = exact_sample(truth, 300, &rng);
+    Samples copies = once;
+    for (int c = 0; c < 4; c++) append_samples(&copies, once, "copies");
+    write_samples(dir + "/once.txt", once);
+    write_samples(dir + "/copies.txt", copies);
+    for (const char* method : {"plm", "mf", "erasure"}) {
+        REQUIRE(run_command(command_infer, {"repro", "infer", dir + "/once.txt", "--method", method, "--out",
+                                            dir + "/p1.txt", "--quiet", "--eps-grid", "0.3:0.7:3"}) == 0);
+        REQUIRE(run_command(command_infer, {"repro", "infer", dir + "/copies.txt", "--method", method, "--out",
+                                            dir + "/p5.txt", "--quiet", "--eps-grid", "0.3:0.7:3"}) == 0);
+        IsingParams a = read_params(dir + "/p1.txt"), b = read_params(dir + "/p5.txt");
+        for (int k = 0; k < 36; k++) CHECK(b.coupling[k] == Approx(a.coupling[k]).margin(1e-6));
+        for (int i = 0; i < 6; i++) CHECK(b.bias[i] == Approx(a.bias[i]).margin(1e-6));
+    }
+    CHECK_THAT(read_file(dir + "/p5.txt"), Contains("distinct rows as weights"));
+}

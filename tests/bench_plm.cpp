@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 
 #include "../data/rng.h"
@@ -15,12 +16,14 @@
 #include "../ising/plm.h"
 #include "../ising/sk.h"
 
-static void bench_plm(int n, int M, int threads) {
+// thin 0: the default thinning of ising/metropolis.h; the large-n cases take 10 sweeps (at n = 1000 the default 250
+// would spend minutes drawing data whose only use here is the solver's speed).
+static void bench_plm(int n, int M, int threads, int thin = 0) {
     Rng rng;
     rng_seed(&rng, 1);
     IsingParams truth = draw_sk_params(n, 1.0, &rng);
-    Samples samples = metropolis_sample(truth, M, metropolis_default_burn_in(truth), metropolis_default_thin(truth), &rng,
-                                        threads);
+    Samples samples = metropolis_sample(truth, M, thin ? 100 : metropolis_default_burn_in(truth),
+                                        thin ? thin : metropolis_default_thin(truth), &rng, threads);
     double rss_before = peak_rss_mib();
     PlmOptions options;
     options.threads = threads;
@@ -36,9 +39,17 @@ static void bench_plm(int n, int M, int threads) {
                 (double)M * n * sizeof(float) / (1 << 20), peak_rss_mib() - rss_before);
 }
 
-int main() {
+// `build/bench_plm N M` runs that one case (thin 10), e.g. to time n = 1000 alone.
+int main(int argc, char** argv) {
     int threads = (int)std::min(2u, std::max(1u, std::thread::hardware_concurrency()));
+    if (argc == 3) {
+        bench_plm(std::atoi(argv[1]), std::atoi(argv[2]), threads, 10);
+        return 0;
+    }
     bench_plm(40, 100000, threads);
     bench_plm(60, 300000, threads);
+    // Recordings of hundreds to thousands of units (issue 30): M = 20,000; n = 1000 runs Newton-CG (plm_lean.h), the
+    // path plm_fit takes where the Hessian moments would pass 8 GB (n beyond ~700 on 2 threads).
+    for (int n : {200, 500, 1000}) bench_plm(n, 20000, threads, 10);
     return 0;
 }

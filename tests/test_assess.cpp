@@ -18,6 +18,7 @@
 #include "../ising/metropolis.h"
 #include "../ising/moments.h"
 #include "../ising/plm.h"
+#include "../ising/plm_lean.h"
 #include "../ising/sk.h"
 #include "../method/assess.h"
 #include "../report/csv.h"
@@ -221,4 +222,27 @@ TEST_CASE("assess: infer gives repeated rows to the solver as weights, with the 
         for (int i = 0; i < 6; i++) CHECK(b.bias[i] == Approx(a.bias[i]).margin(1e-6));
     }
     CHECK_THAT(read_file(dir + "/p5.txt"), Contains("distinct rows as weights"));
+}
+
+TEST_CASE("assess: Newton-CG pseudo-likelihood (the path for n beyond ~700) reaches plm.h's optimum", "[assess][ising]") {
+    Rng rng;
+    rng_seed(&rng, 10, 0);
+    IsingParams truth = draw_sk_params(24, 1.0, &rng);
+    Samples samples = metropolis_sample(truth, 3000, 1000, 10, &rng, 2);
+    for (int mu = 0; mu < samples.count; mu++) samples.spins[(size_t)mu * 24 + 5] = 1.0f;  // a spin that never flips
+    for (double lambda : {0.0, 0.001}) {
+        PlmOptions options;
+        options.lambda = lambda;
+        options.threads = 2;
+        PlmResult hessian = plm_fit(samples, options), cg = plm_fit_newton_cg(samples, options);
+        CHECK(cg.converged);
+        CHECK(cg.constant_spins == hessian.constant_spins);
+        double largest = 0;
+        for (size_t k = 0; k < cg.params.coupling.size(); k++)
+            largest = std::max(largest, std::fabs(cg.params.coupling[k] - hessian.params.coupling[k]));
+        for (int i = 0; i < 24; i++) largest = std::max(largest, std::fabs(cg.params.bias[i] - hessian.params.bias[i]));
+        INFO("lambda " << lambda << ": largest difference " << largest << ", Newton steps " << cg.max_iterations);
+        CHECK(largest < 1e-4);  // both stop at |gradient| < 1e-6; the curvature there is O(0.1)
+        CHECK(cg.max_iterations <= 15);
+    }
 }

@@ -74,9 +74,11 @@ std::vector<std::string> solvers_from_args(const Args& args, int n) {
 }
 
 // Everything that changes a fold's numbers; a parts folder written with other settings is refused, not mixed in.
-std::string settings_record(const AssessRun& run, const Samples& data) {
+std::string settings_record(const AssessRun& run, const Samples& data, const Samples* test) {
     uint64_t hash = 1469598103934665603ull;
     for (float spin : data.spins) hash = (hash ^ (spin > 0 ? 1u : 0u)) * 1099511628211ull;
+    if (test)
+        for (float spin : test->spins) hash = (hash ^ (spin > 0 ? 3u : 2u)) * 1099511628211ull;
     const AssessSettings& s = run.settings;
     std::string solvers;
     for (const std::string& name : s.solvers) solvers += name + " ";
@@ -488,7 +490,7 @@ int command_assess(int argc, char** argv) {
                      collapse_repeated_rows(data).count,
                      folds > 1 ? (std::to_string(folds) + " folds").c_str() : ("test file " + run.test_path).c_str(),
                      [&]() { std::string t; for (auto& s : run.settings.solvers) t += " " + s; return t; }().c_str());
-    check_parts_record(run, settings_record(run, data));
+    check_parts_record(run, settings_record(run, data, run.test_path.empty() ? nullptr : &test));
     run_folds(run, data, run.test_path.empty() ? nullptr : &test);
     write_results(run, data, run.test_path.empty() ? nullptr : &test);
     return 0;

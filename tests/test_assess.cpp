@@ -200,6 +200,14 @@ TEST_CASE("assess: the command on a tiny data set writes its answer and resumes"
     CHECK_THROWS_WITH(run_command(command_assess, words), Contains("other data or settings"));
     CHECK_THROWS_WITH(run_command(command_assess, {"repro", "assess", dir + "/data.csv", "--out", dir + "/o2", "--folds",
                                                    "1"}), Contains("--folds 1 leaves no held-out rows"));
+    // One held-out test file: a single run, no t-test; the test file is an input the outputs may not replace.
+    write_samples(dir + "/test.csv", exact_sample(truth, 100, &rng), format);
+    REQUIRE(run_command(command_assess, {"repro", "assess", dir + "/data.csv", "--test", dir + "/test.csv", "--out",
+                                         dir + "/single", "--iterations", "20", "--M-plus", "100", "--widths", "16,16,16",
+                                         "--steps", "5", "--eps-count", "3", "--gof-samples", "200", "--solvers",
+                                         "plm,mf", "--quiet"}) == 0);
+    CHECK_THAT(read_file(dir + "/single/summary.md"), Contains("single run"));
+    CHECK(csv_read(dir + "/single/scores.csv").rows.size() == 1 + 2 * 3);
 }
 
 TEST_CASE("assess: infer gives repeated rows to the solver as weights, with the same result", "[assess][own]") {

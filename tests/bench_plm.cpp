@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 #include <thread>
 
 #include "../data/rng.h"
@@ -14,11 +15,12 @@
 #include "../ising/metrics.h"
 #include "../ising/metropolis.h"
 #include "../ising/plm.h"
+#include "../ising/plm_lean.h"
 #include "../ising/sk.h"
 
 // thin 0: the default thinning of ising/metropolis.h; the large-n cases take 10 sweeps (at n = 1000 the default 250
 // would spend minutes drawing data whose only use here is the solver's speed).
-static void bench_plm(int n, int M, int threads, int thin = 0) {
+static void bench_plm(int n, int M, int threads, int thin = 0, bool newton_cg = false) {
     Rng rng;
     rng_seed(&rng, 1);
     IsingParams truth = draw_sk_params(n, 1.0, &rng);
@@ -29,21 +31,21 @@ static void bench_plm(int n, int M, int threads, int thin = 0) {
     options.threads = threads;
     auto start = std::chrono::steady_clock::now();
     double cpu = cpu_seconds();
-    PlmResult result = plm_fit(samples, options);
+    PlmResult result = newton_cg ? plm_fit_newton_cg(samples, options) : plm_fit(samples, options);
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     cpu = cpu_seconds() - cpu;
-    std::printf("PLM %7d x %2d: %.2f s wall, %.2f s CPU on %d thread(s); %d Newton steps at most, max |gradient| %.2g "
+    std::printf("PLM%s %7d x %2d: %.2f s wall, %.2f s CPU on %d thread(s); %d Newton steps at most, max |gradient| %.2g "
                 "(%s); MSE %.3g; data %.0f MiB, peak RSS growth during the fit %.0f MiB\n",
-                M, n, wall, cpu, threads, result.max_iterations, result.max_gradient,
+                newton_cg ? " (Newton-CG)" : "", M, n, wall, cpu, threads, result.max_iterations, result.max_gradient,
                 result.converged ? "converged" : "NOT converged", parameter_mse(result.params, truth),
                 (double)M * n * sizeof(float) / (1 << 20), peak_rss_mib() - rss_before);
 }
 
-// `build/bench_plm N M` runs that one case (thin 10), e.g. to time n = 1000 alone.
+// `build/bench_plm N M [cg]` runs that one case (thin 10), e.g. to time n = 1000 alone; `cg` forces Newton-CG.
 int main(int argc, char** argv) {
     int threads = (int)std::min(2u, std::max(1u, std::thread::hardware_concurrency()));
-    if (argc == 3) {
-        bench_plm(std::atoi(argv[1]), std::atoi(argv[2]), threads, 10);
+    if (argc == 3 || argc == 4) {
+        bench_plm(std::atoi(argv[1]), std::atoi(argv[2]), threads, 10, argc == 4 && std::string(argv[3]) == "cg");
         return 0;
     }
     bench_plm(40, 100000, threads);

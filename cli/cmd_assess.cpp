@@ -364,8 +364,9 @@ void write_results(const AssessRun& run, const Samples& data, const Samples* tes
                      verdict_table + "\n## Scores on the held-out rows, mean ± sd over folds\n\n" +
                      scores_markdown(scores, solvers, n) +
                      "\nHigher likelihoods are better; gof: root-mean-square differences of the magnetisations, "
-                     "connected pair and third-order correlations of 10,000-sample Metropolis draws of each fit against "
-                     "the held-out rows (lower is better; the yardstick row is the training rows' own distance). "
+                     "connected pair and third-order correlations of " + std::to_string(run.settings.gof_samples) +
+                     " Metropolis samples of each fit against the held-out rows (lower is better; the yardstick row is the "
+                     "training rows' own distance). "
                      "log2 p(hidden | rest): " + std::to_string(run.settings.hidden_k) + " hidden spins per held-out row, "
                      "exact over their completions (fig6's measure).\n\n## Settings\n\n- inputs: " + inputs +
                      (run.test_path.empty() ? "" : "\n- test file: " + run.test_path) +
@@ -420,7 +421,7 @@ std::vector<OptionSpec> assess_options() {
         {"out", "DIR", "", "folder for summary.md, scores.csv, assess.png, params.txt and parts/ (required)"},
         {"folds", "K", "4", "cross-validation folds (n = 40, M = 4000: about 12 min on 2 idle cores, extrapolated; README)"},
         {"test", "FILE", "", "held-out rows to score on instead of folds (one run, no t-test)"},
-        {"solvers", "LIST", "", "of em, plm-auto, plm, mf, mle (default: all four, and mle where n <= 16)"},
+        {"solvers", "LIST", "", "of em, plm-auto, plm, mf, mle (default: all four, and mle where n <= 12; mle allowed up to n = 20)"},
         {"M-plus", "K", "20000", "generated samples per fold"},
         {"iterations", "I", "8000", "generator training iterations (the fast recipe's whole schedule)"},
         {"stop", "RULE", "none", "none, or energy-variance (the paper's rule; its target is Var[E] of the held-out rows)"},

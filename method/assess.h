@@ -26,7 +26,7 @@
 
 struct AssessSettings {
     int folds = 4;
-    // "em", "plm-auto", "plm", "mf", and "mle" (exact maximum likelihood; n ≤ ASSESS_MLE_MAX_N).
+    // "em", "plm-auto", "plm", "mf", and "mle" (exact maximum likelihood; n ≤ 20, by default n ≤ ASSESS_MLE_MAX_N).
     std::vector<std::string> solvers;
     long M_plus = 20000;           // generated samples per fold
     AugmentSettings augment;       // recipe, batch, sampler, widths, threads, progress (method/augment.h)
@@ -38,7 +38,7 @@ struct AssessSettings {
     int threads = 1;
     std::function<void(const std::string&)> log;  // a line per step (empty: silent)
 };
-constexpr int ASSESS_MLE_MAX_N = 16;    // exact MLE: thousands of enumerations of 2^n states
+constexpr int ASSESS_MLE_MAX_N = 12;    // exact MLE by default: up to 20,000 enumerations of 2^n states (n = 16: minutes per fit)
 constexpr int ASSESS_EXACT_MAX_N = 20;  // the exact held-out likelihood: one enumeration per fit
 
 // The solvers assessed by default at n: erasure machine, PLM with λ by CV, plain PLM, mean field, and exact MLE

@@ -33,6 +33,7 @@ static const Command commands[] = {
     {"fig5", command_fig5, "Fig. 5: RBM and VAE against diffusion"},
     {"fig6", command_fig6, "Fig. 6: retina, reconstruction of missing neurons"},
     {"fig7", command_fig7, "Fig. 7 (beyond the paper): does augmentation help each solver (EM, PLM, MF)?"},
+    {"fig8", command_fig8, "Fig. 8 (beyond the paper): does repro assess pick the MSE-best pipeline?"},
     {"all", command_all, "every figure, then results/README.md"},
     {"store", command_store, "list or clear the store of trained models the figures share"},
 };

@@ -254,3 +254,16 @@ TEST_CASE("assess: Newton-CG pseudo-likelihood (the path for n beyond ~700) reac
         CHECK(cg.max_iterations <= 15);
     }
 }
+
+TEST_CASE("fig8: the blind choice against the true MSE at a tiny scale", "[figures][assess]") {
+    std::string out = assess_temp_dir() + "/fig8";
+    REQUIRE(run_command(command_fig8, {"repro", "fig8", "--out", out, "--n", "6", "--g-list", "1", "--M-list", "120",
+                                       "--members", "2", "--folds", "2", "--M-plus", "100", "--generator-iterations",
+                                       "20", "--batch", "16", "--sampler", "ddim", "--steps", "5", "--eps-count", "3",
+                                       "--threads", "1", "--quiet", "--store", "none"}) == 0);
+    CsvTable picks = csv_read(out + "/fig8.csv");
+    REQUIRE(picks.rows.size() == 2);  // one row per member
+    for (size_t r = 0; r < picks.rows.size(); r++) CHECK(csv_double(picks, r, "mse_ratio") >= 1.0);
+    CHECK(csv_read(out + "/parts/job_0.csv").rows.size() == 5 * 3);  // solvers (mle at n = 6) × data sets
+    CHECK_THAT(read_file(out + "/summary.md"), Contains("picked the MSE-best"));
+}

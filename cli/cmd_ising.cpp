@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "../data/clock.h"
+#include "../data/collapse.h"
 #include "../data/atomic_file.h"
 #include "../data/formats.h"
 #include "../data/output_gate.h"
@@ -91,21 +92,44 @@ static void run_with_progress(const char* label, const char* unit, long long tot
     monitor.join();
 }
 
+// --params FILE: the user's own parameters. A file written by infer --format 01 says "gauge 0/1" in its comment
+// line and read_params converts it; --gauge 01 says so for a file of h_i, J_ij without that line (README "File
+// formats": w = J/4, b_i = h_i/2 + sum_j w_ij).
+static IsingParams read_own_params(const std::string& path, const std::string& gauge) {
+    if (gauge != "auto" && gauge != "pm1" && gauge != "01")
+        throw UsageError("--gauge must be auto, pm1 or 01, got '" + gauge + "'");
+    std::string text = read_input(path);
+    size_t line_end = text.find('\n');
+    std::string first_line = text.substr(0, line_end);
+    bool marked = first_line.compare(0, 1, "#") == 0 && first_line.find(ZERO_ONE_GAUGE_MARK) != std::string::npos;
+    if (marked && gauge == "pm1")
+        throw UsageError(path + " says '" + ZERO_ONE_GAUGE_MARK + "' in its comment line but --gauge pm1 was given");
+    IsingParams params = parse_params(text, path);
+    return marked || gauge == "01" ? params_from_zero_one(params) : params;
+}
+
 int command_sample(int argc, char** argv) {
     Args args = parse_args(
-        argc, argv, 2, "repro sample --n N --g G --M M --out SAMPLES [--truth TRUTH] [--burn-in B] [--thin K] [--format pm1|01]",
+        argc, argv, 2,
+        "repro sample --n N --g G --M M --out SAMPLES [--truth TRUTH] [--burn-in B] [--thin K] [--format pm1|01]\n"
+        "       repro sample --params PARAMS [--gauge auto|pm1|01] --M M --out SAMPLES [--burn-in B] [--thin K] [--format pm1|01]",
         "Draws Sherrington-Kirkpatrick parameters b_i, w_ij ~ N(0, g^2/n) (i<j; Sec. III A, step 1) and M samples\n"
         "from p(sigma) = exp(-E(sigma))/Z by single-spin-flip Metropolis in 64 independent chains (M if M < 64;\n"
-        "step 2).\n"
+        "step 2). With --params the parameters are the user's own (any n; a parameters file as infer writes it,\n"
+        "in the -1/+1 gauge or, marked in its comment line or with --gauge 01, the 0/1 gauge) and no truth is written.\n"
         "Writes the samples (one per line, n values -1/+1 or 0/1; separated by commas in a .csv, tabs in a .tsv, else\n"
         "blanks) and the true parameters (first line the n biases,\n"
         "then n lines of n couplings). The samples depend on --seed only, not on --threads.\n"
         "Default burn-in and thinning ('auto', in sweeps of n flips): thin = max(10, ceil(n/4 * exp(6(g'-1)))),\n"
-        "burn-in = max(1000, 10 * thin), where g' = sqrt(n * mean_{i<j} w_ij^2) is measured on the drawn couplings\n"
-        "(close to g). The rule follows measured autocorrelation times (ising/metropolis.h): thin is about 10 at\n"
-        "n = 40, g = 1, but about 4000 at n = 40, g = 2, where single-spin Metropolis decorrelates slowly.",
+        "burn-in = max(1000, 10 * thin), where g' = sqrt(n * mean_{i<j} w_ij^2) is measured on the couplings\n"
+        "(close to g). The rule follows measured autocorrelation times of SK models (ising/metropolis.h): thin is\n"
+        "about 10 at n = 40, g = 1, but about 4000 at n = 40, g = 2, where single-spin Metropolis decorrelates\n"
+        "slowly. For other parameters (strong fields, sparse or structured couplings) it is a heuristic: check with\n"
+        "a larger --thin that the moments do not change.",
         {{"n", "N", "40", "number of spins"},
          {"g", "G", "1", "coupling scale g: parameters ~ N(0, g^2/n)"},
+         {"params", "PARAMS", "", "sample from these parameters instead of drawing SK ones (--n, --g, --truth unused)"},
+         {"gauge", "auto|pm1|01", "auto", "--params: the file's gauge (auto: 0/1 when its comment line says so)"},
          {"M", "M", "4000", "number of samples"},
          {"burn-in", "B", "auto", "sweeps before the first sample of each chain"},
          {"thin", "K", "auto", "sweeps between recorded samples"},
@@ -113,28 +137,44 @@ int command_sample(int argc, char** argv) {
          {"truth", "TRUTH", "", "true-parameters file to write (default: SAMPLES with .txt replaced by .truth.txt)"},
          {"format", "pm1|01", "pm1", "write the samples as -1/+1 or 0/1"}},
         0, 0);
-    int n = (int)arg_int_in_range(args, "n", 1, 100000);
-    double g = arg_double(args, "g");
-    if (g < 0) throw UsageError("option --g must be >= 0");
+    const bool own = arg_given(args, "params");
+    if (own)
+        for (const char* name : {"n", "g", "truth"})
+            if (arg_given(args, name))
+                throw UsageError(std::string("--") + name + " is not used with --params (the parameters come from the file)");
+    if (!own && arg_given(args, "gauge")) throw UsageError("--gauge is used only with --params");
+    std::string out = arg_string(args, "out");
+    std::string truth_path;
+    IsingParams truth;
+    Rng rng;
+    rng_seed(&rng, (uint64_t)arg_int(args, "seed"), 0);
+    int n = 0;
+    double g = 0;
+    if (own) {
+        truth = read_own_params(arg_string(args, "params"), arg_string(args, "gauge"));
+        n = truth.n;
+    } else {
+        n = (int)arg_int_in_range(args, "n", 1, 100000);
+        g = arg_double(args, "g");
+        if (g < 0) throw UsageError("option --g must be >= 0");
+        truth_path = arg_given(args, "truth") ? arg_string(args, "truth") : default_truth_path(out);
+    }
     int count = (int)arg_int_in_range(args, "M", 1, 2000000000LL / n);
     // The couplings (n^2 doubles), their text (~24 bytes each), the samples (4 bytes a spin) and their text.
     require_memory((double)n * n * (8 + 24) + (double)count * n * (4 + 3),
                    "sample --n " + std::to_string(n) + " --M " + std::to_string(count));
-    std::string out = arg_string(args, "out");
-    if (out == "-" && !arg_given(args, "truth"))
+    if (!own && out == "-" && !arg_given(args, "truth"))
         throw UsageError("--out - (standard output) needs --truth FILE: the true parameters have no file to be named after");
-    std::string truth_path = arg_given(args, "truth") ? arg_string(args, "truth") : default_truth_path(out);
     // Both outputs are checked before hours of sampling, and written all-or-nothing below.
     FileGate gate;
+    if (own) gate.input("--params", arg_string(args, "params"));
     gate.output("--out", out, true);
     gate.output("--truth", truth_path);
     gate.check();
     int threads = apply_threads(args);
     bool quiet = arg_flag(args, "quiet");
 
-    Rng rng;
-    rng_seed(&rng, (uint64_t)arg_int(args, "seed"), 0);
-    IsingParams truth = draw_sk_params(n, g, &rng);
+    if (!own) truth = draw_sk_params(n, g, &rng);
     int burn_in = sweeps_option(args, "burn-in", metropolis_default_burn_in(truth));
     int thin = sweeps_option(args, "thin", metropolis_default_thin(truth));
     auto start = std::chrono::steady_clock::now();
@@ -143,16 +183,24 @@ int command_sample(int argc, char** argv) {
     run_with_progress("sample", "sweeps", metropolis_total_sweeps(count, burn_in, thin), &sweeps_done, quiet, [&]() {
         samples = metropolis_sample(truth, count, burn_in, thin, &rng, threads, &sweeps_done);
     });
-    char comment[200];
-    std::snprintf(comment, sizeof comment, "repro sample: true SK parameters, n %d, g %g, M %d, seed %llu, gauge -1/+1, "
-                  "repro %s", n, g, count, (unsigned long long)arg_int(args, "seed"), repro_version());
     AtomicFileGroup outputs;
     write_samples(out, samples, output_format(args, format_by_extension(out)));
-    write_params(truth_path, truth, comment);
+    if (!own) {
+        char comment[200];
+        std::snprintf(comment, sizeof comment, "repro sample: true SK parameters, n %d, g %g, M %d, seed %llu, gauge -1/+1, "
+                      "repro %s", n, g, count, (unsigned long long)arg_int(args, "seed"), repro_version());
+        write_params(truth_path, truth, comment);
+    }
     outputs.commit();
-    if (!quiet)
-        std::fprintf(stderr, "sample: n = %d, g = %g, M = %d, burn-in %d, thin %d sweeps: %.2f s; wrote %s and %s\n", n,
-                     g, count, burn_in, thin, seconds_since(start), out.c_str(), truth_path.c_str());
+    if (!quiet) {
+        if (own)
+            std::fprintf(stderr, "sample: n = %d from %s (coupling scale g' = %.3g), M = %d, burn-in %d, thin %d sweeps: "
+                         "%.2f s; wrote %s\n", n, arg_string(args, "params").c_str(), sk_coupling_scale(truth), count,
+                         burn_in, thin, seconds_since(start), out.c_str());
+        else
+            std::fprintf(stderr, "sample: n = %d, g = %g, M = %d, burn-in %d, thin %d sweeps: %.2f s; wrote %s and %s\n", n,
+                         g, count, burn_in, thin, seconds_since(start), out.c_str(), truth_path.c_str());
+    }
     return 0;
 }
 
@@ -415,6 +463,15 @@ int command_infer(int argc, char** argv) {
         throw UsageError("--solver mle enumerates all 2^n states: n must be <= " + std::to_string(EXACT_MAX_N) +
                          ", the samples have n = " + std::to_string(samples.n));
     warn_unreliable_samples(samples, input_format, quiet);
+    // Repeated rows go to the solver as one row weighted by their count: the same data set (every solver weighs a
+    // row of weight c as c copies) at a fraction of the cost. Not for --lambda auto, whose cross-validation folds are
+    // folds of rows; and data without repeats are passed as they are, so their results do not change.
+    Samples distinct = collapse_repeated_rows(samples);
+    bool collapse = distinct.count < samples.count && !(solver.kind == SolverKind::Plm && solver.plm_lambda_auto);
+    if (!quiet)
+        std::fprintf(stderr, "infer: %d rows, %d distinct%s\n", samples.count, distinct.count,
+                     collapse ? ": the solver sees the distinct rows weighted by their counts (the same data set)" : "");
+    const Samples& fitted = collapse ? distinct : samples;
     auto start = std::chrono::steady_clock::now();
     Inference fit;
     std::string how;  // for the parameter file's comment line
@@ -423,19 +480,20 @@ int command_infer(int argc, char** argv) {
     solver.work_done = &work_done;
     if (solver.kind == SolverKind::Erasure) {
         run_with_progress("infer", "eps runs", erasure_planned_runs(erasure_options_for(solver, threads, 0)),
-                          &work_done, quiet, [&]() { fit = infer_with(samples, solver, threads, seed); });
+                          &work_done, quiet, [&]() { fit = infer_with(fitted, solver, threads, seed); });
         how = report_erasure(args, fit, samples, threads, seconds_since(start), quiet);
     } else if (solver.kind == SolverKind::ExactMle) {
         // The bar runs to --max-iter; a fit that converges stops before it (the projection is an upper bound).
         run_with_progress("infer: exact MLE (at most)", "updates", solver.max_iter >= 0 ? solver.max_iter : MleOptions().max_iter,
-                          &work_done, quiet, [&]() { fit = infer_with(samples, solver, threads, seed); });
+                          &work_done, quiet, [&]() { fit = infer_with(fitted, solver, threads, seed); });
         how = report_exact_mle(fit, solver, seconds_since(start), quiet);
     } else {
-        fit = infer_with(samples, solver, threads, seed);
+        fit = infer_with(fitted, solver, threads, seed);
         if (solver.kind == SolverKind::Plm)
             how = report_plm(args, fit, solver, samples, input_format.names, seconds_since(start), quiet);
         else how = report_mean_field(fit, samples, quiet);
     }
+    if (collapse) how += ", " + std::to_string(distinct.count) + " distinct rows as weights";
     write_params(out, gauge == "01" ? params_to_zero_one(fit.params) : fit.params,
                  infer_comment(how, gauge, args.positional, samples, input_format.names));
     return 0;

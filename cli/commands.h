@@ -9,6 +9,7 @@ int command_evaluate(int argc, char** argv);     // cli/cmd_ising.cpp
 int command_energy(int argc, char** argv);       // cli/cmd_ising.cpp
 int command_augment(int argc, char** argv);      // cli/cmd_augment.cpp
 int command_generate(int argc, char** argv);     // cli/cmd_augment.cpp
+int command_assess(int argc, char** argv);       // cli/cmd_assess.cpp: does augmentation help these data?
 int command_retina_info(int argc, char** argv);  // cli/cmd_retina.cpp
 int command_all(int argc, char** argv);          // cli/all.cpp: every figure, then results/README.md
 int command_store(int argc, char** argv);        // cli/cmd_store.cpp: --list, --clear the store of trained models

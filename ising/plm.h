@@ -12,8 +12,8 @@
 // Precision: the gradient, which decides where the iteration stops, is summed in double; the Hessian, which only
 // decides how fast it gets there, is accumulated with ssyrk in float over blocks of rows (an inexact Newton step
 // still converges to the exact optimum). Memory: the data (M·n floats, visited in blocks of rows, never copied) and
-// every spin's Hessian moments, n·n(n+1)/2 floats per worker: n = 60: 0.4 MB, n = 300: 54 MB; beyond n ≈ 700 the
-// solver refuses with the figure (a per-spin Hessian would be O(n²) but cost one pass per spin).
+// every spin's Hessian moments, n·n(n+1)/2 floats per worker: n = 60: 0.4 MB, n = 300: 54 MB; where they would pass
+// 8 GB (n beyond ≈ 700 on 2 threads) plm_fit runs Newton-CG instead (plm_lean.h: O(M·n + n²) memory, same optimum).
 #pragma once
 #include <cstdint>
 #include <string>

@@ -7,6 +7,7 @@
 
 #include "../data/clock.h"
 #include "../data/collapse.h"
+#include "../data/student_t.h"
 #include "../ising/energy.h"
 #include "../ising/exact.h"
 #include "../ising/goodness.h"
@@ -198,18 +199,6 @@ FoldResult assess_fold(const Samples& train, const Samples& held_rows, const Ass
     return result;
 }
 
-double assess_t_quantile_975(int dof) {
-    if (dof < 1) throw std::invalid_argument("t quantile: dof must be >= 1");
-    static const double table[] = {12.706205, 4.302653, 3.182446, 2.776445, 2.570582, 2.446912, 2.364624, 2.306004,
-                                   2.262157, 2.228139, 2.200985, 2.178813, 2.160369, 2.144787, 2.131450, 2.119905,
-                                   2.109816, 2.100922, 2.093024, 2.085963, 2.079614, 2.073873, 2.068658, 2.063899,
-                                   2.059539, 2.055529, 2.051831, 2.048407, 2.045230, 2.042272};
-    if (dof <= 30) return table[dof - 1];
-    // Cornish–Fisher expansion about the normal quantile: error below 1e-4 beyond 30 degrees of freedom.
-    const double z = 1.959963985, v = dof;
-    return z + (z * z * z + z) / (4 * v) + (5 * std::pow(z, 5) + 16 * z * z * z + 3 * z) / (96 * v * v);
-}
-
 PairedVerdict assess_paired_verdict(const std::vector<double>& differences) {
     PairedVerdict v;
     v.count = (int)differences.size();
@@ -225,7 +214,7 @@ PairedVerdict assess_paired_verdict(const std::vector<double>& differences) {
     double squares = 0;
     for (double d : differences) squares += (d - v.mean) * (d - v.mean);
     double sd = std::sqrt(squares / (v.count - 1));
-    v.half_width = assess_t_quantile_975(v.count - 1) * sd / std::sqrt((double)v.count);
+    v.half_width = student_t_quantile(0.975, v.count - 1) * sd / std::sqrt((double)v.count);
     v.verdict = v.mean - v.half_width > 0 ? "helps" : v.mean + v.half_width < 0 ? "hurts" : "undecided";
     return v;
 }

@@ -93,6 +93,4 @@ struct PairedVerdict {
     int count = 0;
 };
 PairedVerdict assess_paired_verdict(const std::vector<double>& differences);
-// Student's t quantile t₀.₉₇₅(dof), dof ≥ 1.
-// TODO: switch to report/statistics.h t_quantile_975 (the lead is adding it on main) once this branch has it.
-double assess_t_quantile_975(int dof);
+

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "csv.h"
+#include "../data/student_t.h"  // Student's t, for the 95 % tests of judge.h
 
 // Mean, sample standard deviation (divisor count − 1) and count of a set of values. sd is NaN when count < 2 (not
 // defined; the judging helpers in report.h then compare plain numbers).
@@ -38,11 +39,3 @@ CsvTable group_table(const std::vector<Group>& groups, const std::vector<std::st
 std::string estimate_text(const Estimate& estimate, int digits = 3);
 // Cell text for an sd column: empty when undefined (fewer than two runs).
 std::string sd_cell(const Estimate& estimate);
-
-// Student's t distribution, for the 95 % tests of report/report.h. Written here (no statistics library): the CDF from
-// the regularised incomplete beta function, P(T ≤ t) = 1 − ½·I_x(ν/2, ½) for t ≥ 0 with x = ν/(ν + t²), I_x by its
-// continued fraction (Lentz's method); the quantile by bisection on the CDF. `dof` may be fractional (Welch).
-double student_t_cdf(double t, double dof);
-// The t with P(T ≤ t) = p, 0 < p < 1. student_t_quantile(0.975, 2) = 4.303 (the 95 % two-sided critical value at 3
-// members), (0.975, 9) = 2.262 (10 members); it tends to the normal 1.960 as dof grows.
-double student_t_quantile(double p, double dof);

@@ -20,6 +20,7 @@
 #include "../ising/plm.h"
 #include "../ising/plm_lean.h"
 #include "../ising/sk.h"
+#include "../data/student_t.h"
 #include "../method/assess.h"
 #include "../report/csv.h"
 
@@ -155,10 +156,10 @@ TEST_CASE("assess: repeated rows collapse into weights that give the same fit", 
 }
 
 TEST_CASE("assess: paired verdicts by Student's t over folds", "[assess]") {
-    CHECK(assess_t_quantile_975(1) == Approx(12.706205));
-    CHECK(assess_t_quantile_975(4) == Approx(2.776445));
-    CHECK(assess_t_quantile_975(31) == Approx(2.039513).margin(2e-4));
-    CHECK(assess_t_quantile_975(100) == Approx(1.983972).margin(1e-4));
+    CHECK(student_t_quantile(0.975, 1) == Approx(12.706205));
+    CHECK(student_t_quantile(0.975, 4) == Approx(2.776445));
+    CHECK(student_t_quantile(0.975, 31) == Approx(2.039513).margin(2e-4));
+    CHECK(student_t_quantile(0.975, 100) == Approx(1.983972).margin(1e-4));
     CHECK(assess_paired_verdict({0.1, 0.12, 0.09}).verdict == "helps");
     CHECK(assess_paired_verdict({-0.1, -0.12, -0.09}).verdict == "hurts");
     CHECK(assess_paired_verdict({0.1, -0.12, 0.05}).verdict == "undecided");

@@ -167,7 +167,7 @@ int command_sample(int argc, char** argv) {
         throw UsageError("--out - (standard output) needs --truth FILE: the true parameters have no file to be named after");
     // Both outputs are checked before hours of sampling, and written all-or-nothing below.
     FileGate gate;
-    if (own) gate.input("--params", arg_string(args, "params"));
+    gate.input("--params", own ? arg_string(args, "params") : "");
     gate.output("--out", out, true);
     gate.output("--truth", truth_path);
     gate.check();

@@ -29,10 +29,12 @@ FileGate::~FileGate() {
 
 void FileGate::input(const std::string& role, const std::string& path) {
     if (!path.empty()) inputs.push_back({role, path, "", false, false});
+    else unused_roles.push_back(role);  // declared but not given this time (the walk over every option sees it)
 }
 
 void FileGate::output(const std::string& role, const std::string& path, bool stdout_allowed, const std::string& updates) {
     if (!path.empty()) outputs.push_back({role, path, updates, stdout_allowed, false});
+    else unused_roles.push_back(role);
 }
 
 void FileGate::output_folder(const std::string& role, const std::string& path) {
@@ -158,6 +160,7 @@ void FileGate::check() {
     declared_roles.clear();
     for (const Entry& file : inputs) declared_roles.push_back(file.role);
     for (const Entry& file : outputs) declared_roles.push_back(file.role);
+    declared_roles.insert(declared_roles.end(), unused_roles.begin(), unused_roles.end());
     throw GateDryRun("dry run: every declared file passed the gate");
 }
 

@@ -42,6 +42,7 @@ public:
         bool stdout_allowed = false, folder = false;
     };
     std::vector<Entry> inputs, outputs;
+    std::vector<std::string> unused_roles;      // roles declared with no file this time (for the dry run's record)
     std::vector<std::string> admitted;         // canonical targets of checked outputs
     std::vector<std::string> admitted_folders;  // canonical folders, each ending in '/'
     bool checked = false;

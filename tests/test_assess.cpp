@@ -221,11 +221,15 @@ TEST_CASE("assess: infer gives repeated rows to the solver as weights, with the 
     for (int c = 0; c < 4; c++) append_samples(&copies, once, "copies");
     write_samples(dir + "/once.txt", once);
     write_samples(dir + "/copies.txt", copies);
-    for (const char* method : {"plm", "mf", "erasure"}) {
-        REQUIRE(run_command(command_infer, {"repro", "infer", dir + "/once.txt", "--method", method, "--out",
-                                            dir + "/p1.txt", "--quiet", "--eps-grid", "0.3:0.7:3"}) == 0);
-        REQUIRE(run_command(command_infer, {"repro", "infer", dir + "/copies.txt", "--method", method, "--out",
-                                            dir + "/p5.txt", "--quiet", "--eps-grid", "0.3:0.7:3"}) == 0);
+    for (const std::string solver : {"plm", "mf", "em"}) {
+        std::vector<std::string> grid = solver == "em" ? std::vector<std::string>{"--eps-range", "0.3:0.7", "--eps-count", "3"}
+                                                       : std::vector<std::string>{};  // the grid is the erasure machine's
+        std::vector<std::string> once_words = {"repro", "infer", dir + "/once.txt", "--solver", solver, "--out", dir + "/p1.txt", "--quiet"};
+        std::vector<std::string> copies_words = {"repro", "infer", dir + "/copies.txt", "--solver", solver, "--out", dir + "/p5.txt", "--quiet"};
+        once_words.insert(once_words.end(), grid.begin(), grid.end());
+        copies_words.insert(copies_words.end(), grid.begin(), grid.end());
+        REQUIRE(run_command(command_infer, once_words) == 0);
+        REQUIRE(run_command(command_infer, copies_words) == 0);
         IsingParams a = read_params(dir + "/p1.txt"), b = read_params(dir + "/p5.txt");
         for (int k = 0; k < 36; k++) CHECK(b.coupling[k] == Approx(a.coupling[k]).margin(1e-6));
         for (int i = 0; i < 6; i++) CHECK(b.bias[i] == Approx(a.bias[i]).margin(1e-6));

@@ -8,6 +8,8 @@ endif
 LDLIBS   = -lopenblas -lz -lpthread -lm
 # A plain `make` builds ./repro (the design card's `make && ./repro fig2`), on every core unless -j is given.
 .DEFAULT_GOAL := all
+# The check of the build dependencies every compile waits for (its rule is below the pattern rules).
+DEPS_STAMP = build/deps.ok
 ifeq (,$(filter -j%,$(MAKEFLAGS)))
 MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
 endif
@@ -53,7 +55,6 @@ build/%.o: %.cpp | $(DEPS_STAMP)
 
 # Before the first compile: are the headers and libraries there? Without them the compiler's first error would be a
 # missing cblas.h; this says what to run instead.
-DEPS_STAMP = build/deps.ok
 $(DEPS_STAMP):
 	@mkdir -p build
 	@for h in cblas.h zlib.h; do printf '#include <%s>\nint main(){}\n' $$h | $(CXX) -x c++ -o /dev/null - $(LDLIBS) 2>/dev/null || { \

@@ -290,9 +290,9 @@ static std::string solver_section(const std::string& results_dir) {
     return out;
 }
 
-std::string results_readme_text(const std::string& results_dir,
-                                const std::vector<std::pair<std::string, std::string>>& notes) {
-    // Figure directories in numeric order, plus figures only named in notes.
+// Figure directories in numeric order, plus figures only named in notes: (number, folder name).
+static std::vector<std::pair<int, std::string>> figure_folders(const std::string& results_dir,
+                                                               const std::vector<std::pair<std::string, std::string>>& notes) {
     std::vector<std::pair<int, std::string>> figures;
     for (const std::string& name : list_directory(results_dir))
         if (figure_number(name) >= 0 && path_exists(results_dir + "/" + name + "/.")) figures.push_back({figure_number(name), name});
@@ -302,7 +302,12 @@ std::string results_readme_text(const std::string& results_dir,
         if (!known && figure_number(note.first) >= 0) figures.push_back({figure_number(note.first), note.first});
     }
     std::sort(figures.begin(), figures.end());
+    return figures;
+}
 
+std::string results_readme_text(const std::string& results_dir,
+                                const std::vector<std::pair<std::string, std::string>>& notes) {
+    std::vector<std::pair<int, std::string>> figures = figure_folders(results_dir, notes);
     std::vector<Claim> all_claims;
     std::string sections;
     // What computing each figure took, for the line under "Claims at a glance": its summed job time when it ran as

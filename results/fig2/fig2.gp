@@ -86,17 +86,17 @@ set offsets graph 0.05, graph 0.05, graph 0.08, graph 0.08
 set xtics ("1k" 1000, "2k" 2000, "4k" 4000, "8k" 8000, "16k" 16000, "32k" 32000)
 set grid xtics ytics mxtics lc rgb '#DDDDDD', lc rgb '#F2F2F2'
 set arrow from 32000, graph 0 to 32000, graph 1 nohead lc rgb '#D55E00' dt 2 lw 1.5
-set label 'rule stops (2), did not fire (1)' at 32000, graph 0.04 right offset -0.5,0 front tc rgb '#D55E00'
+set label 'rule stops (2), did not fire (8)' at 32000, graph 0.04 right offset -0.5,0 front tc rgb '#D55E00'
 # fig2.csv: x = iteration (column 1), y = mse_aug_mean (column 3), error bar = mse_aug_sd (column 4)
 # fig2.csv: x = iteration (column 1), y = mse_aug_obs_mean (column 5), error bar = mse_aug_obs_sd (column 6)
 # fig2.csv: x = iteration (column 1), y = mse_aug_plm_mean (column 7), error bar = mse_aug_plm_sd (column 8)
 plot 'fig2.csv' using 1:3:(strcol(4) eq '' ? 0 : column(4)) with yerrorlines lc rgb '#E69F00' pt 7 ps 1 dt 1 lw 1.5 title 'augmented', \
      'fig2.csv' using 1:5:(strcol(6) eq '' ? 0 : column(6)) with yerrorlines lc rgb '#56B4E9' pt 6 ps 1 dt 1 lw 1.5 title 'aug+obs', \
      'fig2.csv' using 1:7:(strcol(8) eq '' ? 0 : column(8)) with yerrorlines lc rgb '#CC79A7' pt 2 ps 1 dt 1 lw 1.5 title 'augmented, PLM', \
-     0.01090432421 with lines lc rgb '#000000' dt 2 lw 2 title 'observed only', \
-     0.001567295561 with lines lc rgb '#CC79A7' dt 2 lw 2 title 'observed only, PLM-CV', \
-     0.005896731406 with lines lc rgb '#009E73' dt 3 lw 2 title 'oracle (fresh M+)', \
-     0.01122341117 with lines lc rgb '#7F7F7F' dt 3 lw 2 title 'bootstrap (M+ copies)'
+     0.007984126364 with lines lc rgb '#000000' dt 2 lw 2 title 'observed only', \
+     0.001250528007 with lines lc rgb '#CC79A7' dt 2 lw 2 title 'observed only, PLM-CV', \
+     0.004615215733 with lines lc rgb '#009E73' dt 3 lw 2 title 'oracle (fresh M+)', \
+     0.008249134548 with lines lc rgb '#7F7F7F' dt 3 lw 2 title 'bootstrap (M+ copies)'
 
 # panel 6: (f) energy variance
 reset
@@ -114,11 +114,11 @@ set offsets graph 0.05, graph 0.05, graph 0.08, graph 0.08
 set xtics ("1k" 1000, "2k" 2000, "4k" 4000, "8k" 8000, "16k" 16000, "32k" 32000)
 set grid xtics ytics mxtics lc rgb '#DDDDDD', lc rgb '#F2F2F2'
 set arrow from 32000, graph 0 to 32000, graph 1 nohead lc rgb '#D55E00' dt 2 lw 1.5
-set label 'rule stops (2), did not fire (1)' at 32000, graph 0.04 right offset -0.5,0 front tc rgb '#D55E00'
+set label 'rule stops (2), did not fire (8)' at 32000, graph 0.04 right offset -0.5,0 front tc rgb '#D55E00'
 # fig2.csv: x = iteration (column 1), y = var_e_aug_mean (column 11), error bar = var_e_aug_sd (column 12)
 plot 'fig2.csv' using 1:11:(strcol(12) eq '' ? 0 : column(12)) with yerrorlines lc rgb '#E69F00' pt 7 ps 1 dt 1 lw 1.5 title 'augmented', \
-     92.39154989 with lines lc rgb '#000000' dt 2 lw 2 title 'train', \
-     98.444517 with lines lc rgb '#D55E00' dt 3 lw 2 title 'test'
+     59.68513318 with lines lc rgb '#000000' dt 2 lw 2 title 'train', \
+     64.88547366 with lines lc rgb '#D55E00' dt 3 lw 2 title 'test'
 
 # panel 7: (g) generator fidelity vs test data
 reset
@@ -136,13 +136,13 @@ set offsets graph 0.05, graph 0.05, graph 0.08, graph 0.08
 set xtics ("1k" 1000, "2k" 2000, "4k" 4000, "8k" 8000, "16k" 16000, "32k" 32000)
 set grid xtics ytics mxtics lc rgb '#DDDDDD', lc rgb '#F2F2F2'
 set arrow from 32000, graph 0 to 32000, graph 1 nohead lc rgb '#D55E00' dt 2 lw 1.5
-set label 'rule stops (2), did not fire (1)' at 32000, graph 0.04 right offset -0.5,0 front tc rgb '#D55E00'
+set label 'rule stops (2), did not fire (8)' at 32000, graph 0.04 right offset -0.5,0 front tc rgb '#D55E00'
 # fig2.csv: x = iteration (column 1), y = fid_m_test_mean (column 13), error bar = fid_m_test_sd (column 14)
 # fig2.csv: x = iteration (column 1), y = fid_c_test_mean (column 15), error bar = fid_c_test_sd (column 16)
 plot 'fig2.csv' using 1:13:(strcol(14) eq '' ? 0 : column(14)) with yerrorlines lc rgb '#E69F00' pt 7 ps 1 dt 1 lw 1.5 title '|dm_i|', \
      'fig2.csv' using 1:15:(strcol(16) eq '' ? 0 : column(16)) with yerrorlines lc rgb '#56B4E9' pt 6 ps 1 dt 1 lw 1.5 title '|dC_ij|', \
-     0.018325 with lines lc rgb '#E69F00' dt 2 lw 2 title 'train vs test |dm_i|', \
-     0.01408647479 with lines lc rgb '#56B4E9' dt 3 lw 2 title 'train vs test |dC_ij|'
+     0.01902 with lines lc rgb '#E69F00' dt 2 lw 2 title 'train vs test |dm_i|', \
+     0.01567036362 with lines lc rgb '#56B4E9' dt 3 lw 2 title 'train vs test |dC_ij|'
 
 unset multiplot
 set output

@@ -57,7 +57,6 @@ static void decide(Judgement* j, double effect, double half, const std::function
     j->effect = effect;
     j->low = effect - half;
     j->high = effect + half;
-    j->strength = half > 0 ? std::fabs(effect) / half : INFINITY;
     j->verdict = j->high < 0 ? Verdict::Held : j->low > 0 ? Verdict::NotHeld : Verdict::Undecided;
     j->needed = j->verdict == Verdict::Undecided ? members_needed(effect, half_width_at) : 0;
 }
@@ -124,6 +123,12 @@ Judgement judge_paired_less(const std::string& a_name, const std::vector<double>
 // held (the weakest held one decides), one not-held point refutes it; an undecided point whose effect goes the wrong
 // way would refute it at its own members needed (the fewest such decide), else every undecided point must come out
 // held (the one needing most decides). At some point: the mirror image.
+// |effect| / half-width of its 95 % interval (> 1: decided), from the interval itself; picks the deciding point.
+static double strength(const Judgement& j) {
+    double half = 0.5 * (j.high - j.low);
+    return half > 0 ? std::fabs(j.effect) / half : INFINITY;
+}
+
 static Judgement combine(const std::vector<std::string>& labels, const std::vector<Judgement>& judgements, bool every) {
     if (labels.size() != judgements.size() || judgements.empty())
         throw std::runtime_error("judge_all/judge_any: need one label per judgement, and at least one");
@@ -147,8 +152,8 @@ static Judgement combine(const std::vector<std::string>& labels, const std::vect
     auto wins_way = [&](const Judgement& p) { return p.verdict == Verdict::Undecided && ((p.effect > 0) == every); };
     auto needed = [](const Judgement& p) { return p.needed < 0 ? INT32_MAX : p.needed; };
     auto better = [&](const Judgement& a, const Judgement& b) {  // is a a better representative than b?
-        if (all.verdict == win) return a.verdict == win && (b.verdict != win || a.strength > b.strength);
-        if (all.verdict == need) return a.strength < b.strength;
+        if (all.verdict == win) return a.verdict == win && (b.verdict != win || strength(a) > strength(b));
+        if (all.verdict == need) return strength(a) < strength(b);
         if (wins_way(a) != wins_way(b)) return wins_way(a);
         if ((a.verdict == Verdict::Undecided) != (b.verdict == Verdict::Undecided)) return a.verdict == Verdict::Undecided;
         return wins_way(a) ? needed(a) < needed(b) : needed(a) > needed(b);
@@ -160,7 +165,6 @@ static Judgement combine(const std::vector<std::string>& labels, const std::vect
     all.effect = point.effect;
     all.low = point.low;
     all.high = point.high;
-    all.strength = point.strength;
     all.needed = all.verdict == Verdict::Undecided ? (single > 0 ? -1 : point.needed)
                  : all.verdict == Verdict::SingleRun ? -1 : 0;
     return all;

@@ -35,7 +35,6 @@ struct Judgement {
     int members = -1;  // the independent members behind the verdict, the fewest at any point; −1: not known
     double effect = NAN, low = NAN, high = NAN;
     int needed = -1;
-    double strength = NAN;  // |effect| / half-width of the interval (> 1: decided); picks the weakest point
 };
 
 // An estimate from a single number (count 1, no sd).

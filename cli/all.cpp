@@ -1,4 +1,4 @@
-// `repro all`: every figure in order (fig2 … fig6, then fig7, beyond the paper), then results/README.md, the claims report (report/report.h).
+// `repro all`: every figure in order (fig2 … fig6, then fig7 and fig8, beyond the paper), then results/README.md, the claims report (report/report.h).
 // The figures skip their finished jobs, so rerunning `repro all` after an interruption continues where it stopped.
 // A figure that fails is reported and the others still run; the report then notes the failure under its heading.
 #include <chrono>
@@ -23,13 +23,13 @@ struct FigureCommand {
 
 int command_all(int argc, char** argv) {
     Args args = parse_args(argc, argv, 2, "repro all [--scale quick|paper] [--members K] [--out DIR] [--report-only]",
-                           "Runs fig2, fig3, fig4, fig5, fig6 and fig7 (each into DIR/figK, skipping finished jobs), then "
+                           "Runs fig2, fig3, fig4, fig5, fig6, fig7 and fig8 (each into DIR/figK, skipping finished jobs), then "
                            "writes DIR/README.md, the report of every claim with its measured numbers and verdict.",
                            {{"scale", "S", "quick", "quick (the budgeted small design of each figure) or paper (the full design)"},
                             {"out", "DIR", "results", "results directory; figure K writes DIR/figK"},
                             {"members", "K", "", "members per point in every figure (default: each figure's, quick 3, paper 10); "
                                                  "a finished run with fewer members keeps them and adds the rest"},
-                            {"figures", "LIST", "fig2,fig3,fig4,fig5,fig6,fig7", "the figures to run, in this order"},
+                            {"figures", "LIST", "fig2,fig3,fig4,fig5,fig6,fig7,fig8", "the figures to run, in this order"},
                             {"report-only", "", "", "only rebuild DIR/README.md from the figures' files"},
                             store_option()},
                            0, 0);
@@ -43,7 +43,7 @@ int command_all(int argc, char** argv) {
     if (!arg_flag(args, "report-only")) {
         const FigureCommand figures[] = {{"fig2", command_fig2}, {"fig3", command_fig3}, {"fig4", command_fig4},
                                          {"fig5", command_fig5}, {"fig6", command_fig6},
-                                         {"fig7", command_fig7}};
+                                         {"fig7", command_fig7}, {"fig8", command_fig8}};
         std::vector<std::string> outcome;
         CsvTable times = csv_table({"figure", "status", "seconds", "models_found", "iterations_saved", "models_kept"});
         if (arg_given(args, "members")) arg_int_in_range(args, "members", 1, 1000);
@@ -54,7 +54,7 @@ int command_all(int argc, char** argv) {
             const FigureCommand* found = nullptr;
             for (const FigureCommand& figure : figures)
                 if (name == figure.name) found = &figure;
-            if (!found) throw UsageError("--figures: no figure '" + name + "' (fig2 ... fig7)");
+            if (!found) throw UsageError("--figures: no figure '" + name + "' (fig2 ... fig8)");
             chosen.push_back(*found);
         }
         for (const FigureCommand& figure : chosen) {

@@ -13,6 +13,7 @@
 #include "../data/collapse.h"
 #include "../data/formats.h"
 #include "../data/output_gate.h"
+#include "../data/subset.h"
 #include "../data/version.h"
 #include "../method/appendix_a.h"
 #include "../method/assess.h"
@@ -416,6 +417,27 @@ AssessSettings settings_from_args(const Args& args, int n, int threads, bool qui
     return s;
 }
 
+// --most-active K and --rows K: the part of a recording to assess (data/subset.h); the test file keeps the same spins.
+void choose_part(const Args& args, const AssessRun& run, Samples* data, SampleFormat* format, Samples* test, bool quiet) {
+    if (arg_given(args, "most-active")) {
+        int count = (int)arg_int_in_range(args, "most-active", 1, data->n);
+        std::vector<int> columns = most_active_columns(*data, count);
+        *data = select_columns(*data, columns);
+        if (test) *test = select_columns(*test, columns);
+        if (!format->names.empty()) {
+            std::vector<std::string> names;
+            for (int c : columns) names.push_back(format->names[c]);
+            format->names = names;
+        }
+        if (!quiet) std::fprintf(stderr, "assess: kept the %d most active spins\n", count);
+    }
+    if (arg_given(args, "rows")) {
+        long count = (long)arg_int_in_range(args, "rows", 2, data->count);
+        *data = random_rows(*data, count, derive_seed(run.seed, 600));
+        if (!quiet) std::fprintf(stderr, "assess: a random subset of %ld rows\n", count);
+    }
+}
+
 std::vector<OptionSpec> assess_options() {
     std::vector<OptionSpec> options = {
         {"out", "DIR", "", "folder for summary.md, scores.csv, assess.png, params.txt and parts/ (required)"},
@@ -429,7 +451,10 @@ std::vector<OptionSpec> assess_options() {
                                    "0.999) or paper (Adam 1e-4; give --iterations 32000)"},
         {"widths", "W1,W2,W3", "", "other encoder widths of the denoiser (default Appendix A's for n)"},
         {"k-hidden", "K", "", "hidden spins per held-out row for log2 p(hidden | rest) (default min(14, 0.35 n))"},
-        {"gof-samples", "S", "10000", "Metropolis samples of each fit for the goodness of fit"}};
+        {"gof-samples", "S", "10000", "Metropolis samples of each fit for the goodness of fit"},
+        {"most-active", "K", "", "keep the K spins most often +1 (1 in 0/1 data), as fig6 keeps the retina's 40 most "
+                                 "active neurons"},
+        {"rows", "K", "", "use a random subset of K rows (seeded; rows are exchangeable in an Ising model)"}};
     for (const OptionSpec& option : diffusion_options()) options.push_back(option);
     for (const OptionSpec& option : erasure_options()) options.push_back(option);
     return with_sample_input_options(options, false);
@@ -475,12 +500,13 @@ int command_assess(int argc, char** argv) {
     recipe_from_args(args);
     SampleFormat format;
     Samples data = read_sample_inputs(args.positional, sample_read_options(args, quiet), &format);
-    warn_unreliable_samples(data, format, quiet);
     Samples test;
     if (!run.test_path.empty()) {
         test = read_samples(run.test_path, sample_read_options(args, quiet), nullptr);
         require_same_n(args.positional[0], data.n, run.test_path, test.n);
     }
+    choose_part(args, run, &data, &format, run.test_path.empty() ? nullptr : &test, quiet);
+    warn_unreliable_samples(data, format, quiet);
     if (data.count < 2 * folds) throw std::runtime_error("assess: " + std::to_string(data.count) + " rows cannot make " + std::to_string(folds) + " folds");
     run.settings = settings_from_args(args, data.n, threads, quiet);
     run.settings.folds = folds;

@@ -10,7 +10,9 @@ std::vector<OptionSpec> sample_input_options(bool weights) {
     std::vector<OptionSpec> options = {
         {"header", "", "", "the first line of the samples is a header of column names even if it looks like numbers "
                            "(a first line without numbers is taken as one anyway)"},
-        {"var", "NAME", "", ".mat input: the variable holding the samples (rows = samples; default: the only one)"}};
+        {"var", "NAME", "", ".mat input: the variable holding the samples (rows = samples; default: the only one)"},
+        {"unit-axis", "A", "", ".npy/.mat input: the axis holding the spins: 1 for a spins x samples matrix (a raster), "
+                               "or of a 3-D array (e.g. 2 for trials x neurons x bins; the other two axes become rows)"}};
     if (weights)
         options.push_back({"weights-column", "COL", "", "a column (name from the header, or 1-based number) holding "
                                                         "each row's count or weight, as in a histogram of configurations"});
@@ -27,6 +29,7 @@ SampleReadOptions sample_read_options(const Args& args, bool quiet) {
     options.quiet = quiet;
     options.header = arg_flag(args, "header");
     if (arg_given(args, "var")) options.mat_variable = arg_string(args, "var");
+    if (arg_given(args, "unit-axis")) options.unit_axis = (int)arg_int_in_range(args, "unit-axis", 1, 3);
     for (const OptionSpec& spec : args.spec)
         if (spec.name == "weights-column" && arg_given(args, "weights-column"))
             options.weights_column = arg_string(args, "weights-column");

@@ -359,12 +359,48 @@ static Samples samples_from_matrix(size_t rows, size_t columns, Value value, con
     return samples;
 }
 
-static Samples samples_from_npy(const std::string& bytes, const std::string& name, bool quiet, SampleFormat* format) {
+// What to say when a 3-D array arrives without --unit-axis.
+static std::string three_d_hint() {
+    return "; for a 3-D array (e.g. trials x neurons x bins) give --unit-axis A, the axis 1..3 holding the spins "
+           "(the other two become the rows)";
+}
+
+// A 2-D array has two axes: --unit-axis 1 (spins in rows) or 2 (the default, spins in columns).
+static void check_2d_unit_axis(int unit_axis, const std::string& name) {
+    if (unit_axis > 2) throw std::runtime_error(name + ": --unit-axis " + std::to_string(unit_axis) + " but the array has 2 axes");
+}
+
+// A 3-D array (dims d, element (i0, i1, i2) at Σ i_k·stride_k) read as samples: the spins along `unit_axis` (1..3),
+// one row for every index pair of the other two axes, the earlier axis outer. The retina recording (297 repeats ×
+// 160 neurons × 953 bins, --unit-axis 2) becomes 283,041 rows in the order of data/retina.h's raster.
+template <typename Value>
+static Samples samples_from_3d(const std::vector<size_t>& d, const std::vector<size_t>& stride, int unit_axis,
+                               Value value, const std::string& name, bool quiet, SampleFormat* format) {
+    if (unit_axis < 1 || unit_axis > 3) throw std::runtime_error(name + ": --unit-axis must be 1, 2 or 3");
+    int unit = unit_axis - 1, outer = unit == 0 ? 1 : 0, inner = unit == 2 ? 1 : 2;
+    size_t rows = d[outer] * d[inner];
+    return samples_from_matrix(rows, d[unit], [&](size_t r, size_t c) {
+        return value((r / d[inner]) * stride[outer] + (r % d[inner]) * stride[inner] + c * stride[unit]);
+    }, name, quiet, format);
+}
+
+static Samples samples_from_npy(const std::string& bytes, const std::string& name, bool quiet, int unit_axis,
+                                SampleFormat* format) {
     NpyArray array = npy_parse(bytes, name);
+    if (array.shape.size() == 3 && unit_axis >= 1) {  // C order: element (i0, i1, i2) at (i0·d1 + i1)·d2 + i2
+        const std::vector<size_t>& d = array.shape;
+        return samples_from_3d(d, {d[1] * d[2], d[2], 1}, unit_axis, [&](size_t k) { return array.values[k]; }, name,
+                               quiet, format);
+    }
     if (array.shape.size() != 2)
         throw std::runtime_error(name + ": the array has " + std::to_string(array.shape.size()) +
-                                 " dimensions; samples need a 2-D array (rows = samples, columns = spins)");
+                                 " dimensions; samples need a 2-D array (rows = samples, columns = spins)" +
+                                 (array.shape.size() == 3 ? three_d_hint() : ""));
+    check_2d_unit_axis(unit_axis, name);
     size_t columns = array.shape[1];
+    if (unit_axis == 1)  // spins in rows (a neurons × bins raster): read transposed
+        return samples_from_matrix(columns, array.shape[0], [&](size_t r, size_t c) { return array.values[c * columns + r]; },
+                                   name, quiet, format);
     return samples_from_matrix(array.shape[0], columns, [&](size_t r, size_t c) { return array.values[r * columns + c]; },
                                name, quiet, format);
 }
@@ -391,10 +427,20 @@ static Samples samples_from_mat(const std::string& bytes, const std::string& nam
         throw std::runtime_error(name + ": choose the variable with --var NAME (variables: " +
                                  (listed.empty() ? "none" : listed) + ")");
     const MatArray& array = *chosen;
+    if (array.dims.size() == 3 && options.unit_axis >= 1) {  // column-major: (i0, i1, i2) at i0 + d0·(i1 + d1·i2)
+        const std::vector<size_t>& d = array.dims;
+        return samples_from_3d(d, {1, d[0], d[0] * d[1]}, options.unit_axis,
+                               [&](size_t k) { return mat5_value(array, k); }, name + ":" + array.name, options.quiet, format);
+    }
     if (array.dims.size() != 2)
         throw std::runtime_error(name + ": variable '" + array.name + "' is " + dims_text(array.dims) +
-                                 "; samples need a 2-D matrix (rows = samples, columns = spins)");
+                                 "; samples need a 2-D matrix (rows = samples, columns = spins)" +
+                                 (array.dims.size() == 3 ? three_d_hint() : ""));
+    check_2d_unit_axis(options.unit_axis, name);
     size_t rows = array.dims[0];
+    if (options.unit_axis == 1)  // spins in rows (a neurons × bins raster): read transposed
+        return samples_from_matrix(array.dims[1], rows, [&](size_t r, size_t c) { return mat5_value(array, c + rows * r); },
+                                   name + ":" + array.name, options.quiet, format);
     return samples_from_matrix(rows, array.dims[1], [&](size_t r, size_t c) { return mat5_value(array, r + rows * c); },
                                name + ":" + array.name, options.quiet, format);
 }
@@ -423,12 +469,14 @@ Samples read_samples(const std::string& path, const SampleReadOptions& options, 
     bool npy = npy_has_magic(bytes), mat = bytes.compare(0, 6, "MATLAB") == 0 || ends_with(path, ".mat");
     if ((npy || mat) && !options.weights_column.empty())
         throw std::runtime_error(name + ": a weights column is read from text files only");
-    if (npy) return samples_from_npy(bytes, name, options.quiet, format);
+    if (npy) return samples_from_npy(bytes, name, options.quiet, options.unit_axis, format);
     if (mat) return samples_from_mat(bytes, name, options, format);
     std::string kind = binary_kind(bytes);
     if (!kind.empty())
         throw std::runtime_error(name + ": convert to text: this is " + kind + ", not a samples file (text with one "
                                  "sample per line, .npy or .mat; docs/file-formats.md)");
+    if (options.unit_axis > 0)
+        throw std::runtime_error(name + ": --unit-axis is for .npy and .mat arrays; a text file has one sample per line");
     return parse_samples(bytes, name, options, format);
 }
 

@@ -34,6 +34,8 @@ struct SampleReadOptions {
     bool header = false;          // the first line is a header even though it looks like numbers
     std::string weights_column;   // name or 1-based number of a column of row counts/weights ("" = none)
     std::string mat_variable;     // .mat input: the variable to read ("" = the only numeric matrix in the file)
+    int unit_axis = 0;            // 3-D .npy/.mat input (e.g. trials × neurons × bins): the axis 1..3 holding the
+                                  // spins; the other two axes become the rows, the earlier one outer (0 = 2-D only)
 };
 
 // Ising parameters of Eq. (2): E(σ) = -Σ_i b_i σ_i - Σ_{i<j} w_ij σ_i σ_j.

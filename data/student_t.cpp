@@ -57,3 +57,18 @@ double student_t_quantile(double p, double dof) {
     }
     return 0.5 * (lo + hi);
 }
+
+double beta_cdf(double x, double a, double b) {
+    if (!(a > 0 && b > 0)) throw std::runtime_error("beta_cdf: a and b must be positive");
+    return incomplete_beta(a, b, x);
+}
+
+double beta_quantile(double p, double a, double b) {
+    if (!(p > 0 && p < 1)) throw std::runtime_error("beta_quantile: p must lie in (0, 1)");
+    double lo = 0, hi = 1;
+    for (int k = 0; k < 200 && hi - lo > 1e-13; k++) {
+        double mid = 0.5 * (lo + hi);
+        (beta_cdf(mid, a, b) < p ? lo : hi) = mid;
+    }
+    return 0.5 * (lo + hi);
+}

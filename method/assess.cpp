@@ -118,6 +118,8 @@ void score_fit(const IsingParams& params, const HeldOut& held, const AssessSetti
         for (double e : energy) sum += -e - log_partition;
         score->exact = sum / rows.count / rows.n / std::log(2.0);
     }
+    score->gof_m = score->gof_c = score->gof_t = NAN;
+    if (s.gof_samples <= 0) return;
     // Goodness of fit: Metropolis samples of the fit (the default thinning of ising/metropolis.h, capped: a fit with
     // strong couplings would otherwise ask for thousands of sweeps per sample, and a slightly correlated sample
     // only adds noise to these distances).
@@ -191,6 +193,7 @@ FoldResult assess_fold(const Samples& train, const Samples& held_rows, const Ass
             score.eps = fit.eps;
             score.lambda = fit.lambda;
             score_fit(fit.params, held, s, derive_seed(seed, purpose++), &score);
+            score.params = fit.params;
             result.scores.push_back(score);
             say(solver + " on " + score.data + ": held-out pseudo-log-likelihood " + std::to_string(score.pll) +
                 " bits/spin, log2 p(hidden | rest) " + std::to_string(score.cond));

@@ -34,7 +34,7 @@ struct AssessSettings {
     bool energy_variance_rule = false;  // stop by the paper's rule (checkpoints 1000, 2000, … ≤ iterations) instead
     ErasureGrid grid;
     int hidden_k = 0;              // 0: assess_hidden_k(n)
-    long gof_samples = 10000;      // Metropolis samples of each fit for the goodness of fit
+    long gof_samples = 10000;      // Metropolis samples of each fit for the goodness of fit (0: no check; NaN)
     int threads = 1;
     std::function<void(const std::string&)> log;  // a line per step (empty: silent)
 };
@@ -62,6 +62,7 @@ struct PipelineScore {
     double eps = 0, lambda = 0;    // the erasure machine's ε, PLM's λ
     long rows = 0, distinct_rows = 0;  // the training rows and how many of them are distinct (solvers see those)
     double seconds = 0;            // the fit
+    IsingParams params;            // the fit itself (fig8 scores it against the true parameters)
 };
 struct FoldResult {
     std::vector<PipelineScore> scores;

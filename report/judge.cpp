@@ -118,6 +118,31 @@ Judgement judge_paired_less(const std::string& a_name, const std::vector<double>
     return j;
 }
 
+// The exact interval: low = B⁻¹(0.025; x, n − x + 1), high = B⁻¹(0.975; x + 1, n − x) (0 and 1 at the ends).
+Judgement judge_proportion_above(const std::string& what, int successes, int trials, double p0) {
+    if (trials < 1 || successes < 0 || successes > trials) throw std::runtime_error("judge_proportion_above: need 0 <= successes <= trials, trials >= 1");
+    Judgement j;
+    j.members = trials;
+    j.effect = (double)successes / trials;
+    std::string counts = what + " " + std::to_string(successes) + " of " + std::to_string(trials);
+    if (trials == 1) {
+        j.verdict = Verdict::SingleRun;
+        j.measured = counts + " (single run)";
+        return j;
+    }
+    j.low = successes == 0 ? 0.0 : beta_quantile(0.025, successes, trials - successes + 1);
+    j.high = successes == trials ? 1.0 : beta_quantile(0.975, successes + 1, trials - successes);
+    j.verdict = j.low > p0 ? Verdict::Held : j.high < p0 ? Verdict::NotHeld : Verdict::Undecided;
+    // Members needed: the normal approximation of the interval's half-width at the measured proportion.
+    double spread = std::sqrt(j.effect * (1 - j.effect));
+    j.needed = j.verdict != Verdict::Undecided ? 0
+               : spread == 0 ? -1
+               : members_needed(j.effect - p0, [&](int n) { return 1.96 * spread / std::sqrt((double)n); });
+    j.measured = counts + " = " + number(j.effect, 2) + ", exact 95 % interval [" + number(j.low, 2) + ", " +
+                 number(j.high, 2) + "] (against " + number(p0, 2) + ")";
+    return j;
+}
+
 // A combined claim over points, "at every point" (`every`) or "at some point": its verdict, and the point that decides
 // it, whose effect and interval it shows and whose members needed it takes. At every point: held needs every point
 // held (the weakest held one decides), one not-held point refutes it; an undecided point whose effect goes the wrong

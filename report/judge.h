@@ -53,6 +53,11 @@ Judgement judge_all(const std::vector<std::string>& labels, const std::vector<Ju
 // one is, single run if all are, else undecided; the deciding point's effect and members needed.
 Judgement judge_any(const std::vector<std::string>& labels, const std::vector<Judgement>& judgements);
 
+// Is a proportion above p0 ("the blind choice is right in most runs": p0 = ½)? successes of trials independent runs,
+// the exact (Clopper–Pearson) 95 % interval of the proportion: held when it lies above p0, not held when below.
+// Here `effect` is the proportion itself and [low, high] its interval. One trial is a single run.
+Judgement judge_proportion_above(const std::string& what, int successes, int trials, double p0);
+
 enum class Trend { Falls, Rises };
 // Step by step: each consecutive pair (points in order of x) must move the `trend` way (judge_less), combined as
 // judge_all.

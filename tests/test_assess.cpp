@@ -23,6 +23,7 @@
 #include "../data/student_t.h"
 #include "../method/assess.h"
 #include "../report/csv.h"
+#include "../report/report.h"
 
 using Catch::Matchers::Contains;
 
@@ -270,5 +271,13 @@ TEST_CASE("fig8: the blind choice against the true MSE at a tiny scale", "[figur
     REQUIRE(picks.rows.size() == 2);  // one row per member
     for (size_t r = 0; r < picks.rows.size(); r++) CHECK(csv_double(picks, r, "mse_ratio") >= 1.0);
     CHECK(csv_read(out + "/parts/job_0.csv").rows.size() == 5 * 3);  // solvers (mle at n = 6) × data sets
-    CHECK_THAT(read_file(out + "/summary.md"), Contains("picked the MSE-best"));
+    CsvTable job = csv_read(out + "/parts/job_0.csv");
+    for (size_t r = 0; r < job.rows.size(); r++) CHECK(csv_double(job, r, "mse") > 0);  // the fold fits against the truth
+    std::string summary = read_file(out + "/summary.md");
+    CHECK_THAT(summary, Contains("picked the MSE-best"));
+    CHECK_THAT(summary, Contains("Blind verdict against the true one"));
+    std::vector<Claim> claims = read_claims(out + "/claims.csv");
+    REQUIRE(claims.size() == 3);
+    CHECK(claims[0].members == 2);  // two member runs: a proportion with an exact interval
+    CHECK(std::isfinite(claims[0].low));
 }

@@ -3,6 +3,7 @@
 // and the parameters' comment line and 0/1 gauge.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -16,6 +17,7 @@
 #include "../data/formats.h"
 #include "../data/mat5.h"
 #include "../data/rng.h"
+#include "../data/subset.h"
 #include "../cli/inputs.h"
 #include "../ising/erasure.h"
 #include "../ising/exact.h"
@@ -282,6 +284,78 @@ TEST_CASE("own data: .npy matrices (integers, booleans, floats, Fortran order) a
     write_file_atomic(path, npy_file("<U3", "(1, 1)", std::string(12, '\0')));
     CHECK_THAT(read_error(path), Contains("is not read"));
     std::remove(path.c_str());
+}
+
+TEST_CASE("own data: 3-D arrays and rasters with --unit-axis; most active spins and random rows", "[formats][own]") {
+    std::string path = temp_path("s3.npy");
+    // a[i0][i1][i2] = +1 where (i0 + 2 i1 + 3 i2) % 4 < 2, shape (2, 3, 4), C order.
+    auto spin = [](int i0, int i1, int i2) { return (i0 + 2 * i1 + 3 * i2) % 4 < 2 ? 1 : -1; };
+    int64_t values[24];
+    for (int i0 = 0; i0 < 2; i0++)
+        for (int i1 = 0; i1 < 3; i1++)
+            for (int i2 = 0; i2 < 4; i2++) values[(i0 * 3 + i1) * 4 + i2] = spin(i0, i1, i2);
+    write_file_atomic(path, npy_file("<i8", "(2, 3, 4)", std::string((const char*)values, sizeof values)));
+    CHECK_THAT(read_error(path), Contains("give --unit-axis A"));
+    const int dims[3] = {2, 3, 4};
+    for (int axis = 1; axis <= 3; axis++) {
+        SampleReadOptions options = quiet_options();
+        options.unit_axis = axis;
+        Samples samples = read_samples(path, options, nullptr);
+        int unit = axis - 1, outer = unit == 0 ? 1 : 0, inner = unit == 2 ? 1 : 2;
+        REQUIRE(samples.n == dims[unit]);
+        REQUIRE(samples.count == dims[outer] * dims[inner]);
+        for (int r = 0; r < samples.count; r++)
+            for (int c = 0; c < samples.n; c++) {
+                int index[3];
+                index[outer] = r / dims[inner];
+                index[inner] = r % dims[inner];
+                index[unit] = c;
+                INFO("axis " << axis << " row " << r << " column " << c);
+                CHECK(samples.spins[(size_t)r * samples.n + c] == spin(index[0], index[1], index[2]));
+            }
+    }
+    // A 2-D raster with the spins in rows (2 spins × 3 samples): --unit-axis 1 reads it transposed.
+    int64_t raster[6] = {1, -1, 1, -1, -1, 1};
+    write_file_atomic(path, npy_file("<i8", "(2, 3)", std::string((const char*)raster, sizeof raster)));
+    SampleReadOptions transposed = quiet_options();
+    transposed.unit_axis = 1;
+    Samples samples = read_samples(path, transposed, nullptr);
+    CHECK(samples.n == 2);
+    CHECK(samples.spins == std::vector<float>{1, -1, -1, -1, 1, 1});
+    transposed.unit_axis = 3;
+    CHECK_THAT(read_error(path, transposed), Contains("has 2 axes"));
+    std::string text = temp_path("s3.txt");
+    write_file_atomic(text, "1 -1\n-1 1\n");
+    transposed.unit_axis = 1;
+    CHECK_THAT(read_error(text, transposed), Contains("--unit-axis is for .npy and .mat"));
+    std::remove(text.c_str());
+    std::remove(path.c_str());
+
+    // The most active spins (ties in column order) and a seeded subset of distinct rows.
+    Samples data;
+    data.n = 3;
+    data.count = 4;
+    data.spins = {1, -1, 1, 1, 1, -1, -1, -1, 1, -1, 1, -1};  // column +1 counts: 2, 2, 2 → ties in order
+    CHECK(most_active_columns(data, 2) == std::vector<int>{0, 1});
+    data.spins[1] = 1;  // column 1 now has 3
+    CHECK(most_active_columns(data, 3) == std::vector<int>{1, 0, 2});
+    Samples picked = select_columns(data, {2, 0});
+    CHECK(picked.n == 2);
+    CHECK(picked.spins == std::vector<float>{1, 1, -1, 1, 1, -1, -1, -1});
+    Samples rows = random_rows(data, 3, 7);
+    CHECK(rows.count == 3);
+    CHECK(random_rows(data, 3, 7).spins == rows.spins);
+    Samples all = random_rows(data, 4, 8);  // a permutation: every row once
+    std::vector<std::vector<float>> before, after;
+    for (int r = 0; r < 4; r++) {
+        before.emplace_back(data.spins.begin() + r * 3, data.spins.begin() + r * 3 + 3);
+        after.emplace_back(all.spins.begin() + r * 3, all.spins.begin() + r * 3 + 3);
+    }
+    std::sort(before.begin(), before.end());
+    std::sort(after.begin(), after.end());
+    CHECK(before == after);
+    CHECK_THROWS_AS(random_rows(data, 5, 1), std::runtime_error);
+    CHECK_THROWS_AS(most_active_columns(data, 4), std::runtime_error);
 }
 
 // A MAT v5 file with one uncompressed double matrix `name` (rows × columns, column-major values).

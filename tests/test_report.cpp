@@ -45,6 +45,26 @@ TEST_CASE("report: Student's t quantiles and CDF against tabulated values", "[re
     CHECK(student_t_quantile(0.975, 2.5) < student_t_quantile(0.975, 2));
 }
 
+TEST_CASE("report: proportions by the exact Clopper-Pearson interval; the beta distribution", "[report]") {
+    CHECK(beta_cdf(0.5, 2, 3) == Approx(11.0 / 16));  // I_½(2, 3) = 11/16
+    CHECK(beta_quantile(11.0 / 16, 2, 3) == Approx(0.5).epsilon(1e-9));
+    // Tabulated Clopper-Pearson intervals: 7 of 10 → [0.3475, 0.9333]; 0 of 10 → [0, 0.3085]; 27 of 27 → [0.8723, 1].
+    Judgement seven = judge_proportion_above("right", 7, 10, 0.5);
+    CHECK(seven.low == Approx(0.3475).epsilon(1e-3));
+    CHECK(seven.high == Approx(0.9333).epsilon(1e-3));
+    CHECK(seven.verdict == Verdict::Undecided);
+    CHECK(seven.needed > 10);
+    Judgement none = judge_proportion_above("right", 0, 10, 0.5);
+    CHECK(none.low == 0);
+    CHECK(none.high == Approx(0.3085).epsilon(1e-3));
+    CHECK(none.verdict == Verdict::NotHeld);
+    Judgement all = judge_proportion_above("right", 27, 27, 0.5);
+    CHECK(all.low == Approx(std::pow(0.025, 1.0 / 27)).epsilon(1e-6));
+    CHECK(all.verdict == Verdict::Held);
+    CHECK_THAT(all.measured, Catch::Contains("27 of 27"));
+    CHECK(judge_proportion_above("right", 1, 1, 0.5).verdict == Verdict::SingleRun);
+}
+
 TEST_CASE("report: a < b is a 95 % test: paired t, Welch, single runs; members needed", "[report]") {
     // Paired, 3 members, d = {-1.5, -1, -0.5}: t = 3.46. The old 2·SE rule held it; t(0.975, 2) = 4.30 does not.
     Judgement three = judge_paired_less("a", {1, 2, 3}, "b", {2.5, 3, 3.5});

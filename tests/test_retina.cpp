@@ -8,9 +8,12 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <unistd.h>
 
+#include "../data/atomic_file.h"
 #include "../data/mat5.h"
 #include "../data/retina.h"
+#include "../data/subset.h"
 
 // Loaded once for all test cases (about 0.3 s).
 static const RetinaRaster* embedded_raster() {
@@ -151,4 +154,24 @@ TEST_CASE("retina: the shuffle is a uniform permutation", "[retina]") {
     PopulationCounts counts = retina_population_counts(raster, {0, 1});
     CHECK(counts.histogram == std::vector<long>{1, 2, 1});
     CHECK(counts.mean == 1.0);
+}
+
+TEST_CASE("retina: the .mat read as samples with --unit-axis 2 is the raster, and its most active spins are fig6's", "[retina][own]") {
+    REQUIRE_EMBEDDED_RASTER(raster);
+    SampleReadOptions options;
+    options.quiet = true;
+    options.unit_axis = 2;  // bint is repeat × neuron × bin
+    // The embedded copy through a file, as a user's recording would arrive.
+    std::string path = "/tmp/repro_test_retina_" + std::to_string(getpid()) + ".mat";
+    write_file_atomic(path, std::string((const char*)retina_mat_data, retina_mat_size));
+    Samples samples = read_samples(path, options, nullptr);
+    std::remove(path.c_str());
+    REQUIRE(samples.n == raster->neurons);
+    REQUIRE(samples.count == raster->bins);
+    for (long bin : {0L, 1L, 952L, 953L, 100000L, raster->bins - 1})
+        for (int neuron = 0; neuron < raster->neurons; neuron++) {
+            INFO("bin " << bin << " neuron " << neuron);
+            CHECK(samples.spins[(size_t)bin * samples.n + neuron] == (raster->spikes[(size_t)neuron * raster->bins + bin] ? 1.0f : -1.0f));
+        }
+    CHECK(most_active_columns(samples, 40) == retina_most_active(*raster, 40));
 }

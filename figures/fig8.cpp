@@ -38,8 +38,8 @@ struct Fig8Settings {
 std::vector<Job> fig8_design(const Fig8Settings& s) {
     std::vector<Job> design;
     const AssessSettings& a = s.assess;
-    for (const auto& point : s.points)
-        for (int e = 0; e < s.members; e++) {
+    for (int e = 0; e < s.members; e++)  // member outer: a run stopped early still covers every point
+        for (const auto& point : s.points) {
             Job job = job_make({{"g", csv_number(point.first)}, {"M", std::to_string(point.second)}, {"ens", std::to_string(e)}});
             job.params.insert(job.params.end(), {{"n", std::to_string(s.n)}, {"folds", std::to_string(a.folds)},
                                                  {"M_plus", std::to_string(a.M_plus)}, {"recipe", a.augment.recipe},

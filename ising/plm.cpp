@@ -319,9 +319,9 @@ PlmResult plm_fit(const Samples& samples, const PlmOptions& options) {
     // Every spin's Hessian moments at once: n·n(n+1)/2 floats per worker (and two passes' worth during a line
     // search). Fine up to a few hundred spins (n = 300: 54 MB per worker); refuse with the figure beyond that.
     double hessian_bytes = 3.0 * std::max(1, options.threads) * 4.0 * n * (double)pair_count(n);
-    // Beyond that, Newton-CG without the Hessian moments (plm_lean.h): O(M·n + n²) memory. Only there, so every
-    // result this path gave before stays as it was.
-    if (hessian_bytes > 8e9) return plm_fit_newton_cg(samples, options);
+    // Beyond n = 64 (or where the moments would pass 8 GB), Newton-CG without the Hessian moments (plm_lean.h):
+    // O(M·n + n²) memory and, from n ≈ 60 up, less time (plm.h has the measurements).
+    if (n > PLM_NEWTON_CG_ABOVE_N || hessian_bytes > 8e9) return plm_fit_newton_cg(samples, options);
     double M = total_weight(samples);  // the number of rows when they are unweighted
     std::vector<int> constant = constant_spin_signs(samples);
     std::vector<double> theta((size_t)n * n, 0.0);

@@ -12,8 +12,11 @@
 // Precision: the gradient, which decides where the iteration stops, is summed in double; the Hessian, which only
 // decides how fast it gets there, is accumulated with ssyrk in float over blocks of rows (an inexact Newton step
 // still converges to the exact optimum). Memory: the data (M·n floats, visited in blocks of rows, never copied) and
-// every spin's Hessian moments, n·n(n+1)/2 floats per worker: n = 60: 0.4 MB, n = 300: 54 MB; where they would pass
-// 8 GB (n beyond ≈ 700 on 2 threads) plm_fit runs Newton-CG instead (plm_lean.h: O(M·n + n²) memory, same optimum).
+// every spin's Hessian moments, n·n(n+1)/2 floats per worker: n = 60: 0.4 MB, n = 300: 54 MB. Beyond n =
+// PLM_NEWTON_CG_ABOVE_N plm_fit runs Newton-CG instead (plm_lean.h: O(M·n + n²) memory, the same optimum): measured
+// at M = 20,000 (CPU seconds, the moments path / Newton-CG) n = 40: 0.39 / 0.39, n = 60: 0.94 / 0.75, n = 100:
+// 3.6 / 1.5, n = 200: 18.6 / 4.9, n = 500: 301 / 15.9. The switch sits just above the paper's sizes (n ≤ 60), so
+// no figure's default result moves.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -47,6 +50,7 @@ double plm_spin_objective(const Samples& samples, int spin, const std::vector<do
 
 // PLM on every spin, then symmetrised. A spin that never flips gets couplings 0 and the bias
 // ½·ln(2M + 1)·σ_i (its frequency with one pseudo-observation shared between the two signs), and is listed.
+constexpr int PLM_NEWTON_CG_ABOVE_N = 64;
 PlmResult plm_fit(const Samples& samples, const PlmOptions& options);
 
 // The mean negative pseudo-log-likelihood per spin and sample, (1/(M n)) Σ_μ Σ_i log(1 + exp(−2σ_i h_i)), of

@@ -21,6 +21,7 @@
 #include "../method/training_recipe.h"
 #include "../report/csv.h"
 #include "../report/plot.h"
+#include "../report/report.h"
 #include "../report/statistics.h"
 #include "../runner/parts.h"
 #include "../runner/args.h"
@@ -40,6 +41,7 @@ const std::map<std::string, std::string> TITLE = {
 struct AssessRun {
     std::string out, parts, test_path;
     std::vector<std::string> inputs;
+    std::string command;  // the command line, for the summary
     AssessSettings settings;
     uint64_t seed = 1;
     bool quiet = false;
@@ -367,9 +369,10 @@ void write_results(const AssessRun& run, const Samples& data, const Samples* tes
                      "\nHigher likelihoods are better; gof: root-mean-square differences of the magnetisations, "
                      "connected pair and third-order correlations of " + std::to_string(run.settings.gof_samples) +
                      " Metropolis samples of each fit against the held-out rows (lower is better; the yardstick row is the "
-                     "training rows' own distance). "
+                     "training rows' own distance; the chains start at random states, so for a fit with two basins, "
+                     "as PLM on spike data, they can sit in one the data never visit: docs/findings.md). "
                      "log2 p(hidden | rest): " + std::to_string(run.settings.hidden_k) + " hidden spins per held-out row, "
-                     "exact over their completions (fig6's measure).\n\n## Settings\n\n- inputs: " + inputs +
+                     "exact over their completions (fig6's measure).\n\n## Settings\n\n- command: `" + run.command + "`\n- inputs: " + inputs +
                      (run.test_path.empty() ? "" : "\n- test file: " + run.test_path) +
                      "\n- generator: recipe " + run.settings.augment.recipe + ", " + std::to_string(run.settings.iterations) +
                      " iterations" + (run.settings.energy_variance_rule ? " at most (energy-variance rule)" : "") +
@@ -484,6 +487,7 @@ int command_assess(int argc, char** argv) {
     run.out = arg_string(args, "out");
     run.parts = run.out + "/parts";
     run.inputs = args.positional;
+    run.command = command_line_text(argc, argv);
     run.seed = (uint64_t)arg_int(args, "seed");
     run.quiet = quiet;
     FileGate gate;  // every input and the output folder (summary.md, scores.csv, params.txt, assess.png, parts/)

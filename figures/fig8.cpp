@@ -164,8 +164,13 @@ std::string helps_verdicts(const CsvTable& merged, const std::vector<std::string
             bool blind_decided = blind.verdict == Verdict::Held || blind.verdict == Verdict::NotHeld;
             *decided += blind_decided;
             *agreeing += blind_decided && blind.verdict == truth.verdict;
-            rows.push_back({g, M, solver, helps_word(blind) + " (" + three_digits(-blind.effect) + ")",
-                            helps_word(truth) + " (" + three_digits(truth.effect) + ")", std::to_string(score_obs.size())});
+            double gain = 0, change = 0;  // the mean differences shown (also for a single run, which has no interval)
+            for (size_t k = 0; k < score_obs.size(); k++) {
+                gain += (score_aug[k] - score_obs[k]) / score_obs.size();
+                change += (mse_aug[k] - mse_obs[k]) / score_obs.size();
+            }
+            rows.push_back({g, M, solver, helps_word(blind) + " (" + three_digits(gain) + ")",
+                            helps_word(truth) + " (" + three_digits(change) + ")", std::to_string(score_obs.size())});
         }
     }
     return "## Does augmentation (+ observed) help each solver? Blind verdict against the true one\n\n"

@@ -10,6 +10,7 @@
 #include "../data/rng.h"
 #include "../ising/exact.h"
 #include "../ising/meanfield.h"
+#include "../ising/metropolis.h"
 #include "../ising/metrics.h"
 #include "../ising/mle.h"
 #include "../ising/moments.h"
@@ -245,4 +246,25 @@ TEST_CASE("PLM and mean field: a row of weight c is c copies of the row (histogr
     CHECK(parameter_mse(plm_fit(distinct, tight).params, plm_fit(repeated, tight).params) < 1e-18);
     CHECK(parameter_mse(mean_field_fit(distinct).params, mean_field_fit(repeated).params) < 1e-20);
     CHECK(plm_mean_loss(truth, distinct) == Approx(plm_mean_loss(truth, repeated)).epsilon(1e-12));
+}
+
+TEST_CASE("PLM: copies of a block of rows converge as fast as the block (the Hessian's rows do not alias)", "[ising][plm]") {
+    // Issue 30's case: 25 copies of 4000 rows (n = 40). The Hessian takes one row in 4 beyond 32,768 rows; every 4th
+    // row would have given it 1000 of the 4000 distinct rows in every copy, and 20 Newton steps instead of 6.
+    Rng rng;
+    rng_seed(&rng, 77, 0);
+    IsingParams truth = draw_sk_params(40, 1.0, &rng);
+    Samples block = metropolis_sample(truth, 4000, 1000, 10, &rng, 2);
+    Samples copies;
+    copies.n = block.n;
+    for (int c = 0; c < 25; c++) {
+        copies.spins.insert(copies.spins.end(), block.spins.begin(), block.spins.end());
+        copies.count += block.count;
+    }
+    PlmOptions options;
+    options.threads = 2;
+    PlmResult once = plm_fit(block, options), many = plm_fit(copies, options);
+    INFO("Newton steps: block " << once.max_iterations << ", 25 copies " << many.max_iterations);
+    CHECK(many.max_iterations <= once.max_iterations + 1);
+    CHECK(parameter_mse(once.params, many.params) < 1e-10);
 }

@@ -364,24 +364,32 @@ PlmResult plm_fit(const Samples& samples, const PlmOptions& options) {
         line_search(samples, directions, options.lambda, options.threads, &theta, &spins, &sums);
     }
 
-    result.params.n = n;
-    result.params.bias.resize(n);
-    result.params.coupling.assign((size_t)n * n, 0.0);
-    result.converged = true;
+    std::vector<PlmSpinOutcome> outcomes(n);
+    for (int i = 0; i < n; i++)
+        outcomes[i] = {spins[i].iterations, spins[i].largest_gradient, spins[i].objective, spins[i].converged};
+    plm_finish(theta, n, constant, outcomes, &result);
+    return result;
+}
+
+void plm_finish(const std::vector<double>& theta, int n, const std::vector<int>& constant,
+                const std::vector<PlmSpinOutcome>& spins, PlmResult* result) {
+    result->params.n = n;
+    result->params.bias.resize(n);
+    result->params.coupling.assign((size_t)n * n, 0.0);
+    result->converged = true;
     for (int i = 0; i < n; i++) {
-        result.params.bias[i] = theta[(size_t)i * n + i];
+        result->params.bias[i] = theta[(size_t)i * n + i];
         for (int j = 0; j < n; j++)
-            if (j != i) result.params.coupling[(size_t)i * n + j] = 0.5 * (theta[(size_t)i * n + j] + theta[(size_t)j * n + i]);
-        result.max_iterations = std::max(result.max_iterations, spins[i].iterations);
+            if (j != i) result->params.coupling[(size_t)i * n + j] = 0.5 * (theta[(size_t)i * n + j] + theta[(size_t)j * n + i]);
+        result->max_iterations = std::max(result->max_iterations, spins[i].steps);
         if (constant[i] != 0) continue;
-        result.max_gradient = std::max(result.max_gradient, spins[i].largest_gradient);
-        if (spins[i].objective < 1e-4) result.separable_spins.push_back(i);
+        result->max_gradient = std::max(result->max_gradient, spins[i].largest_gradient);
+        if (spins[i].objective < 1e-4) result->separable_spins.push_back(i);
         if (!spins[i].converged) {
-            result.converged = false;
-            result.unconverged_spins.push_back(i);
+            result->converged = false;
+            result->unconverged_spins.push_back(i);
         }
     }
-    return result;
 }
 
 double plm_mean_loss(const IsingParams& params, const Samples& samples) {

@@ -44,6 +44,18 @@ struct PlmResult {
     std::vector<int> separable_spins;
 };
 
+// The end of both solvers (plm.cpp, plm_lean.cpp): θ (n × n, row i = spin i's bias at i and couplings) into
+// *result's symmetrised parameters, w_ij = (θ_ij + θ_ji)/2, and its per-spin diagnostics. `constant[i]` ≠ 0 marks
+// a spin that never flips (no diagnostics).
+struct PlmSpinOutcome {
+    int steps = 0;                 // Newton steps taken
+    double largest_gradient = 0;   // max |∂f_i/∂θ| at the end
+    double objective = 0;          // f_i at the end (nats per row)
+    bool converged = false;
+};
+void plm_finish(const std::vector<double>& theta, int n, const std::vector<int>& constant,
+                const std::vector<PlmSpinOutcome>& spins, PlmResult* result);
+
 // f_i and its gradient at θ = (b_i at index i, w_ij at j ≠ i) for spin i (exposed for the finite-difference test).
 double plm_spin_objective(const Samples& samples, int spin, const std::vector<double>& theta, double lambda,
                           std::vector<double>* gradient);

@@ -332,22 +332,8 @@ PlmResult plm_fit_newton_cg(const Samples& samples, const PlmOptions& options) {
             }
         }
     }
-    result.params.n = n;
-    result.params.bias.resize(n);
-    result.params.coupling.assign((size_t)n * n, 0.0);
-    result.converged = true;
-    for (int i = 0; i < n; i++) {
-        result.params.bias[i] = theta[(size_t)i * n + i];
-        for (int j = 0; j < n; j++)
-            if (j != i) result.params.coupling[(size_t)i * n + j] = 0.5 * (theta[(size_t)i * n + j] + theta[(size_t)j * n + i]);
-        result.max_iterations = std::max(result.max_iterations, steps[i]);
-        if (d.constant[i] != 0) continue;
-        result.max_gradient = std::max(result.max_gradient, largest[i]);
-        if (f[i] < 1e-4) result.separable_spins.push_back(i);
-        if (!converged[i]) {
-            result.converged = false;
-            result.unconverged_spins.push_back(i);
-        }
-    }
+    std::vector<PlmSpinOutcome> outcomes(n);
+    for (int i = 0; i < n; i++) outcomes[i] = {steps[i], largest[i], f[i], converged[i] != 0};
+    plm_finish(theta, n, d.constant, outcomes, &result);
     return result;
 }

@@ -7,7 +7,7 @@
 // (the spins and a constant), A = (1/M) Σ_μ x̃_μ x̃_μᵀ, x̃ = (σ, 1), with c_i the mean curvature of spin i; spin i's
 // features are A without spin i, whose inverse follows from A⁻¹ by one rank-one correction (the Schur complement),
 // so one inversion of an (n+1)×(n+1) matrix preconditions all spins. Converges to the same optimum (same gradient
-// test) as plm.h; plm_fit calls this only where plm.h would refuse (its Hessian moments beyond 8 GB).
+// test) as plm.h; plm_fit calls this beyond n = PLM_NEWTON_CG_ABOVE_N (64), where it is the faster of the two.
 #pragma once
 #include "plm.h"
 

@@ -316,6 +316,10 @@ void write_plot(const AssessRun& run, const CsvTable& scores, const std::vector<
         for (size_t k = 0; k < solvers.size(); k++)
             panel.series.push_back({"assess_" + measure + ".csv", "data_index", "mean", "sd", "solver", solvers[k],
                                     style_line(colors[k % 5], LineKind::Solid, Marker::FilledCircle), TITLE.at(solvers[k])});
+        // The yardstick every pairwise fit should beat (fig6's "independent neurons"): no couplings at all.
+        double independent = estimate_of(fold_values(scores, "independent", "obs", measure)).mean;
+        if (std::isfinite(independent))
+            panel.references.push_back({independent, LineKind::Dashed, "gray", "independent spins"});
         panels.push_back(panel);
     }
     PlotLayout layout;

@@ -300,9 +300,14 @@ static std::string report_plm(const Args& args, const Inference& fit, const Solv
         std::vector<double> grid = plm_lambda_grid();
         if (arg_flag(args, "verbose")) {
             std::fprintf(stderr, "      lambda   held-out pseudo-log-likelihood loss per spin (nats)\n");
-            for (size_t k = 0; k < grid.size(); k++)
-                std::fprintf(stderr, "%s %10.3g   %.10g\n", grid[k] == fit.lambda ? "->" : "  ", grid[k],
-                             fit.plm_lambda_scores[k]);
+            for (size_t k = 0; k < grid.size(); k++) {
+                double score = fit.plm_lambda_scores[k];
+                if (std::isnan(score))  // beyond n = 64 the path stops past the best (ising/plm.h)
+                    std::fprintf(stderr, "   %10.3g   not fitted: the path stopped after %d worse values\n", grid[k],
+                                 PLM_PATH_PATIENCE);
+                else
+                    std::fprintf(stderr, "%s %10.3g   %.10g\n", grid[k] == fit.lambda ? "->" : "  ", grid[k], score);
+            }
         }
         char text[96];
         std::snprintf(text, sizeof text, "lambda = %g chosen by %s, ", fit.lambda, solver.plm_validation

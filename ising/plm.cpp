@@ -336,13 +336,11 @@ PlmResult plm_fit(const Samples& samples, const PlmOptions& options) {
     if (n > PLM_NEWTON_CG_ABOVE_N || hessian_bytes > 8e9) return plm_fit_newton_cg(samples, options);
     double M = total_weight(samples);  // the number of rows when they are unweighted
     std::vector<int> constant = constant_spin_signs(samples);
-    std::vector<double> theta((size_t)n * n, 0.0);
+    std::vector<double> theta = plm_start(options, n, constant, M);
     std::vector<SpinProgress> spins(n);
     PlmResult result;
     for (int i = 0; i < n; i++)
         if (constant[i] != 0) {
-            // No finite optimum: one pseudo-observation shared between the signs, p(flip) = ½/(M + 1), couplings 0.
-            theta[(size_t)i * n + i] = constant[i] * 0.5 * std::log(2.0 * M + 1.0);
             spins[i].converged = true;
             result.constant_spins.push_back(i);
         }
@@ -371,8 +369,26 @@ PlmResult plm_fit(const Samples& samples, const PlmOptions& options) {
     return result;
 }
 
+std::vector<double> plm_start(const PlmOptions& options, int n, const std::vector<int>& constant, double M) {
+    std::vector<double> theta((size_t)n * n, 0.0);
+    if (options.start) {
+        if (options.start->size() != theta.size())
+            throw std::invalid_argument("pseudo-likelihood: the warm start is not n x n");
+        theta = *options.start;
+    }
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++)
+            if (constant[i] != 0 || (j != i && constant[j] != 0)) theta[(size_t)i * n + j] = 0.0;
+    // No finite optimum for a spin that never flips: one pseudo-observation shared between the signs,
+    // p(flip) = ½/(M + 1).
+    for (int i = 0; i < n; i++)
+        if (constant[i] != 0) theta[(size_t)i * n + i] = constant[i] * 0.5 * std::log(2.0 * M + 1.0);
+    return theta;
+}
+
 void plm_finish(const std::vector<double>& theta, int n, const std::vector<int>& constant,
                 const std::vector<PlmSpinOutcome>& spins, PlmResult* result) {
+    result->rows = theta;
     result->params.n = n;
     result->params.bias.resize(n);
     result->params.coupling.assign((size_t)n * n, 0.0);
@@ -410,14 +426,80 @@ std::vector<double> plm_lambda_grid() {
     return {0.0, 1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1};
 }
 
+namespace {
+
+// Rows [first, last) of fold `fold` of `folds` (contiguous, in order) into *held, the others into *train.
+void split_fold(const Samples& samples, int folds, int fold, Samples* train, Samples* held) {
+    const int n = samples.n;
+    long first = samples.count * fold / folds, last = samples.count * (fold + 1) / folds;
+    train->n = held->n = n;
+    held->count = (int)(last - first);
+    train->count = samples.count - held->count;
+    held->spins.assign(samples.spins.begin() + first * n, samples.spins.begin() + last * n);
+    train->spins.assign(samples.spins.begin(), samples.spins.begin() + first * n);
+    train->spins.insert(train->spins.end(), samples.spins.begin() + last * n, samples.spins.end());
+    if (samples.weight.empty()) return;
+    held->weight.assign(samples.weight.begin() + first, samples.weight.begin() + last);
+    train->weight.assign(samples.weight.begin(), samples.weight.begin() + first);
+    train->weight.insert(train->weight.end(), samples.weight.begin() + last, samples.weight.end());
+}
+
+// Beyond n = PLM_NEWTON_CG_ABOVE_N: the grid as a warm-started path from the largest λ down (plm.h), over the
+// folds or, with `validation`, the one pair (samples, validation). A fold's rows are copied when it is fitted, so
+// only one fold's copy exists at a time.
+PlmResult auto_lambda_path(const Samples& samples, const Samples* validation, int folds, const PlmOptions& options,
+                           double* chosen, std::vector<double>* scores) {
+    const std::vector<double> grid = plm_lambda_grid();
+    const int n = samples.n, pairs = validation ? 1 : folds;
+    scores->assign(grid.size(), std::nan(""));
+    std::vector<std::vector<double>> rows(pairs), best_rows;
+    size_t best = grid.size();
+    int worse = 0;
+    for (size_t g = grid.size(); g-- > 0 && worse < PLM_PATH_PATIENCE;) {
+        double score = 0;
+        for (int p = 0; p < pairs; p++) {
+            Samples train, held;
+            if (!validation) split_fold(samples, folds, p, &train, &held);
+            const Samples& fit_on = validation ? samples : train;
+            const Samples& score_on = validation ? *validation : held;
+            PlmOptions step = options;
+            step.lambda = grid[g];
+            step.tolerance = std::max(options.tolerance, PLM_PATH_TOLERANCE);
+            step.start = rows[p].empty() ? nullptr : &rows[p];
+            PlmResult fit = plm_fit(fit_on, step);
+            rows[p] = std::move(fit.rows);
+            score += plm_mean_loss(fit.params, score_on) / pairs;
+        }
+        (*scores)[g] = score;
+        if (best == grid.size() || score < (*scores)[best]) {
+            best = g;
+            best_rows = rows;
+            worse = 0;
+        } else {
+            worse++;
+        }
+    }
+    *chosen = grid[best];
+    std::vector<double> start((size_t)n * n, 0.0);
+    for (const std::vector<double>& r : best_rows)
+        for (size_t k = 0; k < start.size(); k++) start[k] += r[k] / best_rows.size();
+    PlmOptions final_options = options;
+    final_options.lambda = grid[best];
+    final_options.start = &start;
+    return plm_fit(samples, final_options);
+}
+
+}  // namespace
+
 PlmResult plm_fit_auto_lambda(const Samples& samples, const Samples* validation, int folds, const PlmOptions& options,
                               double* chosen, std::vector<double>* scores) {
     check_samples(samples, "pseudo-likelihood");
     std::vector<double> grid = plm_lambda_grid();
     if (!validation && (folds < 2 || folds > samples.count))
         throw std::invalid_argument("pseudo-likelihood: cross-validation needs 2 <= folds <= M");
-    scores->assign(grid.size(), 0.0);
     int n = samples.n;
+    if (n > PLM_NEWTON_CG_ABOVE_N) return auto_lambda_path(samples, validation, folds, options, chosen, scores);
+    scores->assign(grid.size(), 0.0);
     for (size_t g = 0; g < grid.size(); g++) {
         PlmOptions trial = options;
         trial.lambda = grid[g];
@@ -426,19 +508,8 @@ PlmResult plm_fit_auto_lambda(const Samples& samples, const Samples* validation,
             continue;
         }
         for (int fold = 0; fold < folds; fold++) {
-            long first = samples.count * fold / folds, last = samples.count * (fold + 1) / folds;
             Samples train, held;
-            train.n = held.n = n;
-            held.count = (int)(last - first);
-            train.count = samples.count - held.count;
-            held.spins.assign(samples.spins.begin() + first * n, samples.spins.begin() + last * n);
-            train.spins.assign(samples.spins.begin(), samples.spins.begin() + first * n);
-            train.spins.insert(train.spins.end(), samples.spins.begin() + last * n, samples.spins.end());
-            if (!samples.weight.empty()) {
-                held.weight.assign(samples.weight.begin() + first, samples.weight.begin() + last);
-                train.weight.assign(samples.weight.begin(), samples.weight.begin() + first);
-                train.weight.insert(train.weight.end(), samples.weight.begin() + last, samples.weight.end());
-            }
+            split_fold(samples, folds, fold, &train, &held);
             (*scores)[g] += plm_mean_loss(plm_fit(train, trial).params, held) / folds;
         }
     }

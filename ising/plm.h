@@ -29,10 +29,14 @@ struct PlmOptions {
     double tolerance = 1e-6;   // stop when every |∂f_i/∂θ| is below this
     int max_iter = 100;        // Newton steps per spin at most
     int threads = 1;           // spins run in parallel (each with a one-thread BLAS)
+    // Warm start: the unsymmetrised estimates of a nearby fit (PlmResult::rows, n × n), e.g. the previous λ of a
+    // path. Same optimum, fewer Newton steps; null starts from zero. Constant spins are reset as usual.
+    const std::vector<double>* start = nullptr;
 };
 
 struct PlmResult {
     IsingParams params;                 // symmetrised
+    std::vector<double> rows;           // the per-spin estimates before symmetrising: row i = (w_i·, b_i at i)
     int max_iterations = 0;             // the most Newton steps any spin took
     double max_gradient = 0.0;          // the largest |∂f_i/∂θ| left at the returned parameters
     bool converged = false;             // every spin reached the tolerance
@@ -53,6 +57,10 @@ struct PlmSpinOutcome {
     double objective = 0;          // f_i at the end (nats per row)
     bool converged = false;
 };
+// The start of both solvers: θ = *options.start (checked to be n × n) or zero; couplings to a spin that never flips
+// (constant[j] ≠ 0) held at 0, and such a spin's row its fixed estimate: couplings 0 and the bias ½·ln(2M + 1)·σ_i
+// (one pseudo-observation shared between the two signs; M = the total row weight).
+std::vector<double> plm_start(const PlmOptions& options, int n, const std::vector<int>& constant, double M);
 void plm_finish(const std::vector<double>& theta, int n, const std::vector<int>& constant,
                 const std::vector<PlmSpinOutcome>& spins, PlmResult* result);
 
@@ -72,6 +80,14 @@ double plm_mean_loss(const IsingParams& params, const Samples& samples);
 // λ chosen on a grid by the held-out pseudo-likelihood: `folds`-fold cross-validation on `samples` (rows split in
 // order into contiguous folds), or, when `validation` is non-null, fitting on all of `samples` and scoring on it.
 // Returns the fit on all of `samples` at the chosen λ; *chosen gets λ, *scores the held-out loss per grid value.
+// Up to n = PLM_NEWTON_CG_ABOVE_N every grid value is fitted from zero to options.tolerance (seconds at the paper's
+// sizes; every figure uses this). Beyond it the grid is walked as a path (glmnet's recipe; Friedman, Hastie &
+// Tibshirani 2010): from the largest λ down, each fold warm-started from its fit at the previous λ, the scoring fits
+// to PLM_PATH_TOLERANCE, and the walk stops once PLM_PATH_PATIENCE successive values score worse than the best
+// (those get NaN in *scores); the final fit starts from the folds' mean estimate at the chosen λ and runs to
+// options.tolerance. Measured at n = 1000, M = 20,000: see docs/performance.md.
 std::vector<double> plm_lambda_grid();
+constexpr double PLM_PATH_TOLERANCE = 1e-4;
+constexpr int PLM_PATH_PATIENCE = 2;
 PlmResult plm_fit_auto_lambda(const Samples& samples, const Samples* validation, int folds, const PlmOptions& options,
                               double* chosen, std::vector<double>* scores);

@@ -265,13 +265,10 @@ PlmResult plm_fit_newton_cg(const Samples& samples, const PlmOptions& options) {
     for (int& c : d.constant)
         if (c == 2) c = 0;
     const double lambda = options.lambda;
-    std::vector<double> theta((size_t)n * n, 0.0);
+    std::vector<double> theta = plm_start(options, n, d.constant, d.total);
     PlmResult result;
     for (int i = 0; i < n; i++)
-        if (d.constant[i] != 0) {
-            theta[(size_t)i * n + i] = d.constant[i] * 0.5 * std::log(2.0 * d.total + 1.0);
-            result.constant_spins.push_back(i);
-        }
+        if (d.constant[i] != 0) result.constant_spins.push_back(i);
     std::vector<double> B = feature_moment_inverse(d);
     std::vector<float> curvature((size_t)samples.count * n);
     std::vector<double> loss, gradient, trial_loss;

@@ -22,7 +22,7 @@
 
 // thin 0: the default thinning of ising/metropolis.h; the large-n cases take 10 sweeps (at n = 1000 the default 250
 // would spend minutes drawing data whose only use here is the solver's speed).
-static void bench_plm(int n, int M, int threads, int thin = 0, bool newton_cg = false) {
+static void bench_plm(int n, int M, int threads, int thin = 0, bool newton_cg = false, bool cv = false) {
     Rng rng;
     rng_seed(&rng, 1);
     IsingParams truth = draw_sk_params(n, 1.0, &rng);
@@ -33,23 +33,33 @@ static void bench_plm(int n, int M, int threads, int thin = 0, bool newton_cg = 
     options.threads = threads;
     auto start = std::chrono::steady_clock::now();
     double cpu = cpu_seconds();
-    PlmResult result = newton_cg ? plm_fit_newton_cg(samples, options) : plm_fit(samples, options);
+    double lambda = 0;
+    std::vector<double> scores;
+    PlmResult result = cv ? plm_fit_auto_lambda(samples, nullptr, 5, options, &lambda, &scores)
+                          : newton_cg ? plm_fit_newton_cg(samples, options) : plm_fit(samples, options);
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     cpu = cpu_seconds() - cpu;
+    if (cv) {
+        std::printf("PLM, lambda by 5-fold CV: chose %g; held-out loss per grid value:", lambda);
+        for (double score : scores) std::printf(" %.6g", score);
+        std::printf("\n");
+    }
     std::printf("PLM%s %7d x %2d: %.2f s wall, %.2f s CPU on %d thread(s); %d Newton steps at most, max |gradient| %.2g "
                 "(%s); MSE %.3g; data %.0f MiB, peak RSS growth during the fit %.0f MiB\n",
-                newton_cg ? " (Newton-CG)" : "", M, n, wall, cpu, threads, result.max_iterations, result.max_gradient,
+                cv ? " (lambda by CV)" : newton_cg ? " (Newton-CG)" : "", M, n, wall, cpu, threads, result.max_iterations, result.max_gradient,
                 result.converged ? "converged" : "NOT converged", parameter_mse(result.params, truth),
                 (double)M * n * sizeof(float) / (1 << 20), peak_rss_mib() - rss_before);
 }
 
-// `build/bench_plm N M [cg]` runs that one case (thin 10), e.g. to time n = 1000 alone; `cg` forces Newton-CG.
+// `build/bench_plm N M [cg|cv]` runs that one case (thin 10), e.g. to time n = 1000 alone; `cg` forces Newton-CG,
+// `cv` chooses λ by 5-fold cross-validation (plm_fit_auto_lambda).
 int main(int argc, char** argv) {
     int blas_status = blas_startup(argc, argv);  // the BLAS kernels repro itself would run (cli/blas_startup.h)
     if (blas_status >= 0) return blas_status;
     int threads = (int)std::min(2u, std::max(1u, std::thread::hardware_concurrency()));
     if (argc == 3 || argc == 4) {
-        bench_plm(std::atoi(argv[1]), std::atoi(argv[2]), threads, 10, argc == 4 && std::string(argv[3]) == "cg");
+        std::string mode = argc == 4 ? argv[3] : "";
+        bench_plm(std::atoi(argv[1]), std::atoi(argv[2]), threads, 10, mode == "cg", mode == "cv");
         return 0;
     }
     bench_plm(40, 100000, threads);

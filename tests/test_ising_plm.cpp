@@ -15,6 +15,7 @@
 #include "../ising/mle.h"
 #include "../ising/moments.h"
 #include "../ising/plm.h"
+#include "../ising/plm_lean.h"
 #include "../ising/sk.h"
 
 static Samples exact_samples(const IsingParams& params, int count, uint64_t seed) {
@@ -168,6 +169,84 @@ TEST_CASE("PLM: lambda chosen by cross-validation is on the grid and the held-ou
     // plm_mean_loss of the truth on its own samples is near the exact expected conditional entropy (in nats).
     Samples big = exact_samples(truth, 100000, 12);
     CHECK(plm_mean_loss(truth, big) < plm_mean_loss(result.params, big) + 1e-3);
+}
+
+TEST_CASE("PLM: a warm start from another lambda reaches the cold start's optimum, on both solvers", "[ising][plm]") {
+    Rng rng;
+    rng_seed(&rng, 21, 0);
+    IsingParams truth = draw_sk_params(20, 1.0, &rng);
+    Samples samples = metropolis_sample(truth, 2000, 500, 10, &rng, 1);
+    for (int mu = 0; mu < samples.count; mu++) samples.spins[(size_t)mu * 20 + 3] = -1.0f;  // a spin that never flips
+    for (bool newton_cg : {false, true}) {
+        PlmOptions options;
+        options.lambda = 0.01;
+        PlmResult nearby = newton_cg ? plm_fit_newton_cg(samples, options) : plm_fit(samples, options);
+        REQUIRE(nearby.rows.size() == 400u);
+        options.lambda = 0.001;
+        PlmResult cold = newton_cg ? plm_fit_newton_cg(samples, options) : plm_fit(samples, options);
+        options.start = &nearby.rows;
+        PlmResult warm = newton_cg ? plm_fit_newton_cg(samples, options) : plm_fit(samples, options);
+        INFO((newton_cg ? "Newton-CG" : "moments") << ": steps cold " << cold.max_iterations << ", warm "
+             << warm.max_iterations);
+        CHECK(warm.converged);
+        CHECK(warm.constant_spins == cold.constant_spins);
+        CHECK(warm.max_iterations <= cold.max_iterations);
+        for (size_t k = 0; k < cold.params.coupling.size(); k++)
+            CHECK(warm.params.coupling[k] == Approx(cold.params.coupling[k]).margin(1e-5));
+        for (int i = 0; i < 20; i++) CHECK(warm.params.bias[i] == Approx(cold.params.bias[i]).margin(1e-5));
+        std::vector<double> wrong(9, 0.0);
+        options.start = &wrong;
+        CHECK_THROWS_AS(plm_fit(samples, options), std::invalid_argument);
+    }
+}
+
+TEST_CASE("PLM: beyond n = 64 lambda's path gives the cold fits' scores, their argmin, and the cold final fit",
+          "[ising][plm]") {
+    const int n = PLM_NEWTON_CG_ABOVE_N + 6;
+    Rng rng;
+    rng_seed(&rng, 22, 0);
+    IsingParams truth = draw_sk_params(n, 1.0, &rng);
+    Samples samples = metropolis_sample(truth, 1500, 300, 5, &rng, 2);
+    PlmOptions options;
+    options.threads = 2;
+    double chosen = -1;
+    std::vector<double> scores;
+    PlmResult path = plm_fit_auto_lambda(samples, nullptr, 5, options, &chosen, &scores);
+    std::vector<double> grid = plm_lambda_grid();
+    REQUIRE(scores.size() == grid.size());
+    CHECK(path.converged);
+    // The path runs from the largest λ down: what it fitted is a run at the top of the grid.
+    size_t fitted = 0;
+    while (fitted < grid.size() && std::isfinite(scores[grid.size() - 1 - fitted])) fitted++;
+    CHECK(fitted >= 3);
+    for (size_t g = 0; g + fitted < grid.size(); g++) CHECK(std::isnan(scores[g]));
+    // Every fitted score is the cold, fully converged fold fits' score within 1e-4 nats: the looser tolerance moves it
+    // by ~1e-5 here, the gaps between neighbouring grid values are ~5e-3. And λ is their argmin.
+    double best_cold = 1e300, best_lambda = -1;
+    for (size_t g = grid.size() - fitted; g < grid.size(); g++) {
+        double cold = 0;
+        for (int fold = 0; fold < 5; fold++) {
+            long first = samples.count * fold / 5, last = samples.count * (fold + 1) / 5;
+            Samples train, held;
+            train.n = held.n = n;
+            held.count = (int)(last - first);
+            train.count = samples.count - held.count;
+            held.spins.assign(samples.spins.begin() + first * n, samples.spins.begin() + last * n);
+            train.spins.assign(samples.spins.begin(), samples.spins.begin() + first * n);
+            train.spins.insert(train.spins.end(), samples.spins.begin() + last * n, samples.spins.end());
+            PlmOptions trial = options;
+            trial.lambda = grid[g];
+            cold += plm_mean_loss(plm_fit(train, trial).params, held) / 5;
+        }
+        INFO("lambda " << grid[g]);
+        CHECK(scores[g] == Approx(cold).margin(1e-4));
+        if (cold < best_cold) best_cold = cold, best_lambda = grid[g];
+    }
+    CHECK(chosen == best_lambda);
+    options.lambda = chosen;
+    PlmResult cold = plm_fit(samples, options);
+    for (size_t k = 0; k < cold.params.coupling.size(); k++)
+        CHECK(path.params.coupling[k] == Approx(cold.params.coupling[k]).margin(1e-5));
 }
 
 TEST_CASE("mean field: exact for independent spins; couplings from the inverse correlation matrix", "[ising][meanfield]") {

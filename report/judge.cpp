@@ -104,9 +104,13 @@ Judgement judge_paired_less(const std::string& a_name, const std::vector<double>
     Estimate d = estimate_of(difference), mean_a = estimate_of(a), mean_b = estimate_of(b);
     check_finite(a_name, mean_a);
     check_finite(b_name, mean_b);
+    return judge_paired_differences(a_name + " " + estimate_text(mean_a) + " vs " + b_name + " " + estimate_text(mean_b), d);
+}
+
+Judgement judge_paired_differences(const std::string& sides, const Estimate& d) {
+    check_finite(sides, d);
     Judgement j;
     j.members = d.count;
-    std::string sides = a_name + " " + estimate_text(mean_a) + " vs " + b_name + " " + estimate_text(mean_b);
     if (!has_spread(d)) {
         j.verdict = Verdict::SingleRun;
         j.measured = sides + " (single run)";

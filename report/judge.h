@@ -45,6 +45,9 @@ Judgement judge_less(const std::string& a_name, const Estimate& a, const std::st
 // removes the between-member spread both sides share.
 Judgement judge_paired_less(const std::string& a_name, const std::vector<double>& a, const std::string& b_name,
                             const std::vector<double>& b);
+// The same test when only the differences' summary is at hand: is mean(d) < 0, d = a − b over paired members (mean,
+// sd and count of d)? `sides` names what was subtracted from what in the measured text.
+Judgement judge_paired_differences(const std::string& sides, const Estimate& d);
 // Claims that hold at every point: held if every judgement is held, not held if any is, single run if all are, else
 // undecided. `labels` name the points ("g=0.5"); the measured text lists each one; the effect and `needed` are those
 // of the point that decides (judge.cpp: combine).

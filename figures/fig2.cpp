@@ -679,6 +679,10 @@ Judgement fig2_test_rule_better(const std::vector<Fig2Member>& members) {
     j = judge_paired_less("MSE at the test rule's stop", test_rule, "MSE at the train rule's stop", train_rule);
     j.measured += " (" + std::to_string(test_rule.size()) + " of " + std::to_string(members.size()) +
                   " members where a rule fired)";
+    if (test_rule == train_rule && j.verdict == Verdict::Undecided) {  // no difference to size: members won't decide
+        j.needed = -1;
+        j.measured += "; both rules stopped at the same checkpoint in every one";
+    }
     return j;
 }
 
@@ -716,7 +720,8 @@ std::vector<Claim> fig2_claims(const std::vector<Fig2Member>& members, const Fig
             make_claim(figure, "matching the test-set variance stops better than matching the training-set variance",
                        fig2_test_rule_better(members)),
             make_claim(figure, "over-trained: MSE at the last checkpoint approaches the observed-only MSE",
-                       judge_paired_less("|MSE_aug(last) - MSE_obs|", last, "|MSE_aug(best mean) - MSE_obs|", best_gap)),
+                       best + 1 == points.size() ? u_shape
+                           : judge_paired_less("|MSE_aug(last) - MSE_obs|", last, "|MSE_aug(best mean) - MSE_obs|", best_gap)),
             make_claim(figure, "aug+obs at the stop < augmented alone at the stop",
                        judge_paired_less("MSE_aug+obs", values([](const Fig2Member& m) { return at_stop(m, "mse_aug_obs"); }),
                                          "MSE_aug", stop)),

@@ -71,7 +71,7 @@ set grid xtics ytics mxtics lc rgb '#DDDDDD', lc rgb '#F2F2F2'
 # fig4_Mplus_n20.csv: x = m_plus (column 1), y = mse_aug_obs_mean (column 6), error bar = mse_aug_obs_sd (column 7)
 plot 'fig4_Mplus_n20.csv' using 1:4:(strcol(5) eq '' ? 0 : column(5)) with yerrorlines lc rgb '#000000' pt 7 ps 1 dt 1 lw 1.5 title 'aug', \
      'fig4_Mplus_n20.csv' using 1:6:(strcol(7) eq '' ? 0 : column(7)) with yerrorlines lc rgb '#E69F00' pt 6 ps 1 dt 1 lw 1.5 title 'aug+obs', \
-     0.006581860654 with lines lc rgb '#000000' dt 2 lw 2 title 'obs'
+     0.006419378957 with lines lc rgb '#000000' dt 2 lw 2 title 'obs'
 
 # panel 4: (d) n = 40, M = 4000
 reset
@@ -92,7 +92,7 @@ set grid xtics ytics mxtics lc rgb '#DDDDDD', lc rgb '#F2F2F2'
 # fig4_Mplus_n40.csv: x = m_plus (column 1), y = mse_aug_obs_mean (column 6), error bar = mse_aug_obs_sd (column 7)
 plot 'fig4_Mplus_n40.csv' using 1:4:(strcol(5) eq '' ? 0 : column(5)) with yerrorlines lc rgb '#000000' pt 7 ps 1 dt 1 lw 1.5 title 'aug', \
      'fig4_Mplus_n40.csv' using 1:6:(strcol(7) eq '' ? 0 : column(7)) with yerrorlines lc rgb '#E69F00' pt 6 ps 1 dt 1 lw 1.5 title 'aug+obs', \
-     0.01090432429 with lines lc rgb '#000000' dt 2 lw 2 title 'obs'
+     0.007984126389 with lines lc rgb '#000000' dt 2 lw 2 title 'obs'
 
 unset multiplot
 set output

@@ -679,10 +679,6 @@ Judgement fig2_test_rule_better(const std::vector<Fig2Member>& members) {
     j = judge_paired_less("MSE at the test rule's stop", test_rule, "MSE at the train rule's stop", train_rule);
     j.measured += " (" + std::to_string(test_rule.size()) + " of " + std::to_string(members.size()) +
                   " members where a rule fired)";
-    if (test_rule == train_rule && j.verdict == Verdict::Undecided) {  // no difference to size: members won't decide
-        j.needed = -1;
-        j.measured += "; both rules stopped at the same checkpoint in every one";
-    }
     return j;
 }
 

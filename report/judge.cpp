@@ -119,6 +119,10 @@ Judgement judge_paired_differences(const std::string& sides, const Estimate& d) 
     auto half_width = [&](int n) { return student_t_quantile(0.975, n - 1) * d.sd / std::sqrt((double)n); };
     decide(&j, d.mean, half_width(d.count), half_width);
     j.measured = sides + " (paired, n = " + std::to_string(d.count) + "; mean difference " + interval_text(j) + ")";
+    if (d.mean == 0 && d.sd == 0) {  // the sides coincide in every member: no effect to size, so no members needed
+        j.needed = -1;
+        j.measured += "; every paired difference is exactly 0";
+    }
     return j;
 }
 

@@ -46,7 +46,9 @@ Judgement judge_less(const std::string& a_name, const Estimate& a, const std::st
 Judgement judge_paired_less(const std::string& a_name, const std::vector<double>& a, const std::string& b_name,
                             const std::vector<double>& b);
 // The same test when only the differences' summary is at hand: is mean(d) < 0, d = a − b over paired members (mean,
-// sd and count of d)? `sides` names what was subtracted from what in the measured text.
+// sd and count of d)? `sides` names what was subtracted from what in the measured text. Where every difference is
+// exactly 0 (both sides chose the same thing in every member) the claim is undecided with `needed` −1: more members
+// of the same kind would not decide it.
 Judgement judge_paired_differences(const std::string& sides, const Estimate& d);
 // Claims that hold at every point: held if every judgement is held, not held if any is, single run if all are, else
 // undecided. `labels` name the points ("g=0.5"); the measured text lists each one; the effect and `needed` are those

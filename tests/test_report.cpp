@@ -80,6 +80,11 @@ TEST_CASE("report: a < b is a 95 % test: paired t, Welch, single runs; members n
     CHECK(judge_paired_less("a", {3, 4, 5}, "b", {1, 2, 3.5}).verdict == Verdict::NotHeld);
     // No effect at all: not within 100 members.
     CHECK(judge_paired_less("a", {1, 2, 3}, "b", {1.1, 1.9, 3}).needed == NEEDED_BEYOND_LIMIT);
+    // Identical sides in every member (both rules picked the same): undecided, and not a question of members.
+    Judgement same = judge_paired_less("a", {1, 2, 3}, "b", {1, 2, 3});
+    CHECK(same.verdict == Verdict::Undecided);
+    CHECK(same.needed == -1);
+    CHECK_THAT(same.measured, Catch::Contains("every paired difference is exactly 0"));
 
     // Welch, n = 4 each, sd 2: SE = sqrt(2), ν = 6, t = 2.447, half-width 3.46.
     Judgement welch = judge_less("a", estimate(1, 2, 4), "b", estimate(4, 2, 4));

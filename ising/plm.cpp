@@ -177,6 +177,8 @@ double penalised_objective(double loss_sum, double M, const double* theta_row, i
     return loss_sum / M + lambda * penalty;
 }
 
+}  // namespace
+
 // Spins whose value never changes in the rows of positive weight: +1 or −1 for those, 0 for the others.
 std::vector<int> constant_spin_signs(const Samples& data) {
     int n = data.n;
@@ -192,6 +194,8 @@ std::vector<int> constant_spin_signs(const Samples& data) {
         if (s == 2) s = 0;
     return sign;
 }
+
+namespace {
 
 void check_samples(const Samples& data, const char* where) {
     if (data.count < 1 || data.n < 1 || data.spins.size() != (size_t)data.count * data.n)

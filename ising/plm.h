@@ -57,6 +57,8 @@ struct PlmSpinOutcome {
     double objective = 0;          // f_i at the end (nats per row)
     bool converged = false;
 };
+// Per spin: +1 or −1 for a spin that has that value in every row of positive weight (it never flips), else 0.
+std::vector<int> constant_spin_signs(const Samples& data);
 // The start of both solvers: θ = *options.start (checked to be n × n) or zero; couplings to a spin that never flips
 // (constant[j] ≠ 0) held at 0, and such a spin's row its fixed estimate: couplings 0 and the bias ½·ln(2M + 1)·σ_i
 // (one pseudo-observation shared between the two signs; M = the total row weight).

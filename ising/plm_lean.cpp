@@ -254,16 +254,7 @@ PlmResult plm_fit_newton_cg(const Samples& samples, const PlmOptions& options) {
     d.samples = &samples;
     d.n = n;
     for (long mu = 0; mu < samples.count; mu++) d.total += weight_of(samples, mu);
-    d.constant.assign(n, 2);
-    for (long mu = 0; mu < samples.count; mu++) {
-        if (!(weight_of(samples, mu) > 0)) continue;
-        for (int i = 0; i < n; i++) {
-            int value = samples.spins[(size_t)mu * n + i] > 0 ? 1 : -1;
-            d.constant[i] = d.constant[i] == 2 ? value : (d.constant[i] == value ? value : 0);
-        }
-    }
-    for (int& c : d.constant)
-        if (c == 2) c = 0;
+    d.constant = constant_spin_signs(samples);
     const double lambda = options.lambda;
     std::vector<double> theta = plm_start(options, n, d.constant, d.total);
     PlmResult result;

@@ -299,7 +299,11 @@ static std::string report_plm(const Args& args, const Inference& fit, const Solv
     if (solver.plm_lambda_auto) {
         std::vector<double> grid = plm_lambda_grid();
         if (arg_flag(args, "verbose")) {
-            std::fprintf(stderr, "      lambda   held-out pseudo-log-likelihood loss per spin (nats)\n");
+            if (samples.n > PLM_NEWTON_CG_ABOVE_N)
+                std::fprintf(stderr, "      lambda   held-out pseudo-log-likelihood loss per spin (nats; %d spread spins' "
+                             "own rows, ising/plm.h)\n", PLM_CV_SPINS);
+            else
+                std::fprintf(stderr, "      lambda   held-out pseudo-log-likelihood loss per spin (nats)\n");
             for (size_t k = 0; k < grid.size(); k++) {
                 double score = fit.plm_lambda_scores[k];
                 if (std::isnan(score))  // beyond n = 64 the path stops past the best (ising/plm.h)

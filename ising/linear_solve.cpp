@@ -1,5 +1,6 @@
 #include "linear_solve.h"
 
+#include <cblas.h>
 #include <cmath>
 #include <stdexcept>
 
@@ -57,11 +58,13 @@ std::vector<double> inverse_positive_definite(const std::vector<double>& A, int 
     if (A.size() != (size_t)n * n) throw std::invalid_argument("inverse_positive_definite: sizes");
     std::vector<double> L;
     *ridge_used = factorise(A, n, &L);
-    std::vector<double> inverse((size_t)n * n, 0.0), column(n);
-    for (int j = 0; j < n; j++) {
-        for (int i = 0; i < n; i++) column[i] = i == j ? 1.0 : 0.0;
-        substitute(L, n, column.data());
-        for (int i = 0; i < n; i++) inverse[(size_t)i * n + j] = column[i];
-    }
+    // A⁻¹ = L⁻ᵀ L⁻¹: the two substitutions of solve_positive_definite applied to every column of I at once, by BLAS's
+    // triangular solve (column by column, the backward pass reads L down its columns: seconds at n = 1000).
+    std::vector<double> inverse((size_t)n * n, 0.0);
+    for (int i = 0; i < n; i++) inverse[(size_t)i * n + i] = 1.0;
+    cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, n, n, 1.0, L.data(), n,
+                inverse.data(), n);
+    cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasTrans, CblasNonUnit, n, n, 1.0, L.data(), n,
+                inverse.data(), n);
     return inverse;
 }

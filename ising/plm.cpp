@@ -373,21 +373,29 @@ PlmResult plm_fit(const Samples& samples, const PlmOptions& options) {
     return result;
 }
 
-std::vector<double> plm_start(const PlmOptions& options, int n, const std::vector<int>& constant, double M) {
-    std::vector<double> theta((size_t)n * n, 0.0);
-    if (options.start) {
-        if (options.start->size() != theta.size())
-            throw std::invalid_argument("pseudo-likelihood: the warm start is not n x n");
-        theta = *options.start;
+std::vector<double> plm_start_rows(const std::vector<double>* start, int n, const std::vector<int>& spins,
+                                   const std::vector<int>& constant, double M) {
+    const size_t K = spins.size();
+    std::vector<double> theta(K * n, 0.0);
+    if (start) {
+        if (start->size() != theta.size())
+            throw std::invalid_argument("pseudo-likelihood: the warm start is not one row of n per fitted spin");
+        theta = *start;
     }
-    for (int i = 0; i < n; i++)
+    for (size_t k = 0; k < K; k++)
         for (int j = 0; j < n; j++)
-            if (constant[i] != 0 || (j != i && constant[j] != 0)) theta[(size_t)i * n + j] = 0.0;
+            if (constant[spins[k]] != 0 || (j != spins[k] && constant[j] != 0)) theta[k * n + j] = 0.0;
     // No finite optimum for a spin that never flips: one pseudo-observation shared between the signs,
     // p(flip) = ½/(M + 1).
-    for (int i = 0; i < n; i++)
-        if (constant[i] != 0) theta[(size_t)i * n + i] = constant[i] * 0.5 * std::log(2.0 * M + 1.0);
+    for (size_t k = 0; k < K; k++)
+        if (constant[spins[k]] != 0) theta[k * n + spins[k]] = constant[spins[k]] * 0.5 * std::log(2.0 * M + 1.0);
     return theta;
+}
+
+std::vector<double> plm_start(const PlmOptions& options, int n, const std::vector<int>& constant, double M) {
+    std::vector<int> every(n);
+    for (int i = 0; i < n; i++) every[i] = i;
+    return plm_start_rows(options.start, n, every, constant, M);
 }
 
 void plm_finish(const std::vector<double>& theta, int n, const std::vector<int>& constant,
@@ -448,6 +456,13 @@ void split_fold(const Samples& samples, int folds, int fold, Samples* train, Sam
     train->weight.insert(train->weight.end(), samples.weight.begin() + last, samples.weight.end());
 }
 
+// The spins whose held-out loss scores λ on the path: PLM_CV_SPINS of them spread evenly over 0..n−1.
+std::vector<int> scored_spins(int n) {
+    std::vector<int> spins;
+    for (long k = 0; k < PLM_CV_SPINS; k++) spins.push_back((int)(k * n / PLM_CV_SPINS));
+    return spins;
+}
+
 // Beyond n = PLM_NEWTON_CG_ABOVE_N: the grid as a warm-started path from the largest λ down (plm.h), over the
 // folds or, with `validation`, the one pair (samples, validation). A fold's rows are copied when it is fitted, so
 // only one fold's copy exists at a time.
@@ -455,6 +470,12 @@ PlmResult auto_lambda_path(const Samples& samples, const Samples* validation, in
                            double* chosen, std::vector<double>* scores) {
     const std::vector<double> grid = plm_lambda_grid();
     const int n = samples.n, pairs = validation ? 1 : folds;
+    const std::vector<int> scored = scored_spins(n);
+    // One set of feature moments for every fit of the path (they build Newton-CG's preconditioner): the whole data's
+    // are close to each fold's.
+    const std::vector<double> moments = plm_feature_moments(samples);
+    PlmOptions shared = options;
+    shared.feature_moments = &moments;
     scores->assign(grid.size(), std::nan(""));
     std::vector<std::vector<double>> rows(pairs), best_rows;
     size_t best = grid.size();
@@ -464,15 +485,13 @@ PlmResult auto_lambda_path(const Samples& samples, const Samples* validation, in
         for (int p = 0; p < pairs; p++) {
             Samples train, held;
             if (!validation) split_fold(samples, folds, p, &train, &held);
-            const Samples& fit_on = validation ? samples : train;
-            const Samples& score_on = validation ? *validation : held;
-            PlmOptions step = options;
+            PlmOptions step = shared;
             step.lambda = grid[g];
             step.tolerance = std::max(options.tolerance, PLM_PATH_TOLERANCE);
             step.start = rows[p].empty() ? nullptr : &rows[p];
-            PlmResult fit = plm_fit(fit_on, step);
-            rows[p] = std::move(fit.rows);
-            score += plm_mean_loss(fit.params, score_on) / pairs;
+            std::vector<PlmSpinOutcome> outcomes;
+            rows[p] = plm_fit_rows(validation ? samples : train, step, scored, &outcomes);
+            score += plm_rows_mean_loss(validation ? *validation : held, rows[p], scored) / pairs;
         }
         (*scores)[g] = score;
         if (best == grid.size() || score < (*scores)[best]) {
@@ -484,10 +503,11 @@ PlmResult auto_lambda_path(const Samples& samples, const Samples* validation, in
         }
     }
     *chosen = grid[best];
+    // The final fit starts from the folds' mean rows at the chosen λ (the scored spins' rows; the others from 0).
     std::vector<double> start((size_t)n * n, 0.0);
     for (const std::vector<double>& r : best_rows)
-        for (size_t k = 0; k < start.size(); k++) start[k] += r[k] / best_rows.size();
-    PlmOptions final_options = options;
+        for (size_t k = 0; k < r.size(); k++) start[(size_t)scored[k / n] * n + k % n] += r[k] / best_rows.size();
+    PlmOptions final_options = shared;
     final_options.lambda = grid[best];
     final_options.start = &start;
     return plm_fit(samples, final_options);

@@ -32,6 +32,10 @@ struct PlmOptions {
     // Warm start: the unsymmetrised estimates of a nearby fit (PlmResult::rows, n × n), e.g. the previous λ of a
     // path. Same optimum, fewer Newton steps; null starts from zero. Constant spins are reset as usual.
     const std::vector<double>* start = nullptr;
+    // Newton-CG only (plm_lean.h): the features' second moments A its preconditioner is built from, instead of
+    // computing them from the data (plm_feature_moments), e.g. the whole data's for the fits on its folds. They steer
+    // the steps, not the optimum.
+    const std::vector<double>* feature_moments = nullptr;
 };
 
 struct PlmResult {
@@ -63,6 +67,9 @@ std::vector<int> constant_spin_signs(const Samples& data);
 // (constant[j] ≠ 0) held at 0, and such a spin's row its fixed estimate: couplings 0 and the bias ½·ln(2M + 1)·σ_i
 // (one pseudo-observation shared between the two signs; M = the total row weight).
 std::vector<double> plm_start(const PlmOptions& options, int n, const std::vector<int>& constant, double M);
+// The same for the rows of `spins` only (K × n, row k = spin spins[k]; *start, if given, K × n).
+std::vector<double> plm_start_rows(const std::vector<double>* start, int n, const std::vector<int>& spins,
+                                   const std::vector<int>& constant, double M);
 void plm_finish(const std::vector<double>& theta, int n, const std::vector<int>& constant,
                 const std::vector<PlmSpinOutcome>& spins, PlmResult* result);
 
@@ -82,15 +89,21 @@ double plm_mean_loss(const IsingParams& params, const Samples& samples);
 // λ chosen on a grid by the held-out pseudo-likelihood: `folds`-fold cross-validation on `samples` (rows split in
 // order into contiguous folds), or, when `validation` is non-null, fitting on all of `samples` and scoring on it.
 // Returns the fit on all of `samples` at the chosen λ; *chosen gets λ, *scores the held-out loss per grid value.
-// Up to n = PLM_NEWTON_CG_ABOVE_N every grid value is fitted from zero to options.tolerance (seconds at the paper's
-// sizes; every figure uses this). Beyond it the grid is walked as a path (glmnet's recipe; Friedman, Hastie &
-// Tibshirani 2010): from the largest λ down, each fold warm-started from its fit at the previous λ, the scoring fits
-// to PLM_PATH_TOLERANCE, and the walk stops once PLM_PATH_PATIENCE successive values score worse than the best
-// (those get NaN in *scores); the final fit starts from the folds' mean estimate at the chosen λ and runs to
-// options.tolerance. Measured at M = 20,000 (CPU s, every λ from zero / the path): n = 100: 67 / 19 (the same λ and
-// fit), n = 200: ≈ 250 / 47, n = 1000: ≈ 3600 / 638 (docs/performance.md).
+// Up to n = PLM_NEWTON_CG_ABOVE_N every grid value is fitted from zero to options.tolerance and scored with the
+// symmetrised fit on every spin (seconds at the paper's sizes; every figure uses this). Beyond it the grid is walked
+// as a path (glmnet's recipe; Friedman, Hastie & Tibshirani 2010): from the largest λ down, each fold warm-started
+// from its fit at the previous λ, the scoring fits to PLM_PATH_TOLERANCE, and the walk stops once PLM_PATH_PATIENCE
+// successive values score worse than the best (those get NaN in *scores). On the path λ is scored on PLM_CV_SPINS
+// spins spread evenly over 0..n−1 (spin ⌊k·n/64⌋), each by the held-out loss of its own, unsymmetrised row
+// (plm_fit_rows: every spin's problem is its own, so the others need not be fitted to score these; the held-out loss
+// is a mean over spins, and 64 of them estimate it well enough to rank a grid of half decades). The final fit on all
+// spins starts from the folds' mean rows at the chosen λ and runs to options.tolerance. Measured at M = 20,000 on
+// the idle 2 cores (wall s; every λ from zero / the path on every spin / now): n = 200: ≈ 130 / ≈ 25 / 6.9, n = 1000:
+// ≈ 30 min / ≈ 5.5 min / 41 s, the same λ chosen and the same final fit (docs/performance.md).
 std::vector<double> plm_lambda_grid();
 constexpr double PLM_PATH_TOLERANCE = 1e-4;
+constexpr int PLM_CV_SPINS = 64;
+static_assert(PLM_CV_SPINS <= PLM_NEWTON_CG_ABOVE_N, "the path scores PLM_CV_SPINS distinct spins");
 constexpr int PLM_PATH_PATIENCE = 2;
 PlmResult plm_fit_auto_lambda(const Samples& samples, const Samples* validation, int folds, const PlmOptions& options,
                               double* chosen, std::vector<double>* scores);

@@ -67,5 +67,7 @@ int main(int argc, char** argv) {
     // Recordings of hundreds to thousands of units (issue 30): M = 20,000; n = 1000 runs Newton-CG (plm_lean.h), the
     // path plm_fit takes where the Hessian moments would pass 8 GB (n beyond ~700 on 2 threads).
     for (int n : {200, 500, 1000}) bench_plm(n, 20000, threads, 10);
+    // And with λ by 5-fold cross-validation (issue 30: n = 1000 within 60 s and 1 GB).
+    for (int n : {200, 500, 1000}) bench_plm(n, 20000, threads, 10, false, true);
     return 0;
 }

@@ -200,33 +200,76 @@ TEST_CASE("PLM: a warm start from another lambda reaches the cold start's optimu
     }
 }
 
-TEST_CASE("PLM: beyond n = 64 lambda's path gives the cold fits' scores, their argmin, and the cold final fit",
-          "[ising][plm]") {
-    const int n = PLM_NEWTON_CG_ABOVE_N + 6;
+TEST_CASE("PLM: a subset of spins' rows are the full fit's rows for those spins, and score as they do", "[ising][plm]") {
+    const int n = 30;
     Rng rng;
-    rng_seed(&rng, 22, 0);
+    rng_seed(&rng, 23, 0);
     IsingParams truth = draw_sk_params(n, 1.0, &rng);
-    Samples samples = metropolis_sample(truth, 1500, 300, 5, &rng, 2);
+    Samples samples = metropolis_sample(truth, 1500, 300, 5, &rng, 1);
+    for (int mu = 0; mu < samples.count; mu++) samples.spins[(size_t)mu * n + 4] = 1.0f;  // a spin that never flips
+    Samples held = metropolis_sample(truth, 500, 300, 5, &rng, 1);
+    for (double lambda : {0.0, 0.01}) {
+        PlmOptions options;
+        options.lambda = lambda;
+        options.threads = 2;
+        PlmResult full = plm_fit_newton_cg(samples, options);
+        const std::vector<int> spins = {29, 4, 0, 17};  // any order, a constant spin among them
+        std::vector<PlmSpinOutcome> outcomes;
+        std::vector<double> rows = plm_fit_rows(samples, options, spins, &outcomes);
+        REQUIRE(rows.size() == spins.size() * n);
+        REQUIRE(outcomes.size() == spins.size());
+        double loss = 0;
+        for (size_t k = 0; k < spins.size(); k++) {
+            INFO("lambda " << lambda << ", spin " << spins[k]);
+            if (spins[k] != 4) CHECK(outcomes[k].converged);
+            for (int j = 0; j < n; j++)
+                CHECK(rows[k * n + j] == Approx(full.rows[(size_t)spins[k] * n + j]).margin(1e-6));
+            // The held-out loss of spin i's own row, directly.
+            for (int mu = 0; mu < held.count; mu++) {
+                const float* x = &held.spins[(size_t)mu * n];
+                int i = spins[k];
+                double h = rows[k * n + i];
+                for (int j = 0; j < n; j++)
+                    if (j != i) h += rows[k * n + j] * x[j];
+                loss += std::log1p(std::exp(-2.0 * x[i] * h)) / (held.count * (double)spins.size());
+            }
+        }
+        CHECK(plm_rows_mean_loss(held, rows, spins) == Approx(loss).epsilon(1e-12));
+        // Shared feature moments (the path's) steer the steps only: the same rows.
+        std::vector<double> moments = plm_feature_moments(held);
+        options.feature_moments = &moments;
+        std::vector<double> steered = plm_fit_rows(samples, options, spins, &outcomes);
+        for (size_t k = 0; k < rows.size(); k++) CHECK(steered[k] == Approx(rows[k]).margin(1e-5));  // both within the gradient tolerance
+    }
+    PlmOptions options;
+    std::vector<PlmSpinOutcome> outcomes;
+    CHECK_THROWS_AS(plm_fit_rows(samples, options, {n}, &outcomes), std::invalid_argument);
+}
+
+TEST_CASE("PLM: beyond n = 64 lambda's path scores spread spins' own rows as their cold fits do, picks their argmin, "
+          "and the final fit is the cold one", "[ising][plm]") {
+    const int n = PLM_NEWTON_CG_ABOVE_N + 20;
+    Rng rng;
+    rng_seed(&rng, 24, 0);
+    IsingParams truth = draw_sk_params(n, 1.0, &rng);
+    Samples samples = metropolis_sample(truth, 1200, 300, 5, &rng, 2);
     PlmOptions options;
     options.threads = 2;
     double chosen = -1;
     std::vector<double> scores;
-    PlmResult path = plm_fit_auto_lambda(samples, nullptr, 5, options, &chosen, &scores);
+    PlmResult path = plm_fit_auto_lambda(samples, nullptr, 4, options, &chosen, &scores);
     std::vector<double> grid = plm_lambda_grid();
-    REQUIRE(scores.size() == grid.size());
     CHECK(path.converged);
-    // The path runs from the largest λ down: what it fitted is a run at the top of the grid.
-    size_t fitted = 0;
-    while (fitted < grid.size() && std::isfinite(scores[grid.size() - 1 - fitted])) fitted++;
-    CHECK(fitted >= 3);
-    for (size_t g = 0; g + fitted < grid.size(); g++) CHECK(std::isnan(scores[g]));
-    // Every fitted score is the cold, fully converged fold fits' score within 1e-4 nats: the looser tolerance moves it
-    // by ~1e-5 here, the gaps between neighbouring grid values are ~5e-3. And λ is their argmin.
+    std::vector<int> spins;
+    for (int k = 0; k < PLM_CV_SPINS; k++) spins.push_back(k * n / PLM_CV_SPINS);
     double best_cold = 1e300, best_lambda = -1;
-    for (size_t g = grid.size() - fitted; g < grid.size(); g++) {
+    int fitted = 0;
+    for (size_t g = 0; g < grid.size(); g++) {
+        if (std::isnan(scores[g])) continue;
+        fitted++;
         double cold = 0;
-        for (int fold = 0; fold < 5; fold++) {
-            long first = samples.count * fold / 5, last = samples.count * (fold + 1) / 5;
+        for (int fold = 0; fold < 4; fold++) {
+            long first = samples.count * fold / 4, last = samples.count * (fold + 1) / 4;
             Samples train, held;
             train.n = held.n = n;
             held.count = (int)(last - first);
@@ -236,12 +279,17 @@ TEST_CASE("PLM: beyond n = 64 lambda's path gives the cold fits' scores, their a
             train.spins.insert(train.spins.end(), samples.spins.begin() + last * n, samples.spins.end());
             PlmOptions trial = options;
             trial.lambda = grid[g];
-            cold += plm_mean_loss(plm_fit(train, trial).params, held) / 5;
+            std::vector<PlmSpinOutcome> outcomes;
+            cold += plm_rows_mean_loss(held, plm_fit_rows(train, trial, spins, &outcomes), spins) / 4;
         }
+        // The looser tolerance of the path's fits moves a score by ~1e-5; neighbouring grid values differ by ~1e-3.
         INFO("lambda " << grid[g]);
         CHECK(scores[g] == Approx(cold).margin(1e-4));
         if (cold < best_cold) best_cold = cold, best_lambda = grid[g];
     }
+    // The path runs from the largest λ down: what it fitted is a run at the top of the grid.
+    CHECK(fitted >= 3);
+    for (size_t g = grid.size() - fitted; g < grid.size(); g++) CHECK(std::isfinite(scores[g]));
     CHECK(chosen == best_lambda);
     options.lambda = chosen;
     PlmResult cold = plm_fit(samples, options);

@@ -43,6 +43,8 @@ Estimate single_run(double value);
 Judgement judge_less(const std::string& a_name, const Estimate& a, const std::string& b_name, const Estimate& b);
 // Is a < b for paired members (the same data and model give a_k and b_k)? Student's t on the differences. Pairing
 // removes the between-member spread both sides share.
+// When one member's difference is larger in size than all the others' together (n ≥ 5; e.g. a fit that diverged),
+// the measured text says so with the others' mean, and an undecided verdict gets `needed` −1.
 Judgement judge_paired_less(const std::string& a_name, const std::vector<double>& a, const std::string& b_name,
                             const std::vector<double>& b);
 // The same test when only the differences' summary is at hand: is mean(d) < 0, d = a − b over paired members (mean,

@@ -85,6 +85,15 @@ TEST_CASE("report: a < b is a 95 % test: paired t, Welch, single runs; members n
     CHECK(same.verdict == Verdict::Undecided);
     CHECK(same.needed == -1);
     CHECK_THAT(same.measured, Catch::Contains("every paired difference is exactly 0"));
+    // One member carrying the mean (a diverged fit): said in the text with the others' mean; no members-needed figure.
+    Judgement carried = judge_paired_less("plm", {0.014, 0.015, 1544, 0.013, 0.017, 0.012}, "em",
+                                          {0.011, 0.012, 0.010, 0.011, 0.013, 0.012});
+    CHECK(carried.verdict == Verdict::Undecided);
+    CHECK(carried.needed == -1);
+    CHECK_THAT(carried.measured, Catch::Contains("one member's difference (1.54e+03) outweighs the other 5 together "
+                                                 "(their mean 0.0024)"));
+    Judgement ordinary = judge_paired_less("a", {1, 2, 3, 4, 5}, "b", {1.5, 2.4, 3.7, 4.2, 5.9});
+    CHECK_THAT(ordinary.measured, !Catch::Contains("outweighs"));
 
     // Welch, n = 4 each, sd 2: SE = sqrt(2), ν = 6, t = 2.447, half-width 3.46.
     Judgement welch = judge_less("a", estimate(1, 2, 4), "b", estimate(4, 2, 4));

@@ -64,11 +64,25 @@ set grid xtics ytics mxtics lc rgb '#DDDDDD', lc rgb '#F2F2F2'
 # fig6_checkpoints.csv: x = iteration (column 2), y = var_ratio (column 3), rows with job = 0
 # fig6_checkpoints.csv: x = iteration (column 2), y = var_ratio (column 3), rows with job = 1
 # fig6_checkpoints.csv: x = iteration (column 2), y = var_ratio (column 3), rows with job = 2
+# fig6_checkpoints.csv: x = iteration (column 2), y = var_ratio (column 3), rows with job = 3
+# fig6_checkpoints.csv: x = iteration (column 2), y = var_ratio (column 3), rows with job = 4
+# fig6_checkpoints.csv: x = iteration (column 2), y = var_ratio (column 3), rows with job = 5
+# fig6_checkpoints.csv: x = iteration (column 2), y = var_ratio (column 3), rows with job = 6
+# fig6_checkpoints.csv: x = iteration (column 2), y = var_ratio (column 3), rows with job = 7
+# fig6_checkpoints.csv: x = iteration (column 2), y = var_ratio (column 3), rows with job = 8
+# fig6_checkpoints.csv: x = iteration (column 2), y = var_ratio (column 3), rows with job = 9
 # fig6_choices.csv: x = iteration (column 3), y = var_ratio (column 4), rows with rule = variance
 # fig6_choices.csv: x = iteration (column 3), y = var_ratio (column 4), rows with rule = heldout
 plot 'fig6_checkpoints.csv' using 2:(strcol(1) eq '0' ? $3 : NaN) with linespoints lc rgb '#000000' pt 7 ps 1 dt 1 lw 1.5 title 'member 0', \
      'fig6_checkpoints.csv' using 2:(strcol(1) eq '1' ? $3 : NaN) with linespoints lc rgb '#E69F00' pt 7 ps 1 dt 1 lw 1.5 title 'member 1', \
      'fig6_checkpoints.csv' using 2:(strcol(1) eq '2' ? $3 : NaN) with linespoints lc rgb '#0072B2' pt 7 ps 1 dt 1 lw 1.5 title 'member 2', \
+     'fig6_checkpoints.csv' using 2:(strcol(1) eq '3' ? $3 : NaN) with linespoints lc rgb '#009E73' pt 7 ps 1 dt 1 lw 1.5 title 'member 3', \
+     'fig6_checkpoints.csv' using 2:(strcol(1) eq '4' ? $3 : NaN) with linespoints lc rgb '#D55E00' pt 7 ps 1 dt 1 lw 1.5 title 'member 4', \
+     'fig6_checkpoints.csv' using 2:(strcol(1) eq '5' ? $3 : NaN) with linespoints lc rgb '#CC79A7' pt 7 ps 1 dt 1 lw 1.5 title 'member 5', \
+     'fig6_checkpoints.csv' using 2:(strcol(1) eq '6' ? $3 : NaN) with linespoints lc rgb '#56B4E9' pt 7 ps 1 dt 1 lw 1.5 title 'member 6', \
+     'fig6_checkpoints.csv' using 2:(strcol(1) eq '7' ? $3 : NaN) with linespoints lc rgb '#7F7F7F' pt 7 ps 1 dt 1 lw 1.5 title 'member 7', \
+     'fig6_checkpoints.csv' using 2:(strcol(1) eq '8' ? $3 : NaN) with linespoints lc rgb '#000000' pt 7 ps 1 dt 1 lw 1.5 title 'member 8', \
+     'fig6_checkpoints.csv' using 2:(strcol(1) eq '9' ? $3 : NaN) with linespoints lc rgb '#E69F00' pt 7 ps 1 dt 1 lw 1.5 title 'member 9', \
      'fig6_choices.csv' using 3:(strcol(2) eq 'variance' ? $4 : NaN) with points lc rgb '#D55E00' pt 4 ps 2.5 title 'energy-variance stop', \
      'fig6_choices.csv' using 3:(strcol(2) eq 'heldout' ? $4 : NaN) with points lc rgb '#000000' pt 8 ps 2.5 title 'held-out pick', \
      1 with lines lc rgb '#E69F00' dt 3 lw 2 title 'test'
@@ -179,11 +193,25 @@ set grid xtics ytics mxtics lc rgb '#DDDDDD', lc rgb '#F2F2F2'
 # fig6_checkpoints.csv: x = iteration (column 2), y = heldout_log2_likelihood (column 4), rows with job = 0
 # fig6_checkpoints.csv: x = iteration (column 2), y = heldout_log2_likelihood (column 4), rows with job = 1
 # fig6_checkpoints.csv: x = iteration (column 2), y = heldout_log2_likelihood (column 4), rows with job = 2
+# fig6_checkpoints.csv: x = iteration (column 2), y = heldout_log2_likelihood (column 4), rows with job = 3
+# fig6_checkpoints.csv: x = iteration (column 2), y = heldout_log2_likelihood (column 4), rows with job = 4
+# fig6_checkpoints.csv: x = iteration (column 2), y = heldout_log2_likelihood (column 4), rows with job = 5
+# fig6_checkpoints.csv: x = iteration (column 2), y = heldout_log2_likelihood (column 4), rows with job = 6
+# fig6_checkpoints.csv: x = iteration (column 2), y = heldout_log2_likelihood (column 4), rows with job = 7
+# fig6_checkpoints.csv: x = iteration (column 2), y = heldout_log2_likelihood (column 4), rows with job = 8
+# fig6_checkpoints.csv: x = iteration (column 2), y = heldout_log2_likelihood (column 4), rows with job = 9
 # fig6_choices.csv: x = iteration (column 3), y = heldout_log2_likelihood (column 5), rows with rule = variance
 # fig6_choices.csv: x = iteration (column 3), y = heldout_log2_likelihood (column 5), rows with rule = heldout
 plot 'fig6_checkpoints.csv' using 2:(strcol(1) eq '0' ? $4 : NaN) with linespoints lc rgb '#000000' pt 7 ps 1 dt 1 lw 1.5 title 'member 0', \
      'fig6_checkpoints.csv' using 2:(strcol(1) eq '1' ? $4 : NaN) with linespoints lc rgb '#E69F00' pt 7 ps 1 dt 1 lw 1.5 title 'member 1', \
      'fig6_checkpoints.csv' using 2:(strcol(1) eq '2' ? $4 : NaN) with linespoints lc rgb '#0072B2' pt 7 ps 1 dt 1 lw 1.5 title 'member 2', \
+     'fig6_checkpoints.csv' using 2:(strcol(1) eq '3' ? $4 : NaN) with linespoints lc rgb '#009E73' pt 7 ps 1 dt 1 lw 1.5 title 'member 3', \
+     'fig6_checkpoints.csv' using 2:(strcol(1) eq '4' ? $4 : NaN) with linespoints lc rgb '#D55E00' pt 7 ps 1 dt 1 lw 1.5 title 'member 4', \
+     'fig6_checkpoints.csv' using 2:(strcol(1) eq '5' ? $4 : NaN) with linespoints lc rgb '#CC79A7' pt 7 ps 1 dt 1 lw 1.5 title 'member 5', \
+     'fig6_checkpoints.csv' using 2:(strcol(1) eq '6' ? $4 : NaN) with linespoints lc rgb '#56B4E9' pt 7 ps 1 dt 1 lw 1.5 title 'member 6', \
+     'fig6_checkpoints.csv' using 2:(strcol(1) eq '7' ? $4 : NaN) with linespoints lc rgb '#7F7F7F' pt 7 ps 1 dt 1 lw 1.5 title 'member 7', \
+     'fig6_checkpoints.csv' using 2:(strcol(1) eq '8' ? $4 : NaN) with linespoints lc rgb '#000000' pt 7 ps 1 dt 1 lw 1.5 title 'member 8', \
+     'fig6_checkpoints.csv' using 2:(strcol(1) eq '9' ? $4 : NaN) with linespoints lc rgb '#E69F00' pt 7 ps 1 dt 1 lw 1.5 title 'member 9', \
      'fig6_choices.csv' using 3:(strcol(2) eq 'variance' ? $5 : NaN) with points lc rgb '#D55E00' pt 4 ps 2.5 title 'energy-variance stop', \
      'fig6_choices.csv' using 3:(strcol(2) eq 'heldout' ? $5 : NaN) with points lc rgb '#000000' pt 8 ps 2.5 title 'held-out pick'
 

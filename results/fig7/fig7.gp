@@ -54,6 +54,7 @@ set format y '%g'
 set for [k=-12:12] ytics add (2*10**k, 3*10**k, 5*10**k, 7*10**k)
 set autoscale fix
 set offsets graph 0.05, graph 0.05, graph 0.08, graph 0.08
+set yrange [0.0001:0.05]
 set xtics (500, 1000, 2000, 4000, 8000)
 set grid xtics ytics mxtics mytics lc rgb '#DDDDDD', lc rgb '#F2F2F2'
 # fig7.csv: x = M (column 2), y = plm_obs_mean (column 16), rows with g = 1, error bar = plm_obs_sd (column 17)

@@ -252,6 +252,16 @@ static std::string wall_time_text(const std::string& seconds_text) {
     return text;
 }
 
+// "X of Y" when run_info's `jobs` says fewer jobs were merged than the run has (a run still going), else "".
+static std::string unfinished_jobs(const RunInfo& info) {
+    for (const auto& entry : info) {
+        int done = 0, total = 0;
+        if (entry.first == "jobs" && std::sscanf(entry.second.c_str(), "%d of %d", &done, &total) == 2 && done < total)
+            return entry.second;
+    }
+    return "";
+}
+
 // At a glance: claim, verdict, effect with its 95 % interval, members, members needed (one short line each); else
 // the figure's full table with every measured number.
 static std::string claims_table(const std::vector<Claim>& claims, bool at_a_glance) {
@@ -331,9 +341,15 @@ std::string results_readme_text(const std::string& results_dir,
         if (!paragraph.empty()) sections += paragraph + "\n\n";
         if (path_exists(dir + "/summary.md")) sections += "Full summary: [" + name + "/summary.md](" + name + "/summary.md)\n\n";
         else sections += "(no summary.md)\n\n";
+        std::string partial;  // "6 of 27" while a run's jobs are not all merged
         if (path_exists(dir + "/run_info.csv")) {
-            sections += "| setting | value |\n|---|---|\n";
             RunInfo info = read_run_info(dir + "/run_info.csv");
+            partial = unfinished_jobs(info);
+            if (!partial.empty())
+                sections += "**Partial run: " + partial + " jobs merged.** Its verdicts are provisional until the run "
+                            "ends; the number of members was fixed before it started and the run goes on whatever "
+                            "they show.\n\n";
+            sections += "| setting | value |\n|---|---|\n";
             // job_seconds_total if given, else the larger of wall_seconds and compute_seconds (fig2: its training
             // and sampling, timed at every checkpoint, which counts invocations that a wall clock missed).
             std::map<std::string, std::string> seconds;
@@ -362,7 +378,10 @@ std::string results_readme_text(const std::string& results_dir,
                 sections += "![" + name + "/" + file + "](" + name + "/" + file + ")\n\n";
         if (path_exists(dir + "/claims.csv")) {
             std::vector<Claim> claims = read_claims(dir + "/claims.csv");
-            all_claims.insert(all_claims.end(), claims.begin(), claims.end());
+            for (Claim claim : claims) {
+                if (!partial.empty()) claim.figure += " (partial: " + partial + " jobs)";
+                all_claims.push_back(claim);
+            }
             sections += claims.empty() ? "(no claims checked)\n\n" : claims_table(claims, false) + "\n";
         } else {
             sections += "(no claims.csv: this figure's claims were not checked)\n\n";

@@ -218,7 +218,8 @@ TEST_CASE("report: results/README.md from synthetic figure directories", "[repor
     write_file_atomic(results + "/fig3/summary.md",
                       "# Fig. 3 — MSE vs coupling scale g\n\nAugmentation helped at g = 1 | not at 2.\n\n## Details\n\nmore\n");
     write_run_info(results + "/fig3/run_info.csv",
-                   {{"command", "repro fig3 --scale quick"}, {"scale", "quick"}, {"seed", "1"}, {"wall_seconds", "754"}});
+                   {{"command", "repro fig3 --scale quick"}, {"scale", "quick"}, {"seed", "1"}, {"wall_seconds", "754"},
+                    {"jobs", "5 of 6"}});
     CHECK_THROWS_WITH(write_run_info(results + "/fig3/bad.csv", {{"command", "x"}}), Catch::Contains("scale"));
     write_file_atomic(results + "/fig3/fig3.png", "not really a png");
     // fig10 was re-rendered by a quick merge (2 s) of jobs that took 600 s: the run time counts the jobs.
@@ -232,7 +233,9 @@ TEST_CASE("report: results/README.md from synthetic figure directories", "[repor
                                        "within 100 members), 0 single runs."));
     CHECK_THAT(readme, Catch::Contains("about 0.1 of the 3 tested claims would be held by chance alone"));
     // At a glance: claim, verdict, effect [95 % interval], members, members needed.
-    CHECK_THAT(readme, Catch::Contains("| fig3 | augmented < observed at g = 1 | held | -0.006 ["));
+    // fig3's run is still going (5 of 6 jobs merged): its verdicts are flagged as provisional.
+    CHECK_THAT(readme, Catch::Contains("**Partial run: 5 of 6 jobs merged.** Its verdicts are provisional"));
+    CHECK_THAT(readme, Catch::Contains("| fig3 (partial: 5 of 6 jobs) | augmented < observed at g = 1 | held | -0.006 ["));
     CHECK_THAT(readme, Catch::Contains("] | 3 | — |"));
     CHECK_THAT(readme, Catch::Contains("| aug 0.005 ± 0.001 vs obs 0.011 ± 0.001"));  // the figure's full table
     CHECK_THAT(readme, Catch::Contains("| **not held** |"));

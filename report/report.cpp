@@ -252,6 +252,30 @@ static std::string wall_time_text(const std::string& seconds_text) {
     return text;
 }
 
+// What computing a figure took, in seconds (text): job_seconds_total if given, else the larger of wall_seconds and
+// compute_seconds (fig2: its training and sampling, timed at every checkpoint, which counts invocations that a wall
+// clock missed); "" if none is given.
+static std::string figure_seconds(const RunInfo& info) {
+    std::map<std::string, std::string> seconds;
+    for (const auto& entry : info) seconds[entry.first] = entry.second;
+    if (!seconds["job_seconds_total"].empty()) return seconds["job_seconds_total"];
+    return std::atof(seconds["compute_seconds"].c_str()) > std::atof(seconds["wall_seconds"].c_str())
+               ? seconds["compute_seconds"]
+               : seconds["wall_seconds"];
+}
+
+// run_info.csv as a settings table (wall time in words, the command as code).
+static std::string settings_table(const RunInfo& info) {
+    std::string table = "| setting | value |\n|---|---|\n";
+    for (const auto& entry : info) {
+        std::string value = entry.first == "wall_seconds" ? wall_time_text(entry.second) : entry.second;
+        std::string key = entry.first == "wall_seconds" ? "wall time" : entry.first;
+        if (entry.first == "command") value = "`" + value + "`";
+        table += "| " + markdown_cell(key) + " | " + markdown_cell(value) + " |\n";
+    }
+    return table + "\n";
+}
+
 // "X of Y" when run_info's `jobs` says fewer jobs were merged than the run has (a run still going), else "".
 static std::string unfinished_jobs(const RunInfo& info) {
     for (const auto& entry : info) {
@@ -349,27 +373,12 @@ std::string results_readme_text(const std::string& results_dir,
                 sections += "**Partial run: " + partial + " jobs merged.** Its verdicts are provisional until the run "
                             "ends; the number of members was fixed before it started and the run goes on whatever "
                             "they show.\n\n";
-            sections += "| setting | value |\n|---|---|\n";
-            // job_seconds_total if given, else the larger of wall_seconds and compute_seconds (fig2: its training
-            // and sampling, timed at every checkpoint, which counts invocations that a wall clock missed).
-            std::map<std::string, std::string> seconds;
-            for (const auto& entry : info) seconds[entry.first] = entry.second;
-            std::string compute_seconds = seconds["job_seconds_total"];
-            if (compute_seconds.empty())
-                compute_seconds = std::atof(seconds["compute_seconds"].c_str()) > std::atof(seconds["wall_seconds"].c_str())
-                                      ? seconds["compute_seconds"]
-                                      : seconds["wall_seconds"];
+            sections += settings_table(info);
+            std::string compute_seconds = figure_seconds(info);
             if (!compute_seconds.empty()) {
                 total_seconds += std::atof(compute_seconds.c_str());
                 time_parts += (time_parts.empty() ? "" : ", ") + name + " " + wall_time_text(compute_seconds);
             }
-            for (const auto& entry : info) {
-                std::string value = entry.first == "wall_seconds" ? wall_time_text(entry.second) : entry.second;
-                std::string key = entry.first == "wall_seconds" ? "wall time" : entry.first;
-                if (entry.first == "command") value = "`" + value + "`";
-                sections += "| " + markdown_cell(key) + " | " + markdown_cell(value) + " |\n";
-            }
-            sections += "\n";
         } else {
             sections += "(no run_info.csv: settings and wall time unknown)\n\n";
         }

@@ -23,7 +23,7 @@ struct Data {
     const Samples* samples;
     int n;
     double total = 0;              // Σ of the row weights
-    std::vector<int> constant;     // ±1 for a spin that never flips, else 0 (all n spins)
+    std::vector<int> constant;     // ±1 for a spin that never flips, else 0 (all n spins; set by plm_fit_rows)
     std::vector<int> spins;        // the K spins fitted: row k of Θ is spin spins[k]
 };
 
@@ -264,7 +264,6 @@ Data make_data(const Samples& samples, const std::vector<int>& spins) {
     d.samples = &samples;
     d.n = samples.n;
     for (long mu = 0; mu < samples.count; mu++) d.total += weight_of(samples, mu);
-    d.constant = constant_spin_signs(samples);
     d.spins = spins;
     for (int i : spins)
         if (i < 0 || i >= samples.n) throw std::invalid_argument("pseudo-likelihood: a fitted spin is not in 0..n-1");
@@ -383,6 +382,7 @@ std::vector<double> plm_fit_rows(const Samples& samples, const PlmOptions& optio
                                  std::vector<PlmSpinOutcome>* outcomes) {
     const int n = samples.n, K = (int)spins.size();
     Data d = make_data(samples, spins);  // d.spins: the rows still stepping (all K at first)
+    d.constant = constant_spin_signs(samples);  // only the fit needs them, not the moments or the held-out score
     const double lambda = options.lambda;
     std::vector<double> theta = plm_start_rows(options.start, n, spins, d.constant, d.total);
     std::vector<double> own;

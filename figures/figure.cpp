@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
+#include <set>
 
 #include "../data/atomic_file.h"
 #include "../data/store.h"
@@ -174,6 +176,25 @@ static std::string seconds_text(double seconds) {
     return text;
 }
 
+std::string job_threads_text(const CsvTable& merged, int invocation_threads) {
+    // Jobs per recorded thread count, counting each job once (a part has one row per result).
+    std::map<std::string, std::set<std::string>> jobs_by_threads;
+    bool has_column = csv_has_column(merged, JOB_THREADS_COLUMN), has_job = csv_has_column(merged, "job");
+    for (size_t row = 0; row < merged.rows.size(); row++) {
+        std::string threads = has_column ? csv_cell(merged, row, JOB_THREADS_COLUMN) : "";
+        jobs_by_threads[threads.empty() ? "not recorded" : threads].insert(has_job ? csv_cell(merged, row, "job")
+                                                                                   : std::to_string(row));
+    }
+    if (jobs_by_threads.empty() || (jobs_by_threads.size() == 1 && jobs_by_threads.count("not recorded")))
+        return std::to_string(invocation_threads) + " (this invocation; the jobs' own were not recorded)";
+    if (jobs_by_threads.size() == 1) return jobs_by_threads.begin()->first;
+    std::string text;
+    for (const auto& entry : jobs_by_threads)
+        text += (text.empty() ? "" : ", ") + entry.first + " (" + std::to_string(entry.second.size()) +
+                (entry.second.size() == 1 ? " job)" : " jobs)");
+    return text;
+}
+
 void write_figure_outputs(const FigureRun& run, const MergeResult& merged, size_t design_size,
                           const FigureSummary& summary) {
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - run.start).count();
@@ -186,7 +207,7 @@ void write_figure_outputs(const FigureRun& run, const MergeResult& merged, size_
                     {"wall_seconds", seconds_text(wall)}, {"threads", std::to_string(run.threads)}, {"jobs", jobs},
                     {"job_seconds_total", seconds_text(merged.job_seconds_total)}});
     SettingRows settings = summary.settings;
-    settings.push_back({"seed, threads", std::to_string(run.seed) + ", " + std::to_string(run.threads)});
+    settings.push_back({"seed, threads", std::to_string(run.seed) + ", " + job_threads_text(merged.table, run.threads)});
     settings.push_back({"jobs merged", jobs + " (" + seconds_text(merged.job_seconds_total) + " s of job time; " +
                                            seconds_text(wall) + " s this invocation)"});
     std::string number = run.figure.substr(3);  // "fig3" → "3"
@@ -201,8 +222,16 @@ void write_figure_outputs(const FigureRun& run, const MergeResult& merged, size_
 int run_figure(const Args& args, const FigureRun& run, const std::vector<Job>& design, const JobFunction& job,
                const std::function<FigureSummary(const CsvTable& merged)>& summarise) {
     make_directories(run.out);
+    // Each part records the threads its job ran with: training sums per-thread gradients, so a job is bit-reproducible
+    // for its seed and thread count (diffusion/diffusion.h), and a design may be run partly by other invocations.
+    JobFunction recorded = [&](const Job& one, int index) {
+        CsvTable rows = job(one, index);
+        rows.header.push_back(JOB_THREADS_COLUMN);
+        for (std::vector<std::string>& row : rows.rows) row.push_back(std::to_string(run.threads));
+        return rows;
+    };
     MergeResult merged;
-    if (!jobs_dispatch(args, run.out, design, job, &merged)) return 0;
+    if (!jobs_dispatch(args, run.out, design, recorded, &merged)) return 0;
     write_figure_outputs(run, merged, design.size(), summarise(merged.table));
     return 0;
 }

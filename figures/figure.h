@@ -90,6 +90,13 @@ std::shared_ptr<FileGate> figure_gate(const Args& args, const std::string& out);
 // gate and starts the clock.
 FigureRun figure_run(const Args& args, const std::string& figure, int argc, char** argv);
 
+// The column run_figure adds to every job's rows: the --threads the job ran with.
+constexpr const char* JOB_THREADS_COLUMN = "job_threads";
+// The threads of the merged jobs for summary.md: "2" when all recorded the same, "1 (18 jobs), 2 (9 jobs)" when
+// they differ (a part without the column counts as "not recorded"), "2 (this invocation; the jobs' own were not
+// recorded)" when no part has it.
+std::string job_threads_text(const CsvTable& merged, int invocation_threads);
+
 // The parts of summary.md a figure provides.
 struct FigureSummary {
     std::string title;     // "Fig. 3: MSE vs coupling scale g"; the writer adds " (quick scale)"

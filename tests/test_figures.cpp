@@ -9,6 +9,7 @@
 
 #include "../data/atomic_file.h"
 #include "../cli/commands.h"
+#include "../figures/figure.h"
 #include "../report/csv.h"
 #include "../report/report.h"
 
@@ -42,8 +43,25 @@ TEST_CASE("fig3: two jobs run apart, then merge", "[figures]") {
     CHECK(csv_double(table, 0, "mse_obs_mean") > 0);
     CHECK(read_claims(out + "/claims.csv").size() == 3);
     CHECK(path_exists(out + "/summary.md"));
+    // Each part records the threads its job ran with, and the summary reports them.
+    CHECK(csv_cell(csv_read(out + "/parts/job_0.csv"), 0, "job_threads") == "1");
+    CHECK(read_file(out + "/summary.md").find("| seed, threads | 1, 1 |") != std::string::npos);
     // A different design into the same folder is refused instead of mixing parts.
     CHECK_THROWS(run_fig3(out, {"--job", "0", "--M", "300"}));
+}
+
+TEST_CASE("the summary's threads: the jobs' own, counted per job; parts without the column say so", "[figures]") {
+    CsvTable merged = csv_table({"job", "value", "job_threads"});
+    csv_add_row(&merged, {"0", "1.5", "2"});
+    csv_add_row(&merged, {"0", "2.5", "2"});  // two rows of one job count once
+    csv_add_row(&merged, {"1", "3.5", "2"});
+    CHECK(job_threads_text(merged, 4) == "2");
+    csv_add_row(&merged, {"2", "4.5", "1"});
+    csv_add_row(&merged, {"3", "5.5", ""});  // a part written before the column existed
+    CHECK(job_threads_text(merged, 4) == "1 (1 job), 2 (2 jobs), not recorded (1 job)");
+    CsvTable old = csv_table({"job", "value"});
+    csv_add_row(&old, {"0", "1.5"});
+    CHECK(job_threads_text(old, 2) == "2 (this invocation; the jobs' own were not recorded)");
 }
 
 TEST_CASE("fig7: every solver on every data set, the fast recipe's arm beside the paper's at the largest M", "[figures]") {

@@ -93,7 +93,8 @@ std::string settings_record(const AssessRun& run, const Samples& data, const Sam
                   s.energy_variance_rule ? 1 : 0, s.augment.batch, sampler_name(s.augment.sampler).c_str(), s.M_plus,
                   s.augment.widths[0], s.augment.widths[1], s.augment.widths[2], s.grid.count, s.grid.stride,
                   s.hidden_k, s.gof_samples, s.threads);
-    return text;
+    // Added only when on, so that parts written before the option existed stay valid.
+    return std::string(text) + (s.gof_tempering ? "gof tempering\n" : "");
 }
 
 void check_parts_record(const AssessRun& run, const std::string& record) {
@@ -372,9 +373,10 @@ void write_results(const AssessRun& run, const Samples& data, const Samples* tes
                      scores_markdown(scores, solvers, n) +
                      "\nHigher likelihoods are better; gof: root-mean-square differences of the magnetisations, "
                      "connected pair and third-order correlations of " + std::to_string(run.settings.gof_samples) +
-                     " Metropolis samples of each fit against the held-out rows (lower is better; the yardstick row is the "
-                     "training rows' own distance; the chains start at random states, so for a fit with two basins, "
-                     "as PLM on spike data, they can sit in one the data never visit: docs/findings.md). "
+                     (run.settings.gof_tempering ? " parallel-tempering" : " Metropolis") +
+                     " samples of each fit against the held-out rows (lower is better; the yardstick row is the "
+                     "training rows' own distance; a fit far beyond it is a model whose own equilibrium differs from the "
+                     "data even where its conditionals predict them well, as PLM's on spike data: docs/findings.md). "
                      "log2 p(hidden | rest): " + std::to_string(run.settings.hidden_k) + " hidden spins per held-out row, "
                      "exact over their completions (fig6's measure).\n\n## Settings\n\n- command: `" + run.command + "`\n- inputs: " + inputs +
                      (run.test_path.empty() ? "" : "\n- test file: " + run.test_path) +
@@ -420,6 +422,7 @@ AssessSettings settings_from_args(const Args& args, int n, int threads, bool qui
     s.grid = erasure_grid_from_args(args, false);
     s.hidden_k = arg_given(args, "k-hidden") ? (int)arg_int_in_range(args, "k-hidden", 1, std::min(20, n)) : assess_hidden_k(n);
     s.gof_samples = (long)arg_int_in_range(args, "gof-samples", 100, 10000000);
+    s.gof_tempering = arg_flag(args, "tempering");
     if (!quiet) s.log = [](const std::string& line) { std::fprintf(stderr, "  %s\n", line.c_str()); };
     return s;
 }
@@ -459,6 +462,8 @@ std::vector<OptionSpec> assess_options() {
         {"widths", "W1,W2,W3", "", "other encoder widths of the denoiser (default Appendix A's for n)"},
         {"k-hidden", "K", "", "hidden spins per held-out row for log2 p(hidden | rest) (default min(14, 0.35 n))"},
         {"gof-samples", "S", "10000", "Metropolis samples of each fit for the goodness of fit"},
+        {"tempering", "", "", "draw the goodness-of-fit samples by parallel tempering (as repro sample --tempering; "
+                              "for fits with several basins; about sqrt(n) + 2 times the cost)"},
         {"most-active", "K", "", "keep the K spins most often +1 (1 in 0/1 data), as fig6 keeps the retina's 40 most "
                                  "active neurons"},
         {"rows", "K", "", "use a random subset of K rows (seeded; rows are exchangeable in an Ising model)"}};

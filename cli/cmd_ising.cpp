@@ -21,6 +21,7 @@
 #include "../ising/exact.h"
 #include "../ising/metrics.h"
 #include "../ising/metropolis.h"
+#include "../ising/tempering.h"
 #include "../ising/meanfield.h"
 #include "../ising/mle.h"
 #include "../ising/moments.h"
@@ -108,11 +109,43 @@ static IsingParams read_own_params(const std::string& path, const std::string& g
     return marked || gauge == "01" ? params_from_zero_one(params) : params;
 }
 
+// Metropolis, or with --tempering parallel tempering on the default ladder (ising/tempering.h), whose swap rates
+// are printed: a rate near 0 means the ladder is split and the samples may still miss a basin.
+static Samples draw_samples(const IsingParams& truth, int count, int burn_in, int thin, bool tempering, Rng* rng,
+                            int threads, bool quiet) {
+    Samples samples;
+    std::atomic<long long> sweeps_done(0);
+    if (!tempering) {
+        run_with_progress("sample", "sweeps", metropolis_total_sweeps(count, burn_in, thin), &sweeps_done, quiet, [&]() {
+            samples = metropolis_sample(truth, count, burn_in, thin, rng, threads, &sweeps_done);
+        });
+        return samples;
+    }
+    TemperingLadder ladder = tempering_default_ladder(truth.n);
+    TemperingStats stats;
+    long long total = metropolis_total_sweeps(count, burn_in, thin) * (long long)ladder.betas.size();
+    run_with_progress("sample", "replica sweeps", total, &sweeps_done, quiet, [&]() {
+        samples = tempering_sample(truth, count, burn_in, thin, ladder, rng, threads, &stats, &sweeps_done);
+    });
+    if (!quiet) {
+        std::string rates;
+        for (double rate : stats.swap_rate) {
+            char text[16];
+            std::snprintf(text, sizeof text, "%s%.2f", rates.empty() ? "" : " ", rate);
+            rates += text;
+        }
+        std::fprintf(stderr, "sample: parallel tempering, %zu replicas, beta 1 to %g; swap rates %s\n",
+                     ladder.betas.size(), ladder.betas.back(), rates.c_str());
+    }
+    return samples;
+}
+
 int command_sample(int argc, char** argv) {
     Args args = parse_args(
         argc, argv, 2,
-        "repro sample --n N --g G --M M --out SAMPLES [--truth TRUTH] [--burn-in B] [--thin K] [--format pm1|01]\n"
-        "       repro sample --params PARAMS [--gauge auto|pm1|01] --M M --out SAMPLES [--burn-in B] [--thin K] [--format pm1|01]",
+        "repro sample --n N --g G --M M --out SAMPLES [--truth TRUTH] [--burn-in B] [--thin K] [--tempering] [--format pm1|01]\n"
+        "       repro sample --params PARAMS [--gauge auto|pm1|01] --M M --out SAMPLES [--burn-in B] [--thin K] [--tempering]\n"
+        "                    [--format pm1|01]",
         "Draws Sherrington-Kirkpatrick parameters b_i, w_ij ~ N(0, g^2/n) (i<j; Sec. III A, step 1) and M samples\n"
         "from p(sigma) = exp(-E(sigma))/Z by single-spin-flip Metropolis in 64 independent chains (M if M < 64;\n"
         "step 2). With --params the parameters are the user's own (any n; a parameters file as infer writes it,\n"
@@ -133,6 +166,8 @@ int command_sample(int argc, char** argv) {
          {"M", "M", "4000", "number of samples"},
          {"burn-in", "B", "auto", "sweeps before the first sample of each chain"},
          {"thin", "K", "auto", "sweeps between recorded samples"},
+         {"tempering", "", "", "parallel tempering: ceil(sqrt(n)) + 2 replicas from beta = 1 to 0.2, swaps between "
+                               "neighbours (for models with several basins, e.g. fits of spike data; K times the cost)"},
          {"out", "SAMPLES", "", "samples file to write (required)"},
          {"truth", "TRUTH", "", "true-parameters file to write (default: SAMPLES with .txt replaced by .truth.txt)"},
          {"format", "pm1|01", "pm1", "write the samples as -1/+1 or 0/1"}},
@@ -178,11 +213,7 @@ int command_sample(int argc, char** argv) {
     int burn_in = sweeps_option(args, "burn-in", metropolis_default_burn_in(truth));
     int thin = sweeps_option(args, "thin", metropolis_default_thin(truth));
     auto start = std::chrono::steady_clock::now();
-    Samples samples;
-    std::atomic<long long> sweeps_done(0);
-    run_with_progress("sample", "sweeps", metropolis_total_sweeps(count, burn_in, thin), &sweeps_done, quiet, [&]() {
-        samples = metropolis_sample(truth, count, burn_in, thin, &rng, threads, &sweeps_done);
-    });
+    Samples samples = draw_samples(truth, count, burn_in, thin, arg_flag(args, "tempering"), &rng, threads, quiet);
     AtomicFileGroup outputs;
     write_samples(out, samples, output_format(args, format_by_extension(out)));
     if (!own) {

@@ -12,6 +12,7 @@
 #include "../ising/exact.h"
 #include "../ising/goodness.h"
 #include "../ising/metropolis.h"
+#include "../ising/tempering.h"
 #include "../ising/mle.h"
 #include "../ising/moments.h"
 #include "../ising/plm.h"
@@ -126,7 +127,9 @@ void score_fit(const IsingParams& params, const HeldOut& held, const AssessSetti
     Rng rng;
     rng_seed(&rng, seed, 0);
     int thin = std::min(100, metropolis_default_thin(params)), burn_in = std::min(2000, metropolis_default_burn_in(params));
-    Samples drawn = metropolis_sample(params, (int)s.gof_samples, burn_in, thin, &rng, s.threads);
+    Samples drawn = s.gof_tempering ? tempering_sample(params, (int)s.gof_samples, burn_in, thin,
+                                                       tempering_default_ladder(params.n), &rng, s.threads)
+                                    : metropolis_sample(params, (int)s.gof_samples, burn_in, thin, &rng, s.threads);
     StatisticsDistance distance = statistics_distance(spin_statistics(drawn, held.triplets), held.statistics);
     score->gof_m = distance.magnetisation;
     score->gof_c = distance.pair;

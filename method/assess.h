@@ -35,6 +35,7 @@ struct AssessSettings {
     ErasureGrid grid;
     int hidden_k = 0;              // 0: assess_hidden_k(n)
     long gof_samples = 10000;      // Metropolis samples of each fit for the goodness of fit (0: no check; NaN)
+    bool gof_tempering = false;    // draw them by parallel tempering (ising/tempering.h): for fits with several basins
     int threads = 1;
     std::function<void(const std::string&)> log;  // a line per step (empty: silent)
 };

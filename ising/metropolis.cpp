@@ -17,9 +17,31 @@ int metropolis_default_thin(const IsingParams& params) {
 
 int metropolis_default_burn_in(const IsingParams& params) { return std::max(1000, 10 * metropolis_default_thin(params)); }
 
-// out[j] += scale · in[j]: the O(n) part of every accepted flip.
+// out[j] += scale · in[j]: the O(n) part of every accepted flip (restrict: the compiler may vectorise it).
 static void add_scaled(double* __restrict out, const double* __restrict in, double scale, int n) {
     for (int j = 0; j < n; j++) out[j] += scale * in[j];
+}
+
+void metropolis_sweep(const IsingParams& params, double beta, double* spin, double* field, double* energy, Rng* rng) {
+    int n = params.n;
+    for (int i = 0; i < n; i++) {
+        double delta_energy = 2.0 * spin[i] * field[i];  // E(σ with σ_i flipped) - E(σ)
+        if (delta_energy > 0.0 && rng_uniform(rng) >= std::exp(-beta * delta_energy)) continue;
+        spin[i] = -spin[i];
+        if (energy) *energy += delta_energy;
+        // h_j += 2 σ_i w_ji for all j (row i of W = column i; w_ii = 0, so h_i itself does not change)
+        add_scaled(field, &params.coupling[(size_t)i * n], 2.0 * spin[i], n);
+    }
+}
+
+void metropolis_random_start(const IsingParams& params, Rng* rng, double* spin, double* field) {
+    int n = params.n;
+    for (int i = 0; i < n; i++) spin[i] = rng_uniform(rng) < 0.5 ? -1.0 : 1.0;
+    for (int i = 0; i < n; i++) {  // h_i = b_i + Σ_j w_ij σ_j
+        double h = params.bias[i];
+        for (int j = 0; j < n; j++) h += params.coupling[(size_t)i * n + j] * spin[j];
+        field[i] = h;
+    }
 }
 
 // One chain: writes its samples to rows chain, chain + chains, chain + 2·chains, … of spins_out [count × n].
@@ -29,20 +51,9 @@ static void run_chain(const IsingParams& params, int count, int burn_in, int thi
     Rng rng;
     rng_seed(&rng, seed, (uint64_t)chain);
     std::vector<double> spin(n), field(n);
-    for (int i = 0; i < n; i++) spin[i] = rng_uniform(&rng) < 0.5 ? -1.0 : 1.0;
-    for (int i = 0; i < n; i++) {  // h_i = b_i + Σ_j w_ij σ_j
-        double h = params.bias[i];
-        for (int j = 0; j < n; j++) h += params.coupling[(size_t)i * n + j] * spin[j];
-        field[i] = h;
-    }
+    metropolis_random_start(params, &rng, spin.data(), field.data());
     auto sweep = [&]() {
-        for (int i = 0; i < n; i++) {
-            double delta_energy = 2.0 * spin[i] * field[i];  // E(σ with σ_i flipped) - E(σ)
-            if (delta_energy > 0.0 && rng_uniform(&rng) >= std::exp(-delta_energy)) continue;
-            spin[i] = -spin[i];
-            // h_j += 2 σ_i w_ji for all j (row i of W = column i; w_ii = 0, so h_i itself does not change)
-            add_scaled(field.data(), &params.coupling[(size_t)i * n], 2.0 * spin[i], n);
-        }
+        metropolis_sweep(params, 1.0, spin.data(), field.data(), nullptr, &rng);
         if (sweeps_done) sweeps_done->fetch_add(1, std::memory_order_relaxed);
     };
     for (int s = 0; s < burn_in; s++) sweep();

@@ -31,6 +31,13 @@ int metropolis_default_thin(const IsingParams& params);
 // uniformly random start.
 int metropolis_default_burn_in(const IsingParams& params);
 
+// One systematic sweep (i = 0 … n-1) at inverse temperature beta: flip σ_i with probability min(1, exp(-β ΔE)),
+// ΔE = 2 σ_i h_i, keeping the local fields h_i = b_i + Σ_j w_ij σ_j up to date (O(n) per accepted flip) and, if
+// `energy` is not null, E(σ) too. β = 1 samples p(σ) itself; parallel tempering (tempering.h) runs other β.
+void metropolis_sweep(const IsingParams& params, double beta, double* spin, double* field, double* energy, Rng* rng);
+// Uniformly random spins [n] and their local fields [n].
+void metropolis_random_start(const IsingParams& params, Rng* rng, double* spin, double* field);
+
 // `count` samples (rows interleaved over the chains: row r comes from chain r mod the chain count, so any prefix of the rows
 // mixes all chains). Each chain starts from uniformly random spins, runs `burn_in` sweeps, then records one
 // sample every `thin` sweeps. A sweep visits the spins in order i = 0 … n-1 (a systematic scan; every single-flip

@@ -38,28 +38,10 @@ Replica random_replica(const IsingParams& params, Rng* rng) {
     Replica r;
     r.spin.resize(n);
     r.field.resize(n);
-    for (int i = 0; i < n; i++) r.spin[i] = rng_uniform(rng) < 0.5 ? -1.0 : 1.0;
-    for (int i = 0; i < n; i++) {
-        double h = params.bias[i];
-        for (int j = 0; j < n; j++) h += params.coupling[(size_t)i * n + j] * r.spin[j];
-        r.field[i] = h;
-        // Σ_j w_ij σ_j = h_i - b_i, so E = -Σ_i σ_i (b_i + ½ (h_i - b_i)).
-        r.energy -= r.spin[i] * (params.bias[i] + 0.5 * (h - params.bias[i]));
-    }
+    metropolis_random_start(params, rng, r.spin.data(), r.field.data());
+    // Σ_j w_ij σ_j = h_i - b_i, so E = -Σ_i σ_i (b_i + ½ (h_i - b_i)).
+    for (int i = 0; i < n; i++) r.energy -= r.spin[i] * (params.bias[i] + 0.5 * (r.field[i] - params.bias[i]));
     return r;
-}
-
-// One Metropolis sweep at inverse temperature beta (metropolis.cpp's sweep with ΔE scaled by beta), keeping E.
-void sweep(const IsingParams& params, double beta, Replica* r, Rng* rng) {
-    int n = params.n;
-    for (int i = 0; i < n; i++) {
-        double delta_energy = 2.0 * r->spin[i] * r->field[i];
-        if (delta_energy > 0.0 && rng_uniform(rng) >= std::exp(-beta * delta_energy)) continue;
-        r->spin[i] = -r->spin[i];
-        r->energy += delta_energy;
-        const double* row = &params.coupling[(size_t)i * n];  // h_j += 2 σ_i w_ji (w_ii = 0)
-        for (int j = 0; j < n; j++) r->field[j] += 2.0 * r->spin[i] * row[j];
-    }
 }
 
 // One tempering chain: writes rows chain, chain + chains, … of spins_out; adds its swap counts to accepted/attempted.
@@ -73,7 +55,8 @@ void run_tempering_chain(const IsingParams& params, int count, int burn_in, int 
     std::vector<Replica> at;  // at[k]: the replica now at beta[k]
     for (int k = 0; k < K; k++) at.push_back(random_replica(params, &rng));
     auto step = [&]() {
-        for (int k = 0; k < K; k++) sweep(params, beta[k], &at[k], &rng);
+        for (int k = 0; k < K; k++)
+            metropolis_sweep(params, beta[k], at[k].spin.data(), at[k].field.data(), &at[k].energy, &rng);
         for (int k = 0; k + 1 < K; k++) {
             double log_ratio = (beta[k] - beta[k + 1]) * (at[k].energy - at[k + 1].energy);
             (*attempted)[k]++;

@@ -80,8 +80,11 @@ Samples tempering_sample(const IsingParams& params, int count, int burn_in, int 
                          Rng* rng, int threads, TemperingStats* stats, std::atomic<long long>* sweeps_done) {
     if (count < 1 || burn_in < 0 || thin < 1)
         throw std::runtime_error("tempering_sample: need count >= 1, burn_in >= 0, thin >= 1");
-    if (ladder.betas.size() < 2 || ladder.betas[0] != 1.0)
-        throw std::runtime_error("tempering_sample: the ladder needs at least 2 inverse temperatures, the first 1");
+    bool falling = ladder.betas.size() >= 2 && ladder.betas[0] == 1.0 && ladder.betas.back() > 0.0;
+    for (size_t k = 1; k < ladder.betas.size(); k++) falling = falling && ladder.betas[k] < ladder.betas[k - 1];
+    if (!falling)
+        throw std::runtime_error("tempering_sample: the ladder needs at least 2 inverse temperatures, falling from 1 "
+                                 "and positive");
     Samples samples;
     samples.count = count;
     samples.n = params.n;

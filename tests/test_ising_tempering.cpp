@@ -38,6 +38,11 @@ TEST_CASE("tempering: the geometric ladder and the default one", "[ising]") {
     CHECK(tempering_default_ladder(40).betas.back() == Approx(0.2));
     CHECK_THROWS(tempering_geometric_ladder(1, 0.5));
     CHECK_THROWS(tempering_geometric_ladder(3, 1.0));
+    Rng rng;
+    rng_seed(&rng, 1, 0);
+    IsingParams params = two_basins(4, 0.1, 0.0);
+    for (std::vector<double> betas : {std::vector<double>{1.0}, {0.9, 0.5}, {1.0, 0.5, 0.6}, {1.0, 0.0}})
+        CHECK_THROWS(tempering_sample(params, 10, 1, 1, TemperingLadder{betas}, &rng, 1));
 }
 
 TEST_CASE("tempering crosses a barrier that Metropolis does not: two basins at n = 8 against enumeration", "[ising]") {

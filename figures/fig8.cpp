@@ -203,6 +203,10 @@ FigureSummary fig8_summary(const Fig8Settings& s, const std::string& out, const 
     panel.xlabel = "observed samples M";
     panel.ylabel = "MSE ratio";
     panel.log_x = true;
+    // The ratio is >= 1: a fixed lower end keeps [1:1] from collapsing when every pick is the best, and the legend goes
+    // below, where no point can be (at the top it hid the points at ratio 1).
+    panel.yrange = "[0.9:*]";
+    panel.key = "bottom right";
     const char* colors[] = {"black", "orange", "blue", "green"};
     std::vector<std::string> gs;
     for (const JobPick& p : picks)

@@ -423,11 +423,26 @@ std::string headline(const std::vector<PointValues>& points, const std::vector<C
     return md;
 }
 
-// Merged rows → fig7.csv, fig7_ratio.csv, the plot, the claims and the summary's parts.
+// fig7_helps.csv: per point and solver, does augmented + observed lower the MSE below observed's (paired t over the
+// members)? The report sets fig8's blind verdicts beside these at the shared points.
+void write_helps_table(const std::string& out, int n, const std::vector<PointValues>& points) {
+    CsvTable table = csv_table({"n", "g", "M", "solver", "members", "verdict", "mse_change", "low", "high"});
+    for (const PointValues& p : points)
+        for (const std::string& solver : SOLVERS) {
+            Judgement j = judge_paired_less("aug+obs", p.mse.at(solver + "/aug_obs"), "obs", p.mse.at(solver + "/obs"));
+            auto cell = [](double x) { return std::isfinite(x) ? csv_number(x) : std::string(); };  // none: one member
+            csv_add_row(&table, {std::to_string(n), p.g, p.M, solver, std::to_string(p.members), helps_word(j),
+                                 cell(j.effect), cell(j.low), cell(j.high)});
+        }
+    csv_write(out + "/fig7_helps.csv", table);
+}
+
+// Merged rows → fig7.csv, fig7_ratio.csv, fig7_helps.csv, the plot, the claims and the summary's parts.
 FigureSummary fig7_summary(const Fig7Settings& s, const std::string& out, const CsvTable& merged) {
     if (merged.rows.empty()) throw std::runtime_error("fig7: no finished jobs to summarise");
     std::vector<PointValues> points = collect_points(merged);
     write_tables(out, points);
+    write_helps_table(out, s.n, points);
     plot_fig7(out);
     FigureSummary summary;
     summary.observed = observed_mse_rows(merged, "mse", [&](size_t row) {

@@ -131,15 +131,12 @@ std::string three_digits(double value) {
     return text;
 }
 
-// "helps", "hurts" or "undecided" from a judgement of "aug + obs better than obs".
-std::string helps_word(const Judgement& j) {
-    return j.verdict == Verdict::Held ? "helps" : j.verdict == Verdict::NotHeld ? "hurts" : verdict_name(j.verdict);
-}
-
 // Per point and solver, "augmentation (+ observed) helps" judged twice over the members, paired: blind (held-out
 // score of aug + obs above obs's) and true (MSE below obs's). The Markdown table, and how many decided blind verdicts
-// the MSE verdict matches.
-std::string helps_verdicts(const CsvTable& merged, const std::vector<std::string>& solvers, int* agreeing, int* decided) {
+// the MSE verdict matches; the same rows as CSV into *helps (fig8_helps.csv, which the report sets beside fig7's).
+std::string helps_verdicts(const CsvTable& merged, int n, const std::vector<std::string>& solvers, int* agreeing,
+                           int* decided, CsvTable* helps) {
+    *helps = csv_table({"n", "g", "M", "solver", "members", "blind", "blind_score_gain", "truth", "true_mse_change"});
     std::vector<std::vector<std::string>> rows;
     std::vector<std::string> points;
     for (size_t r = 0; r < merged.rows.size(); r++) {
@@ -171,6 +168,8 @@ std::string helps_verdicts(const CsvTable& merged, const std::vector<std::string
             }
             rows.push_back({g, M, solver, helps_word(blind) + " (" + three_digits(gain) + ")",
                             helps_word(truth) + " (" + three_digits(change) + ")", std::to_string(score_obs.size())});
+            csv_add_row(helps, {std::to_string(n), g, M, solver, std::to_string(score_obs.size()), helps_word(blind),
+                                csv_number(gain), helps_word(truth), csv_number(change)});
         }
     }
     return "## Does augmentation (+ observed) help each solver? Blind verdict against the true one\n\n"
@@ -217,7 +216,10 @@ FigureSummary fig8_summary(const Fig8Settings& s, const std::string& out, const 
     plot_write_and_render(out, "fig8", {panel});
     std::sort(ratios.begin(), ratios.end());
     int verdicts_agreeing = 0, verdicts_decided = 0;
-    std::string verdict_table = helps_verdicts(merged, s.assess.solvers, &verdicts_agreeing, &verdicts_decided);
+    CsvTable helps;
+    std::string verdict_table = helps_verdicts(merged, s.n, s.assess.solvers, &verdicts_agreeing, &verdicts_decided,
+                                               &helps);
+    csv_write(out + "/fig8_helps.csv", helps);
     char text[800];
     std::snprintf(text, sizeof text, "The held-out criterion picked the MSE-best of the %zu pipelines in %d of %zu member "
                   "runs; the median MSE of its pick was %.2fx the best one's (worst %.2fx). Its \"augmentation (+ observed) "

@@ -6,6 +6,11 @@
 #include <cstdio>
 #include <stdexcept>
 
+std::string helps_word(const Judgement& judgement) {
+    return judgement.verdict == Verdict::Held ? "helps" : judgement.verdict == Verdict::NotHeld ? "hurts"
+                                                                                                : verdict_name(judgement.verdict);
+}
+
 const char* verdict_name(Verdict verdict) {
     switch (verdict) {
         case Verdict::Held: return "held";

@@ -37,6 +37,10 @@ struct Judgement {
     int needed = -1;
 };
 
+// For a judgement of "with augmentation better than without": "helps" (held), "hurts" (not held), "undecided" or
+// "single run". fig7_helps.csv and fig8_helps.csv use these words, and the report compares them.
+std::string helps_word(const Judgement& judgement);
+
 // An estimate from a single number (count 1, no sd).
 Estimate single_run(double value);
 // Is a < b? Welch's interval on a − b. Names label the numbers in the measured text. Throws on a non-finite mean.

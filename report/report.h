@@ -52,6 +52,9 @@ std::vector<ObservedMse> read_observed_mse(const std::string& path);
 // agree (relative difference below 1e-6: the same data and fit agree to ~1e-8 across CPUs, whose BLAS kernels sum
 // floats in another order; a different draw differs by far more). Empty when no point is shared. `figures` are the results_dir/fig* names.
 std::string shared_points_section(const std::string& results_dir, const std::vector<std::string>& figures);
+// "Does repro assess agree with fig7?": fig8's blind and true "augmentation helps solver S" verdicts (fig8_helps.csv)
+// beside fig7's (fig7_helps.csv) at every (n, g, M, solver) both ran; "" when either file is missing or none is shared.
+std::string assess_against_fig7_section(const std::string& results_dir);
 
 // run_info.csv. write_run_info checks the required keys (command, scale, seed, wall_seconds) and adds date.
 using RunInfo = std::vector<std::pair<std::string, std::string>>;

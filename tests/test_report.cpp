@@ -389,3 +389,29 @@ TEST_CASE("report: a figure's variant folder (fig2-long) is reported after the f
     CHECK(fig2_long < fig3);
     for (const char* other : {"fig2-\n", "fig2-Long\n", "figure\n"}) CHECK(readme.find(std::string("## Heading of ") + other) == std::string::npos);
 }
+
+TEST_CASE("report: fig8's blind verdicts beside fig7's at the shared points", "[report]") {
+    std::string results = temp_directory();
+    CHECK(assess_against_fig7_section(results).empty());  // neither file: no section
+    make_directories(results + "/fig7");
+    make_directories(results + "/fig8");
+    CsvTable fig7 = csv_table({"n", "g", "M", "solver", "members", "verdict", "mse_change", "low", "high"});
+    csv_add_row(&fig7, {"40", "1", "500", "em", "10", "helps", "-0.003", "-0.004", "-0.002"});
+    csv_add_row(&fig7, {"40", "1", "500", "plm", "10", "hurts", "0.002", "0.001", "0.003"});
+    csv_add_row(&fig7, {"40", "1", "1000", "em", "10", "undecided", "-0.001", "-0.002", "0.001"});
+    csv_write(results + "/fig7/fig7_helps.csv", fig7);
+    CsvTable fig8 = csv_table({"n", "g", "M", "solver", "members", "blind", "blind_score_gain", "truth",
+                               "true_mse_change"});
+    csv_add_row(&fig8, {"40", "1.0", "500", "em", "3", "helps", "0.05", "helps", "-0.002"});       // both decided, agree
+    csv_add_row(&fig8, {"40", "1", "500", "plm", "3", "helps", "0.01", "undecided", "0.001"});     // both decided, differ
+    csv_add_row(&fig8, {"40", "1", "1000", "em", "3", "undecided", "0.01", "undecided", "0.0"});   // fig7 undecided
+    csv_add_row(&fig8, {"40", "0.5", "500", "em", "3", "helps", "0.01", "helps", "-0.001"});       // not in fig7
+    csv_add_row(&fig8, {"20", "1", "500", "em", "3", "helps", "0.01", "helps", "-0.001"});         // another n
+    csv_write(results + "/fig8/fig8_helps.csv", fig8);
+    std::string section = assess_against_fig7_section(results);
+    INFO(section);
+    CHECK(section.find("Of the 3 shared (point, solver) pairs, fig8's blind verdict and fig7's are both decided in 2, "
+                       "and agree in 1; fig8's true verdict on its own fits equals fig7's in 2 of 3.") != std::string::npos);
+    CHECK(section.find("| 1.0 | 500 | em | helps (3) | helps | helps (10) |") != std::string::npos);
+    CHECK(section.find("0.5 | 500") == std::string::npos);
+}

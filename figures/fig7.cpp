@@ -480,7 +480,8 @@ int command_fig7(int argc, char** argv) {
         "(energy-variance stopping, as in Fig. 3), and the same generated samples through every solver: the erasure\n"
         "machine, pseudo-likelihood (plain and lambda by 5-fold CV) and naive mean field, on observed, augmented,\n"
         "augmented + observed and M+ fresh true samples. Claims use paired differences. Writes fig7.csv,\n"
-        "fig7_ratio.csv, fig7.png (+ fig7.gp), summary.md, claims.csv, run_info.csv; parts/ one file per job.",
+        "fig7_ratio.csv, fig7_helps.csv (does aug+obs help each solver at each point?), fig7.png (+ fig7.gp),\n"
+        "summary.md, claims.csv, run_info.csv; parts/ one file per job.",
         &paper, false);  // every solver runs: no --solver
     FigureRun run = figure_run(args, "fig7", argc, argv);
     Fig7Settings s;

@@ -263,7 +263,8 @@ int command_fig8(int argc, char** argv) {
         "repro fig8 [--scale quick|paper] [--out DIR] [options]",
         "Fig. 8 (beyond the paper): repro assess's blind choice (held-out scores on K folds) against the true MSE\n"
         "of every pipeline (solver x observed / augmented / augmented + observed) on SK data. Writes fig8.csv,\n"
-        "fig8.png (+ fig8.gp), summary.md, claims.csv, run_info.csv; parts/ one file per job. Part of repro all.",
+        "fig8_helps.csv (blind and true verdicts per point and solver), fig8.png (+ fig8.gp), summary.md, claims.csv,\n"
+        "run_info.csv; parts/ one file per job. Part of repro all; the report sets its verdicts beside fig7's.",
         &paper, false);
     FigureRun run = figure_run(args, "fig8", argc, argv);
     Fig8Settings s;

@@ -154,9 +154,12 @@ std::string assess_against_fig7_section(const std::string& results_dir) {
             agree += blind == theirs;
         }
         truth_agree += truth == theirs;
+        std::string change7 = csv_cell(fig7, found->second, "mse_change");
         rows.push_back({csv_cell(fig8, r, "g"), csv_cell(fig8, r, "M"), csv_cell(fig8, r, "solver"),
-                        blind + " (" + csv_cell(fig8, r, "members") + ")", truth,
-                        theirs + " (" + csv_cell(fig7, found->second, "members") + ")"});
+                        blind + " (" + csv_cell(fig8, r, "members") + "; " + number(csv_double(fig8, r, "blind_score_gain")) + ")",
+                        truth + " (" + number(csv_double(fig8, r, "true_mse_change")) + ")",
+                        theirs + " (" + csv_cell(fig7, found->second, "members") + "; " +
+                            (change7.empty() ? "-" : number(std::atof(change7.c_str()))) + ")"});
     }
     if (rows.empty()) return "";
     return "## Does `repro assess` agree with fig7?\n\nfig8 runs `repro assess`'s machinery blind on SK data; where fig7 "
@@ -166,7 +169,8 @@ std::string assess_against_fig7_section(const std::string& results_dir) {
            "rows. Of the " + std::to_string(rows.size()) + " shared (point, solver) pairs, fig8's blind verdict and "
            "fig7's are both decided in " + std::to_string(both) + ", and agree in " + std::to_string(agree) +
            "; fig8's true verdict on its own fits equals fig7's in " + std::to_string(truth_agree) + " of " +
-           std::to_string(rows.size()) + ". Members in brackets.\n\n" +
+           std::to_string(rows.size()) + ". In brackets: members, and the mean paired difference aug + obs − obs (held-out "
+           "score in bits: positive helps; MSE: negative helps).\n\n" +
            markdown_table({"g", "M", "solver", "fig8 blind (held-out score)", "fig8 true (MSE, same fits)",
                            "fig7 (MSE)"}, "rrllll", rows) + "\n";
 }

@@ -412,6 +412,6 @@ TEST_CASE("report: fig8's blind verdicts beside fig7's at the shared points", "[
     INFO(section);
     CHECK(section.find("Of the 3 shared (point, solver) pairs, fig8's blind verdict and fig7's are both decided in 2, "
                        "and agree in 1; fig8's true verdict on its own fits equals fig7's in 2 of 3.") != std::string::npos);
-    CHECK(section.find("| 1.0 | 500 | em | helps (3) | helps | helps (10) |") != std::string::npos);
+    CHECK(section.find("| 1.0 | 500 | em | helps (3; 0.05) | helps (-0.002) | helps (10; -0.003) |") != std::string::npos);
     CHECK(section.find("0.5 | 500") == std::string::npos);
 }

@@ -10,13 +10,14 @@ set xlabel 'observed samples M'
 set ylabel 'MSE ratio'
 set datafile separator ','
 set datafile missing NaN
-set key top right noautotitle opaque
+set key bottom right noautotitle opaque
 set logscale x
 set mxtics 10
 set format x '%g'
 set for [k=-12:12] xtics add (2*10**k, 3*10**k, 5*10**k, 7*10**k)
 set autoscale fix
 set offsets graph 0.05, graph 0.05, graph 0.08, graph 0.08
+set yrange [0.9:*]
 set grid xtics ytics mxtics lc rgb '#DDDDDD', lc rgb '#F2F2F2'
 # fig8.csv: x = M (column 2), y = mse_ratio (column 6), rows with g = 0.5
 # fig8.csv: x = M (column 2), y = mse_ratio (column 6), rows with g = 1

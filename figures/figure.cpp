@@ -202,12 +202,14 @@ void write_figure_outputs(const FigureRun& run, const MergeResult& merged, size_
     std::string jobs = std::to_string(merged.jobs_done) + " of " + std::to_string(design_size);
     write_claims(run.out + "/claims.csv", summary.claims);
     if (!summary.observed.empty()) write_observed_mse(run.out + "/observed_mse.csv", summary.observed);
+    // The threads the jobs ran with, not this invocation's: a merge may gather jobs run elsewhere.
+    std::string threads = job_threads_text(merged.table, run.threads);
     write_run_info(run.out + "/run_info.csv",
                    {{"command", command}, {"scale", run.scale}, {"seed", std::to_string(run.seed)},
-                    {"wall_seconds", seconds_text(wall)}, {"threads", std::to_string(run.threads)}, {"jobs", jobs},
+                    {"wall_seconds", seconds_text(wall)}, {"threads", threads}, {"jobs", jobs},
                     {"job_seconds_total", seconds_text(merged.job_seconds_total)}});
     SettingRows settings = summary.settings;
-    settings.push_back({"seed, threads", std::to_string(run.seed) + ", " + job_threads_text(merged.table, run.threads)});
+    settings.push_back({"seed, threads", std::to_string(run.seed) + ", " + threads});
     settings.push_back({"jobs merged", jobs + " (" + seconds_text(merged.job_seconds_total) + " s of job time; " +
                                            seconds_text(wall) + " s this invocation)"});
     std::string number = run.figure.substr(3);  // "fig3" → "3"

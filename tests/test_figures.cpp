@@ -46,6 +46,7 @@ TEST_CASE("fig3: two jobs run apart, then merge", "[figures]") {
     // Each part records the threads its job ran with, and the summary reports them.
     CHECK(csv_cell(csv_read(out + "/parts/job_0.csv"), 0, "job_threads") == "1");
     CHECK(read_file(out + "/summary.md").find("| seed, threads | 1, 1 |") != std::string::npos);
+    CHECK(read_file(out + "/run_info.csv").find("threads,1\n") != std::string::npos);
     // A different design into the same folder is refused instead of mixing parts.
     CHECK_THROWS(run_fig3(out, {"--job", "0", "--M", "300"}));
 }

@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -40,8 +41,9 @@ static void bench_plm(int n, int M, int threads, int thin = 0, bool newton_cg = 
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     cpu = cpu_seconds() - cpu;
     if (cv) {
-        std::printf("PLM, lambda by 5-fold CV: chose %g; held-out loss per grid value:", lambda);
-        for (double score : scores) std::printf(" %.6g", score);
+        std::printf("PLM, lambda by 5-fold CV: chose %g; held-out loss per grid value (- = not scanned):", lambda);
+        for (double score : scores)  // NaN: not scanned (the path stops past the best, ising/plm.h)
+            std::isnan(score) ? std::printf(" -") : std::printf(" %.6g", score);
         std::printf("\n");
     }
     std::printf("PLM%s %7d x %2d: %.2f s wall, %.2f s CPU on %d thread(s); %d Newton steps at most, max |gradient| %.2g "

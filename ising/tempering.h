@@ -1,9 +1,10 @@
 // Parallel tempering (replica exchange: Swendsen & Wang 1986; Geyer 1991; Hukushima & Nemoto 1996) for
 // p(σ) = exp(-E(σ))/Z, Eqs. (1)–(2). Why repro needs it: a pairwise model fitted to spike data is often bistable
-// (a silent and an active basin), and single-spin Metropolis (metropolis.h) started at random stays in whichever
-// basin it falls into, so its samples show where the chains started, not the model (docs/findings.md). Copies of
-// the chain at lower inverse temperatures β < 1 cross the barriers, and swaps between neighbouring β carry those
-// crossings down to β = 1, whose states are exact samples of p once the chain has mixed.
+// (a silent and an active basin), and single-spin Metropolis (metropolis.h) started at random can stay in whichever
+// basin it falls into, so that its samples show where the chains started, not the model. Copies of the chain at
+// lower inverse temperatures β < 1 cross the barriers, and swaps between neighbouring β carry those crossings down
+// to β = 1, whose states are exact samples of p once the chain has mixed. (On the retina PLM fit Metropolis turned
+// out to mix, and the two samplers agree: docs/findings.md. Tempering is how a user checks that on their own fit.)
 #pragma once
 #include <atomic>
 #include <vector>

@@ -520,7 +520,11 @@ int command_assess(int argc, char** argv) {
     }
     choose_part(args, run, &data, &format, run.test_path.empty() ? nullptr : &test, quiet);
     warn_unreliable_samples(data, format, quiet);
-    if (data.count < 2 * folds) throw std::runtime_error("assess: " + std::to_string(data.count) + " rows cannot make " + std::to_string(folds) + " folds");
+    if (data.count < 2 * folds)  // each fold holds out at least 2 rows, and trains on the others
+        throw std::runtime_error("assess: " + std::to_string(data.count) + " rows cannot make " + std::to_string(folds) +
+                                 " folds of at least 2 rows each: " +
+                                 (data.count >= 4 ? "give --folds " + std::to_string(data.count / 2) + " or fewer"
+                                                  : std::string("assess needs at least 4 rows")));
     run.settings = settings_from_args(args, data.n, threads, quiet);
     run.settings.folds = folds;
     if (!quiet)

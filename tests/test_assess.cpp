@@ -202,6 +202,9 @@ TEST_CASE("assess: the command on a tiny data set writes its answer and resumes"
     CHECK_THROWS_WITH(run_command(command_assess, words), Contains("other data or settings"));
     CHECK_THROWS_WITH(run_command(command_assess, {"repro", "assess", dir + "/data.csv", "--out", dir + "/o2", "--folds",
                                                    "1"}), Contains("--folds 1 leaves no held-out rows"));
+    write_samples(dir + "/six.csv", exact_sample(truth, 6, &rng), format);
+    CHECK_THROWS_WITH(run_command(command_assess, {"repro", "assess", dir + "/six.csv", "--out", dir + "/o3", "--quiet"}),
+                      Contains("6 rows cannot make 4 folds of at least 2 rows each: give --folds 3 or fewer"));
     // One held-out test file: a single run, no t-test; the test file is an input the outputs may not replace.
     write_samples(dir + "/test.csv", exact_sample(truth, 100, &rng), format);
     REQUIRE(run_command(command_assess, {"repro", "assess", dir + "/data.csv", "--test", dir + "/test.csv", "--out",

@@ -484,8 +484,10 @@ std::string results_readme_text(const std::string& results_dir,
     if (!time_parts.empty())
         out += "Run time: computing these results took " + wall_time_text(std::to_string(total_seconds)) + " (" +
                time_parts + "): each figure's summed job time from its run_info.csv, or where it ran no jobs its wall "
-               "time (fig2: or its timed training and sampling, if larger). Run one after another on one machine, as "
-               "`repro all` does, that is the wall time; `repro all` adds only this report.\n\n";
+               "time (fig2: or its timed training and sampling, if larger). Run one after another on one machine with every "
+               "job on all its cores, as `repro all` does, that is the wall time; `repro all` adds only this report. "
+               "Jobs run side by side (fewer threads each: the settings' threads row says) count in full, so their "
+               "sum exceeds the wall time they took.\n\n";
     std::vector<std::string> names;
     for (const auto& figure : figures) names.push_back(figure.second);
     out += solver_section(results_dir);  // after the short table of every claim (the verdicts issue: that comes first)

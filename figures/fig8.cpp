@@ -210,8 +210,14 @@ FigureSummary fig8_summary(const Fig8Settings& s, const std::string& out, const 
     std::vector<std::string> gs;
     for (const JobPick& p : picks)
         if (std::find(gs.begin(), gs.end(), p.g) == gs.end()) gs.push_back(p.g);
-    for (size_t k = 0; k < gs.size(); k++)
-        panel.series.push_back({"fig8.csv", "M", "mse_ratio", "", "g", gs[k], style_points(colors[k % 4], Marker::FilledCircle), "g = " + gs[k]});
+    // Most ratios are exactly 1, so the points of every g fall on one another: rings of falling size, the last g a
+    // small filled dot, keep each g visible where they coincide.
+    for (size_t k = 0; k < gs.size(); k++) {
+        bool last = k + 1 == gs.size();
+        PlotStyle style = style_points(colors[k % 4], last ? Marker::FilledCircle : Marker::OpenCircle);
+        style.point_size = last ? 0.8 : 0.8 + 0.8 * (gs.size() - 1 - k);
+        panel.series.push_back({"fig8.csv", "M", "mse_ratio", "", "g", gs[k], style, "g = " + gs[k]});
+    }
     panel.references.push_back({1.0, LineKind::Dotted, "gray", "the best pipeline"});
     plot_write_and_render(out, "fig8", {panel});
     std::sort(ratios.begin(), ratios.end());

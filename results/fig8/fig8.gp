@@ -22,8 +22,8 @@ set grid xtics ytics mxtics lc rgb '#DDDDDD', lc rgb '#F2F2F2'
 # fig8.csv: x = M (column 2), y = mse_ratio (column 6), rows with g = 0.5
 # fig8.csv: x = M (column 2), y = mse_ratio (column 6), rows with g = 1
 # fig8.csv: x = M (column 2), y = mse_ratio (column 6), rows with g = 2
-plot 'fig8.csv' using 2:(strcol(1) eq '0.5' ? $6 : NaN) with points lc rgb '#000000' pt 7 ps 1 title 'g = 0.5', \
-     'fig8.csv' using 2:(strcol(1) eq '1' ? $6 : NaN) with points lc rgb '#E69F00' pt 7 ps 1 title 'g = 1', \
-     'fig8.csv' using 2:(strcol(1) eq '2' ? $6 : NaN) with points lc rgb '#0072B2' pt 7 ps 1 title 'g = 2', \
+plot 'fig8.csv' using 2:(strcol(1) eq '0.5' ? $6 : NaN) with points lc rgb '#000000' pt 6 ps 2.4 title 'g = 0.5', \
+     'fig8.csv' using 2:(strcol(1) eq '1' ? $6 : NaN) with points lc rgb '#E69F00' pt 6 ps 1.6 title 'g = 1', \
+     'fig8.csv' using 2:(strcol(1) eq '2' ? $6 : NaN) with points lc rgb '#0072B2' pt 7 ps 0.8 title 'g = 2', \
      1 with lines lc rgb '#7F7F7F' dt 3 lw 2 title 'the best pipeline'
 set output

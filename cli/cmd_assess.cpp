@@ -289,8 +289,8 @@ std::string answer_paragraph(const CsvTable& scores, const std::vector<std::stri
     double yard = estimate_of(fold_values(scores, "independent", "obs", "yard_c")).mean;
     md += "Goodness of fit (Schneidman et al. 2006): samples of the recommended fit are " + fmt("%.2f", fit / yard) +
           "x as far from the held-out pair correlations as the training rows are (1 = as close as finite data can show)"
-          ". The folds share training rows, so the t-test is somewhat optimistic; a verdict near the edge of its "
-          "interval deserves a rerun with another --seed.";
+          ". The folds share training rows, so the t-test's interval is widened for it (Nadeau & Bengio's corrected "
+          "resampled t); a verdict near the edge of its interval deserves a rerun with another --seed.";
     return md;
 }
 
@@ -368,7 +368,8 @@ void write_results(const AssessRun& run, const Samples& data, const Samples* tes
     for (const std::string& input : run.inputs) inputs += (inputs.empty() ? "" : " ") + input;
     std::string md = "# repro assess: does augmentation help the inference of these data?\n\n" +
                      answer_paragraph(scores, solvers, n, data.count, run.settings.folds, best, verdicts) +
-                     "\n\n## Verdicts, paired over folds (difference of the mean score, ± the 95 % t half-width)\n\n" +
+                     "\n\n## Verdicts, paired over folds (difference of the mean score, ± the 95 % half-width of the corrected "
+                     "resampled t, which allows for the folds' shared training rows)\n\n" +
                      verdict_table + "\n## Scores on the held-out rows, mean ± sd over folds\n\n" +
                      scores_markdown(scores, solvers, n) +
                      "\nHigher likelihoods are better; gof: root-mean-square differences of the magnetisations, "

@@ -220,7 +220,8 @@ PairedVerdict assess_paired_verdict(const std::vector<double>& differences) {
     double squares = 0;
     for (double d : differences) squares += (d - v.mean) * (d - v.mean);
     double sd = std::sqrt(squares / (v.count - 1));
-    v.half_width = student_t_quantile(0.975, v.count - 1) * sd / std::sqrt((double)v.count);
+    double K = v.count;  // folds: 1/K for independent differences + test/train rows 1/(K − 1) (assess.h)
+    v.half_width = student_t_quantile(0.975, v.count - 1) * sd * std::sqrt(1.0 / K + 1.0 / (K - 1.0));
     v.verdict = v.mean - v.half_width > 0 ? "helps" : v.mean + v.half_width < 0 ? "hurts" : "undecided";
     return v;
 }

@@ -85,10 +85,12 @@ Inference assess_fit(const std::string& solver, const Samples& data, const Asses
 Samples assess_generate(const Samples& train, const Samples* held, const AssessSettings& settings, uint64_t seed,
                         long* iteration, bool* crossed);
 
-// Paired verdict over folds on the differences d_f = score(candidate) − score(baseline) (higher = better):
-// "helps" when the 95 % interval of their mean, mean ± t₀.₉₇₅(K−1)·sd/√K, lies above 0, "hurts" below 0,
-// "undecided" across it, "single run" with one difference. (Folds share training rows, so the differences are
-// positively correlated and the interval is somewhat too narrow: Nadeau & Bengio 2003.)
+// Paired verdict over K folds on the differences d_f = score(candidate) − score(baseline) (higher = better):
+// "helps" when the 95 % interval of their mean lies above 0, "hurts" below 0, "undecided" across it, "single run"
+// with one difference. The interval is Nadeau & Bengio's (2003) corrected resampled t: mean ± t₀.₉₇₅(K−1)·sd·
+// √(1/K + 1/(K−1)). Why not sd/√K: the folds share training rows (each pair shares K − 2 of K − 1 parts), so
+// the differences are positively correlated and the plain interval is too narrow; the correction adds the ratio of
+// test to training rows, 1/(K − 1), to the 1/K of independent differences (√2.33 ≈ 1.5× wider at K = 4).
 struct PairedVerdict {
     std::string verdict;
     double mean = 0, half_width = 0;  // half_width NaN for a single run

@@ -156,7 +156,7 @@ TEST_CASE("assess: repeated rows collapse into weights that give the same fit", 
     for (int i = 0; i < 3; i++) CHECK(b.params.bias[i] == Approx(a.params.bias[i]).margin(1e-6));
 }
 
-TEST_CASE("assess: paired verdicts by Student's t over folds", "[assess]") {
+TEST_CASE("assess: paired verdicts over folds by the corrected resampled t (Nadeau & Bengio)", "[assess]") {
     CHECK(student_t_quantile(0.975, 1) == Approx(12.706205));
     CHECK(student_t_quantile(0.975, 4) == Approx(2.776445));
     CHECK(student_t_quantile(0.975, 31) == Approx(2.039513).margin(2e-4));
@@ -165,9 +165,11 @@ TEST_CASE("assess: paired verdicts by Student's t over folds", "[assess]") {
     CHECK(assess_paired_verdict({-0.1, -0.12, -0.09}).verdict == "hurts");
     CHECK(assess_paired_verdict({0.1, -0.12, 0.05}).verdict == "undecided");
     CHECK(assess_paired_verdict({0.3}).verdict == "single run");
-    // mean 2, sd 1, K = 4: half-width t(3)·1/2 = 1.59.
+    // mean 2, sd √(2/3), K = 4: Nadeau & Bengio's half-width t(3)·sd·√(1/4 + 1/3), not t(3)·sd/√4.
     PairedVerdict v = assess_paired_verdict({1, 2, 3, 2});
-    CHECK(v.half_width == Approx(3.182446 * std::sqrt(2.0 / 3.0) / 2));
+    CHECK(v.half_width == Approx(3.182446 * std::sqrt(2.0 / 3.0) * std::sqrt(1.0 / 4 + 1.0 / 3)));
+    // Decided by the plain interval (mean 0.1, ± 0.078), undecided by the corrected one (± 0.119).
+    CHECK(assess_paired_verdict({0.04, 0.16, 0.1, 0.1}).verdict == "undecided");
 }
 
 TEST_CASE("assess: the command on a tiny data set writes its answer and resumes", "[assess]") {

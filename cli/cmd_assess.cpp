@@ -486,7 +486,8 @@ int command_assess(int argc, char** argv) {
         "(fig6's measure), the exact held-out log-likelihood where n <= 20 (the main measure there; elsewhere the\n"
         "hidden-spin measure is), and the goodness of fit of Schneidman et al. 2006 (magnetisations, pair and\n"
         "third-order correlations of samples of the fit against the held-out rows). Verdicts per solver, paired over\n"
-        "folds by a 95 % t-test: helps, hurts, undecided. Writes DIR/summary.md (table and answer), scores.csv,\n"
+        "folds by a 95 % t-test (corrected for the folds' shared training rows, Nadeau & Bengio 2003): helps,\n"
+        "hurts, undecided. Writes DIR/summary.md (table and answer), scores.csv,\n"
         "assess.png and params.txt (the best pipeline refit on all rows); each finished fold is kept in\n"
         "DIR/parts/, so the same command after an interruption resumes. Identical rows are given to the solvers as\n"
         "one weighted row (the same data set; PLM with lambda by CV excepted, its folds are folds of rows).",

@@ -153,25 +153,13 @@ static std::string checked_outputs(FileGate* gate, const Args& args, const std::
 }
 
 // A rough estimate of the whole run, printed at the start: training and sampling rates timed on a throw-away model
-// of the same size (a few iterations and one chunk of 256 samples with 20 steps; the run itself is untouched),
-// times the work ahead. `upper_bound`: the energy-variance rule may stop before its budget.
+// of the same size (diffusion_measure_rates; the run itself is untouched), times the work ahead. `upper_bound`: the energy-variance rule may stop before its budget.
 static void print_run_estimate(const DiffusionConfig& config, const Samples& train, long iterations, long samples,
                                const SamplerOptions& sampler, int batch, int threads, bool upper_bound) {
     DiffusionModel trial;
     diffusion_init(&trial, config, 12345);
-    ProgressCallback silent;
-    diffusion_train(&trial, train.spins.data(), train.count, 2, batch, threads, silent);  // first steps touch memory
-    auto start = std::chrono::steady_clock::now();
-    diffusion_train(&trial, train.spins.data(), train.count, 8, batch, threads, silent);
-    double seconds_per_iteration = seconds_since(start) / 8;
-    SamplerOptions timing = sampler;
-    timing.kind = SamplerKind::ddim;
-    timing.steps = 20;
-    std::vector<float> out((size_t)256 * config.denoiser.n);
-    start = std::chrono::steady_clock::now();
-    diffusion_sample(trial, 256, timing, 1, out.data(), threads, silent);
-    int steps = sampler.kind == SamplerKind::ddpm ? 1000 : sampler.steps;
-    double seconds_per_sample = seconds_since(start) / 256 / 20 * steps;
+    DiffusionRates rates = diffusion_measure_rates(&trial, train.spins.data(), train.count, sampler, batch, threads);
+    double seconds_per_iteration = rates.seconds_per_iteration, seconds_per_sample = rates.seconds_per_sample;
     double train_seconds = iterations * seconds_per_iteration, sample_seconds = samples * seconds_per_sample;
     std::fprintf(stderr, "augment: estimated time%s: training %.0f s (%ld iterations at %.0f it/s), sampling %.0f s "
                  "(%ld samples), total %.1f min\n", upper_bound ? " at most" : "", train_seconds, iterations,

@@ -706,3 +706,20 @@ TEST_CASE("progress callback: start, every step, end at done = total", "[diffusi
     CHECK(total == std::vector<long>(total.size(), 600L));
     CHECK_FALSE(progress_display(true, "train", "it"));  // quiet: no callback at all
 }
+
+TEST_CASE("measured rates for the time estimates: positive, finite, scaled to the sampler's steps", "[diffusion]") {
+    // Not a speed test (speed belongs in make bench): only that the probe runs and reports sane numbers.
+    const int n = 6;
+    std::vector<float> data = random_spins(50, n, 4);
+    DiffusionModel trial;
+    diffusion_init(&trial, tiny_config(n, 100), 7);
+    SamplerOptions ddim;
+    ddim.kind = SamplerKind::ddim;
+    ddim.steps = 20;
+    DiffusionRates rates = diffusion_measure_rates(&trial, data.data(), 50, ddim, 16, 2);
+    CHECK(trial.iteration == 60);  // 10 + 50 iterations on the throw-away model
+    CHECK(std::isfinite(rates.seconds_per_iteration));
+    CHECK(rates.seconds_per_iteration > 0);
+    CHECK(std::isfinite(rates.seconds_per_sample));
+    CHECK(rates.seconds_per_sample > 0);
+}

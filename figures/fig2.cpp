@@ -656,12 +656,14 @@ Judgement fig2_within_two(const std::vector<Fig2Member>& members, const Fig2Sett
                      std::to_string(members.size()) + " members: nothing to credit";
         return j;
     }
-    // A count, not a mean: held when the rule landed within 2x in every member where it fired; one member is a
-    // single run.
-    j.verdict = fired < 2 ? Verdict::SingleRun : within == fired ? Verdict::Held : Verdict::NotHeld;
-    j.needed = fired < 2 ? -1 : 0;
-    j.measured = "fired in " + std::to_string(fired) + " of " + std::to_string(members.size()) + " members; MSE at stop / best: " +
-                 ratios + " (" + std::to_string(within) + " within 2x)";
+    // A count, judged as one: held when the exact 95 % interval of the share of firing members that landed within 2x
+    // lies above one half (2 of 2 does not: its interval is [0.16, 1]); one member is a single run. Members needed
+    // are counted in firing members, so scaled by how often the rule fired.
+    j = judge_proportion_above("within 2x", within, fired, 0.5);
+    if (j.needed > 0 && j.needed != NEEDED_BEYOND_LIMIT)
+        j.needed = std::min(NEEDED_BEYOND_LIMIT, (int)std::ceil((double)j.needed * members.size() / fired));
+    j.measured = "fired in " + std::to_string(fired) + " of " + std::to_string(members.size()) +
+                 " members; MSE at stop / best: " + ratios + "; " + j.measured;
     return j;
 }
 

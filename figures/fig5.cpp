@@ -160,22 +160,6 @@ void fig5_plot(const Fig5Settings& s) {
     plot_write_and_render(s.out, "fig5", panels, layout);
 }
 
-// "RBM roughly flat in M": neither clearly falling nor clearly rising, and the range within a factor 1.5.
-Judgement judge_flat(const std::vector<double>& log_m, const std::vector<Estimate>& points) {
-    Judgement falls = judge_trend_slope("log10 M", log_m, points, Trend::Falls);
-    Judgement rises = judge_trend_slope("log10 M", log_m, points, Trend::Rises);
-    double low = INFINITY, high = 0;
-    for (const Estimate& e : points) { low = std::min(low, e.mean); high = std::max(high, e.mean); }
-    Judgement flat;
-    flat.members = falls.members;
-    flat.verdict = (falls.verdict != Verdict::Held && rises.verdict != Verdict::Held && high < 1.5 * low) ? Verdict::Held
-                                                                                                      : Verdict::NotHeld;
-    char ratio[128];
-    std::snprintf(ratio, sizeof ratio, "max/min of the RBM means %.2f (flat: < 1.5 and no clear trend); ", high / low);
-    flat.measured = ratio + falls.measured;
-    return flat;
-}
-
 FigureSummary fig5_summary(const Fig5Settings& s, const CsvTable& merged) {
     std::vector<CsvTable> rows_of;  // each generator's rows (obs, vae, rbm, diffusion), members in design order
     std::vector<std::vector<Group>> by_generator;
@@ -225,7 +209,7 @@ FigureSummary fig5_summary(const Fig5Settings& s, const CsvTable& merged) {
         make_claim("fig5", "diffusion < RBM (MSE) at every M", judge_all(labels, diff_beats_rbm)),
         make_claim("fig5", "diffusion < VAE (MSE) at every M", judge_all(labels, diff_beats_vae)),
         make_claim("fig5", "diffusion augmentation improves with M (MSE falls)", judge_trend_slope("log10 M", log_m, points[3], Trend::Falls)),
-        make_claim("fig5", "RBM roughly flat in M", judge_flat(log_m, points[2])),
+        make_claim("fig5", "RBM roughly flat in M", judge_trend_flat("log10 M", log_m, points[2], 1.5)),
         make_claim("fig5", "VAE worsens with M (MSE rises)", judge_trend_slope("log10 M", log_m, points[1], Trend::Rises))};
     int held = 0;
     for (const Claim& claim : summary.claims) held += claim.verdict == Verdict::Held;

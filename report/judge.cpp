@@ -3,6 +3,7 @@
 #include "judge.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <stdexcept>
 
@@ -330,6 +331,27 @@ Judgement judge_trend_slope(const std::string& x_name, const std::vector<double>
     j.measured = slope_text + ", 95 % CI [" + number(j.low, 2) + ", " + number(j.high, 2) + "] (t, " + number(dof, 3) +
                  " dof); " + series_text(labels, points);
     return j;
+}
+
+Judgement judge_trend_flat(const std::string& x_name, const std::vector<double>& x, const std::vector<Estimate>& points,
+                           double factor) {
+    Judgement falls = judge_trend_slope(x_name, x, points, Trend::Falls);
+    Judgement rises = judge_trend_slope(x_name, x, points, Trend::Rises);
+    double lowest = INFINITY;
+    for (const Estimate& e : points) lowest = std::min(lowest, e.mean);
+    auto range = std::minmax_element(x.begin(), x.end());
+    double band = (factor - 1) * lowest / (*range.second - *range.first);
+    Judgement flat = falls;  // the slope, its interval and members
+    flat.needed = -1;
+    if (flat.verdict != Verdict::SingleRun) {
+        bool inside = -band < flat.low && flat.high < band, outside = flat.low > band || flat.high < -band;
+        flat.verdict = inside ? Verdict::Held : outside ? Verdict::NotHeld : Verdict::Undecided;
+    }
+    std::string trend = falls.verdict == Verdict::Held ? "falls clearly" : rises.verdict == Verdict::Held ? "rises clearly"
+                                                                                                       : "no clear trend";
+    flat.measured = "flat band |slope| < " + number(band, 3) + " (a factor " + number(factor, 3) + " across the range); " +
+                    trend + "; " + falls.measured;
+    return flat;
 }
 
 Judgement judge_u_shape(const std::vector<std::string>& labels, const std::vector<Estimate>& points) {

@@ -77,6 +77,14 @@ Judgement judge_trend_steps(const std::vector<std::string>& labels, const std::v
 // means, sds and counts, with t(0.975, N − 2), N the number of values. `x_name` labels the axis in the measured text.
 Judgement judge_trend_slope(const std::string& x_name, const std::vector<double>& x, const std::vector<Estimate>& points,
                             Trend trend);
+// Flat (e.g. the paper's RBM, "relatively consistent performance regardless of the training data size"), as an
+// equivalence test: a 95 % test that the change is small, not the absence of a clear trend (which more members
+// would always end, and fewer always grant). Flat means the fitted line changes by less than a factor `factor`
+// across the x range, |slope|·Δx < (factor − 1)·(the lowest mean); held when the slope's whole 95 % interval
+// (judge_trend_slope's) lies inside that band, not held when it lies wholly outside, undecided otherwise. The
+// measured text also says whether a trend is clear.
+Judgement judge_trend_flat(const std::string& x_name, const std::vector<double>& x, const std::vector<Estimate>& points,
+                           double factor);
 // U shape (the MSE along diffusion training, Fig. 2e): the smallest mean lies at an interior point and both end
 // points are higher than it (each by judge_less). Not held if the smallest is at an end and below the best interior
 // point by judge_less; undecided otherwise. Needs ≥ 3 points.

@@ -169,6 +169,22 @@ TEST_CASE("report: trends and U shape", "[report]") {
     CHECK(unclear.verdict == Verdict::Undecided);
     CHECK(unclear.needed > 3);
 
+    // Flat as an equivalence test (band: a factor 1.5 across the range). Fig. 5's RBM as committed: a clear but small
+    // fall, its whole interval inside the band: held, and the text says the fall is clear.
+    std::vector<double> two_m = {3, std::log10(4000.0)};
+    Judgement rbm = judge_trend_flat("log10 M", two_m, {estimate(0.0111, 0.001, 10), estimate(0.0095, 0.0021, 10)}, 1.5);
+    CHECK(rbm.verdict == Verdict::Held);
+    CHECK(rbm.measured.find("falls clearly") != std::string::npos);
+    CHECK(rbm.high < 0.5 * 0.0095 / std::log10(4.0));
+    // Tripling: its whole interval beyond the band.
+    CHECK(judge_trend_flat("log10 M", two_m, {estimate(0.01, 0.001, 10), estimate(0.03, 0.001, 10)}, 1.5).verdict ==
+          Verdict::NotHeld);
+    // No clear trend is not flatness: with wide error bars the interval leaves the band, undecided.
+    Judgement wide = judge_trend_flat("log10 M", two_m, {estimate(0.01, 0.01, 3), estimate(0.0105, 0.01, 3)}, 1.5);
+    CHECK(wide.verdict == Verdict::Undecided);
+    CHECK(wide.measured.find("no clear trend") != std::string::npos);
+    CHECK(judge_trend_flat("x", {0, 1}, {single_run(1), single_run(1.1)}, 1.5).verdict == Verdict::SingleRun);
+
     std::vector<std::string> iterations = {"1k", "32k", "1M"};
     CHECK(judge_u_shape(iterations, {single_run(0.017), single_run(0.004), single_run(0.0054)}).verdict == Verdict::SingleRun);
     CHECK(judge_u_shape(iterations, {estimate(0.017, 0.001, 5), estimate(0.004, 0.001, 5), estimate(0.008, 0.001, 5)})

@@ -2,11 +2,8 @@
 #include <chrono>
 #include <vector>
 
+#include "../data/clock.h"
 #include "diffusion.h"
-
-static double seconds_since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 DiffusionRates diffusion_measure_rates(DiffusionModel* trial, const float* data_pm1, long count,
                                        const SamplerOptions& sampler, int batch, int threads) {

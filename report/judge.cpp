@@ -336,7 +336,6 @@ Judgement judge_trend_slope(const std::string& x_name, const std::vector<double>
 Judgement judge_trend_flat(const std::string& x_name, const std::vector<double>& x, const std::vector<Estimate>& points,
                            double factor) {
     Judgement falls = judge_trend_slope(x_name, x, points, Trend::Falls);
-    Judgement rises = judge_trend_slope(x_name, x, points, Trend::Rises);
     double lowest = INFINITY;
     for (const Estimate& e : points) lowest = std::min(lowest, e.mean);
     auto range = std::minmax_element(x.begin(), x.end());
@@ -347,8 +346,8 @@ Judgement judge_trend_flat(const std::string& x_name, const std::vector<double>&
         bool inside = -band < flat.low && flat.high < band, outside = flat.low > band || flat.high < -band;
         flat.verdict = inside ? Verdict::Held : outside ? Verdict::NotHeld : Verdict::Undecided;
     }
-    std::string trend = falls.verdict == Verdict::Held ? "falls clearly" : rises.verdict == Verdict::Held ? "rises clearly"
-                                                                                                       : "no clear trend";
+    std::string trend = falls.verdict == Verdict::Held ? "falls clearly" : falls.verdict == Verdict::NotHeld ? "rises clearly"
+                                                                                                          : "no clear trend";
     flat.measured = "flat band |slope| < " + number(band, 3) + " (a factor " + number(factor, 3) + " across the range); " +
                     trend + "; " + falls.measured;
     return flat;

@@ -267,10 +267,12 @@ std::string answer_paragraph(const CsvTable& scores, const std::vector<std::stri
     std::map<std::string, std::vector<std::string>> by_verdict;
     for (const std::string& solver : solvers) by_verdict[verdicts.at(solver)].push_back(TITLE.at(solver));
     const char* order[] = {"helps", "hurts", "undecided", "single run"};
-    const char* words[] = {"Augmentation helps (augmented + observed against observed, 95 % paired t-test over folds; "
-                           "augmented data alone are in the table): ", "It hurts: ", "It makes no clear difference (undecided) for: ",
+    md += "Does augmentation help? Judged on augmented + observed against observed data (" +
+          std::string(folds > 1 ? "95 % paired t-test over folds" : "one test set") +
+          "; augmented data alone are in the table). ";
+    const char* words[] = {"It helps ", "It hurts ", "It makes no clear difference (undecided) for ",
                            "With one test set there is no test of significance; the single differences are in the "
-                           "table for: "};
+                           "table for "};
     for (int v = 0; v < 4; v++) {
         if (!by_verdict.count(order[v])) continue;
         md += words[v];

@@ -130,12 +130,11 @@ void print_estimate(const AssessRun& run, const Samples& train, int folds_left) 
     augment_init_model(&trial, train.n, s.augment, 12345);
     DiffusionRates rates = diffusion_measure_rates(&trial, train.spins.data(), train.count, s.augment.sampler,
                                                    s.augment.batch, s.threads);
-    double per_iteration = rates.seconds_per_iteration, per_sample = rates.seconds_per_sample;
-    double generator = s.iterations * per_iteration + s.M_plus * per_sample;
+    double generator = s.iterations * rates.seconds_per_iteration + s.M_plus * rates.seconds_per_sample;
     std::fprintf(stderr, "assess: estimated generator time %.1f min per fold (%ld iterations at %.0f it/s, %ld samples), "
                  "%.1f min for the %d fold(s) left (%.1f min more if the best pipeline uses augmented data: its refit trains "
                  "a generator on all rows); the solvers' time is measured on the first fold\n",
-                 generator / 60, s.iterations, 1 / per_iteration, s.M_plus, generator * folds_left / 60, folds_left,
+                 generator / 60, s.iterations, 1 / rates.seconds_per_iteration, s.M_plus, generator * folds_left / 60, folds_left,
                  generator / 60);
 }
 

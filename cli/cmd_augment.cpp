@@ -153,17 +153,17 @@ static std::string checked_outputs(FileGate* gate, const Args& args, const std::
 }
 
 // A rough estimate of the whole run, printed at the start: training and sampling rates timed on a throw-away model
-// of the same size (diffusion_measure_rates; the run itself is untouched), times the work ahead. `upper_bound`: the energy-variance rule may stop before its budget.
+// of the same size (diffusion_measure_rates; the run itself is untouched), times the work ahead. `upper_bound`: the
+// energy-variance rule may stop before its budget.
 static void print_run_estimate(const DiffusionConfig& config, const Samples& train, long iterations, long samples,
                                const SamplerOptions& sampler, int batch, int threads, bool upper_bound) {
     DiffusionModel trial;
     diffusion_init(&trial, config, 12345);
     DiffusionRates rates = diffusion_measure_rates(&trial, train.spins.data(), train.count, sampler, batch, threads);
-    double seconds_per_iteration = rates.seconds_per_iteration, seconds_per_sample = rates.seconds_per_sample;
-    double train_seconds = iterations * seconds_per_iteration, sample_seconds = samples * seconds_per_sample;
+    double train_seconds = iterations * rates.seconds_per_iteration, sample_seconds = samples * rates.seconds_per_sample;
     std::fprintf(stderr, "augment: estimated time%s: training %.0f s (%ld iterations at %.0f it/s), sampling %.0f s "
                  "(%ld samples), total %.1f min\n", upper_bound ? " at most" : "", train_seconds, iterations,
-                 1.0 / seconds_per_iteration, sample_seconds, samples, (train_seconds + sample_seconds) / 60);
+                 1.0 / rates.seconds_per_iteration, sample_seconds, samples, (train_seconds + sample_seconds) / 60);
 }
 
 // The files of --stop energy-variance that let an interrupted run continue: the training state saved to

@@ -212,10 +212,11 @@ FigureSummary fig5_summary(const Fig5Settings& s, const CsvTable& merged) {
         make_claim("fig5", "RBM roughly flat in M", judge_trend_flat("log10 M", log_m, points[2], 1.5)),
         make_claim("fig5", "VAE worsens with M (MSE rises)", judge_trend_slope("log10 M", log_m, points[1], Trend::Rises))};
     int held = 0;
-    for (const Claim& claim : summary.claims) held += claim.verdict == Verdict::Held;
     std::string verdicts;
-    for (const Claim& claim : summary.claims)
+    for (const Claim& claim : summary.claims) {
+        held += claim.verdict == Verdict::Held;
         verdicts += (verdicts.empty() ? "" : "; ") + claim.text + ": " + verdict_name(claim.verdict);
+    }
     summary.headline = std::to_string(held) + " of " + std::to_string(summary.claims.size()) +
                        " of the paper's claims held: " + verdicts + ". " + rule_fired_text(rows_of[3]);
     summary.settings = {{"n, g", std::to_string(s.n) + ", 1"},
